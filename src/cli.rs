@@ -1,0 +1,184 @@
+//! The whole command-line surface, declared with clap's derive API.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Full-text search over a folder of documents, with highlighted fragments.
+#[derive(Debug, Parser)]
+#[command(name = "lantern", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Index folder [default: the platform data folder, e.g. ~/.local/share/lantern/index]
+    #[arg(long, global = true, env = "LANTERN_INDEX", value_name = "PATH")]
+    pub index: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index folders: new and changed files are (re)read, vanished ones removed.
+    Index(IndexArgs),
+    /// Search the index and print the best hits with highlighted fragments.
+    Search(SearchArgs),
+    /// Show where the index is, its roots, documents and size.
+    Status,
+}
+
+/// Options of `lantern index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Folders to index; each becomes a root of the index.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+
+    /// Also index hidden files and folders (names starting with '.').
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Follow symbolic links (loops are detected and skipped).
+    #[arg(long)]
+    pub follow: bool,
+
+    /// Forget what the index holds for these folders and index them from scratch.
+    #[arg(long)]
+    pub rebuild: bool,
+
+    /// Threads for reading files, and as many for indexing [default: number of CPUs]
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Memory for the indexing threads' in-memory segments, e.g. 512M or 1G.
+    #[arg(long, value_name = "SIZE", default_value = "600M", value_parser = parse_size)]
+    pub memory: u64,
+
+    /// Skip files larger than this, with a warning.
+    #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_size)]
+    pub max_file_size: u64,
+
+    /// Commit after this much text, so an interrupted run keeps what it did.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub commit_every: u64,
+}
+
+/// Options of `lantern search`.
+#[derive(Debug, Args)]
+#[command(after_help = QUERY_HELP)]
+pub struct SearchArgs {
+    /// The query, in Lucene's classic syntax (see below).
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+
+    /// Join clauses that have no operator between them with AND instead of OR.
+    #[arg(long)]
+    pub and: bool,
+
+    /// How many hits to show, best first.
+    #[arg(long, short = 'n', default_value_t = 50, value_name = "N")]
+    pub limit: usize,
+
+    /// Fragments per hit.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub fragments: usize,
+
+    /// Maximum characters per fragment.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub fragment_chars: usize,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Written before each match.
+    #[arg(long, default_value = "<b>", value_name = "TAG")]
+    pub pre_tag: String,
+
+    /// Written after each match.
+    #[arg(long, default_value = "</b>", value_name = "TAG")]
+    pub post_tag: String,
+
+    /// Show matches in colour instead of tags (text format only).
+    #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
+}
+
+/// Output formats of `lantern search`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// The path and fragments of each hit, for people.
+    Text,
+    /// One JSON document, for scripts.
+    Json,
+    /// A standalone HTML page.
+    Html,
+}
+
+/// When to colour the text output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// When standard output is a terminal.
+    Auto,
+    /// Never: marks are tags.
+    Never,
+    /// Always.
+    Always,
+}
+
+const QUERY_HELP: &str = "\
+Query syntax (Lucene classic), on the text unless a field is named:
+  rust mutex              either word (--and: both)
+  +rust -unsafe           rust required, unsafe excluded
+  rust AND NOT unsafe     also: && || ! OR
+  \"error handling\"        a phrase;  \"jakarta apache\"~10  within 10 positions
+  te?t  test*  te*t       wildcards; a leading wildcard (*test) scans every term: slow on big indexes
+  roam~  roam~1           fuzzy, edit distance 2 (default) or 1
+  /joh?n(ath[oa]n)/       a regular expression over whole words
+  jakarta^4 apache        boost a clause
+  path:drivers  path:*.rs path components;  path:[/a TO /m]  a range of whole paths
+  \\(1\\+1\\)\\:2             escape special characters with \\";
+
+/// Parses a size such as `4096`, `64K`, `32M` or `1G` (powers of 1024) into bytes.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (digits, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text, ""),
+    };
+    let multiplier: u64 = match unit.trim().to_ascii_uppercase().trim_end_matches('B') {
+        "" => 1,
+        "K" | "KI" => 1 << 10,
+        "M" | "MI" => 1 << 20,
+        "G" | "GI" => 1 << 30,
+        _ => return Err(format!("unknown unit '{unit}': use K, M or G")),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|number| number.checked_mul(multiplier))
+        .ok_or_else(|| format!("'{text}' is not a size like 512M or 1G"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes_parse() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("32M"), Ok(32 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert_eq!(parse_size("2MB"), Ok(2 << 20));
+        assert!(parse_size("abc").is_err());
+        assert!(parse_size("12X").is_err());
+    }
+}

@@ -1,0 +1,92 @@
+//! `lantern index DIR...`: (re)index folders, with a progress bar on a terminal and a summary line.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lantern::index::walk::WalkOptions;
+use lantern::index::{index_root, IndexObserver, IndexOptions, IndexStats, IndexWarning};
+
+use crate::cli::IndexArgs;
+
+/// Indexes the folders `args` names into the index at `index_dir`.
+pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+    });
+    let options = IndexOptions {
+        threads,
+        heap_bytes: usize::try_from(args.memory).unwrap_or(usize::MAX),
+        max_file_size: args.max_file_size,
+        commit_every_bytes: args.commit_every.max(1),
+        rebuild: args.rebuild,
+        walk: WalkOptions {
+            hidden: args.hidden,
+            follow_links: args.follow,
+            exclude: None,
+        },
+    };
+    let observer = ProgressObserver::new();
+    let stats = index_root(index_dir, &args.dirs, &options, &observer)?;
+    observer.bar.finish_and_clear();
+    writeln!(io::stdout(), "{}", summary(&stats))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line saying what the run did.
+fn summary(stats: &IndexStats) -> String {
+    let secs = stats.elapsed.as_secs_f64();
+    let mb = stats.bytes as f64 / 1e6;
+    format!(
+        "indexed {} files ({} added, {} updated, {} removed, {} unchanged); skipped {} \
+         ({} binary, {} too large, {} unreadable); {mb:.1} MB in {secs:.2} s ({:.1} MB/s)",
+        stats.added + stats.updated,
+        stats.added,
+        stats.updated,
+        stats.removed,
+        stats.unchanged,
+        stats.skipped(),
+        stats.binary,
+        stats.too_large,
+        stats.unreadable,
+        if secs > 0.0 { mb / secs } else { 0.0 },
+    )
+}
+
+/// Shows progress as a bar on stderr when it is a terminal, and every warning as one line.
+struct ProgressObserver {
+    bar: ProgressBar,
+}
+
+impl ProgressObserver {
+    fn new() -> ProgressObserver {
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} \
+                 ({binary_bytes_per_sec}, ETA {eta}) {msg}",
+            )
+            .expect("the progress template is valid")
+            .progress_chars("=> "),
+        );
+        ProgressObserver { bar }
+    }
+}
+
+impl IndexObserver for ProgressObserver {
+    fn planned(&self, files: u64, bytes: u64) {
+        self.bar.set_length(bytes);
+        self.bar.set_message(format!("{files} files to read"));
+    }
+
+    fn file_done(&self, bytes: u64) {
+        self.bar.inc(bytes);
+    }
+
+    fn warning(&self, warning: IndexWarning) {
+        self.bar.suspend(|| {
+            let _ = writeln!(io::stderr(), "lantern: warning: {warning}");
+        });
+    }
+}

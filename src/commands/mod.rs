@@ -1,0 +1,26 @@
+//! One module per subcommand; each turns parsed arguments into library calls and prints the outcome.
+
+mod index;
+mod search;
+mod status;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the command `cli` names.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let index_dir = cli.index.unwrap_or_else(lantern::index::default_index_dir);
+    let index_dir = absolute(index_dir);
+    match cli.command {
+        Command::Index(args) => index::run(&index_dir, &args),
+        Command::Search(args) => search::run(&index_dir, &args),
+        Command::Status => status::run(&index_dir),
+    }
+}
+
+/// Makes `path` absolute against the current folder, so messages show where things really are.
+fn absolute(path: PathBuf) -> PathBuf {
+    std::path::absolute(&path).unwrap_or(path)
+}

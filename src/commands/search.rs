@@ -1,0 +1,85 @@
+//! `lantern search QUERY`: run a query and print the hits in the chosen format.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use lantern::highlight::FragmentOptions;
+use lantern::render::{HtmlPrinter, JsonPrinter, Marks, QueryProblem, ResultsPrinter, TextPrinter};
+use lantern::search::query::{DefaultOperator, QueryError};
+use lantern::search::{IndexSearcher, SearchError, SearchRequest};
+
+use crate::cli::{Color, Format, SearchArgs};
+
+/// Searches the index at `index_dir`. A malformed query is explained on stderr (and, for JSON and
+/// HTML, in the output too) and exits 2.
+pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
+    let printer = printer(args);
+    let searcher = IndexSearcher::open(index_dir)?;
+    let request = SearchRequest {
+        query: args.query.clone(),
+        default_operator: if args.and {
+            DefaultOperator::And
+        } else {
+            DefaultOperator::Or
+        },
+        limit: args.limit,
+        fragments: FragmentOptions {
+            count: args.fragments,
+            max_chars: args.fragment_chars,
+        },
+    };
+    let mut out = io::stdout().lock();
+    match searcher.search(&request) {
+        Ok(results) => {
+            printer.print_results(&results, &mut out)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(SearchError::Query(err)) => {
+            let problem = problem(&args.query, &err);
+            let mut stderr = io::stderr().lock();
+            writeln!(stderr, "lantern: invalid query: {err}")?;
+            if let QueryError::Syntax(syntax) = &err {
+                writeln!(stderr, "{}", syntax.caret_line(&args.query))?;
+            }
+            printer.print_problem(&problem, &mut out)?;
+            out.flush()?;
+            Ok(ExitCode::from(2))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The printer for the chosen format.
+fn printer(args: &SearchArgs) -> Box<dyn ResultsPrinter> {
+    let marks = Marks {
+        pre: args.pre_tag.clone(),
+        post: args.post_tag.clone(),
+    };
+    match args.format {
+        Format::Text => Box::new(TextPrinter {
+            marks,
+            color: match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => io::stdout().is_terminal(),
+            },
+        }),
+        Format::Json => Box::new(JsonPrinter { marks }),
+        Format::Html => Box::new(HtmlPrinter { marks }),
+    }
+}
+
+/// A query error as the printers show it.
+fn problem(query: &str, err: &QueryError) -> QueryProblem {
+    let (message, position) = match err {
+        QueryError::Syntax(syntax) => (syntax.message.clone(), Some(syntax.position)),
+        other => (other.to_string(), None),
+    };
+    QueryProblem {
+        query: query.to_string(),
+        message,
+        position,
+    }
+}

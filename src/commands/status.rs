@@ -1,0 +1,52 @@
+//! `lantern status`: where the index is and what it holds.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use lantern::index::index_status;
+
+/// Prints the index location, document count, size and roots.
+pub fn run(index_dir: &Path) -> anyhow::Result<ExitCode> {
+    let status = index_status(index_dir)?;
+    let mut out = io::stdout().lock();
+    writeln!(out, "index:     {}", status.location.display())?;
+    writeln!(out, "documents: {}", status.documents)?;
+    writeln!(
+        out,
+        "size:      {:.1} MB in {} segment(s)",
+        status.size_on_disk as f64 / 1e6,
+        status.segments
+    )?;
+    writeln!(out, "roots:")?;
+    for root in &status.roots {
+        let when = match (root.record.complete, root.record.last_indexed) {
+            (false, _) => "interrupted: run 'lantern index' on it again".to_string(),
+            (true, Some(secs)) => format!("last indexed {}", ago(secs)),
+            (true, None) => "never completed".to_string(),
+        };
+        writeln!(
+            out,
+            "  {}  {} documents, {when}",
+            root.path.display(),
+            root.documents
+        )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How long ago a Unix time was, in words ("5 minutes ago").
+fn ago(unix_secs: u64) -> String {
+    let then = UNIX_EPOCH + Duration::from_secs(unix_secs);
+    let secs = SystemTime::now()
+        .duration_since(then)
+        .unwrap_or_default()
+        .as_secs();
+    match secs {
+        0..=59 => format!("{secs} seconds ago"),
+        60..=3599 => format!("{} minutes ago", secs / 60),
+        3600..=86399 => format!("{} hours ago", secs / 3600),
+        _ => format!("{} days ago", secs / 86400),
+    }
+}

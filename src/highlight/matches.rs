@@ -1,0 +1,176 @@
+//! Finding where a query's patterns occur in a text, token by token.
+
+use std::ops::Range;
+
+use tantivy::tokenizer::{TextAnalyzer, TokenStream};
+
+use super::pattern::Pattern;
+
+/// One occurrence of a pattern in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// Byte range of the marked text.
+    pub range: Range<usize>,
+    /// Index of the pattern that matched (distinct patterns make a better fragment).
+    pub pattern: usize,
+}
+
+/// A token of the text: its analysed form, byte range and position.
+struct Token {
+    text: String,
+    range: Range<usize>,
+    position: usize,
+}
+
+/// Finds every occurrence of `patterns` in `text`, tokenized by `analyzer` exactly as the index
+/// tokenized it. Matches come sorted by start and never overlap: where two would, the earlier one
+/// wins.
+pub fn find_matches(text: &str, analyzer: &mut TextAnalyzer, patterns: &[Pattern]) -> Vec<Match> {
+    if patterns.is_empty() {
+        return Vec::new();
+    }
+    let tokens = tokenize(text, analyzer);
+    let mut matches = Vec::new();
+    for (index, pattern) in patterns.iter().enumerate() {
+        match pattern {
+            Pattern::Phrase { words, slop } => {
+                find_phrases(&tokens, words, *slop, index, &mut matches)
+            }
+            single => matches.extend(
+                tokens
+                    .iter()
+                    .filter(|token| single.matches_token(&token.text))
+                    .map(|token| Match {
+                        range: token.range.clone(),
+                        pattern: index,
+                    }),
+            ),
+        }
+    }
+    matches.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
+    let mut kept: Vec<Match> = Vec::with_capacity(matches.len());
+    for candidate in matches {
+        match kept.last() {
+            Some(last) if candidate.range.start < last.range.end => {}
+            _ => kept.push(candidate),
+        }
+    }
+    kept
+}
+
+fn tokenize(text: &str, analyzer: &mut TextAnalyzer) -> Vec<Token> {
+    let mut stream = analyzer.token_stream(text);
+    let mut tokens = Vec::new();
+    while let Some(token) = stream.next() {
+        tokens.push(Token {
+            text: token.text.clone(),
+            range: token.offset_from..token.offset_to,
+            position: token.position,
+        });
+    }
+    tokens
+}
+
+/// Finds `words` in order, with at most `slop` extra positions in all between them. An exact
+/// phrase is marked as one span; a sloppy one word by word, so the words between stay unmarked.
+fn find_phrases(
+    tokens: &[Token],
+    words: &[String],
+    slop: u32,
+    pattern: usize,
+    out: &mut Vec<Match>,
+) {
+    let Some((first, rest)) = words.split_first() else {
+        return;
+    };
+    for (start, token) in tokens.iter().enumerate() {
+        if &token.text != first {
+            continue;
+        }
+        let mut found = vec![start];
+        let mut budget = slop as usize;
+        let mut at = start;
+        for word in rest {
+            let expected = tokens[at].position + 1;
+            let next = tokens[at + 1..]
+                .iter()
+                .enumerate()
+                .take_while(|(_, t)| t.position <= expected + budget)
+                .find(|(_, t)| &t.text == word)
+                .map(|(offset, _)| at + 1 + offset);
+            match next {
+                Some(index) => {
+                    budget -= tokens[index].position - expected;
+                    found.push(index);
+                    at = index;
+                }
+                None => break,
+            }
+        }
+        if found.len() != words.len() {
+            continue;
+        }
+        if slop == 0 {
+            out.push(Match {
+                range: token.range.start..tokens[at].range.end,
+                pattern,
+            });
+        } else {
+            out.extend(found.iter().map(|&index| Match {
+                range: tokens[index].range.clone(),
+                pattern,
+            }));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::tokenizer::TokenizerManager;
+
+    fn analyzer() -> TextAnalyzer {
+        TokenizerManager::default().get("default").unwrap()
+    }
+
+    fn marked<'a>(text: &'a str, patterns: &[Pattern]) -> Vec<&'a str> {
+        find_matches(text, &mut analyzer(), patterns)
+            .into_iter()
+            .map(|m| &text[m.range])
+            .collect()
+    }
+
+    fn phrase(words: &[&str], slop: u32) -> Pattern {
+        Pattern::Phrase {
+            words: words.iter().map(|w| w.to_string()).collect(),
+            slop,
+        }
+    }
+
+    #[test]
+    fn words_match_case_insensitively() {
+        let text = "Mutex and mutex, MUTEX!";
+        assert_eq!(
+            marked(text, &[Pattern::Word("mutex".into())]),
+            ["Mutex", "mutex", "MUTEX"]
+        );
+    }
+
+    #[test]
+    fn phrase_marks_only_adjacent_words() {
+        let text = "error here, handling there. Error handling matters.";
+        assert_eq!(
+            marked(text, &[phrase(&["error", "handling"], 0)]),
+            ["Error handling"]
+        );
+    }
+
+    #[test]
+    fn sloppy_phrase_marks_words_within_slop() {
+        let text = "jakarta the apache; jakarta a b c d apache";
+        assert_eq!(
+            marked(text, &[phrase(&["jakarta", "apache"], 1)]),
+            ["jakarta", "apache"]
+        );
+    }
+}

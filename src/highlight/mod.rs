@@ -1,0 +1,54 @@
+//! The highlighter: finds where a query matches a text and cuts the best fragments around those
+//! places, with the matches marked. Pure functions over text; no I/O, no knowledge of output formats
+//! beyond the marks.
+
+mod fragment;
+mod matches;
+mod pattern;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+pub use fragment::{select_fragments, FragmentOptions, MarkedText, Piece};
+pub use matches::{find_matches, Match};
+pub use pattern::{collect_patterns, Pattern};
+
+use crate::search::query::ast::{FieldName, QueryNode};
+
+/// Highlights one field's text for one query.
+#[derive(Clone)]
+pub struct Highlighter {
+    patterns: Vec<Pattern>,
+    analyzer: TextAnalyzer,
+    options: FragmentOptions,
+}
+
+impl Highlighter {
+    /// A highlighter for the positive parts of `query` that search `field`, tokenizing text with
+    /// `analyzer` (the one the index used for that field).
+    pub fn new(
+        query: &QueryNode,
+        field: FieldName,
+        mut analyzer: TextAnalyzer,
+        options: FragmentOptions,
+    ) -> Highlighter {
+        let patterns = collect_patterns(query, field, &mut analyzer);
+        Highlighter {
+            patterns,
+            analyzer,
+            options,
+        }
+    }
+
+    /// The best fragments of `text`, its beginning when nothing in it matches.
+    pub fn fragments(&mut self, text: &str) -> Vec<MarkedText> {
+        let matches = find_matches(text, &mut self.analyzer, &self.patterns);
+        select_fragments(text, &matches, self.options)
+    }
+
+    /// The whole of `text` with every match marked (for short texts such as paths).
+    pub fn mark_all(&mut self, text: &str) -> MarkedText {
+        let matches = find_matches(text, &mut self.analyzer, &self.patterns);
+        let marks: Vec<_> = matches.into_iter().map(|m| m.range).collect();
+        MarkedText::cut(text, 0..text.len(), &marks)
+    }
+}

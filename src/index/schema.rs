@@ -1,0 +1,103 @@
+//! The index schema: every field Lantern stores, and why it is configured the way it is.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+};
+use tantivy::tokenizer::{LowerCaser, RegexTokenizer, RemoveLongFilter, TextAnalyzer};
+use tantivy::Index;
+
+use super::IndexError;
+
+/// Name of the tokenizer that splits a path into its components (`/usr/src/a.rs` → `usr`, `src`,
+/// `a.rs`), so that `path:src` and `path:*.rs` match a component.
+pub const PATH_TOKENIZER: &str = "lantern_path";
+
+/// Handles to the fields of a Lantern index.
+#[derive(Clone, Copy, Debug)]
+pub struct LanternSchema {
+    /// The file's absolute path as one exact term: the document's identity, used to find, replace and
+    /// delete it, and to answer `path:[a TO m]` ranges. Stored, to show it.
+    pub path: Field,
+    /// The path split into components, for `path:word` queries and for highlighting paths.
+    pub path_parts: Field,
+    /// The file's text. Indexed with positions (phrase and proximity queries need them) and stored
+    /// (the highlighter re-reads the text of each hit).
+    pub contents: Field,
+    /// Modification time in nanoseconds since the Unix epoch (fast field): with `size`, tells an
+    /// incremental run whether a file changed without reading it.
+    pub mtime: Field,
+    /// File size in bytes (fast field).
+    pub size: Field,
+}
+
+impl LanternSchema {
+    /// Builds the schema and the handles to its fields.
+    pub fn build() -> (Schema, LanternSchema) {
+        let mut builder = Schema::builder();
+        // `STRING` is the raw tokenizer: the whole path is one term, so deleting a file's document
+        // is a single `delete_term`.
+        let path = builder.add_text_field("path", STRING | STORED);
+        let path_parts = builder.add_text_field(
+            "path_parts",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(PATH_TOKENIZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        );
+        // The default tokenizer splits on anything that is not alphanumeric (Unicode-aware), drops
+        // tokens over 40 bytes and lower-cases: searches are case-insensitive.
+        let contents = builder.add_text_field(
+            "contents",
+            TextOptions::default()
+                .set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer("default")
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                )
+                .set_stored(),
+        );
+        let mtime = builder.add_u64_field("mtime", FAST);
+        let size = builder.add_u64_field("size", FAST);
+        let fields = LanternSchema {
+            path,
+            path_parts,
+            contents,
+            mtime,
+            size,
+        };
+        (builder.build(), fields)
+    }
+
+    /// Reads the field handles of an existing index, failing if it was not made by Lantern.
+    pub fn from_index(index: &Index) -> Result<LanternSchema, IndexError> {
+        let schema = index.schema();
+        let field = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| IndexError::NotLantern(name.to_string()))
+        };
+        Ok(LanternSchema {
+            path: field("path")?,
+            path_parts: field("path_parts")?,
+            contents: field("contents")?,
+            mtime: field("mtime")?,
+            size: field("size")?,
+        })
+    }
+}
+
+/// Registers Lantern's custom tokenizers on `index`; tantivy does not persist them, so this runs
+/// every time an index is created or opened.
+pub fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(PATH_TOKENIZER, path_analyzer());
+}
+
+/// The analyzer for `path_parts`: components between slashes, lower-cased.
+fn path_analyzer() -> TextAnalyzer {
+    let components = RegexTokenizer::new(r"[^/\\]+").expect("the path regex is valid");
+    TextAnalyzer::builder(components)
+        .filter(RemoveLongFilter::limit(255))
+        .filter(LowerCaser)
+        .build()
+}

@@ -1,0 +1,77 @@
+//! What `lantern status` reports about an index.
+
+use std::path::{Path, PathBuf};
+
+use tantivy::ReloadPolicy;
+
+use super::catalog::{files_under, Catalog, RootRecord};
+use super::{open_index, IndexError};
+
+/// A summary of an index: where it is, what it holds, how big it is.
+#[derive(Clone, Debug)]
+pub struct IndexStatus {
+    /// The index folder.
+    pub location: PathBuf,
+    /// Live documents in the whole index.
+    pub documents: u64,
+    /// Bytes the index folder takes on disk.
+    pub size_on_disk: u64,
+    /// Segments the index is made of.
+    pub segments: usize,
+    /// Each root, in path order.
+    pub roots: Vec<RootStatus>,
+}
+
+/// One indexed root.
+#[derive(Clone, Debug)]
+pub struct RootStatus {
+    /// The root's absolute path.
+    pub path: PathBuf,
+    /// Live documents under the root.
+    pub documents: u64,
+    /// What the catalog remembers of it.
+    pub record: RootRecord,
+}
+
+/// Reads the status of the index at `dir`.
+pub fn index_status(dir: &Path) -> Result<IndexStatus, IndexError> {
+    let (index, fields) = open_index(dir)?;
+    let catalog = Catalog::load(&index)?;
+    let searcher = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?
+        .searcher();
+    let roots = catalog
+        .roots
+        .into_iter()
+        .map(|(path, record)| {
+            let path = PathBuf::from(path);
+            let documents = files_under(&searcher, &fields, &path)?.len() as u64;
+            Ok(RootStatus {
+                path,
+                documents,
+                record,
+            })
+        })
+        .collect::<Result<Vec<_>, IndexError>>()?;
+    Ok(IndexStatus {
+        location: dir.to_path_buf(),
+        documents: searcher.num_docs(),
+        size_on_disk: folder_size(dir)?,
+        segments: searcher.segment_readers().len(),
+        roots,
+    })
+}
+
+/// The total size of the files directly in `dir` (a tantivy index folder is flat).
+fn folder_size(dir: &Path) -> Result<u64, IndexError> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let metadata = entry?.metadata()?;
+        if metadata.is_file() {
+            total += metadata.len();
+        }
+    }
+    Ok(total)
+}

@@ -1,0 +1,160 @@
+//! Deciding whether a file is text, and decoding it.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+/// How many leading bytes are searched for a NUL byte to call a file binary (like git and ripgrep).
+const BINARY_SNIFF_LEN: usize = 8 * 1024;
+
+/// Why a file's bytes were not turned into text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NotText {
+    /// A NUL byte in the first 8 KiB: the file is binary.
+    Binary,
+}
+
+/// The decoded text of a file and whether decoding had to replace invalid bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodedText {
+    /// The text, without any byte-order mark.
+    pub text: String,
+    /// True when invalid UTF-8 (or unpaired UTF-16 surrogates) were replaced by U+FFFD.
+    pub lossy: bool,
+}
+
+/// Why a file was not indexed.
+#[derive(Debug)]
+pub enum SkipReason {
+    /// A NUL byte in the first 8 KiB.
+    Binary,
+    /// Larger than the configured cap.
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+    },
+    /// Opening or reading failed.
+    Unreadable(std::io::Error),
+}
+
+/// Reads and decodes the file at `path`. Only the first 8 KiB are read from a binary file, and
+/// nothing from a file larger than `max_size` bytes.
+pub fn read_text_file(path: &Path, max_size: u64) -> Result<DecodedText, SkipReason> {
+    let mut file = File::open(path).map_err(SkipReason::Unreadable)?;
+    let size = file.metadata().map_err(SkipReason::Unreadable)?.len();
+    if size > max_size {
+        return Err(SkipReason::TooLarge { size });
+    }
+    let mut bytes = Vec::with_capacity(size as usize + 1);
+    (&mut file)
+        .take(BINARY_SNIFF_LEN as u64)
+        .read_to_end(&mut bytes)
+        .map_err(SkipReason::Unreadable)?;
+    if is_binary(&bytes) {
+        return Err(SkipReason::Binary);
+    }
+    // The size may have changed since it was checked; the cap still holds.
+    (&mut file)
+        .take(max_size.saturating_sub(bytes.len() as u64) + 1)
+        .read_to_end(&mut bytes)
+        .map_err(SkipReason::Unreadable)?;
+    if bytes.len() as u64 > max_size {
+        return Err(SkipReason::TooLarge {
+            size: bytes.len() as u64,
+        });
+    }
+    decode(bytes).map_err(|NotText::Binary| SkipReason::Binary)
+}
+
+/// True when the start of a file marks it as binary: a NUL byte, unless it is UTF-16 with a BOM.
+fn is_binary(start: &[u8]) -> bool {
+    let utf16 = start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]);
+    !utf16 && start[..start.len().min(BINARY_SNIFF_LEN)].contains(&0)
+}
+
+/// Decodes a file's bytes: UTF-16 with a BOM is decoded, a UTF-8 BOM is dropped, invalid UTF-8 is
+/// replaced by U+FFFD, and a NUL byte in the first 8 KiB marks the file as binary.
+pub fn decode(bytes: Vec<u8>) -> Result<DecodedText, NotText> {
+    // UTF-16 text is full of NUL bytes, so its BOM is checked before the binary sniff.
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return Ok(decode_utf16(rest, u16::from_le_bytes));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return Ok(decode_utf16(rest, u16::from_be_bytes));
+    }
+    if is_binary(&bytes) {
+        return Err(NotText::Binary);
+    }
+    let mut bytes = bytes;
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(DecodedText { text, lossy: false }),
+        Err(err) => Ok(DecodedText {
+            text: String::from_utf8_lossy(err.as_bytes()).into_owned(),
+            lossy: true,
+        }),
+    }
+}
+
+/// Decodes UTF-16 code units read with `unit` (little or big endian), lossily.
+fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> DecodedText {
+    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+    let mut lossy = !bytes.len().is_multiple_of(2);
+    let text = char::decode_utf16(units)
+        .map(|c| {
+            c.unwrap_or_else(|_| {
+                lossy = true;
+                char::REPLACEMENT_CHARACTER
+            })
+        })
+        .collect();
+    DecodedText { text, lossy }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_utf8_is_kept() {
+        let decoded = decode(b"hello".to_vec()).unwrap();
+        assert_eq!(decoded.text, "hello");
+        assert!(!decoded.lossy);
+    }
+
+    #[test]
+    fn nul_byte_means_binary() {
+        assert_eq!(decode(b"ab\0cd".to_vec()), Err(NotText::Binary));
+    }
+
+    #[test]
+    fn nul_after_sniff_window_is_text() {
+        let mut bytes = vec![b'a'; BINARY_SNIFF_LEN];
+        bytes.push(0);
+        assert!(decode(bytes).is_ok());
+    }
+
+    #[test]
+    fn utf8_bom_is_dropped() {
+        assert_eq!(decode(b"\xEF\xBB\xBFhi".to_vec()).unwrap().text, "hi");
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced() {
+        let decoded = decode(b"a\xFFb".to_vec()).unwrap();
+        assert_eq!(decoded.text, "a\u{FFFD}b");
+        assert!(decoded.lossy);
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("héllo".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(le).unwrap().text, "héllo");
+        let mut be = vec![0xFE, 0xFF];
+        be.extend("héllo".encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode(be).unwrap().text, "héllo");
+    }
+}

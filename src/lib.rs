@@ -1,0 +1,10 @@
+//! Lantern: full-text search over a folder of documents, with highlighted fragments.
+//!
+//! The library is split by concern: [`index`] walks folders and builds the tantivy index,
+//! [`search`] parses queries and runs them, [`highlight`] cuts marked fragments out of documents,
+//! and [`render`] prints results as text, JSON or HTML. Only the binary prints to the terminal.
+
+pub mod highlight;
+pub mod index;
+pub mod render;
+pub mod search;

@@ -1,0 +1,110 @@
+//! The HTML printer: a standalone page rendered from `templates/` by askama, which escapes every
+//! value unless told it is already safe (only our own marked, escaped fragments are).
+
+use std::io::{self, Write};
+
+use askama::Template;
+
+use super::{snippet, Marks, QueryProblem, ResultsPrinter};
+use crate::search::SearchResults;
+
+/// Prints a complete results page.
+#[derive(Clone, Debug, Default)]
+pub struct HtmlPrinter {
+    /// Marks placed around matches.
+    pub marks: Marks,
+}
+
+#[derive(Template)]
+#[template(path = "results.html")]
+struct ResultsPage<'a> {
+    query: &'a str,
+    total: usize,
+    elapsed_ms: String,
+    hits: Vec<HtmlHit>,
+}
+
+struct HtmlHit {
+    rank: usize,
+    score: String,
+    href: String,
+    /// Escaped by the highlighter, marks included.
+    marked_path: String,
+    /// Escaped by the highlighter, marks included.
+    snippet: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    query: &'a str,
+    message: &'a str,
+    caret: Option<String>,
+}
+
+impl ResultsPrinter for HtmlPrinter {
+    fn print_results(&self, results: &SearchResults, out: &mut dyn Write) -> io::Result<()> {
+        let (pre, post) = (&self.marks.pre, &self.marks.post);
+        let page = ResultsPage {
+            query: &results.query,
+            total: results.total,
+            elapsed_ms: format!("{:.1}", results.elapsed.as_secs_f64() * 1e3),
+            hits: results
+                .hits
+                .iter()
+                .map(|hit| HtmlHit {
+                    rank: hit.rank,
+                    score: format!("{:.2}", hit.score),
+                    href: file_url(&hit.path),
+                    marked_path: hit.marked_path.to_html(pre, post),
+                    snippet: snippet(
+                        &hit.fragments
+                            .iter()
+                            .map(|fragment| fragment.to_html(pre, post))
+                            .collect::<Vec<_>>(),
+                    ),
+                })
+                .collect(),
+        };
+        write_page(&page, out)
+    }
+
+    fn print_problem(&self, problem: &QueryProblem, out: &mut dyn Write) -> io::Result<()> {
+        let page = ErrorPage {
+            query: &problem.query,
+            message: &problem.message,
+            caret: problem
+                .position
+                .map(|position| format!("{}^", " ".repeat(position))),
+        };
+        write_page(&page, out)
+    }
+}
+
+fn write_page(page: &impl Template, out: &mut dyn Write) -> io::Result<()> {
+    let html = page.render().map_err(io::Error::other)?;
+    writeln!(out, "{html}")
+}
+
+/// A `file://` URL for an absolute path, percent-encoding every byte outside the unreserved set.
+fn file_url(path: &str) -> String {
+    let mut url = String::from("file://");
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_url;
+
+    #[test]
+    fn file_url_encodes_unsafe_bytes() {
+        assert_eq!(file_url("/a b/\"x\"&é"), "file:///a%20b/%22x%22%26%C3%A9");
+    }
+}

@@ -1,0 +1,89 @@
+//! The JSON printer: one document per search, a stable schema documented in the README.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{snippet, Marks, QueryProblem, ResultsPrinter};
+use crate::search::SearchResults;
+
+/// Prints results as one JSON document.
+#[derive(Clone, Debug, Default)]
+pub struct JsonPrinter {
+    /// Marks placed around matches.
+    pub marks: Marks,
+}
+
+#[derive(Serialize)]
+struct JsonResults<'a> {
+    query: &'a str,
+    total: usize,
+    elapsed_ms: f64,
+    hits: Vec<JsonHit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonHit<'a> {
+    rank: usize,
+    score: f32,
+    path: &'a str,
+    marked_path: String,
+    fragments: Vec<String>,
+    snippet: String,
+}
+
+#[derive(Serialize)]
+struct JsonProblem<'a> {
+    query: &'a str,
+    error: JsonError<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    message: &'a str,
+    position: Option<usize>,
+}
+
+impl ResultsPrinter for JsonPrinter {
+    fn print_results(&self, results: &SearchResults, out: &mut dyn Write) -> io::Result<()> {
+        let hits = results
+            .hits
+            .iter()
+            .map(|hit| {
+                let fragments: Vec<String> = hit
+                    .fragments
+                    .iter()
+                    .map(|fragment| fragment.to_html(&self.marks.pre, &self.marks.post))
+                    .collect();
+                JsonHit {
+                    rank: hit.rank,
+                    score: hit.score,
+                    path: &hit.path,
+                    marked_path: hit.marked_path.to_html(&self.marks.pre, &self.marks.post),
+                    snippet: snippet(&fragments),
+                    fragments,
+                }
+            })
+            .collect();
+        let document = JsonResults {
+            query: &results.query,
+            total: results.total,
+            elapsed_ms: (results.elapsed.as_secs_f64() * 1e6).round() / 1e3,
+            hits,
+        };
+        serde_json::to_writer_pretty(&mut *out, &document)?;
+        writeln!(out)
+    }
+
+    fn print_problem(&self, problem: &QueryProblem, out: &mut dyn Write) -> io::Result<()> {
+        let document = JsonProblem {
+            query: &problem.query,
+            error: JsonError {
+                message: &problem.message,
+                position: problem.position,
+            },
+        };
+        serde_json::to_writer_pretty(&mut *out, &document)?;
+        writeln!(out)
+    }
+}

@@ -1,0 +1,188 @@
+//! Running a query: parse, compile, collect the best hits, and highlight each of them.
+
+pub mod query;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, TantivyError};
+
+use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
+use crate::index::schema::PATH_TOKENIZER;
+use crate::index::{open_index, IndexError, LanternSchema};
+use query::ast::FieldName;
+use query::{parse, DefaultOperator, QueryCompiler, QueryError};
+
+/// What to search for and how much to return.
+#[derive(Clone, Debug)]
+pub struct SearchRequest {
+    /// The query, in Lucene's classic syntax.
+    pub query: String,
+    /// The operator between clauses that have none.
+    pub default_operator: DefaultOperator,
+    /// How many hits to return, best first.
+    pub limit: usize,
+    /// How many fragments per hit, and how long.
+    pub fragments: FragmentOptions,
+}
+
+/// The outcome of a search, ready for any output format.
+#[derive(Clone, Debug)]
+pub struct SearchResults {
+    /// The query as given.
+    pub query: String,
+    /// How many documents match in all (not only those returned).
+    pub total: usize,
+    /// Time to search and highlight.
+    pub elapsed: Duration,
+    /// The best hits, best first.
+    pub hits: Vec<Hit>,
+}
+
+/// One matching document.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    /// 1 for the best hit.
+    pub rank: usize,
+    /// BM25 relevance score.
+    pub score: f32,
+    /// The file's absolute path.
+    pub path: String,
+    /// The path with the parts matched by `path:` clauses marked.
+    pub marked_path: MarkedText,
+    /// The best fragments of the text, best first.
+    pub fragments: Vec<MarkedText>,
+}
+
+/// Why a search could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The index is missing, corrupt or busy.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    /// The query is malformed.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// tantivy failed while searching (e.g. a damaged segment file).
+    #[error("search failed: {0}; the index may be damaged: run 'lantern index --rebuild <DIR>'")]
+    Engine(#[from] TantivyError),
+}
+
+/// An open index, ready to answer queries.
+pub struct IndexSearcher {
+    index: Index,
+    reader: IndexReader,
+    fields: LanternSchema,
+}
+
+impl IndexSearcher {
+    /// Opens the index at `dir`.
+    pub fn open(dir: &Path) -> Result<IndexSearcher, IndexError> {
+        let (index, fields) = open_index(dir)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|source| IndexError::Corrupt {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        Ok(IndexSearcher {
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// Runs `request`: the total number of matches and the best `limit` hits, highlighted.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let started = Instant::now();
+        let tree = parse(&request.query, request.default_operator).map_err(QueryError::from)?;
+        let contents_analyzer = self.index.tokenizer_for_field(self.fields.contents)?;
+        let path_analyzer = self
+            .index
+            .tokenizers()
+            .get(PATH_TOKENIZER)
+            .ok_or_else(|| TantivyError::SchemaError("path tokenizer missing".into()))?;
+        let mut compiler = QueryCompiler::new(
+            self.fields,
+            contents_analyzer.clone(),
+            path_analyzer.clone(),
+        );
+        let query = compiler.compile(&tree)?;
+
+        let searcher = self.reader.searcher();
+        let (top, total) = searcher.search(
+            &query,
+            &(
+                TopDocs::with_limit(request.limit.max(1)).order_by_score(),
+                Count,
+            ),
+        )?;
+        let top = &top[..top.len().min(request.limit)];
+
+        let highlighters = HitHighlighters {
+            contents: Highlighter::new(
+                &tree,
+                FieldName::Contents,
+                contents_analyzer,
+                request.fragments,
+            ),
+            path: Highlighter::new(&tree, FieldName::Path, path_analyzer, request.fragments),
+        };
+        // Highlighting needs each hit's stored text: fetch and highlight hits in parallel.
+        let hits = top
+            .par_iter()
+            .enumerate()
+            .map_init(
+                || highlighters.clone(),
+                |highlighters, (rank, &(score, address))| {
+                    self.hit(&searcher, highlighters, rank + 1, score, address)
+                },
+            )
+            .collect::<Result<Vec<_>, SearchError>>()?;
+        Ok(SearchResults {
+            query: request.query.clone(),
+            total,
+            elapsed: started.elapsed(),
+            hits,
+        })
+    }
+
+    /// Loads one hit's stored fields and highlights them.
+    fn hit(
+        &self,
+        searcher: &tantivy::Searcher,
+        highlighters: &mut HitHighlighters,
+        rank: usize,
+        score: f32,
+        address: DocAddress,
+    ) -> Result<Hit, SearchError> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let text_of = |field| {
+            doc.get_first(field)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+        };
+        let path = text_of(self.fields.path);
+        Ok(Hit {
+            rank,
+            score,
+            path: path.to_string(),
+            marked_path: highlighters.path.mark_all(path),
+            fragments: highlighters
+                .contents
+                .fragments(text_of(self.fields.contents)),
+        })
+    }
+}
+
+/// The highlighters for a hit's text and path; each thread gets its own copy.
+#[derive(Clone)]
+struct HitHighlighters {
+    contents: Highlighter,
+    path: Highlighter,
+}

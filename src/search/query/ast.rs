@@ -1,0 +1,72 @@
+//! The parsed form of a Lucene-style query, independent of tantivy.
+//!
+//! The parser produces it, the compiler turns it into a tantivy query, and the highlighter reads it to
+//! know which tokens to mark. Keeping one tree for all three guarantees they agree on what was asked.
+
+use std::ops::Bound;
+
+/// The field a query clause searches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldName {
+    /// The document's text (the default field).
+    Contents,
+    /// The document's absolute path.
+    Path,
+}
+
+/// How a clause takes part in a boolean query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Occur {
+    /// The clause may match; matching raises the score (Lucene's default `OR`).
+    Should,
+    /// The clause must match (`+word`, `AND`).
+    Must,
+    /// The clause must not match (`-word`, `NOT`, `!`).
+    MustNot,
+}
+
+/// One clause of a boolean query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Clause {
+    /// Whether the clause is optional, required or forbidden.
+    pub occur: Occur,
+    /// What the clause matches.
+    pub query: QueryNode,
+}
+
+/// A node of the query tree. Text is kept as the user typed it (unescaped, not yet analysed): the
+/// compiler and the highlighter run it through the field's tokenizer themselves.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QueryNode {
+    /// A boolean combination of clauses.
+    Bool(Vec<Clause>),
+    /// A single word, e.g. `rust` or `path:drivers`.
+    Term { field: FieldName, text: String },
+    /// A quoted phrase, e.g. `"error handling"`, with proximity slop (`"a b"~10`; 0 when absent).
+    Phrase {
+        field: FieldName,
+        text: String,
+        slop: u32,
+    },
+    /// A word with `*` or `?` wildcards, e.g. `test*`, `te?t`, `*.rs`.
+    Wildcard { field: FieldName, pattern: String },
+    /// A fuzzy word, e.g. `roam~` (distance 2) or `roam~1`.
+    Fuzzy {
+        field: FieldName,
+        text: String,
+        distance: u8,
+    },
+    /// A regular expression matched against whole terms, e.g. `/joh?n(ath[oa]n)/`.
+    Regex { field: FieldName, pattern: String },
+    /// A range of terms, e.g. `path:[a TO m]` (inclusive) or `path:{a TO m}` (exclusive); `*` is an
+    /// open end.
+    Range {
+        field: FieldName,
+        lower: Bound<String>,
+        upper: Bound<String>,
+    },
+    /// A sub-query whose score is multiplied by `boost`, e.g. `jakarta^4`.
+    Boost { query: Box<QueryNode>, boost: f32 },
+    /// Every document (`*:*`, or `*` alone).
+    All,
+}

@@ -1,0 +1,168 @@
+//! Turning the query tree into a tantivy query, analysing words like the index did.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur as TantivyOccur,
+    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Term};
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::ast::{FieldName, Occur, QueryNode};
+use super::{analyze, wildcard_to_regex, QueryError};
+use crate::index::LanternSchema;
+
+/// Compiles query trees for one index.
+pub struct QueryCompiler {
+    fields: LanternSchema,
+    contents: TextAnalyzer,
+    path: TextAnalyzer,
+}
+
+impl QueryCompiler {
+    /// A compiler for an index with these fields, analysing words with the analyzers the index uses
+    /// for `contents` and `path_parts`.
+    pub fn new(fields: LanternSchema, contents: TextAnalyzer, path: TextAnalyzer) -> QueryCompiler {
+        QueryCompiler {
+            fields,
+            contents,
+            path,
+        }
+    }
+
+    /// The tantivy query for `node`.
+    pub fn compile(&mut self, node: &QueryNode) -> Result<Box<dyn Query>, QueryError> {
+        Ok(match node {
+            QueryNode::All => Box::new(AllQuery),
+            QueryNode::Bool(clauses) => {
+                let mut subqueries = Vec::with_capacity(clauses.len() + 1);
+                for clause in clauses {
+                    let occur = match clause.occur {
+                        Occur::Should => TantivyOccur::Should,
+                        Occur::Must => TantivyOccur::Must,
+                        Occur::MustNot => TantivyOccur::MustNot,
+                    };
+                    subqueries.push((occur, self.compile(&clause.query)?));
+                }
+                // A query made only of exclusions (`-draft`, `NOT draft`) means "everything
+                // except": tantivy, like Lucene, would match nothing.
+                if clauses.iter().all(|clause| clause.occur == Occur::MustNot) {
+                    subqueries.push((TantivyOccur::Must, Box::new(AllQuery)));
+                }
+                Box::new(BooleanQuery::new(subqueries))
+            }
+            QueryNode::Boost { query, boost } => {
+                Box::new(BoostQuery::new(self.compile(query)?, *boost))
+            }
+            QueryNode::Term { field, text } => self.words(*field, text, 0),
+            QueryNode::Phrase { field, text, slop } => self.words(*field, text, *slop),
+            QueryNode::Wildcard { field, pattern } => {
+                self.regex(*field, &wildcard_to_regex(pattern))?
+            }
+            QueryNode::Regex { field, pattern } => self.regex(*field, pattern)?,
+            QueryNode::Fuzzy {
+                field,
+                text,
+                distance,
+            } => {
+                let (target, analyzer) = self.target(*field);
+                let terms: Vec<Box<dyn Query>> = analyze(analyzer, text)
+                    .into_iter()
+                    .map(|word| -> Box<dyn Query> {
+                        let term = Term::from_field_text(target, &word);
+                        Box::new(FuzzyTermQuery::new(term, *distance, true))
+                    })
+                    .collect();
+                all_of(terms)
+            }
+            QueryNode::Range {
+                field,
+                lower,
+                upper,
+            } => self.range(*field, lower, upper),
+        })
+    }
+
+    /// The indexed field and its analyzer for a query field. `path:` words search the path's
+    /// components; only ranges use the whole path.
+    fn target(&mut self, field: FieldName) -> (Field, &mut TextAnalyzer) {
+        match field {
+            FieldName::Contents => (self.fields.contents, &mut self.contents),
+            FieldName::Path => (self.fields.path_parts, &mut self.path),
+        }
+    }
+
+    /// A word or phrase: one token is a term, several a phrase (`foo-bar` is the phrase "foo bar",
+    /// as in Lucene), none (only punctuation) matches nothing.
+    fn words(&mut self, field: FieldName, text: &str, slop: u32) -> Box<dyn Query> {
+        let (target, analyzer) = self.target(field);
+        let mut terms: Vec<Term> = analyze(analyzer, text)
+            .iter()
+            .map(|word| Term::from_field_text(target, word))
+            .collect();
+        match terms.len() {
+            0 => Box::new(EmptyQuery),
+            1 => Box::new(TermQuery::new(
+                terms.remove(0),
+                IndexRecordOption::WithFreqs,
+            )),
+            _ => {
+                let mut phrase = PhraseQuery::new(terms);
+                phrase.set_slop(slop);
+                Box::new(phrase)
+            }
+        }
+    }
+
+    fn regex(&mut self, field: FieldName, pattern: &str) -> Result<Box<dyn Query>, QueryError> {
+        let (target, _) = self.target(field);
+        RegexQuery::from_pattern(pattern, target)
+            .map(|query| Box::new(query) as Box<dyn Query>)
+            .map_err(|err| QueryError::InvalidRegex {
+                pattern: pattern.to_string(),
+                reason: err.to_string(),
+            })
+    }
+
+    /// Ranges on `path` compare whole paths; on `contents`, lower-cased terms.
+    fn range(
+        &mut self,
+        field: FieldName,
+        lower: &Bound<String>,
+        upper: &Bound<String>,
+    ) -> Box<dyn Query> {
+        let (target, lowercase) = match field {
+            FieldName::Path => (self.fields.path, false),
+            FieldName::Contents => (self.fields.contents, true),
+        };
+        let term = |bound: &Bound<String>| {
+            bound.as_ref().map(|text| {
+                let text = if lowercase {
+                    text.to_lowercase()
+                } else {
+                    text.clone()
+                };
+                Term::from_field_text(target, &text)
+            })
+        };
+        if matches!((lower, upper), (Bound::Unbounded, Bound::Unbounded)) {
+            return Box::new(AllQuery);
+        }
+        Box::new(RangeQuery::new(term(lower), term(upper)))
+    }
+}
+
+/// A conjunction of queries, without a wrapper when there is only one.
+fn all_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match queries.len() {
+        0 => Box::new(EmptyQuery),
+        1 => queries.remove(0),
+        _ => Box::new(BooleanQuery::new(
+            queries
+                .into_iter()
+                .map(|query| (TantivyOccur::Must, query))
+                .collect(),
+        )),
+    }
+}

@@ -1,0 +1,965 @@
+//! A hand-written parser for Lucene's *classic* query syntax, producing the [`QueryNode`] tree.
+//!
+//! It has two stages: a small lexer that turns the input into tokens carrying their position in
+//! characters, and a recursive-descent parser that follows the grammar of Lucene's classic
+//! `QueryParser.jj` (flat clause lists per group, combined with Lucene's `addClause` rules rather
+//! than operator precedence).
+//!
+//! Deliberate differences from Lucene, all of them turning silently odd input into a clear error:
+//! `+`, `-` or `!` followed by a space is an error (Lucene turns it into a term of its own), `~`
+//! after a wildcard, regular expression, range or group is an error (Lucene ignores it), fuzzy
+//! distances above 2 are errors (Lucene caps them), and `\uXXXX` escapes are not decoded (a
+//! backslash escapes exactly one character, so Windows-like paths such as `C\:\users` stay intact).
+
+use std::fmt;
+
+use super::ast::{Clause, FieldName, Occur, QueryNode};
+use lexer::{lex, parse_decimal, Tok, Token, Word};
+
+mod lexer;
+
+/// Which operator joins clauses that have none between them (Lucene's default operator).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DefaultOperator {
+    /// `a b` means `a OR b` (Lucene's default).
+    #[default]
+    Or,
+    /// `a b` means `a AND b`.
+    And,
+}
+
+/// A query that could not be parsed: what is wrong and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuerySyntaxError {
+    /// What is wrong, in lowercase plain English, with a hint when the fix is obvious.
+    pub message: String,
+    /// 0-based position in *characters* (not bytes) of the offending place.
+    pub position: usize,
+}
+
+impl QuerySyntaxError {
+    fn new(message: impl Into<String>, position: usize) -> Self {
+        QuerySyntaxError {
+            message: message.into(),
+            position,
+        }
+    }
+
+    /// The query on one line and a caret under the offending character on the next, e.g.
+    /// `"(a b\n^"`. Line breaks and tabs in the query are shown as spaces so the caret lines up.
+    pub fn caret_line(&self, query: &str) -> String {
+        let line: String = query
+            .chars()
+            .map(|c| {
+                if c.is_whitespace() || c.is_control() {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        format!("{line}\n{}^", " ".repeat(self.position))
+    }
+}
+
+impl fmt::Display for QuerySyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at position {}", self.message, self.position + 1)
+    }
+}
+
+impl std::error::Error for QuerySyntaxError {}
+
+/// Parses `input` in Lucene's classic query syntax.
+pub fn parse(
+    input: &str,
+    default_operator: DefaultOperator,
+) -> Result<QueryNode, QuerySyntaxError> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut parser = Parser {
+        tokens: lex(&chars),
+        idx: 0,
+        default_operator,
+    };
+    if matches!(parser.peek()?.tok, Tok::Eof) {
+        return Err(QuerySyntaxError::new("empty query", 0));
+    }
+    let node = parser.query(None, 0)?;
+    let end = parser.peek()?;
+    match end.tok {
+        Tok::Eof => Ok(node),
+        // `query` only stops at the end or at a ')', which at the top level has no '(' to close.
+        _ => Err(QuerySyntaxError::new("unexpected ')'", end.pos)),
+    }
+}
+
+/// The edit distance of `text~slop`. `~` alone means 2 and `~0`, `~1`, `~2` mean themselves.
+///
+/// For compatibility Lucene still accepts a legacy minimum similarity in (0, 1) such as `~0.8`; we
+/// convert it exactly like Lucene's `FuzzyQuery.floatToEdits`: `min(floor((1 - sim) * length), 2)`
+/// where length counts the term's characters. Anything else (`~7`, `~1.5`, `~x`) is an error
+/// (Lucene silently caps or ignores those).
+fn fuzzy_distance(slop: &str, text: &str, pos: usize) -> Result<u8, QuerySyntaxError> {
+    if slop.is_empty() {
+        return Ok(2);
+    }
+    let error = || QuerySyntaxError::new("fuzzy distance must be 0, 1 or 2", pos);
+    let similarity = f64::from(parse_decimal(slop).ok_or_else(error)? as f32);
+    if similarity.fract() == 0.0 {
+        if similarity <= 2.0 {
+            return Ok(similarity as u8);
+        }
+    } else if similarity < 1.0 {
+        let length = text.chars().count() as f64;
+        return Ok(((1.0 - similarity) * length).floor().min(2.0) as u8);
+    }
+    Err(error())
+}
+
+/// The slop of `"a phrase"~slop`: 0 when absent, fractions are truncated like Lucene does.
+fn phrase_slop(slop: &str, pos: usize) -> Result<u32, QuerySyntaxError> {
+    if slop.is_empty() {
+        return Ok(0);
+    }
+    match parse_decimal(slop) {
+        Some(n) if n <= f64::from(u32::MAX) => Ok(n as u32),
+        Some(_) => Err(QuerySyntaxError::new("phrase slop is too large", pos)),
+        None => Err(QuerySyntaxError::new(
+            "expected a number after '~', e.g. '\"a b\"~2'",
+            pos,
+        )),
+    }
+}
+
+/// The deepest nesting of parentheses accepted, so hostile input cannot overflow the stack.
+const MAX_DEPTH: usize = 100;
+
+struct Parser {
+    tokens: Vec<Token>,
+    idx: usize,
+    default_operator: DefaultOperator,
+}
+
+/// The conjunction written before a clause.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Conj {
+    None,
+    And,
+    Or,
+}
+
+/// The modifier written before a clause.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Modifier {
+    None,
+    Required,
+    Prohibited,
+}
+
+impl Parser {
+    /// The current token; a lexing error surfaces here, once the parser has reached it.
+    fn peek(&self) -> Result<&Token, QuerySyntaxError> {
+        let token = &self.tokens[self.idx];
+        match &token.tok {
+            Tok::Error(error) => Err(error.clone()),
+            _ => Ok(token),
+        }
+    }
+
+    /// Takes the current token (never moves past the final `Eof`/`Error`).
+    fn bump(&mut self) -> Token {
+        let token = self.tokens[self.idx].clone();
+        if self.idx + 1 < self.tokens.len() {
+            self.idx += 1;
+        }
+        token
+    }
+
+    /// A list of clauses up to the end of input or a `)`, combined with Lucene's `addClause`.
+    fn query(
+        &mut self,
+        field: Option<FieldName>,
+        depth: usize,
+    ) -> Result<QueryNode, QuerySyntaxError> {
+        let mut clauses: Vec<Clause> = Vec::new();
+        loop {
+            let token = self.peek()?;
+            if !clauses.is_empty() && matches!(token.tok, Tok::Eof | Tok::RParen) {
+                break;
+            }
+            let mut before = Vec::new();
+            let conj = match token.tok {
+                Tok::And | Tok::Or if clauses.is_empty() => {
+                    return Err(QuerySyntaxError::new(
+                        format!("'{}' needs a clause on both sides", token.raw),
+                        token.pos,
+                    ))
+                }
+                Tok::And | Tok::Or => {
+                    let conj = if token.tok == Tok::And {
+                        Conj::And
+                    } else {
+                        Conj::Or
+                    };
+                    before.push(self.bump());
+                    conj
+                }
+                _ => Conj::None,
+            };
+            let modifier = match self.peek()?.tok {
+                Tok::Plus => Modifier::Required,
+                Tok::Minus | Tok::Not => Modifier::Prohibited,
+                _ => Modifier::None,
+            };
+            if modifier != Modifier::None {
+                before.push(self.bump());
+            }
+            let query = self.clause(field, depth, &before)?;
+            self.add_clause(&mut clauses, conj, modifier, query);
+        }
+        if clauses.len() == 1 && clauses[0].occur != Occur::MustNot {
+            return Ok(clauses.pop().expect("one clause").query);
+        }
+        Ok(QueryNode::Bool(clauses))
+    }
+
+    /// Lucene's `QueryParserBase.addClause`, on our `Occur`.
+    fn add_clause(
+        &self,
+        clauses: &mut Vec<Clause>,
+        conj: Conj,
+        modifier: Modifier,
+        query: QueryNode,
+    ) {
+        if let Some(last) = clauses.last_mut() {
+            if conj == Conj::And && last.occur != Occur::MustNot {
+                last.occur = Occur::Must;
+            }
+            if self.default_operator == DefaultOperator::And
+                && conj == Conj::Or
+                && last.occur != Occur::MustNot
+            {
+                last.occur = Occur::Should;
+            }
+        }
+        let prohibited = modifier == Modifier::Prohibited;
+        let required = match self.default_operator {
+            DefaultOperator::Or => {
+                modifier == Modifier::Required || (conj == Conj::And && !prohibited)
+            }
+            DefaultOperator::And => !prohibited && conj != Conj::Or,
+        };
+        let occur = if required {
+            Occur::Must
+        } else if prohibited {
+            Occur::MustNot
+        } else {
+            Occur::Should
+        };
+        clauses.push(Clause { occur, query });
+    }
+
+    /// One clause: an optional `field:` prefix, then a term-like query or a parenthesised group.
+    /// `before` holds the conjunction and modifier written before it, for error messages.
+    fn clause(
+        &mut self,
+        field: Option<FieldName>,
+        depth: usize,
+        before: &[Token],
+    ) -> Result<QueryNode, QuerySyntaxError> {
+        let token = self.peek()?.clone();
+        let Tok::Word(word) = &token.tok else {
+            return self.clause_body(field, depth, before);
+        };
+        if self.tokens.get(self.idx + 1).map(|t| &t.tok) != Some(&Tok::Colon) {
+            return self.clause_body(field, depth, before);
+        }
+        self.bump();
+        let colon = self.bump();
+        if word.star {
+            let next = self.peek()?;
+            return match &next.tok {
+                Tok::Word(Word { star: true, .. }) => {
+                    self.bump();
+                    self.with_suffixes(QueryNode::All)
+                }
+                _ => Err(QuerySyntaxError::new(
+                    "only '*' can follow '*:' (write '*:*' to match every document)",
+                    next.pos,
+                )),
+            };
+        }
+        let field = match (word.pattern.is_none(), word.text.as_str()) {
+            (true, "contents") => FieldName::Contents,
+            (true, "path") => FieldName::Path,
+            _ => {
+                return Err(QuerySyntaxError::new(
+                    format!(
+                        "unknown field '{}': known fields are 'contents' and 'path'",
+                        token.raw
+                    ),
+                    token.pos,
+                ))
+            }
+        };
+        let next = self.peek()?;
+        if !matches!(
+            next.tok,
+            Tok::Word(_) | Tok::Phrase(_) | Tok::Regex(_) | Tok::Range { .. } | Tok::LParen
+        ) {
+            return Err(QuerySyntaxError::new(
+                format!(
+                    "expected a word, phrase, range or group after '{}{}'",
+                    token.raw, colon.raw
+                ),
+                next.pos,
+            ));
+        }
+        self.clause_body(Some(field), depth, before)
+    }
+
+    /// A parenthesised group or a term-like query, with its `~` and `^` suffixes.
+    fn clause_body(
+        &mut self,
+        field: Option<FieldName>,
+        depth: usize,
+        before: &[Token],
+    ) -> Result<QueryNode, QuerySyntaxError> {
+        let token = self.peek()?.clone();
+        let default_field = field.unwrap_or(FieldName::Contents);
+        let node = match token.tok {
+            Tok::LParen => return self.group(field, depth, &token),
+            Tok::Word(Word { star: true, .. }) if field.is_none() => QueryNode::All,
+            Tok::Word(Word {
+                pattern: Some(pattern),
+                ..
+            }) => QueryNode::Wildcard {
+                field: default_field,
+                pattern,
+            },
+            Tok::Word(Word { text, .. }) => {
+                self.bump();
+                let (boost, tilde) = self.suffixes()?;
+                let node = match tilde {
+                    Some((slop, pos)) => {
+                        let distance = fuzzy_distance(&slop, &text, pos)?;
+                        QueryNode::Fuzzy {
+                            field: default_field,
+                            text,
+                            distance,
+                        }
+                    }
+                    None => QueryNode::Term {
+                        field: default_field,
+                        text,
+                    },
+                };
+                return Ok(boosted(node, boost));
+            }
+            Tok::Phrase(text) => {
+                self.bump();
+                let (boost, tilde) = self.suffixes()?;
+                let slop = match tilde {
+                    Some((slop, pos)) => phrase_slop(&slop, pos)?,
+                    None => 0,
+                };
+                return Ok(boosted(
+                    QueryNode::Phrase {
+                        field: default_field,
+                        text,
+                        slop,
+                    },
+                    boost,
+                ));
+            }
+            Tok::Regex(pattern) => QueryNode::Regex {
+                field: default_field,
+                pattern,
+            },
+            Tok::Range { lower, upper } => QueryNode::Range {
+                field: default_field,
+                lower,
+                upper,
+            },
+            _ => return Err(missing_clause(&token, before)),
+        };
+        self.bump();
+        self.with_suffixes(node)
+    }
+
+    /// `( query )`, applying `field` to everything inside.
+    fn group(
+        &mut self,
+        field: Option<FieldName>,
+        depth: usize,
+        open: &Token,
+    ) -> Result<QueryNode, QuerySyntaxError> {
+        if depth >= MAX_DEPTH {
+            return Err(QuerySyntaxError::new(
+                format!("too many nested parentheses (at most {MAX_DEPTH})"),
+                open.pos,
+            ));
+        }
+        self.bump();
+        let unclosed = || QuerySyntaxError::new("unclosed '(': add a matching ')'", open.pos);
+        match self.peek()?.tok {
+            Tok::RParen => {
+                return Err(QuerySyntaxError::new(
+                    "empty group: put a query between '(' and ')'",
+                    open.pos,
+                ))
+            }
+            Tok::Eof => return Err(unclosed()),
+            _ => {}
+        }
+        let node = self.query(field, depth + 1)?;
+        if self.peek()?.tok != Tok::RParen {
+            return Err(unclosed());
+        }
+        self.bump();
+        self.with_suffixes(node)
+    }
+
+    /// Reads the optional `^boost` and `~slop` after a clause, in either order, once each.
+    #[allow(clippy::type_complexity)]
+    fn suffixes(&mut self) -> Result<(Option<f32>, Option<(String, usize)>), QuerySyntaxError> {
+        let (mut boost, mut tilde) = (None, None);
+        loop {
+            let token = self.peek()?;
+            match &token.tok {
+                Tok::Caret(_) if boost.is_some() => {
+                    return Err(QuerySyntaxError::new(
+                        "a clause can have only one '^' boost",
+                        token.pos,
+                    ))
+                }
+                Tok::Tilde(_) if tilde.is_some() => {
+                    return Err(QuerySyntaxError::new(
+                        "a clause can have only one '~'",
+                        token.pos,
+                    ))
+                }
+                Tok::Caret(value) => boost = Some(*value),
+                Tok::Tilde(slop) => tilde = Some((slop.clone(), token.pos)),
+                _ => return Ok((boost, tilde)),
+            }
+            self.bump();
+        }
+    }
+
+    /// Applies the suffixes to a clause that takes a boost but no `~`.
+    fn with_suffixes(&mut self, node: QueryNode) -> Result<QueryNode, QuerySyntaxError> {
+        let (boost, tilde) = self.suffixes()?;
+        if let Some((_, pos)) = tilde {
+            return Err(QuerySyntaxError::new(
+                "'~' can only follow a word or a phrase",
+                pos,
+            ));
+        }
+        Ok(boosted(node, boost))
+    }
+}
+
+fn boosted(node: QueryNode, boost: Option<f32>) -> QueryNode {
+    match boost {
+        Some(boost) => QueryNode::Boost {
+            query: Box::new(node),
+            boost,
+        },
+        None => node,
+    }
+}
+
+/// The error for a place where a clause was expected but `token` was found.
+fn missing_clause(token: &Token, before: &[Token]) -> QuerySyntaxError {
+    let conj = before.iter().find(|t| matches!(t.tok, Tok::And | Tok::Or));
+    let modifier = before
+        .iter()
+        .find(|t| matches!(t.tok, Tok::Plus | Tok::Minus | Tok::Not));
+    let (message, pos) = match (&token.tok, modifier, conj) {
+        (Tok::And | Tok::Or, _, _) => (
+            format!("'{}' needs a clause on both sides", token.raw),
+            token.pos,
+        ),
+        (_, Some(m), _) => (format!("expected a clause after '{}'", m.raw), m.pos),
+        (_, None, Some(c)) => (format!("'{}' needs a clause on both sides", c.raw), c.pos),
+        (Tok::RParen, ..) => ("unexpected ')'".to_string(), token.pos),
+        (Tok::Colon, ..) => ("expected a field name before ':'".to_string(), token.pos),
+        (Tok::Caret(_), ..) => (
+            "'^' must follow a clause, e.g. 'word^2'".to_string(),
+            token.pos,
+        ),
+        (Tok::Tilde(_), ..) => (
+            "'~' must follow a word or a phrase, e.g. 'word~1'".to_string(),
+            token.pos,
+        ),
+        (Tok::Eof, ..) => ("empty query".to_string(), token.pos),
+        _ => (format!("unexpected '{}'", token.raw), token.pos),
+    };
+    QuerySyntaxError::new(message, pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::ops::Bound;
+    use FieldName::{Contents, Path};
+
+    fn term(text: &str) -> QueryNode {
+        QueryNode::Term {
+            field: Contents,
+            text: text.into(),
+        }
+    }
+    fn path_term(text: &str) -> QueryNode {
+        QueryNode::Term {
+            field: Path,
+            text: text.into(),
+        }
+    }
+    fn phrase(text: &str) -> QueryNode {
+        QueryNode::Phrase {
+            field: Contents,
+            text: text.into(),
+            slop: 0,
+        }
+    }
+    fn wildcard(pattern: &str) -> QueryNode {
+        QueryNode::Wildcard {
+            field: Contents,
+            pattern: pattern.into(),
+        }
+    }
+    fn fuzzy(text: &str, distance: u8) -> QueryNode {
+        QueryNode::Fuzzy {
+            field: Contents,
+            text: text.into(),
+            distance,
+        }
+    }
+    fn boost(query: QueryNode, boost: f32) -> QueryNode {
+        QueryNode::Boost {
+            query: Box::new(query),
+            boost,
+        }
+    }
+    fn should(query: QueryNode) -> Clause {
+        Clause {
+            occur: Occur::Should,
+            query,
+        }
+    }
+    fn must(query: QueryNode) -> Clause {
+        Clause {
+            occur: Occur::Must,
+            query,
+        }
+    }
+    fn must_not(query: QueryNode) -> Clause {
+        Clause {
+            occur: Occur::MustNot,
+            query,
+        }
+    }
+    fn bool_(clauses: Vec<Clause>) -> QueryNode {
+        QueryNode::Bool(clauses)
+    }
+    fn range(field: FieldName, lower: Bound<&str>, upper: Bound<&str>) -> QueryNode {
+        QueryNode::Range {
+            field,
+            lower: lower.map(String::from),
+            upper: upper.map(String::from),
+        }
+    }
+
+    fn ok(input: &str) -> QueryNode {
+        parse(input, DefaultOperator::Or)
+            .unwrap_or_else(|e| panic!("{input:?}: {e}\n{}", e.caret_line(input)))
+    }
+
+    #[test]
+    fn lucene_syntax_page_examples() {
+        use Bound::{Excluded, Included};
+        let cases: Vec<(&str, QueryNode)> = vec![
+            (
+                "jakarta apache",
+                bool_(vec![should(term("jakarta")), should(term("apache"))]),
+            ),
+            (
+                r#"path:"The Right Way" AND contents:go"#,
+                bool_(vec![
+                    must(QueryNode::Phrase {
+                        field: Path,
+                        text: "The Right Way".into(),
+                        slop: 0,
+                    }),
+                    must(term("go")),
+                ]),
+            ),
+            ("te?t", wildcard("te?t")),
+            ("test*", wildcard("test*")),
+            ("te*t", wildcard("te*t")),
+            ("*test", wildcard("*test")),
+            (r"te\*st*", wildcard(r"te\*st*")),
+            ("roam~", fuzzy("roam", 2)),
+            ("roam~1", fuzzy("roam", 1)),
+            ("roam~0", fuzzy("roam", 0)),
+            ("roam~0.8", fuzzy("roam", 0)),
+            ("roam~0.5", fuzzy("roam", 2)),
+            (
+                r#""jakarta apache"~10"#,
+                QueryNode::Phrase {
+                    field: Contents,
+                    text: "jakarta apache".into(),
+                    slop: 10,
+                },
+            ),
+            ("path:[a TO m]", range(Path, Included("a"), Included("m"))),
+            ("path:{a TO m}", range(Path, Excluded("a"), Excluded("m"))),
+            ("[a TO m}", range(Contents, Included("a"), Excluded("m"))),
+            (
+                "path:[* TO m]",
+                range(Path, Bound::Unbounded, Included("m")),
+            ),
+            (
+                r#"["a b" TO "*"]"#,
+                range(Contents, Included("a b"), Included("*")),
+            ),
+            (
+                "jakarta^4 apache",
+                bool_(vec![
+                    should(boost(term("jakarta"), 4.0)),
+                    should(term("apache")),
+                ]),
+            ),
+            (
+                r#""jakarta apache"^4 "Apache Lucene""#,
+                bool_(vec![
+                    should(boost(phrase("jakarta apache"), 4.0)),
+                    should(phrase("Apache Lucene")),
+                ]),
+            ),
+            (
+                r#""jakarta apache" jakarta"#,
+                bool_(vec![
+                    should(phrase("jakarta apache")),
+                    should(term("jakarta")),
+                ]),
+            ),
+            (
+                r#""jakarta apache" OR jakarta"#,
+                bool_(vec![
+                    should(phrase("jakarta apache")),
+                    should(term("jakarta")),
+                ]),
+            ),
+            (
+                r#""jakarta apache" AND "Apache Lucene""#,
+                bool_(vec![
+                    must(phrase("jakarta apache")),
+                    must(phrase("Apache Lucene")),
+                ]),
+            ),
+            (
+                "+jakarta lucene",
+                bool_(vec![must(term("jakarta")), should(term("lucene"))]),
+            ),
+            (
+                r#""jakarta apache" NOT "Apache Lucene""#,
+                bool_(vec![
+                    should(phrase("jakarta apache")),
+                    must_not(phrase("Apache Lucene")),
+                ]),
+            ),
+            (
+                r#"NOT "jakarta apache""#,
+                bool_(vec![must_not(phrase("jakarta apache"))]),
+            ),
+            (
+                r#""jakarta apache" -"Apache Lucene""#,
+                bool_(vec![
+                    should(phrase("jakarta apache")),
+                    must_not(phrase("Apache Lucene")),
+                ]),
+            ),
+            (
+                "(jakarta OR apache) AND website",
+                bool_(vec![
+                    must(bool_(vec![should(term("jakarta")), should(term("apache"))])),
+                    must(term("website")),
+                ]),
+            ),
+            (
+                r#"path:(+return +"pink panther")"#,
+                bool_(vec![
+                    must(path_term("return")),
+                    must(QueryNode::Phrase {
+                        field: Path,
+                        text: "pink panther".into(),
+                        slop: 0,
+                    }),
+                ]),
+            ),
+            (r"\(1\+1\)\:2", term("(1+1):2")),
+            (
+                "/joh?n(ath[oa]n)/",
+                QueryNode::Regex {
+                    field: Contents,
+                    pattern: "joh?n(ath[oa]n)".into(),
+                },
+            ),
+            (
+                r"path:/src\/.*\.rs/",
+                QueryNode::Regex {
+                    field: Path,
+                    pattern: r"src/.*\.rs".into(),
+                },
+            ),
+            (
+                "a && b || !c",
+                bool_(vec![must(term("a")), must(term("b")), must_not(term("c"))]),
+            ),
+            ("foo-bar", term("foo-bar")),
+            (
+                "e-mail c++",
+                bool_(vec![should(term("e-mail")), should(term("c++"))]),
+            ),
+            ("*:*", QueryNode::All),
+            ("*", QueryNode::All),
+            (
+                "path:*",
+                QueryNode::Wildcard {
+                    field: Path,
+                    pattern: "*".into(),
+                },
+            ),
+            ("roam~1^2", boost(fuzzy("roam", 1), 2.0)),
+            ("roam^2~1", boost(fuzzy("roam", 1), 2.0)),
+            (
+                "(a b)^3",
+                boost(bool_(vec![should(term("a")), should(term("b"))]), 3.0),
+            ),
+            (
+                "a^0.5 b^2.",
+                bool_(vec![
+                    should(boost(term("a"), 0.5)),
+                    should(boost(term("b"), 2.0)),
+                ]),
+            ),
+            (
+                "path:[a TO m]^2",
+                boost(range(Path, Included("a"), Included("m")), 2.0),
+            ),
+            (
+                "and or not",
+                bool_(vec![
+                    should(term("and")),
+                    should(term("or")),
+                    should(term("not")),
+                ]),
+            ),
+            ("ANDROID", term("ANDROID")),
+            ("(a)", term("a")),
+            ("-a", bool_(vec![must_not(term("a"))])),
+            ("+a", term("a")),
+            (
+                "a OR b AND c",
+                bool_(vec![should(term("a")), must(term("b")), must(term("c"))]),
+            ),
+            (
+                "a AND NOT b",
+                bool_(vec![must(term("a")), must_not(term("b"))]),
+            ),
+            (
+                "+a -b c",
+                bool_(vec![
+                    must(term("a")),
+                    must_not(term("b")),
+                    should(term("c")),
+                ]),
+            ),
+            (
+                "path:(a contents:b)",
+                bool_(vec![should(path_term("a")), should(term("b"))]),
+            ),
+            ("\"\"", phrase("")),
+            (r#""say \"hi\"""#, phrase(r#"say "hi""#)),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(ok(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn default_operator_and() {
+        let and = |input| parse(input, DefaultOperator::And).unwrap();
+        assert_eq!(and("a b"), bool_(vec![must(term("a")), must(term("b"))]));
+        assert_eq!(
+            and("a OR b"),
+            bool_(vec![should(term("a")), should(term("b"))])
+        );
+        assert_eq!(
+            and("a -b c"),
+            bool_(vec![must(term("a")), must_not(term("b")), must(term("c"))])
+        );
+        assert_eq!(
+            and("a b OR c"),
+            bool_(vec![must(term("a")), should(term("b")), should(term("c"))])
+        );
+        assert_eq!(and("a"), term("a"));
+    }
+
+    #[test]
+    fn malformed_inputs() {
+        let cases: &[(&str, &str, usize)] = &[
+            ("\"unclosed", "unclosed quote", 0),
+            ("(a OR", "'OR' needs a clause on both sides", 3),
+            ("(a b", "unclosed '('", 0),
+            ("(", "unclosed '('", 0),
+            ("a OR", "'OR' needs a clause on both sides", 2),
+            ("AND", "'AND' needs a clause on both sides", 0),
+            ("AND a", "'AND' needs a clause on both sides", 0),
+            ("a AND", "'AND' needs a clause on both sides", 2),
+            ("a AND OR b", "'OR' needs a clause on both sides", 6),
+            ("OR b", "'OR' needs a clause on both sides", 0),
+            ("a &&", "'&&' needs a clause on both sides", 2),
+            ("a^", "expected a number after '^'", 1),
+            ("a^x", "expected a number after '^'", 1),
+            ("a^1.2.3", "expected a number after '^'", 1),
+            ("a^2^3", "only one '^'", 3),
+            ("^2", "'^' must follow a clause", 0),
+            ("[a TO", "unclosed range: expected ']' or '}'", 0),
+            ("[a b]", "expected 'TO' in range", 3),
+            ("[a]", "expected 'TO' in range", 2),
+            ("[a TO]", "expected an upper bound after 'TO'", 5),
+            ("[a TO b c]", "expected ']' or '}'", 8),
+            ("[]", "empty range", 1),
+            ("a]", "unexpected ']'", 1),
+            (")", "unexpected ')'", 0),
+            ("a)", "unexpected ')'", 1),
+            (
+                "foo:bar",
+                "unknown field 'foo': known fields are 'contents' and 'path'",
+                0,
+            ),
+            ("a b Path:c", "unknown field 'Path'", 4),
+            ("a:", "unknown field 'a'", 0),
+            (
+                "path:",
+                "expected a word, phrase, range or group after 'path:'",
+                5,
+            ),
+            (
+                "path:-a",
+                "expected a word, phrase, range or group after 'path:'",
+                5,
+            ),
+            ("*:a", "only '*' can follow '*:'", 2),
+            (":a", "expected a field name before ':'", 0),
+            ("", "empty query", 0),
+            ("   ", "empty query", 0),
+            ("roam~7", "fuzzy distance must be 0, 1 or 2", 4),
+            ("roam~1.5", "fuzzy distance must be 0, 1 or 2", 4),
+            ("roam~x", "fuzzy distance must be 0, 1 or 2", 4),
+            ("roam~1~1", "only one '~'", 6),
+            ("\"a b\"~x", "expected a number after '~'", 5),
+            ("te*t~1", "'~' can only follow a word or a phrase", 4),
+            ("(a)~1", "'~' can only follow a word or a phrase", 3),
+            ("~1", "'~' must follow a word or a phrase", 0),
+            (
+                "/unclosed",
+                "unclosed regular expression: add a closing '/'",
+                0,
+            ),
+            ("a /b", "unclosed regular expression", 2),
+            ("\\", "dangling '\\'", 0),
+            ("ab\\", "dangling '\\'", 2),
+            ("()", "empty group", 0),
+            ("a - b", "'-' must be followed directly by a clause", 2),
+            ("a -", "expected a clause after '-'", 2),
+            ("NOT", "expected a clause after 'NOT'", 0),
+            ("a AND NOT", "expected a clause after 'NOT'", 6),
+            ("--a", "expected a clause after '-'", 0),
+            ("(a -)", "expected a clause after '-'", 3),
+            ("é \"ü", "unclosed quote", 2),
+        ];
+        for &(input, message, position) in cases {
+            match parse(input, DefaultOperator::Or) {
+                Ok(node) => panic!("{input:?} parsed to {node:?}, expected an error"),
+                Err(e) => {
+                    assert!(
+                        e.message.contains(message),
+                        "{input:?}: got {:?}, expected {message:?}",
+                        e.message
+                    );
+                    assert_eq!(
+                        e.position,
+                        position,
+                        "{input:?}: {e}\n{}",
+                        e.caret_line(input)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}a{}", "(".repeat(5000), ")".repeat(5000));
+        let error = parse(&deep, DefaultOperator::Or).unwrap_err();
+        assert!(error.message.contains("too many nested parentheses"));
+        let fine = format!("{}a{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert_eq!(ok(&fine), term("a"));
+    }
+
+    #[test]
+    fn display_and_caret_line() {
+        let error = parse("(a OR", DefaultOperator::Or).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "'OR' needs a clause on both sides at position 4"
+        );
+        assert_eq!(error.caret_line("(a OR"), "(a OR\n   ^");
+        let error = parse("(a b", DefaultOperator::Or).unwrap_err();
+        assert_eq!(error.caret_line("(a b"), "(a b\n^");
+        assert_eq!(
+            QuerySyntaxError::new("x", 2).caret_line("a\nbc"),
+            "a bc\n  ^"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_special_characters(input in "[a-zA-Z0-9 \"()\\[\\]{}^~*?:\\\\/+!&|.-]{0,40}") {
+            check(&input);
+        }
+
+        #[test]
+        fn never_panics_on_keywords(parts in proptest::collection::vec(
+            prop_oneof![
+                Just("AND"), Just("OR"), Just("NOT"), Just("TO"), Just("path:"), Just("*:*"), Just("a"),
+                Just("\""), Just("("), Just(")"), Just("["), Just("]"), Just("~1"), Just("^2"), Just(" "),
+                Just("-"), Just("+"), Just("\\"), Just("/"), Just("é"),
+            ],
+            0..20,
+        )) {
+            check(&parts.concat());
+        }
+
+        #[test]
+        fn never_panics_on_any_string(input in any::<String>()) {
+            check(&input);
+        }
+    }
+
+    fn check(input: &str) {
+        for operator in [DefaultOperator::Or, DefaultOperator::And] {
+            if let Err(e) = parse(input, operator) {
+                assert!(e.position <= input.chars().count(), "{input:?}: {e}");
+                let _ = e.caret_line(input);
+                let _ = e.to_string();
+            }
+        }
+    }
+}
