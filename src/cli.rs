@@ -52,7 +52,7 @@ pub struct IndexArgs {
     pub threads: Option<usize>,
 
     /// Memory for the indexing threads' in-memory segments, e.g. 512M or 1G.
-    #[arg(long, value_name = "SIZE", default_value = "600M", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
     pub memory: u64,
 
     /// Skip files larger than this, with a warning.

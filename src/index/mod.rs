@@ -1,6 +1,7 @@
 //! Building and opening the index: schema, walking, text detection, the writer pipeline and the
 //! incremental bookkeeping.
 
+mod budget;
 mod catalog;
 mod pipeline;
 pub mod schema;

@@ -4,12 +4,13 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tantivy::schema::Term;
 use tantivy::{IndexWriter, ReloadPolicy, TantivyDocument};
 
+use super::budget::{BudgetedDocument, ByteBudget};
 use super::catalog::{files_under, Catalog, FileStamp, RootRecord};
 use super::schema::LanternSchema;
 use super::text::{read_text_file, SkipReason};
@@ -18,6 +19,13 @@ use super::{open_or_create_index, writer_error, IndexError};
 
 /// tantivy refuses a writer heap under 15 MB per indexing thread.
 const MIN_HEAP_PER_THREAD: usize = 15_000_000;
+
+/// At most this much text is read ahead of the indexing threads: enough to keep them busy, small
+/// next to the writer heap.
+const READ_AHEAD_BYTES: u64 = 64 << 20;
+
+/// The writer of Lantern's documents.
+type Writer = IndexWriter<BudgetedDocument>;
 
 /// How an indexing run behaves.
 #[derive(Clone, Debug)]
@@ -128,6 +136,17 @@ struct Job {
     replaces: bool,
 }
 
+/// What the reading threads share.
+struct JobContext<'a> {
+    writer: &'a RwLock<Writer>,
+    fields: &'a LanternSchema,
+    catalog: &'a Catalog,
+    counts: &'a SharedCounts,
+    budget: &'a Arc<ByteBudget>,
+    options: &'a IndexOptions,
+    observer: &'a dyn IndexObserver,
+}
+
 /// Counters shared by the reading threads.
 #[derive(Default)]
 struct SharedCounts {
@@ -158,7 +177,7 @@ pub fn index_root(
     let (index, fields) = open_or_create_index(index_dir)?;
     let threads = options.threads.max(1);
     let heap = options.heap_bytes.max(MIN_HEAP_PER_THREAD * threads);
-    let writer: IndexWriter = index
+    let writer: Writer = index
         .writer_with_num_threads(threads, heap)
         .map_err(|err| writer_error(index_dir, err))?;
 
@@ -226,9 +245,17 @@ pub fn index_root(
 
     let writer = RwLock::new(writer);
     let counts = SharedCounts::default();
-    run_jobs(
-        &jobs, &writer, &fields, &catalog, &counts, options, observer,
-    )?;
+    let budget = ByteBudget::new(READ_AHEAD_BYTES);
+    let context = JobContext {
+        writer: &writer,
+        fields: &fields,
+        catalog: &catalog,
+        counts: &counts,
+        budget: &budget,
+        options,
+        observer,
+    };
+    run_jobs(&jobs, &context)?;
 
     let mut writer = writer.into_inner().map_err(|_| poisoned())?;
     let now = SystemTime::now()
@@ -259,19 +286,11 @@ pub fn index_root(
 
 /// Reads, decodes and indexes `jobs` on `options.threads` threads. tantivy's `add_document` feeds a
 /// bounded queue, so readers wait when the indexing threads fall behind and memory stays bounded.
-fn run_jobs(
-    jobs: &[Job],
-    writer: &RwLock<IndexWriter>,
-    fields: &LanternSchema,
-    catalog: &Catalog,
-    counts: &SharedCounts,
-    options: &IndexOptions,
-    observer: &dyn IndexObserver,
-) -> Result<(), IndexError> {
+fn run_jobs(jobs: &[Job], context: &JobContext<'_>) -> Result<(), IndexError> {
     let next = AtomicUsize::new(0);
     let failure: Mutex<Option<IndexError>> = Mutex::new(None);
     std::thread::scope(|scope| {
-        for _ in 0..options.threads.max(1) {
+        for _ in 0..context.options.threads.max(1) {
             scope.spawn(|| loop {
                 if failure.lock().map_or(true, |f| f.is_some()) {
                     return;
@@ -279,9 +298,8 @@ fn run_jobs(
                 let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else {
                     return;
                 };
-                let outcome = index_file(job, writer, fields, counts, options, observer)
-                    .and_then(|()| commit_if_due(writer, catalog, counts, options));
-                observer.file_done(job.entry.size);
+                let outcome = index_file(job, context).and_then(|()| commit_if_due(context));
+                context.observer.file_done(job.entry.size);
                 if let Err(err) = outcome {
                     if let Ok(mut slot) = failure.lock() {
                         slot.get_or_insert(err);
@@ -298,15 +316,16 @@ fn run_jobs(
 }
 
 /// Reads one file and adds its document, replacing the previous one when the file changed.
-fn index_file(
-    job: &Job,
-    writer: &RwLock<IndexWriter>,
-    fields: &LanternSchema,
-    counts: &SharedCounts,
-    options: &IndexOptions,
-    observer: &dyn IndexObserver,
-) -> Result<(), IndexError> {
-    let writer = writer.read().map_err(|_| poisoned())?;
+fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), IndexError> {
+    let JobContext {
+        fields,
+        counts,
+        options,
+        observer,
+        ..
+    } = context;
+    let permit = context.budget.acquire(job.entry.size);
+    let writer = context.writer.read().map_err(|_| poisoned())?;
     if job.replaces {
         // A changed file loses its old document even if it can no longer be indexed.
         writer.delete_term(Term::from_field_text(fields.path, &job.path));
@@ -345,7 +364,10 @@ fn index_file(
     doc.add_text(fields.contents, decoded.text);
     doc.add_u64(fields.mtime, job.entry.mtime);
     doc.add_u64(fields.size, job.entry.size);
-    writer.add_document(doc)?;
+    writer.add_document(BudgetedDocument {
+        document: doc,
+        permit,
+    })?;
     let counter = if job.replaces {
         &counts.updated
     } else {
@@ -359,14 +381,10 @@ fn index_file(
 
 /// Commits when enough text was indexed since the last commit. Exactly one thread wins the right
 /// to commit; the others wait on the lock meanwhile.
-fn commit_if_due(
-    writer: &RwLock<IndexWriter>,
-    catalog: &Catalog,
-    counts: &SharedCounts,
-    options: &IndexOptions,
-) -> Result<(), IndexError> {
+fn commit_if_due(context: &JobContext<'_>) -> Result<(), IndexError> {
+    let counts = context.counts;
     let pending = counts.since_commit.load(Ordering::Relaxed);
-    if pending < options.commit_every_bytes
+    if pending < context.options.commit_every_bytes
         || counts
             .since_commit
             .compare_exchange(pending, 0, Ordering::AcqRel, Ordering::Relaxed)
@@ -374,12 +392,12 @@ fn commit_if_due(
     {
         return Ok(());
     }
-    let mut writer = writer.write().map_err(|_| poisoned())?;
-    commit(&mut writer, catalog)
+    let mut writer = context.writer.write().map_err(|_| poisoned())?;
+    commit(&mut writer, context.catalog)
 }
 
 /// Commits everything added so far, with the catalog as the commit's payload.
-fn commit(writer: &mut IndexWriter, catalog: &Catalog) -> Result<(), IndexError> {
+fn commit(writer: &mut Writer, catalog: &Catalog) -> Result<(), IndexError> {
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&catalog.to_payload());
     prepared.commit()?;
