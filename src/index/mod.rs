@@ -7,6 +7,7 @@ mod pipeline;
 pub mod schema;
 mod status;
 pub mod text;
+pub mod tokenizer;
 pub mod walk;
 
 use std::io;

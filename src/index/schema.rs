@@ -6,11 +6,15 @@ use tantivy::schema::{
 use tantivy::tokenizer::{LowerCaser, RegexTokenizer, RemoveLongFilter, TextAnalyzer};
 use tantivy::Index;
 
+use super::tokenizer::TextTokenizer;
 use super::IndexError;
 
 /// Name of the tokenizer that splits a path into its components (`/usr/src/a.rs` → `usr`, `src`,
 /// `a.rs`), so that `path:src` and `path:*.rs` match a component.
 pub const PATH_TOKENIZER: &str = "lantern_path";
+
+/// Name of the tokenizer of document text ([`TextTokenizer`]).
+pub const TEXT_TOKENIZER: &str = "lantern_text";
 
 /// Handles to the fields of a Lantern index.
 #[derive(Clone, Copy, Debug)]
@@ -45,14 +49,14 @@ impl LanternSchema {
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             ),
         );
-        // The default tokenizer splits on anything that is not alphanumeric (Unicode-aware), drops
-        // tokens over 40 bytes and lower-cases: searches are case-insensitive.
+        // Words of letters and digits, lower-cased (searches are case-insensitive), CJK
+        // ideographs one by one; see `TextTokenizer`.
         let contents = builder.add_text_field(
             "contents",
             TextOptions::default()
                 .set_indexing_options(
                     TextFieldIndexing::default()
-                        .set_tokenizer("default")
+                        .set_tokenizer(TEXT_TOKENIZER)
                         .set_index_option(IndexRecordOption::WithFreqsAndPositions),
                 )
                 .set_stored(),
@@ -91,6 +95,9 @@ impl LanternSchema {
 /// every time an index is created or opened.
 pub fn register_tokenizers(index: &Index) {
     index.tokenizers().register(PATH_TOKENIZER, path_analyzer());
+    index
+        .tokenizers()
+        .register(TEXT_TOKENIZER, TextAnalyzer::from(TextTokenizer::default()));
 }
 
 /// The analyzer for `path_parts`: components between slashes, lower-cased.

@@ -1,0 +1,214 @@
+//! The tokenizer of document text: words of letters and digits, lower-cased, with each CJK
+//! ideograph or kana its own token.
+//!
+//! It produces the same tokens as tantivy's default analyzer (`SimpleTokenizer`, then tokens over
+//! 40 bytes dropped, then lower-casing) except for CJK text, which `SimpleTokenizer` keeps as one
+//! token per unbroken run, so that a search for a two-character word could never match inside a
+//! sentence. Like Lucene's `StandardTokenizer`, we split ideographs and kana into single-character
+//! tokens; a multi-character query becomes a phrase and matches them side by side. Doing all three
+//! steps in one pass over the bytes, with a fast path for ASCII, also makes indexing cheaper.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// Tokens longer than this many bytes (before lower-casing) are dropped: they are rarely words
+/// (base64, hashes) and bloat the term dictionary.
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// Lantern's text tokenizer; see the module documentation.
+#[derive(Clone, Default)]
+pub struct TextTokenizer {
+    token: Token,
+}
+
+/// The token stream of [`TextTokenizer`] over one text.
+pub struct TextTokenStream<'a> {
+    text: &'a str,
+    offset: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for TextTokenizer {
+    type TokenStream<'a> = TextTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TextTokenStream<'a> {
+        self.token.reset();
+        TextTokenStream {
+            text,
+            offset: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+/// What role a character plays in tokenization.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    Separator,
+    Word,
+    /// A CJK ideograph or kana: a token on its own.
+    Ideograph,
+}
+
+fn classify(c: char) -> CharClass {
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            CharClass::Word
+        } else {
+            CharClass::Separator
+        };
+    }
+    if is_ideograph(c) {
+        CharClass::Ideograph
+    } else if c.is_alphanumeric() {
+        CharClass::Word
+    } else {
+        CharClass::Separator
+    }
+}
+
+/// Han ideographs, hiragana and katakana: scripts written without spaces between words.
+fn is_ideograph(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF      // hiragana, katakana
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0x20000..=0x3134F) // CJK extensions B–G
+}
+
+impl TextTokenStream<'_> {
+    /// Finds the next token's byte range, or `None` at the end of the text.
+    fn next_range(&mut self) -> Option<(usize, usize)> {
+        let bytes = self.text.as_bytes();
+        // Skip separators.
+        let start = loop {
+            let byte = *bytes.get(self.offset)?;
+            if byte.is_ascii() {
+                if byte.is_ascii_alphanumeric() {
+                    break self.offset;
+                }
+                self.offset += 1;
+                continue;
+            }
+            let c = self.text[self.offset..].chars().next()?;
+            match classify(c) {
+                CharClass::Separator => self.offset += c.len_utf8(),
+                CharClass::Ideograph => {
+                    let start = self.offset;
+                    self.offset += c.len_utf8();
+                    return Some((start, self.offset));
+                }
+                CharClass::Word => break self.offset,
+            }
+        };
+        // Extend over word characters.
+        while let Some(&byte) = bytes.get(self.offset) {
+            if byte.is_ascii() {
+                if !byte.is_ascii_alphanumeric() {
+                    break;
+                }
+                self.offset += 1;
+                continue;
+            }
+            let Some(c) = self.text[self.offset..].chars().next() else {
+                break;
+            };
+            if classify(c) != CharClass::Word {
+                break;
+            }
+            self.offset += c.len_utf8();
+        }
+        Some((start, self.offset))
+    }
+}
+
+impl TokenStream for TextTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        loop {
+            let Some((start, end)) = self.next_range() else {
+                return false;
+            };
+            // Like tantivy's RemoveLongFilter, a dropped token still takes a position.
+            self.token.position = self.token.position.wrapping_add(1);
+            if end - start > MAX_TOKEN_BYTES {
+                continue;
+            }
+            let word = &self.text[start..end];
+            self.token.text.clear();
+            if word.is_ascii() {
+                self.token.text.push_str(word);
+                self.token.text.make_ascii_lowercase();
+            } else {
+                self.token
+                    .text
+                    .extend(word.chars().flat_map(char::to_lowercase));
+            }
+            self.token.offset_from = start;
+            self.token.offset_to = end;
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use tantivy::tokenizer::{TextAnalyzer, TokenizerManager};
+
+    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while let Some(token) = stream.next() {
+            out.push((
+                token.text.clone(),
+                token.offset_from,
+                token.offset_to,
+                token.position,
+            ));
+        }
+        out
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        tokens(&mut TextAnalyzer::from(TextTokenizer::default()), text)
+            .into_iter()
+            .map(|token| token.0)
+            .collect()
+    }
+
+    #[test]
+    fn splits_lowercases_and_drops_long_tokens() {
+        let long = "x".repeat(41);
+        assert_eq!(
+            words(&format!("Hello, Wörld! {long} ÉTÉ_42")),
+            ["hello", "wörld", "été", "42"]
+        );
+    }
+
+    #[test]
+    fn ideographs_are_single_tokens() {
+        assert_eq!(
+            words("我喜欢螃蟹 and ひらがな"),
+            ["我", "喜", "欢", "螃", "蟹", "and", "ひ", "ら", "が", "な"]
+        );
+    }
+
+    proptest! {
+        /// Outside CJK scripts, the tokens are exactly those of tantivy's default analyzer.
+        #[test]
+        fn matches_default_analyzer_outside_cjk(text in "[a-zA-Z0-9 ,.!_\\-éÉßİ\u{212A}\u{301}\n\t]{0,200}") {
+            let mut default = TokenizerManager::default().get("default").unwrap();
+            let mut ours = TextAnalyzer::from(TextTokenizer::default());
+            prop_assert_eq!(tokens(&mut ours, &text), tokens(&mut default, &text));
+        }
+    }
+}
