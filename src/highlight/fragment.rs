@@ -1,101 +1,16 @@
 //! Choosing the fragments of a text to show, and cutting them out with their marks.
+//!
+//! Widths are counted as the fragment will print: one per character, a run of blanks (whitespace,
+//! control characters) counting once, since it prints as one space. Everything here is linear in
+//! the text and the matches, except one sort of the candidate windows (n log n): a 1 MB document
+//! with tens of thousands of matches costs a few passes over it.
 
 use std::ops::Range;
 
+use crate::index::tokenizer::is_ideograph;
+
+use super::marked::{is_blank, MarkedText};
 use super::matches::Match;
-
-/// A piece of text, marked (a query match) or not. The text is the document's own, with runs of
-/// whitespace collapsed to one space and control characters dropped; it is not escaped.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Piece {
-    /// The text of the piece.
-    pub text: String,
-    /// True when the piece is a query match.
-    pub marked: bool,
-}
-
-/// A fragment of a document (or a whole path) as a sequence of marked and unmarked pieces.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MarkedText {
-    /// The pieces, in order; adjacent pieces never have the same `marked`.
-    pub pieces: Vec<Piece>,
-}
-
-impl MarkedText {
-    /// The text with every mark wrapped in `pre`/`post` and everything else HTML-escaped.
-    pub fn to_html(&self, pre: &str, post: &str) -> String {
-        let mut html = String::new();
-        for piece in &self.pieces {
-            if piece.marked {
-                html.push_str(pre);
-            }
-            html_escape::encode_text_to_string(&piece.text, &mut html);
-            if piece.marked {
-                html.push_str(post);
-            }
-        }
-        html
-    }
-
-    /// The text without marks or escaping.
-    pub fn plain(&self) -> String {
-        self.pieces
-            .iter()
-            .map(|piece| piece.text.as_str())
-            .collect()
-    }
-
-    /// True when some piece is marked.
-    pub fn has_marks(&self) -> bool {
-        self.pieces.iter().any(|piece| piece.marked)
-    }
-
-    /// Cuts `range` out of `text`, marking the parts covered by `marks` (sorted, non-overlapping).
-    pub fn cut(text: &str, range: Range<usize>, marks: &[Range<usize>]) -> MarkedText {
-        let mut marked = MarkedText::default();
-        let mut at = range.start;
-        for mark in marks {
-            let start = mark.start.clamp(at, range.end);
-            let end = mark.end.clamp(start, range.end);
-            marked.push(&text[at..start], false);
-            marked.push(&text[start..end], true);
-            at = end;
-        }
-        marked.push(&text[at..range.end], false);
-        marked
-    }
-
-    /// Appends `text` (collapsing whitespace) as a piece, merging it with the last piece when both
-    /// are alike.
-    fn push(&mut self, text: &str, marked: bool) {
-        let mut cleaned = String::with_capacity(text.len());
-        let mut after_space = self
-            .pieces
-            .last()
-            .is_some_and(|piece| piece.text.ends_with(' '));
-        for c in text.chars() {
-            if c.is_whitespace() {
-                if !after_space {
-                    cleaned.push(' ');
-                }
-                after_space = true;
-            } else if !c.is_control() {
-                cleaned.push(c);
-                after_space = false;
-            }
-        }
-        if cleaned.is_empty() {
-            return;
-        }
-        match self.pieces.last_mut() {
-            Some(last) if last.marked == marked => last.text.push_str(&cleaned),
-            _ => self.pieces.push(Piece {
-                text: cleaned,
-                marked,
-            }),
-        }
-    }
-}
 
 /// How many fragments to cut and how long.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,6 +30,15 @@ impl Default for FragmentOptions {
     }
 }
 
+/// Where a fragment lies in the text and which matches it marks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Extent {
+    /// Byte range of the fragment in the text.
+    pub range: Range<usize>,
+    /// Indexes into the match list of the matches inside the fragment.
+    pub marks: Range<usize>,
+}
+
 /// A window of consecutive matches that fits in one fragment.
 struct Candidate {
     /// Indexes into the match list: `first..end`.
@@ -126,28 +50,36 @@ struct Candidate {
 /// Chooses up to `options.count` non-overlapping fragments of `text` around `matches` (sorted,
 /// non-overlapping), best first: more distinct patterns beat more matches, which beat earlier
 /// position. Each fragment is at most `options.max_chars` characters, avoids cutting words, and
-/// marks the matches it holds. A text without matches gets its beginning, unmarked.
+/// marks every match it holds. A text without matches gets its beginning, unmarked.
 pub fn select_fragments(
     text: &str,
     matches: &[Match],
     options: FragmentOptions,
 ) -> Vec<MarkedText> {
+    select_extents(text, matches, options)
+        .into_iter()
+        .map(|extent| {
+            let marks: Vec<Range<usize>> = matches[extent.marks]
+                .iter()
+                .map(|m| m.range.clone())
+                .collect();
+            MarkedText::cut(text, extent.range, &marks)
+        })
+        .filter(|fragment| !fragment.pieces.is_empty())
+        .collect()
+}
+
+/// Where [`select_fragments`] cuts its fragments.
+pub(super) fn select_extents(
+    text: &str,
+    matches: &[Match],
+    options: FragmentOptions,
+) -> Vec<Extent> {
     if options.count == 0 || options.max_chars == 0 {
         return Vec::new();
     }
     if matches.is_empty() {
-        let hard_end = advance_chars(text, 0, options.max_chars);
-        // A first word longer than the fragment is cut rather than nothing shown.
-        let end = match snap_end(text, 0, hard_end) {
-            0 => hard_end,
-            end => end,
-        };
-        let fragment = MarkedText::cut(text, trim_whitespace(text, 0..end), &[]);
-        return if fragment.pieces.is_empty() {
-            Vec::new()
-        } else {
-            vec![fragment]
-        };
+        return vec![beginning(text, options.max_chars)];
     }
     let mut candidates = candidates(text, matches, options.max_chars);
     candidates.sort_by(|a, b| {
@@ -155,156 +87,277 @@ pub fn select_fragments(
             .cmp(&(a.distinct, a.matches.len()))
             .then(a.matches.start.cmp(&b.matches.start))
     });
-    let mut chosen: Vec<Range<usize>> = Vec::new();
-    let mut fragments = Vec::new();
+    let mut chosen: Vec<Extent> = Vec::new();
     for candidate in candidates {
-        if fragments.len() == options.count {
+        if chosen.len() == options.count {
             break;
         }
         let core = matches[candidate.matches.start].range.start
             ..matches[candidate.matches.end - 1].range.end;
-        if chosen
-            .iter()
-            .any(|taken| core.start < taken.end && taken.start < core.end)
-        {
+        let overlaps =
+            |taken: &Extent| core.start < taken.range.end && taken.range.start < core.end;
+        if chosen.iter().any(overlaps) {
             continue;
         }
         let lower = chosen
             .iter()
-            .map(|taken| taken.end)
+            .map(|taken| taken.range.end)
             .filter(|&end| end <= core.start)
             .max()
             .unwrap_or(0);
         let upper = chosen
             .iter()
-            .map(|taken| taken.start)
+            .map(|taken| taken.range.start)
             .filter(|&start| start >= core.end)
             .min()
             .unwrap_or(text.len());
-        let extent = pad(text, core, lower..upper, options.max_chars);
-        let marks: Vec<Range<usize>> = matches[candidate.matches.clone()]
-            .iter()
-            .map(|m| m.range.clone())
-            .collect();
-        fragments.push(MarkedText::cut(text, extent.clone(), &marks));
-        chosen.push(extent);
+        let range = pad(text, core, lower..upper, options.max_chars);
+        let range = drop_partial_matches(text, matches, &candidate.matches, range);
+        // Every match inside the fragment is marked, not only the window's: padding may take in
+        // matches on either side.
+        let first = matches.partition_point(|m| m.range.end <= range.start);
+        let end = matches.partition_point(|m| m.range.start < range.end);
+        chosen.push(Extent {
+            range,
+            marks: first..end.max(first),
+        });
     }
-    fragments
+    chosen
 }
 
-/// For every match, the longest run of matches starting there that fits in `max_chars`. A single
-/// match longer than that is kept alone (and cut when padded).
+/// The beginning of a text without matches: its first `max_chars` characters, blanks skipped.
+fn beginning(text: &str, max_chars: usize) -> Extent {
+    let start = text.len() - text.trim_start_matches(is_blank).len();
+    let (hard_end, _) = advance(text, start, text.len(), max_chars);
+    // A first word longer than the fragment is cut rather than nothing shown.
+    let end = match snap_end(text, start, hard_end) {
+        end if end == start => hard_end,
+        end => end,
+    };
+    Extent {
+        range: trim_blanks(text, start..end),
+        marks: 0..0,
+    }
+}
+
+/// For every match, the longest run of matches starting there that fits in `max_chars`, with its
+/// count of distinct patterns. A single match wider than that is kept alone (and cut when padded).
+/// Two pointers over the matches with one pass over the text: linear.
 fn candidates(text: &str, matches: &[Match], max_chars: usize) -> Vec<Candidate> {
+    let columns = columns(text, matches);
+    let patterns = matches.iter().map(|m| m.pattern).max().map_or(0, |p| p + 1);
+    let mut counts = vec![0usize; patterns];
+    let mut distinct = 0;
+    let mut end = 0;
     let mut candidates = Vec::with_capacity(matches.len());
     for first in 0..matches.len() {
-        let start = matches[first].range.start;
-        let limit = advance_chars(text, start, max_chars);
-        let mut end = first + 1;
-        while end < matches.len() && matches[end].range.end <= limit {
+        while end < matches.len()
+            && (end == first || columns[end].end - columns[first].start <= max_chars)
+        {
+            let count = &mut counts[matches[end].pattern];
+            distinct += usize::from(*count == 0);
+            *count += 1;
             end += 1;
         }
-        let mut patterns: Vec<usize> = matches[first..end].iter().map(|m| m.pattern).collect();
-        patterns.sort_unstable();
-        patterns.dedup();
         candidates.push(Candidate {
             matches: first..end,
-            distinct: patterns.len(),
+            distinct,
         });
+        let count = &mut counts[matches[first].pattern];
+        *count -= 1;
+        distinct -= usize::from(*count == 0);
     }
     candidates
 }
 
-/// Grows `core` into a fragment of at most `max_chars` characters within `bounds`, context split
-/// evenly on both sides, its edges moved off the middle of words.
+/// The column (printed width of the text before it) of every match's start and end, in one pass.
+fn columns(text: &str, matches: &[Match]) -> Vec<Range<usize>> {
+    let mut columns = Vec::with_capacity(matches.len());
+    let mut chars = text.char_indices().peekable();
+    let mut column = 0;
+    let mut previous = None;
+    let mut column_at = |at: usize| {
+        while let Some(&(offset, c)) = chars.peek() {
+            if offset >= at {
+                break;
+            }
+            column += width(previous, c);
+            previous = Some(c);
+            chars.next();
+        }
+        column
+    };
+    for m in matches {
+        let start = column_at(m.range.start);
+        let end = column_at(m.range.end);
+        columns.push(start..end);
+    }
+    columns
+}
+
+/// The printed width of `c` after `previous`: a blank after a blank adds nothing.
+fn width(previous: Option<char>, c: char) -> usize {
+    usize::from(!(is_blank(c) && previous.is_some_and(is_blank)))
+}
+
+/// Grows `core` into a fragment of at most `max_chars` within `bounds`, context split evenly on
+/// both sides, its edges moved off the middle of words. Costs O(`max_chars`) plus the core.
 fn pad(text: &str, core: Range<usize>, bounds: Range<usize>, max_chars: usize) -> Range<usize> {
-    let core_end = advance_chars(text, core.start, max_chars).min(core.end);
-    let core_chars = text[core.start..core_end].chars().count();
-    let spare = max_chars - core_chars;
-    let before = text[bounds.start..core.start]
-        .chars()
-        .rev()
-        .take(spare / 2)
-        .count();
-    let after = text[core_end..bounds.end]
-        .chars()
-        .take(spare - before)
-        .count();
+    let (mut core_end, core_width) = advance(text, core.start, core.end, max_chars);
+    let clipped = core_end < core.end;
+    if clipped {
+        // A match wider than a fragment: show its beginning, cut between words if it can be.
+        core_end = match snap_end(text, core.start, core_end) {
+            end if end == core.start => core_end,
+            end => end,
+        };
+    }
+    let spare = max_chars - core_width;
+    let (_, before) = retreat(text, core.start, bounds.start, spare / 2);
+    let (end, after) = advance(text, core_end, bounds.end, spare - before);
     // Whatever one side cannot use, the other may.
-    let before = text[bounds.start..core.start]
-        .chars()
-        .rev()
-        .take(spare - after)
-        .count();
-    let start = retreat_chars(text, core.start, before);
-    let end = advance_chars(text, core_end, after);
+    let (start, _) = retreat(text, core.start, bounds.start, spare - after);
     let start = snap_start(text, start, core.start);
-    let end = if core_end < core.end {
+    let end = if clipped {
         core_end
     } else {
         snap_end(text, core_end, end)
     };
-    trim_whitespace(text, start..end)
+    trim_blanks(text, start..end)
 }
 
-/// Shrinks `range` so it neither starts nor ends with whitespace.
-fn trim_whitespace(text: &str, range: Range<usize>) -> Range<usize> {
+/// Moves the edges of `range` off matches it would cut, other than those of the window it was
+/// grown from (a window's single match may be wider than a fragment and is then cut).
+fn drop_partial_matches(
+    text: &str,
+    matches: &[Match],
+    window: &Range<usize>,
+    mut range: Range<usize>,
+) -> Range<usize> {
+    let first = matches.partition_point(|m| m.range.end <= range.start);
+    if let Some(m) = matches.get(first) {
+        if m.range.start < range.start && !window.contains(&first) {
+            range.start = m.range.end.min(range.end);
+        }
+    }
+    let last = matches.partition_point(|m| m.range.start < range.end);
+    if let Some(index) = last.checked_sub(1) {
+        let m = &matches[index];
+        if m.range.end > range.end && !window.contains(&index) {
+            range.end = m.range.start.max(range.start);
+        }
+    }
+    trim_blanks(text, range)
+}
+
+/// Shrinks `range` so it neither starts nor ends with a blank.
+fn trim_blanks(text: &str, range: Range<usize>) -> Range<usize> {
     let slice = &text[range.clone()];
-    let start = range.start + (slice.len() - slice.trim_start().len());
-    let end = range.end - (slice.len() - slice.trim_end().len());
+    let start = range.start + (slice.len() - slice.trim_start_matches(is_blank).len());
+    let end = range.end - (slice.len() - slice.trim_end_matches(is_blank).len());
     start..end.max(start)
 }
 
-/// The byte offset `count` characters after `from` (or the end of the text).
-fn advance_chars(text: &str, from: usize, count: usize) -> usize {
-    text[from..]
-        .char_indices()
-        .nth(count)
-        .map_or(text.len(), |(offset, _)| from + offset)
+/// Walks forward from `from`, not past `limit`, taking at most `budget` of width: the byte offset
+/// reached and the width taken.
+fn advance(text: &str, from: usize, limit: usize, budget: usize) -> (usize, usize) {
+    let mut previous = text[..from].chars().next_back();
+    let mut taken = 0;
+    for (offset, c) in text[from..limit].char_indices() {
+        let w = width(previous, c);
+        if taken + w > budget {
+            return (from + offset, taken);
+        }
+        taken += w;
+        previous = Some(c);
+    }
+    (limit, taken)
 }
 
-/// The byte offset `count` characters before `from` (or 0).
-fn retreat_chars(text: &str, from: usize, count: usize) -> usize {
-    if count == 0 {
-        return from;
+/// Walks back from `from`, not before `limit`, taking at most `budget` of width: the byte offset
+/// reached and the width taken.
+fn retreat(text: &str, from: usize, limit: usize, budget: usize) -> (usize, usize) {
+    let mut taken = 0;
+    let mut at = from;
+    let mut chars = text[..at].char_indices().rev().peekable();
+    while let Some((offset, c)) = chars.next() {
+        if offset < limit {
+            break;
+        }
+        let previous = chars.peek().map(|&(_, p)| p);
+        let w = width(previous, c);
+        if taken + w > budget {
+            break;
+        }
+        taken += w;
+        at = offset;
     }
-    text[..from]
-        .char_indices()
-        .rev()
-        .nth(count - 1)
-        .map_or(0, |(offset, _)| offset)
+    (at, taken)
 }
 
 /// Moves a fragment's start forward, but not past `limit`, so it does not begin mid-word.
 fn snap_start(text: &str, start: usize, limit: usize) -> usize {
-    if start == 0 || !splits_word(text, start) {
-        return start;
-    }
     text[start..limit]
         .char_indices()
-        .find(|(_, c)| !is_word_char(*c))
-        .map_or(limit, |(offset, _)| start + offset)
+        .map(|(offset, _)| start + offset)
+        .find(|&at| can_cut(text, at))
+        .unwrap_or(limit)
 }
 
 /// Moves a fragment's end back, but not before `limit`, so it does not end mid-word.
 fn snap_end(text: &str, limit: usize, end: usize) -> usize {
-    if end == text.len() || !splits_word(text, end) {
+    if can_cut(text, end) {
         return end;
     }
     text[limit..end]
         .char_indices()
         .rev()
-        .find(|(_, c)| !is_word_char(*c))
-        .map_or(limit, |(offset, c)| limit + offset + c.len_utf8())
-        .max(limit)
+        .map(|(offset, _)| limit + offset)
+        .find(|&at| can_cut(text, at))
+        .unwrap_or(limit)
 }
 
-/// True when byte offset `at` (a char boundary) falls between two word characters.
-fn splits_word(text: &str, at: usize) -> bool {
+/// True when a fragment may begin or end at byte offset `at` (a char boundary): not between two
+/// word characters, nor before a character that modifies the one before it (a combining accent,
+/// an emoji's skin tone) or after a zero-width joiner.
+fn can_cut(text: &str, at: usize) -> bool {
     let before = text[..at].chars().next_back();
     let after = text[at..].chars().next();
-    matches!((before, after), (Some(b), Some(a)) if is_word_char(b) && is_word_char(a))
+    match (before, after) {
+        (Some(b), Some(a)) => {
+            let inside_word = is_word_char(b) && is_word_char(a);
+            !(inside_word || extends_previous(a) || b == '\u{200D}')
+        }
+        _ => true,
+    }
 }
 
+/// Letters, digits and `_`, except the ideographs and kana of scripts written without spaces
+/// (a fragment may begin or end between any two of them, or a sentence would be one long word).
+/// The ranges are those of the index's text tokenizer, which makes each of them a token.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    (c.is_alphanumeric() || c == '_') && !is_ideograph(c)
+}
+
+/// Characters that belong with the one before them: combining marks, joiners, variation
+/// selectors, emoji modifiers and tags.
+fn extends_previous(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{0483}'..='\u{0489}'
+        | '\u{0591}'..='\u{05BD}'
+        | '\u{0610}'..='\u{061A}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0900}'..='\u{0903}'
+        | '\u{093A}'..='\u{094F}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{200C}'..='\u{200D}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{3099}'..='\u{309A}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FE20}'..='\u{FE2F}'
+        | '\u{1F3FB}'..='\u{1F3FF}'
+        | '\u{E0020}'..='\u{E007F}'
+        | '\u{E0100}'..='\u{E01EF}')
 }

@@ -1,5 +1,6 @@
 //! Finding where a query's patterns occur in a text, token by token.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -23,31 +24,45 @@ struct Token {
 }
 
 /// Finds every occurrence of `patterns` in `text`, tokenized by `analyzer` exactly as the index
-/// tokenized it. Matches come sorted by start and never overlap: where two would, the earlier one
-/// wins.
+/// tokenized it. Matches come sorted by start and never overlap: where two would, the earlier (then
+/// the longer) one wins.
+///
+/// Each distinct token is tested once against each pattern, and phrases step from word to word by
+/// binary search, so the cost is O(tokens × log tokens) whatever the phrase slop.
 pub fn find_matches(text: &str, analyzer: &mut TextAnalyzer, patterns: &[Pattern]) -> Vec<Match> {
     if patterns.is_empty() {
         return Vec::new();
     }
     let tokens = tokenize(text, analyzer);
+    let mut occurrences: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, token) in tokens.iter().enumerate() {
+        occurrences.entry(&token.text).or_default().push(index);
+    }
     let mut matches = Vec::new();
     for (index, pattern) in patterns.iter().enumerate() {
+        let mark = |token: &usize| Match {
+            range: tokens[*token].range.clone(),
+            pattern: index,
+        };
         match pattern {
             Pattern::Phrase { words, slop } => {
-                find_phrases(&tokens, words, *slop, index, &mut matches)
+                find_phrases(&tokens, &occurrences, words, *slop, index, &mut matches)
             }
-            single => matches.extend(
-                tokens
-                    .iter()
-                    .filter(|token| single.matches_token(&token.text))
-                    .map(|token| Match {
-                        range: token.range.clone(),
-                        pattern: index,
-                    }),
-            ),
+            Pattern::Word(word) => {
+                if let Some(found) = occurrences.get(word.as_str()) {
+                    matches.extend(found.iter().map(mark));
+                }
+            }
+            single => {
+                for (token, found) in &occurrences {
+                    if single.matches_token(token) {
+                        matches.extend(found.iter().map(mark));
+                    }
+                }
+            }
         }
     }
-    matches.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end)));
+    matches.sort_unstable_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end), m.pattern));
     let mut kept: Vec<Match> = Vec::with_capacity(matches.len());
     for candidate in matches {
         match kept.last() {
@@ -73,34 +88,39 @@ fn tokenize(text: &str, analyzer: &mut TextAnalyzer) -> Vec<Token> {
 
 /// Finds `words` in order, with at most `slop` extra positions in all between them. An exact
 /// phrase is marked as one span; a sloppy one word by word, so the words between stay unmarked.
+/// Taking the earliest next word is never worse (it spends the least slop), so one pass suffices.
 fn find_phrases(
     tokens: &[Token],
+    occurrences: &HashMap<&str, Vec<usize>>,
     words: &[String],
     slop: u32,
     pattern: usize,
     out: &mut Vec<Match>,
 ) {
-    let Some((first, rest)) = words.split_first() else {
+    let Some(lists) = words
+        .iter()
+        .map(|word| occurrences.get(word.as_str()))
+        .collect::<Option<Vec<_>>>()
+    else {
         return;
     };
-    for (start, token) in tokens.iter().enumerate() {
-        if &token.text != first {
-            continue;
-        }
-        let mut found = vec![start];
+    let Some((starts, rest)) = lists.split_first() else {
+        return;
+    };
+    for &start in starts.iter() {
+        let mut found = Vec::with_capacity(words.len());
+        found.push(start);
         let mut budget = slop as usize;
         let mut at = start;
-        for word in rest {
+        for list in rest {
             let expected = tokens[at].position + 1;
-            let next = tokens[at + 1..]
-                .iter()
-                .enumerate()
-                .take_while(|(_, t)| t.position <= expected + budget)
-                .find(|(_, t)| &t.text == word)
-                .map(|(offset, _)| at + 1 + offset);
+            let next = list[list.partition_point(|&index| index <= at)..]
+                .first()
+                .copied()
+                .filter(|&index| tokens[index].position <= expected + budget);
             match next {
                 Some(index) => {
-                    budget -= tokens[index].position - expected;
+                    budget -= tokens[index].position.saturating_sub(expected);
                     found.push(index);
                     at = index;
                 }
@@ -112,7 +132,7 @@ fn find_phrases(
         }
         if slop == 0 {
             out.push(Match {
-                range: token.range.start..tokens[at].range.end,
+                range: tokens[start].range.start..tokens[at].range.end,
                 pattern,
             });
         } else {

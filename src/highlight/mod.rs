@@ -3,12 +3,16 @@
 //! beyond the marks.
 
 mod fragment;
+mod marked;
 mod matches;
 mod pattern;
+#[cfg(test)]
+mod tests;
 
 use tantivy::tokenizer::TextAnalyzer;
 
-pub use fragment::{select_fragments, FragmentOptions, MarkedText, Piece};
+pub use fragment::{select_fragments, FragmentOptions};
+pub use marked::{MarkedText, Piece};
 pub use matches::{find_matches, Match};
 pub use pattern::{collect_patterns, Pattern};
 

@@ -66,8 +66,9 @@ fn classify(c: char) -> CharClass {
     }
 }
 
-/// Han ideographs, hiragana and katakana: scripts written without spaces between words.
-fn is_ideograph(c: char) -> bool {
+/// Han ideographs, hiragana and katakana: scripts written without spaces between words, each
+/// character its own token.
+pub fn is_ideograph(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF      // hiragana, katakana
         | 0x3400..=0x4DBF    // CJK extension A
