@@ -2,7 +2,7 @@
 
 pub mod query;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -66,13 +66,20 @@ pub enum SearchError {
     /// The query is malformed.
     #[error(transparent)]
     Query(#[from] QueryError),
-    /// tantivy failed while searching (e.g. a damaged segment file).
-    #[error("search failed: {0}; the index may be damaged: run 'lantern index --rebuild <DIR>'")]
-    Engine(#[from] TantivyError),
+    /// tantivy failed while searching (e.g. a damaged segment file). The cause is part of the
+    /// message, not a `source`, so that it is printed once.
+    #[error("search failed in the index at {} ({cause}); it may be damaged: delete the folder and run 'lantern index <DIR>' again", .path.display())]
+    Engine {
+        /// The index folder.
+        path: PathBuf,
+        /// What tantivy reported.
+        cause: TantivyError,
+    },
 }
 
 /// An open index, ready to answer queries.
 pub struct IndexSearcher {
+    dir: PathBuf,
     index: Index,
     reader: IndexReader,
     fields: LanternSchema,
@@ -91,6 +98,7 @@ impl IndexSearcher {
                 source,
             })?;
         Ok(IndexSearcher {
+            dir: dir.to_path_buf(),
             index,
             reader,
             fields,
@@ -101,12 +109,13 @@ impl IndexSearcher {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let started = Instant::now();
         let tree = parse(&request.query, request.default_operator).map_err(QueryError::from)?;
-        let contents_analyzer = self.index.tokenizer_for_field(self.fields.contents)?;
-        let path_analyzer = self
+        let contents_analyzer = self
             .index
-            .tokenizers()
-            .get(PATH_TOKENIZER)
-            .ok_or_else(|| TantivyError::SchemaError("path tokenizer missing".into()))?;
+            .tokenizer_for_field(self.fields.contents)
+            .map_err(|err| self.engine_error(err))?;
+        let path_analyzer = self.index.tokenizers().get(PATH_TOKENIZER).ok_or_else(|| {
+            self.engine_error(TantivyError::SchemaError("path tokenizer missing".into()))
+        })?;
         let mut compiler = QueryCompiler::new(
             self.fields,
             contents_analyzer.clone(),
@@ -115,13 +124,15 @@ impl IndexSearcher {
         let query = compiler.compile(&tree)?;
 
         let searcher = self.reader.searcher();
-        let (top, total) = searcher.search(
-            &query,
-            &(
-                TopDocs::with_limit(request.limit.max(1)).order_by_score(),
-                Count,
-            ),
-        )?;
+        let (top, total) = searcher
+            .search(
+                &query,
+                &(
+                    TopDocs::with_limit(request.limit.max(1)).order_by_score(),
+                    Count,
+                ),
+            )
+            .map_err(|err| self.engine_error(err))?;
         let top = &top[..top.len().min(request.limit)];
 
         let highlighters = HitHighlighters {
@@ -161,7 +172,9 @@ impl IndexSearcher {
         score: f32,
         address: DocAddress,
     ) -> Result<Hit, SearchError> {
-        let doc: TantivyDocument = searcher.doc(address)?;
+        let doc: TantivyDocument = searcher
+            .doc(address)
+            .map_err(|err| self.engine_error(err))?;
         let text_of = |field| {
             doc.get_first(field)
                 .and_then(|value| value.as_str())
@@ -177,6 +190,14 @@ impl IndexSearcher {
                 .contents
                 .fragments(text_of(self.fields.contents)),
         })
+    }
+
+    /// A failure inside tantivy, blamed on this index.
+    fn engine_error(&self, cause: TantivyError) -> SearchError {
+        SearchError::Engine {
+            path: self.dir.clone(),
+            cause,
+        }
     }
 }
 

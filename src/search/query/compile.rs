@@ -121,7 +121,7 @@ impl QueryCompiler {
             .map(|query| Box::new(query) as Box<dyn Query>)
             .map_err(|err| QueryError::InvalidRegex {
                 pattern: pattern.to_string(),
-                reason: err.to_string(),
+                reason: regex_reason(&err.to_string()),
             })
     }
 
@@ -153,6 +153,24 @@ impl QueryCompiler {
     }
 }
 
+/// The regex engine's complaint in one line. tantivy wraps it (`An invalid argument was passed:
+/// 'RegexQueryError: regex parse error: ...'`) and the parser's message spans several lines that
+/// repeat the pattern with a caret; the last line says what is wrong.
+fn regex_reason(message: &str) -> String {
+    let message = message.trim();
+    let message = message
+        .strip_prefix("An invalid argument was passed: '")
+        .and_then(|inner| inner.strip_suffix('\''))
+        .unwrap_or(message);
+    let message = message.strip_prefix("RegexQueryError: ").unwrap_or(message);
+    let last = message
+        .lines()
+        .map(str::trim)
+        .rfind(|line| !line.is_empty())
+        .unwrap_or(message);
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
+}
+
 /// A conjunction of queries, without a wrapper when there is only one.
 fn all_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     match queries.len() {
@@ -164,5 +182,21 @@ fn all_of(mut queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
                 .map(|query| (TantivyOccur::Must, query))
                 .collect(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::regex_reason;
+
+    #[test]
+    fn regex_errors_become_one_line() {
+        let tantivy = "An invalid argument was passed: 'RegexQueryError: regex parse error:\n    [\n    ^\nerror: unclosed character class'";
+        assert_eq!(regex_reason(tantivy), "unclosed character class");
+        assert_eq!(
+            regex_reason("An invalid argument was passed: 'RegexQueryError: too big'"),
+            "too big"
+        );
+        assert_eq!(regex_reason("something else"), "something else");
     }
 }

@@ -1,0 +1,405 @@
+//! `lantern search` end to end: ranking, totals, the three output formats, escaping, marks and
+//! fragment limits.
+
+mod util;
+
+use util::{assert_well_formed_html, element, visible_text, Dir};
+
+/// A corpus where BM25's order is unambiguous: more occurrences in a shorter text rank higher.
+fn ranked_corpus() -> Dir {
+    let dir = Dir::new();
+    dir.create("docs/three.txt", "zebra zebra zebra");
+    dir.create(
+        "docs/two.txt",
+        "zebra and zebra, with a few other words around them here",
+    );
+    dir.create(
+        "docs/one.txt",
+        "a zebra, only once, in a much longer text full of filler words that say \
+         little: the quick brown fox jumps over the lazy dog again and again",
+    );
+    dir.create("docs/stripes.txt", "zebra stripes are black and white");
+    dir.create("docs/scattered.txt", "the stripes on a zebra, the stripes");
+    dir.create("docs/none.txt", "nothing to see");
+    dir.index(&["docs"]);
+    dir
+}
+
+#[test]
+fn hits_come_in_bm25_order() {
+    let dir = ranked_corpus();
+    assert_eq!(
+        dir.hit_paths("zebra -stripes"),
+        ["docs/three.txt", "docs/two.txt", "docs/one.txt"]
+    );
+    // Same length, but one text says "stripes" twice.
+    assert_eq!(
+        dir.hit_paths("stripes"),
+        ["docs/scattered.txt", "docs/stripes.txt"]
+    );
+    // The phrase occurs in one text only.
+    assert_eq!(dir.hit_paths("\"zebra stripes\""), ["docs/stripes.txt"]);
+    assert_eq!(
+        util::sorted(dir.hit_paths("zebra AND stripes")),
+        ["docs/scattered.txt", "docs/stripes.txt"]
+    );
+    assert!(dir.hit_paths("giraffe").is_empty());
+}
+
+#[test]
+fn the_total_counts_every_match_even_beyond_the_limit() {
+    let dir = ranked_corpus();
+    let results = dir.search_json(&["--limit", "2", "zebra"]);
+    assert_eq!(results.total, 5);
+    assert_eq!(results.hits.len(), 2);
+    assert_eq!(results.paths(), ["docs/three.txt", "docs/two.txt"]);
+
+    let text = dir.search_text(&["-n", "1", "zebra"]);
+    assert!(text.starts_with("5 total matching documents.\n"), "{text}");
+    assert_eq!(text.lines().count(), 4, "one hit shown:\n{text}");
+}
+
+#[test]
+fn the_text_format_is_the_total_then_path_and_snippet_per_hit() {
+    let dir = Dir::new();
+    dir.create(
+        "docs/a.txt",
+        "An ibex\nclimbs.\n\n  The ibex   rests; ibex.",
+    );
+    dir.create("docs/b.txt", "one ibex here");
+    dir.index(&["docs"]);
+    let text = dir.search_text(&["ibex"]);
+    assert_eq!(
+        text,
+        format!(
+            "2 total matching documents.\n\
+             \n\
+             {}\n\
+             An <b>ibex</b> climbs. The <b>ibex</b> rests; <b>ibex</b>.\n\
+             \n\
+             {}\n\
+             one <b>ibex</b> here\n",
+            dir.display("docs/a.txt"),
+            dir.display("docs/b.txt"),
+        )
+    );
+    assert_eq!(
+        dir.search_text(&["nothing"]),
+        "0 total matching documents.\n"
+    );
+}
+
+#[test]
+fn the_text_format_uses_colour_only_when_asked() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "a gecko");
+    dir.index(&["docs"]);
+    let coloured = dir
+        .lantern()
+        .args(["search", "--color", "always", "gecko"])
+        .assert_success()
+        .stdout;
+    assert!(coloured.contains("\x1b["), "{coloured:?}");
+    assert!(!coloured.contains("<b>"), "{coloured:?}");
+    // Piped output with the default (auto) has no escape codes.
+    let piped = dir
+        .lantern()
+        .args(["search", "gecko"])
+        .assert_success()
+        .stdout;
+    assert!(!piped.contains('\x1b'), "{piped:?}");
+    assert!(piped.contains("a <b>gecko</b>"), "{piped:?}");
+}
+
+#[test]
+fn the_json_format_follows_the_schema() {
+    let dir = ranked_corpus();
+    // SearchJson::parse checks the exact keys, types, ranks, order and snippets.
+    let results = dir.search_json(&["zebra"]);
+    assert_eq!(results.raw["query"], "zebra");
+    assert_eq!(results.total, 5);
+    let best = &results.hits[0];
+    assert_eq!(best.path, "docs/three.txt");
+    assert_eq!(best.marked_path, dir.display("docs/three.txt"));
+    assert_eq!(best.fragments, ["<b>zebra</b> <b>zebra</b> <b>zebra</b>"]);
+    assert!(best.score > 0.0);
+
+    let empty = dir.search_json(&["giraffe"]);
+    assert_eq!(empty.total, 0);
+    assert!(empty.hits.is_empty());
+}
+
+#[test]
+fn the_html_format_is_a_complete_page_with_the_hits() {
+    let dir = ranked_corpus();
+    let page = dir
+        .lantern()
+        .args(["search", "--format", "html", "zebra stripes"])
+        .assert_success()
+        .stdout;
+    assert_well_formed_html(&page);
+    assert!(visible_text(element(&page, "title"), "", "").contains("zebra stripes"));
+    assert!(visible_text(element(&page, "h1"), "", "").contains("zebra stripes"));
+    assert!(page.contains("5 total matching documents"), "{page}");
+    assert_eq!(page.matches("<li class=\"hit\">").count(), 5);
+    let links: Vec<&str> = page
+        .match_indices("href=\"file://")
+        .map(|(at, attr)| {
+            let rest = &page[at + attr.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect();
+    let expected: Vec<String> = ["scattered", "stripes", "three", "two", "one"]
+        .iter()
+        .map(|name| dir.display(&format!("docs/{name}.txt")))
+        .collect();
+    assert_eq!(links, expected);
+    assert!(
+        page.contains("<b>zebra</b> <b>stripes</b> are black and white"),
+        "{page}"
+    );
+    let ranks: Vec<&str> = page
+        .match_indices("<span class=\"rank\">")
+        .map(|(at, tag)| {
+            let rest = &page[at + tag.len()..];
+            &rest[..rest.find('<').unwrap()]
+        })
+        .collect();
+    assert_eq!(ranks, ["1.", "2.", "3.", "4.", "5."]);
+}
+
+#[test]
+fn markup_in_a_document_is_escaped_in_every_format() {
+    let dir = Dir::new();
+    dir.create("docs/evil.html", "<script>alert(1)</script> & stuff");
+    dir.index(&["docs"]);
+    let expected = "&lt;<b>script</b>&gt;alert(1)&lt;/<b>script</b>&gt; &amp; stuff";
+
+    let text = dir.search_text(&["script"]);
+    assert!(text.contains(expected), "{text}");
+    assert!(!text.contains("<script>"), "{text}");
+
+    let results = dir.search_json(&["script"]);
+    assert_eq!(results.hits[0].fragments, [expected]);
+    assert!(!results.raw.to_string().contains("<script>"));
+
+    let page = dir
+        .lantern()
+        .args(["search", "--format", "html", "script"])
+        .assert_success()
+        .stdout;
+    assert_well_formed_html(&page);
+    assert!(page.contains(expected), "{page}");
+    assert!(!page.contains("<script>"), "{page}");
+}
+
+#[test]
+fn markup_in_a_path_is_escaped_in_every_format() {
+    let dir = Dir::new();
+    dir.create("docs/<b>&x.txt", "oryx");
+    dir.index(&["docs"]);
+    let escaped_name = "&lt;b&gt;&amp;x.txt";
+
+    let results = dir.search_json(&["oryx"]);
+    assert_eq!(results.paths(), ["docs/<b>&x.txt"]);
+    assert_eq!(
+        results.hits[0].marked_path,
+        format!("{}/{escaped_name}", dir.display("docs"))
+    );
+    let text = dir.search_text(&["oryx"]);
+    assert!(text.contains(escaped_name), "{text}");
+
+    let page = dir
+        .lantern()
+        .args(["search", "--format", "html", "oryx"])
+        .assert_success()
+        .stdout;
+    assert_well_formed_html(&page);
+    assert!(page.contains(escaped_name), "{page}");
+    assert!(
+        page.contains("%3Cb%3E%26x.txt\""),
+        "the link is percent-encoded: {page}"
+    );
+}
+
+#[test]
+fn a_query_with_markup_is_escaped_in_the_html_page() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "fish and chips");
+    dir.index(&["docs"]);
+    for query in [
+        "fish <chips>",
+        "fish & \"chips\"",
+        "<script>alert(1)<\\/script>",
+    ] {
+        let page = dir
+            .lantern()
+            .args(["search", "--format", "html", query])
+            .assert_success()
+            .stdout;
+        assert_well_formed_html(&page);
+        assert!(!page.contains(query), "raw query in the page: {page}");
+        assert!(
+            visible_text(element(&page, "h1"), "", "").contains(query),
+            "{page}"
+        );
+        let results = dir.search_json(&[query]);
+        assert_eq!(results.raw["query"], query);
+    }
+}
+
+#[test]
+fn pre_and_post_tags_replace_the_marks() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "a <tiny> heron & a heron");
+    dir.index(&["docs"]);
+    let tags = ["--pre-tag", "[[", "--post-tag", "]]"];
+
+    let text = dir.search_text(&[&tags[..], &["heron"]].concat());
+    assert!(
+        text.contains("a &lt;tiny&gt; [[heron]] &amp; a [[heron]]"),
+        "{text}"
+    );
+    assert!(!text.contains("<b>"), "{text}");
+
+    let results = dir.search_json(&[&tags[..], &["heron path:docs"]].concat());
+    let hit = &results.hits[0];
+    assert_eq!(
+        hit.fragments,
+        ["a &lt;tiny&gt; [[heron]] &amp; a [[heron]]"]
+    );
+    assert_eq!(
+        hit.marked_path,
+        format!("{}/[[docs]]/a.txt", dir.root().display())
+    );
+
+    let page = dir
+        .lantern()
+        .args(["search", "--format", "html"])
+        .args(["--pre-tag", "<mark>", "--post-tag", "</mark>", "heron"])
+        .assert_success()
+        .stdout;
+    assert_well_formed_html(&page);
+    assert!(page.contains("<mark>heron</mark>"), "{page}");
+}
+
+/// A long text where the word occurs in many places, with multi-byte characters around it.
+fn long_document() -> String {
+    let mut text = String::new();
+    for i in 0..40 {
+        text.push_str(&format!(
+            "Paragraph {i}: the émeu 鳥 walks far; filler words go here and there, \
+             then more filler words, and finally an émeu again. "
+        ));
+    }
+    text
+}
+
+#[test]
+fn fragment_count_and_length_limits_hold() {
+    let dir = Dir::new();
+    dir.create("docs/long.txt", long_document());
+    dir.index(&["docs"]);
+
+    for (count, chars) in [(3, 64), (2, 30), (1, 12), (5, 200)] {
+        let results = dir.search_json(&[
+            "--fragments",
+            &count.to_string(),
+            "--fragment-chars",
+            &chars.to_string(),
+            "émeu OR walks",
+        ]);
+        let fragments = &results.hits[0].fragments;
+        // The word is everywhere: every allowed fragment is used.
+        assert_eq!(fragments.len(), count, "{fragments:?}");
+        for fragment in fragments {
+            let visible = visible_text(fragment, "<b>", "</b>");
+            assert!(
+                visible.chars().count() <= chars,
+                "{visible:?} is over {chars} characters"
+            );
+            assert!(fragment.contains("<b>"), "{fragment:?} has a match");
+        }
+    }
+    // The defaults: three fragments of at most 64 characters.
+    let results = dir.search_json(&["émeu"]);
+    let fragments = &results.hits[0].fragments;
+    assert_eq!(fragments.len(), 3);
+    assert!(fragments
+        .iter()
+        .all(|f| visible_text(f, "<b>", "</b>").chars().count() <= 64));
+}
+
+#[test]
+fn matches_late_in_a_long_document_are_found_and_highlighted() {
+    let dir = Dir::new();
+    let mut text = "filler text without the word. ".repeat(5_000);
+    text.push_str("At the very end, a pangolin.");
+    dir.create("docs/long.txt", text);
+    dir.index(&["docs"]);
+    let results = dir.search_json(&["pangolin"]);
+    assert_eq!(results.hits[0].fragments.len(), 1);
+    assert!(
+        results.hits[0].fragments[0].contains("a <b>pangolin</b>."),
+        "{:?}",
+        results.hits[0].fragments
+    );
+}
+
+#[test]
+fn a_document_matched_only_by_path_shows_its_beginning_unmarked() {
+    let dir = Dir::new();
+    let text =
+        "The beginning of this document is shown as is, even though nothing in it matches at all.";
+    dir.create("docs/notes/a.txt", text);
+    dir.index(&["docs"]);
+    let results = dir.search_json(&["path:notes"]);
+    let fragments = &results.hits[0].fragments;
+    assert_eq!(fragments.len(), 1);
+    assert!(!fragments[0].contains("<b>"));
+    let visible = visible_text(&fragments[0], "<b>", "</b>");
+    assert!(text.starts_with(&visible), "{visible:?}");
+    assert!(visible.chars().count() <= 64 && visible.chars().count() > 40);
+}
+
+#[test]
+fn the_default_operator_is_or_and_the_and_flag_flips_it() {
+    let dir = Dir::new();
+    dir.create("docs/both.txt", "salt and pepper");
+    dir.create("docs/salt.txt", "salt");
+    dir.create("docs/pepper.txt", "pepper");
+    dir.index(&["docs"]);
+    assert_eq!(dir.search_json(&["salt pepper"]).total, 3);
+    assert_eq!(
+        dir.search_json(&["--and", "salt pepper"]).paths(),
+        ["docs/both.txt"]
+    );
+}
+
+#[test]
+fn searching_is_case_insensitive() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "The Manatee");
+    dir.index(&["docs"]);
+    let results = dir.search_json(&["MANATEE"]);
+    assert_eq!(results.hits[0].fragments, ["The <b>Manatee</b>"]);
+}
+
+#[test]
+fn the_html_check_itself_rejects_broken_pages() {
+    let good = "<!DOCTYPE html><html><head><title>t &amp; u</title><style>a>b{}</style></head>\
+                <body><p class=\"x\">a<br>b &#39; &#x27;</p></body></html>";
+    assert_well_formed_html(good);
+    let broken = [
+        "<html><head><title>t</title></head><body></body></html>",
+        "<!DOCTYPE html><html><head><title>t</title></head><body><p></body></html>",
+        "<!DOCTYPE html><html><head><title>t</title></head><body></p></body></html>",
+        "<!DOCTYPE html><html><head><title>a & b</title></head><body></body></html>",
+        "<!DOCTYPE html><html><head><title>t</title></head><body><script>x</script></body></html>",
+        "<!DOCTYPE html><html><body></body></html>",
+    ];
+    for page in broken {
+        let outcome = std::panic::catch_unwind(|| assert_well_formed_html(page));
+        assert!(outcome.is_err(), "accepted: {page}");
+    }
+}
