@@ -243,10 +243,6 @@ fn a_missing_or_garbled_segment_file_is_reported_by_search() {
 }
 
 #[test]
-#[ignore = "bug: with a damaged segment file, `status` and `index` print 'index error: Failed to open \
-            file...' without naming the index or what to do: src/index/status.rs (index_status) and \
-            src/index/pipeline.rs (index_root) turn the reader_builder() failure into \
-            IndexError::Tantivy instead of IndexError::Corrupt as IndexSearcher::open does"]
 fn a_missing_or_garbled_segment_file_is_reported_by_status_and_index() {
     for (extension, remove) in [("idx", true), ("store", false)] {
         assert_damage_is_reported(
@@ -258,9 +254,6 @@ fn a_missing_or_garbled_segment_file_is_reported_by_status_and_index() {
 }
 
 #[test]
-#[ignore = "bug: the cause of a damaged index is printed twice: IndexError::Corrupt (src/index/mod.rs) \
-            and SearchError::Engine (src/search/mod.rs) put their source in the message, and main.rs \
-            prints the error chain with {:#}"]
 fn the_cause_of_a_damaged_index_is_printed_once() {
     let dir = indexed();
     fs::write(dir.index_dir().join("meta.json"), "").unwrap();

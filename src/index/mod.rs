@@ -14,7 +14,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::{LockError, OpenDirectoryError};
-use tantivy::{Index, TantivyError};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 pub use catalog::{Catalog, FileStamp, RootRecord};
 pub use pipeline::{index_root, IndexObserver, IndexOptions, IndexStats, IndexWarning};
@@ -31,12 +31,12 @@ pub enum IndexError {
     #[error("the index at {} is busy: another 'lantern index' is running on it; wait for it to finish", .0.display())]
     Busy(PathBuf),
     /// The index exists but cannot be read.
-    #[error("the index at {} is corrupt or unreadable ({source}); delete the folder and run 'lantern index <DIR>' again", .path.display())]
+    #[error("the index at {} is corrupt or unreadable ({cause}); delete the folder and run 'lantern index <DIR>' again", .path.display())]
     Corrupt {
         /// The index folder.
         path: PathBuf,
-        /// What tantivy reported.
-        source: TantivyError,
+        /// What tantivy reported (part of the message, not a `source`, so it is printed once).
+        cause: TantivyError,
     },
     /// The folder holds a tantivy index that Lantern did not make.
     #[error("the index has no '{0}' field: it was not made by this version of Lantern; use another --index folder or rebuild it")]
@@ -86,14 +86,27 @@ pub fn open_index(dir: &Path) -> Result<(Index, LanternSchema), IndexError> {
         TantivyError::OpenDirectoryError(OpenDirectoryError::DoesNotExist(_)) => {
             IndexError::NoIndex(dir.to_path_buf())
         }
-        source => IndexError::Corrupt {
+        cause => IndexError::Corrupt {
             path: dir.to_path_buf(),
-            source,
+            cause,
         },
     })?;
     schema::register_tokenizers(&index);
     let fields = LanternSchema::from_index(&index)?;
     Ok((index, fields))
+}
+
+/// A reader over the last commit of `index` (at `dir`); failing to load its segments means the
+/// index is damaged.
+pub fn open_reader(index: &Index, dir: &Path) -> Result<IndexReader, IndexError> {
+    index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|cause| IndexError::Corrupt {
+            path: dir.to_path_buf(),
+            cause,
+        })
 }
 
 /// Opens the index at `dir` for writing, creating the folder and an empty index when needed.

@@ -8,14 +8,14 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tantivy::schema::Term;
-use tantivy::{IndexWriter, ReloadPolicy, TantivyDocument};
+use tantivy::{IndexWriter, TantivyDocument};
 
 use super::budget::{BudgetedDocument, ByteBudget};
 use super::catalog::{files_under, Catalog, FileStamp, RootRecord};
 use super::schema::LanternSchema;
 use super::text::{read_text_file, SkipReason};
 use super::walk::{walk_files, FileEntry, WalkOptions};
-use super::{open_or_create_index, writer_error, IndexError};
+use super::{open_or_create_index, open_reader, writer_error, IndexError};
 
 /// tantivy refuses a writer heap under 15 MB per indexing thread.
 const MIN_HEAP_PER_THREAD: usize = 15_000_000;
@@ -185,11 +185,7 @@ pub fn index_root(
     let mut stats = IndexStats::default();
     let mut walk = options.walk.clone();
     walk.exclude = index_dir.canonicalize().ok();
-    let searcher = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()?
-        .searcher();
+    let searcher = open_reader(&index, index_dir)?.searcher();
 
     let mut jobs = Vec::new();
     for root in &roots {

@@ -2,10 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use tantivy::ReloadPolicy;
-
 use super::catalog::{files_under, Catalog, RootRecord};
-use super::{open_index, IndexError};
+use super::{open_index, open_reader, IndexError};
 
 /// A summary of an index: where it is, what it holds, how big it is.
 #[derive(Clone, Debug)]
@@ -37,11 +35,7 @@ pub struct RootStatus {
 pub fn index_status(dir: &Path) -> Result<IndexStatus, IndexError> {
     let (index, fields) = open_index(dir)?;
     let catalog = Catalog::load(&index)?;
-    let searcher = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()?
-        .searcher();
+    let searcher = open_reader(&index, dir)?.searcher();
     let roots = catalog
         .roots
         .into_iter()

@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, TantivyDocument, TantivyError};
+use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, TantivyError};
 
 use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
 use crate::index::schema::PATH_TOKENIZER;
-use crate::index::{open_index, IndexError, LanternSchema};
+use crate::index::{open_index, open_reader, IndexError, LanternSchema};
 use query::ast::FieldName;
 use query::{parse, DefaultOperator, QueryCompiler, QueryError};
 
@@ -89,14 +89,7 @@ impl IndexSearcher {
     /// Opens the index at `dir`.
     pub fn open(dir: &Path) -> Result<IndexSearcher, IndexError> {
         let (index, fields) = open_index(dir)?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|source| IndexError::Corrupt {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+        let reader = open_reader(&index, dir)?;
         Ok(IndexSearcher {
             dir: dir.to_path_buf(),
             index,
