@@ -142,9 +142,9 @@ fn beginning(text: &str, max_chars: usize) -> Extent {
 
 /// For every match, the longest run of matches starting there that fits in `max_chars`, with its
 /// count of distinct patterns. A single match wider than that is kept alone (and cut when padded).
-/// Two pointers over the matches with one pass over the text: linear.
+/// Two pointers over the matches: linear in the matches.
 fn candidates(text: &str, matches: &[Match], max_chars: usize) -> Vec<Candidate> {
-    let columns = columns(text, matches);
+    let columns = columns(text, matches, max_chars);
     let patterns = matches.iter().map(|m| m.pattern).max().map_or(0, |p| p + 1);
     let mut counts = vec![0usize; patterns];
     let mut distinct = 0;
@@ -170,21 +170,26 @@ fn candidates(text: &str, matches: &[Match], max_chars: usize) -> Vec<Candidate>
     candidates
 }
 
-/// The column (printed width of the text before it) of every match's start and end, in one pass.
-fn columns(text: &str, matches: &[Match]) -> Vec<Range<usize>> {
+/// The column (printed width of the text before it) of every match's start and end. Columns are
+/// only ever compared within `max_chars` of each other, so once a gap between two positions is
+/// wider than that, the rest of it is skipped: its width then counts as just over `max_chars`.
+/// The cost is bounded by the matches and the fragment size, not by the length of the text.
+fn columns(text: &str, matches: &[Match], max_chars: usize) -> Vec<Range<usize>> {
     let mut columns = Vec::with_capacity(matches.len());
-    let mut chars = text.char_indices().peekable();
     let mut column = 0;
+    let mut counted_to = 0;
     let mut previous = None;
     let mut column_at = |at: usize| {
-        while let Some(&(offset, c)) = chars.peek() {
-            if offset >= at {
+        let gap_start = column;
+        for c in text[counted_to..at].chars() {
+            if column - gap_start > max_chars {
+                previous = text[..at].chars().next_back();
                 break;
             }
             column += width(previous, c);
             previous = Some(c);
-            chars.next();
         }
+        counted_to = at;
         column
     };
     for m in matches {

@@ -30,10 +30,22 @@ struct Token {
 /// Each distinct token is tested once against each pattern, and phrases step from word to word by
 /// binary search, so the cost is O(tokens × log tokens) whatever the phrase slop.
 pub fn find_matches(text: &str, analyzer: &mut TextAnalyzer, patterns: &[Pattern]) -> Vec<Match> {
+    let whole = 0..text.len();
+    find_matches_in(text, std::slice::from_ref(&whole), analyzer, patterns)
+}
+
+/// Like [`find_matches`], but tokenizes only `regions` of `text` (sorted, disjoint, each starting
+/// and ending between tokens). Tokens of different regions are never adjacent for phrases.
+pub fn find_matches_in(
+    text: &str,
+    regions: &[Range<usize>],
+    analyzer: &mut TextAnalyzer,
+    patterns: &[Pattern],
+) -> Vec<Match> {
     if patterns.is_empty() {
         return Vec::new();
     }
-    let tokens = tokenize(text, analyzer);
+    let tokens = tokenize(text, regions, analyzer);
     let mut occurrences: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, token) in tokens.iter().enumerate() {
         occurrences.entry(&token.text).or_default().push(index);
@@ -73,15 +85,22 @@ pub fn find_matches(text: &str, analyzer: &mut TextAnalyzer, patterns: &[Pattern
     kept
 }
 
-fn tokenize(text: &str, analyzer: &mut TextAnalyzer) -> Vec<Token> {
-    let mut stream = analyzer.token_stream(text);
+/// The tokens of `regions` of `text`, with byte ranges into `text`. Positions of a region start
+/// well past the previous region's, so no phrase spans two regions.
+fn tokenize(text: &str, regions: &[Range<usize>], analyzer: &mut TextAnalyzer) -> Vec<Token> {
+    const REGION_GAP: usize = 1 << 20;
     let mut tokens = Vec::new();
-    while let Some(token) = stream.next() {
-        tokens.push(Token {
-            text: token.text.clone(),
-            range: token.offset_from..token.offset_to,
-            position: token.position,
-        });
+    let mut base = 0;
+    for region in regions {
+        let mut stream = analyzer.token_stream(&text[region.clone()]);
+        while let Some(token) = stream.next() {
+            tokens.push(Token {
+                text: token.text.clone(),
+                range: region.start + token.offset_from..region.start + token.offset_to,
+                position: base + token.position,
+            });
+        }
+        base = tokens.last().map_or(base, |token| token.position) + REGION_GAP;
     }
     tokens
 }

@@ -6,6 +6,7 @@ mod fragment;
 mod marked;
 mod matches;
 mod pattern;
+mod prefilter;
 #[cfg(test)]
 mod tests;
 
@@ -13,8 +14,9 @@ use tantivy::tokenizer::TextAnalyzer;
 
 pub use fragment::{select_fragments, FragmentOptions};
 pub use marked::{MarkedText, Piece};
-pub use matches::{find_matches, Match};
+pub use matches::{find_matches, find_matches_in, Match};
 pub use pattern::{collect_patterns, Pattern};
+pub use prefilter::Prefilter;
 
 use crate::search::query::ast::{FieldName, QueryNode};
 
@@ -22,6 +24,7 @@ use crate::search::query::ast::{FieldName, QueryNode};
 #[derive(Clone)]
 pub struct Highlighter {
     patterns: Vec<Pattern>,
+    prefilter: Option<Prefilter>,
     analyzer: TextAnalyzer,
     options: FragmentOptions,
 }
@@ -36,16 +39,35 @@ impl Highlighter {
         options: FragmentOptions,
     ) -> Highlighter {
         let patterns = collect_patterns(query, field, &mut analyzer);
+        Highlighter::from_patterns(patterns, analyzer, options)
+    }
+
+    /// A highlighter for patterns already collected (and perhaps expanded to index terms).
+    pub fn from_patterns(
+        patterns: Vec<Pattern>,
+        analyzer: TextAnalyzer,
+        options: FragmentOptions,
+    ) -> Highlighter {
         Highlighter {
+            prefilter: Prefilter::new(&patterns),
             patterns,
             analyzer,
             options,
         }
     }
 
-    /// The best fragments of `text`, its beginning when nothing in it matches.
+    /// The best fragments of `text`, its beginning when nothing in it matches. Only the regions
+    /// around candidate matches are tokenized when the query allows it.
     pub fn fragments(&mut self, text: &str) -> Vec<MarkedText> {
-        let matches = find_matches(text, &mut self.analyzer, &self.patterns);
+        let matches = match &self.prefilter {
+            Some(prefilter) => find_matches_in(
+                text,
+                &prefilter.regions(text),
+                &mut self.analyzer,
+                &self.patterns,
+            ),
+            None => find_matches(text, &mut self.analyzer, &self.patterns),
+        };
         select_fragments(text, &matches, self.options)
     }
 

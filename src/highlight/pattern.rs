@@ -11,8 +11,13 @@ use crate::search::query::{analyze, wildcard_to_regex};
 pub enum Pattern {
     /// A token equal to this (already analysed) word.
     Word(String),
-    /// A token the whole of which matches this anchored regular expression (wildcards, regexes).
-    Regex(Regex),
+    /// A token the whole of which matches a regular expression (wildcards, regexes).
+    Regex {
+        /// The expression, anchored at both ends.
+        regex: Regex,
+        /// The expression as the index's term automaton takes it (implicitly anchored).
+        source: String,
+    },
     /// A token within `distance` edits (insertions, deletions, substitutions, transpositions).
     Fuzzy {
         /// The analysed word, as characters.
@@ -20,6 +25,9 @@ pub enum Pattern {
         /// The largest edit distance allowed.
         distance: u8,
     },
+    /// A token equal to one of these terms (sorted): a wildcard, regex or fuzzy term replaced by
+    /// the terms of the index it expands to.
+    Terms(Vec<String>),
     /// Consecutive tokens equal to `words`, allowing `slop` extra positions between them.
     Phrase {
         /// The analysed words, in order.
@@ -34,7 +42,10 @@ impl Pattern {
     pub fn matches_token(&self, token: &str) -> bool {
         match self {
             Pattern::Word(word) => word == token,
-            Pattern::Regex(regex) => regex.is_match(token),
+            Pattern::Regex { regex, .. } => regex.is_match(token),
+            Pattern::Terms(terms) => terms
+                .binary_search_by(|term| term.as_str().cmp(token))
+                .is_ok(),
             Pattern::Fuzzy { word, distance } => within_distance(word, token, *distance),
             Pattern::Phrase { .. } => false,
         }
@@ -73,14 +84,10 @@ fn collect(
             out.push(words_pattern(analyze(analyzer, text), *slop));
         }
         QueryNode::Wildcard { field, pattern } if *field == wanted => {
-            if let Ok(regex) = Regex::new(&format!("^(?:{})$", wildcard_to_regex(pattern))) {
-                out.push(Pattern::Regex(regex));
-            }
+            out.extend(regex_pattern(wildcard_to_regex(pattern)));
         }
         QueryNode::Regex { field, pattern } if *field == wanted => {
-            if let Ok(regex) = Regex::new(&format!("^(?:{pattern})$")) {
-                out.push(Pattern::Regex(regex));
-            }
+            out.extend(regex_pattern(pattern.clone()));
         }
         QueryNode::Fuzzy {
             field,
@@ -96,6 +103,12 @@ fn collect(
         }
         _ => {}
     }
+}
+
+/// A pattern matching whole tokens against `source`, if it compiles.
+fn regex_pattern(source: String) -> Option<Pattern> {
+    let regex = Regex::new(&format!("^(?:{source})$")).ok()?;
+    Some(Pattern::Regex { regex, source })
 }
 
 /// A word analysed into one token is a word; into several, a phrase (as the compiler does).

@@ -1,5 +1,6 @@
 //! Running a query: parse, compile, collect the best hits, and highlight each of them.
 
+mod expand;
 pub mod query;
 
 use std::path::{Path, PathBuf};
@@ -10,9 +11,10 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, TantivyError};
 
-use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
+use crate::highlight::{collect_patterns, FragmentOptions, Highlighter, MarkedText};
 use crate::index::schema::PATH_TOKENIZER;
 use crate::index::{open_index, open_reader, IndexError, LanternSchema};
+use expand::expand_patterns;
 use query::ast::FieldName;
 use query::{parse, DefaultOperator, QueryCompiler, QueryError};
 
@@ -128,13 +130,14 @@ impl IndexSearcher {
             .map_err(|err| self.engine_error(err))?;
         let top = &top[..top.len().min(request.limit)];
 
+        let mut contents_analyzer = contents_analyzer;
+        let mut patterns = collect_patterns(&tree, FieldName::Contents, &mut contents_analyzer);
+        if !top.is_empty() {
+            expand_patterns(&searcher, self.fields.contents, &mut patterns)
+                .map_err(|err| self.engine_error(err))?;
+        }
         let highlighters = HitHighlighters {
-            contents: Highlighter::new(
-                &tree,
-                FieldName::Contents,
-                contents_analyzer,
-                request.fragments,
-            ),
+            contents: Highlighter::from_patterns(patterns, contents_analyzer, request.fragments),
             path: Highlighter::new(&tree, FieldName::Path, path_analyzer, request.fragments),
         };
         // Highlighting needs each hit's stored text: fetch and highlight hits in parallel.

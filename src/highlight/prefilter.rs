@@ -1,0 +1,181 @@
+//! Finding the regions of a long text worth tokenizing.
+//!
+//! Tokenizing a whole document to find a few matches is what made highlighting slow: 50 hits of a
+//! source tree are megabytes of text. When every pattern is a plain word or a phrase of words, a
+//! case-insensitive substring search (the regex engine's literal prefilters, SIMD-accelerated)
+//! finds every place a match can be; only a small neighbourhood of each is tokenized and checked.
+
+use std::ops::Range;
+
+use regex::Regex;
+
+use super::pattern::Pattern;
+use crate::index::tokenizer::is_ideograph;
+
+/// Bytes of context tokenized on each side of a candidate: enough for the words of a phrase
+/// around any one of them, with some slop between.
+const REACH: usize = 256;
+
+/// Phrases with more slop than this may span more than [`REACH`]: their text is tokenized whole.
+const MAX_SLOP: u32 = 16;
+
+/// Locates the candidate regions of a text for a set of patterns.
+#[derive(Clone, Debug)]
+pub struct Prefilter {
+    words: Regex,
+}
+
+impl Prefilter {
+    /// A prefilter for `patterns`, or `None` when some pattern (a wildcard, regex or fuzzy term
+    /// not expanded to terms, a very sloppy phrase, a non-ASCII word) cannot be located by its
+    /// words.
+    pub fn new(patterns: &[Pattern]) -> Option<Prefilter> {
+        let mut words = Vec::new();
+        for pattern in patterns {
+            match pattern {
+                Pattern::Word(word) => words.push(word),
+                Pattern::Terms(terms) => words.extend(terms),
+                Pattern::Phrase {
+                    words: phrase,
+                    slop,
+                } if *slop <= MAX_SLOP => words.extend(phrase),
+                _ => return None,
+            }
+        }
+        // Only ASCII words: case-insensitive matching folds case like the tokenizer lower-cases
+        // for them (even the Kelvin sign folds to `k`), not for all of Unicode (`İ` lower-cases to
+        // two characters).
+        if words.is_empty() || !words.iter().all(|word| word.is_ascii()) {
+            return None;
+        }
+        // Longest first: where a longer word and its prefix both start, the longer is tried first
+        // (a candidate that is not a whole token is skipped, see `regions`).
+        words.sort_by_key(|word| std::cmp::Reverse(word.len()));
+        let alternatives: Vec<String> = words.iter().map(|word| regex::escape(word)).collect();
+        // Every token equal to a word contains a match; the reverse need not hold: tokenizing
+        // the region checks.
+        Regex::new(&format!("(?i){}", alternatives.join("|")))
+            .ok()
+            .map(|words| Prefilter { words })
+    }
+
+    /// The regions of `text` to tokenize: each candidate with [`REACH`] bytes around it, widened
+    /// to whole tokens, merged when they touch. Sorted and disjoint.
+    pub fn regions(&self, text: &str) -> Vec<Range<usize>> {
+        let mut regions: Vec<Range<usize>> = Vec::new();
+        for found in self.words.find_iter(text) {
+            // A candidate inside a longer token (`lock` in `spinlock`) cannot match. Words are
+            // ASCII letters and digits, so no real match starts inside a skipped candidate.
+            let before = text[..found.start()].chars().next_back();
+            let after = text[found.end()..].chars().next();
+            if before.is_some_and(continues_token) || after.is_some_and(continues_token) {
+                continue;
+            }
+            let start = token_start(text, found.start().saturating_sub(REACH));
+            let end = token_end(text, (found.end() + REACH).min(text.len()));
+            match regions.last_mut() {
+                Some(last) if start <= last.end => last.end = last.end.max(end),
+                _ => regions.push(start..end),
+            }
+        }
+        regions
+    }
+}
+
+/// True when `c` next to a word would make it part of a longer token.
+fn continues_token(c: char) -> bool {
+    c.is_alphanumeric() && !is_ideograph(c)
+}
+
+/// Moves `at` back to a char boundary that no token spans: just after a separator character.
+fn token_start(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    text[..at]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(0, |(offset, c)| offset + c.len_utf8())
+}
+
+/// Moves `at` forward to a char boundary that no token spans: a separator character.
+fn token_end(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    text[at..]
+        .char_indices()
+        .find(|(_, c)| !c.is_alphanumeric())
+        .map_or(text.len(), |(offset, _)| at + offset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::highlight::{find_matches, find_matches_in};
+    use crate::index::tokenizer::TextTokenizer;
+    use proptest::prelude::*;
+    use tantivy::tokenizer::TextAnalyzer;
+
+    fn regions_of<'a>(text: &'a str, patterns: &[Pattern]) -> Vec<&'a str> {
+        Prefilter::new(patterns)
+            .unwrap()
+            .regions(text)
+            .into_iter()
+            .map(|range| &text[range])
+            .collect()
+    }
+
+    #[test]
+    fn regions_cover_whole_tokens_around_candidates() {
+        let filler = "lorem ".repeat(100);
+        let text = format!("{filler}The MUTEX is held{filler}");
+        let regions = regions_of(&text, &[Pattern::Word("mutex".into())]);
+        assert_eq!(regions.len(), 1);
+        assert!(regions[0].contains("The MUTEX is held"));
+        assert!(regions[0].starts_with("lorem") && regions[0].ends_with("lorem"));
+    }
+
+    #[test]
+    fn wildcards_have_no_prefilter() {
+        let regex = Regex::new("^mu.*$").unwrap();
+        let source = "mu.*".to_string();
+        assert!(Prefilter::new(&[Pattern::Regex { regex, source }]).is_none());
+    }
+
+    proptest! {
+        /// Tokenizing only the prefilter's regions finds exactly the matches of the whole text.
+        #[test]
+        fn regions_find_every_match(
+            text in "([a-zA-Z]{1,6}|[ .,\n]|é|É|İ|ß|\u{212A}|猫|\u{301}){0,400}",
+            picks in proptest::collection::vec((0usize..1000, 0usize..3, 0u32..3), 1..4),
+        ) {
+            let mut analyzer = TextAnalyzer::from(TextTokenizer::default());
+            // Phrases of consecutive ASCII words (others have no prefilter), adjacent or not.
+            let words: Vec<String> = crate::search::query::analyze(&mut analyzer, &text)
+                .into_iter()
+                .filter(|word| word.is_ascii())
+                .collect();
+            prop_assume!(!words.is_empty());
+            let patterns: Vec<Pattern> = picks
+                .iter()
+                .map(|&(at, len, slop)| {
+                    let at = at % words.len();
+                    let phrase: Vec<String> = words[at..(at + len + 1).min(words.len())].to_vec();
+                    if phrase.len() == 1 {
+                        Pattern::Word(phrase[0].clone())
+                    } else {
+                        Pattern::Phrase { words: phrase, slop }
+                    }
+                })
+                .collect();
+            let prefilter = Prefilter::new(&patterns);
+            prop_assume!(prefilter.is_some());
+            let prefilter = prefilter.unwrap();
+            let whole = find_matches(&text, &mut analyzer, &patterns);
+            let regions = find_matches_in(&text, &prefilter.regions(&text), &mut analyzer, &patterns);
+            prop_assert_eq!(regions, whole);
+        }
+    }
+}
