@@ -75,9 +75,8 @@ impl ProgressObserver {
 }
 
 impl IndexObserver for ProgressObserver {
-    fn planned(&self, files: u64, bytes: u64) {
-        self.bar.set_length(bytes);
-        self.bar.set_message(format!("{files} files to read"));
+    fn found(&self, bytes: u64) {
+        self.bar.inc_length(bytes);
     }
 
     fn file_done(&self, bytes: u64) {

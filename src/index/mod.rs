@@ -4,6 +4,8 @@
 mod budget;
 mod catalog;
 mod pipeline;
+mod plan;
+mod reading;
 pub mod schema;
 mod status;
 pub mod text;

@@ -3,18 +3,16 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{mpsc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use tantivy::schema::Term;
-use tantivy::{IndexWriter, TantivyDocument};
+use tantivy::IndexWriter;
 
 use super::budget::{BudgetedDocument, ByteBudget};
-use super::catalog::{files_under, Catalog, FileStamp, RootRecord};
-use super::schema::LanternSchema;
-use super::text::{read_text_file, SkipReason};
-use super::walk::{walk_files, FileEntry, WalkOptions};
+use super::catalog::{Catalog, RootRecord};
+use super::plan::{Job, Plan};
+use super::reading::{commit_if_due, index_file, JobContext, SharedCounts};
+use super::walk::WalkOptions;
 use super::{open_or_create_index, open_reader, writer_error, IndexError};
 
 /// tantivy refuses a writer heap under 15 MB per indexing thread.
@@ -24,8 +22,12 @@ const MIN_HEAP_PER_THREAD: usize = 15_000_000;
 /// next to the writer heap.
 const READ_AHEAD_BYTES: u64 = 64 << 20;
 
+/// Files found by the walk and waiting for a reader: enough to keep readers busy while the walk
+/// stats the next folder.
+const JOB_QUEUE_LEN: usize = 4096;
+
 /// The writer of Lantern's documents.
-type Writer = IndexWriter<BudgetedDocument>;
+pub(super) type Writer = IndexWriter<BudgetedDocument>;
 
 /// How an indexing run behaves.
 #[derive(Clone, Debug)]
@@ -48,8 +50,8 @@ pub struct IndexOptions {
 /// Receives the progress and warnings of an indexing run. The library never prints; the command
 /// line shows these as it sees fit.
 pub trait IndexObserver: Sync {
-    /// The walk is done: `files` files holding `bytes` bytes are to be read.
-    fn planned(&self, _files: u64, _bytes: u64) {}
+    /// The walk found one more file to read, of `bytes` bytes.
+    fn found(&self, _bytes: u64) {}
     /// One planned file was handled (indexed or skipped).
     fn file_done(&self, _bytes: u64) {}
     /// Something was skipped or could not be read; the run goes on.
@@ -129,40 +131,13 @@ impl IndexStats {
     }
 }
 
-/// A file to read: new, or changed since it was indexed.
-struct Job {
-    entry: FileEntry,
-    path: String,
-    replaces: bool,
-}
-
-/// What the reading threads share.
-struct JobContext<'a> {
-    writer: &'a RwLock<Writer>,
-    fields: &'a LanternSchema,
-    catalog: &'a Catalog,
-    counts: &'a SharedCounts,
-    budget: &'a Arc<ByteBudget>,
-    options: &'a IndexOptions,
-    observer: &'a dyn IndexObserver,
-}
-
-/// Counters shared by the reading threads.
-#[derive(Default)]
-struct SharedCounts {
-    added: AtomicU64,
-    updated: AtomicU64,
-    binary: AtomicU64,
-    too_large: AtomicU64,
-    unreadable: AtomicU64,
-    lossy: AtomicU64,
-    bytes: AtomicU64,
-    since_commit: AtomicU64,
-}
-
 /// Indexes every root into the index at `index_dir`, creating it if needed. Only new and changed
 /// files are read; documents of vanished files are deleted. The index is committed at the end and
 /// every `commit_every_bytes`, each commit carrying the catalog of roots.
+///
+/// The walk runs on this thread and hands files to `options.threads` reading threads through a
+/// bounded channel, so reading starts with the first file found; readers feed tantivy's indexing
+/// threads through its own bounded queue.
 pub fn index_root(
     index_dir: &Path,
     roots: &[PathBuf],
@@ -180,64 +155,19 @@ pub fn index_root(
     let writer: Writer = index
         .writer_with_num_threads(threads, heap)
         .map_err(|err| writer_error(index_dir, err))?;
-
-    let mut catalog = Catalog::load(&index)?;
-    let mut stats = IndexStats::default();
-    let mut walk = options.walk.clone();
-    walk.exclude = index_dir.canonicalize().ok();
     let searcher = open_reader(&index, index_dir)?.searcher();
 
-    let mut jobs = Vec::new();
+    // Until this run completes, each root holds only what was committed so far.
+    let mut catalog = Catalog::load(&index)?;
     for root in &roots {
-        let mut known = files_under(&searcher, &fields, root)?;
-        if options.rebuild {
-            for path in known.keys() {
-                writer.delete_term(Term::from_field_text(fields.path, path));
-            }
-            stats.removed += known.len() as u64;
-            known.clear();
-        }
-        for found in walk_files(root, &walk) {
-            let entry = match found {
-                Ok(entry) => entry,
-                Err(err) => {
-                    stats.unreadable += 1;
-                    observer.warning(IndexWarning::Unreadable {
-                        path: err.path,
-                        message: io_message(err.error.into()),
-                    });
-                    continue;
-                }
-            };
-            let path = entry.path.to_string_lossy().into_owned();
-            let stamp = FileStamp {
-                mtime: entry.mtime,
-                size: entry.size,
-            };
-            match known.remove(&path) {
-                Some(old) if old == stamp => stats.unchanged += 1,
-                previous => jobs.push(Job {
-                    entry,
-                    path,
-                    replaces: previous.is_some(),
-                }),
-            }
-        }
-        // Whatever the walk did not find again has vanished.
-        for path in known.keys() {
-            writer.delete_term(Term::from_field_text(fields.path, path));
-        }
-        stats.removed += known.len() as u64;
         catalog
             .roots
             .entry(root.to_string_lossy().into_owned())
             .or_default()
             .complete = false;
     }
-    observer.planned(
-        jobs.len() as u64,
-        jobs.iter().map(|job| job.entry.size).sum(),
-    );
+    let mut walk = options.walk.clone();
+    walk.exclude = index_dir.canonicalize().ok();
 
     let writer = RwLock::new(writer);
     let counts = SharedCounts::default();
@@ -251,7 +181,33 @@ pub fn index_root(
         options,
         observer,
     };
-    run_jobs(&jobs, &context)?;
+    let mut stats = IndexStats::default();
+    let failure: Mutex<Option<IndexError>> = Mutex::new(None);
+    let (sender, receiver) = mpsc::sync_channel::<Job>(JOB_QUEUE_LEN);
+    let receiver = Mutex::new(receiver);
+    let planned = std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| read_jobs(&receiver, &context, &failure));
+        }
+        let mut plan = Plan {
+            searcher: &searcher,
+            fields: &fields,
+            writer: &writer,
+            walk: &walk,
+            rebuild: options.rebuild,
+            observer,
+            stats: &mut stats,
+        };
+        let planned = roots
+            .iter()
+            .try_for_each(|root| plan.plan_root(root, |job| sender.send(job).is_ok()));
+        drop(sender);
+        planned
+    });
+    planned?;
+    if let Some(err) = failure.into_inner().map_err(|_| poisoned())? {
+        return Err(err);
+    }
 
     let mut writer = writer.into_inner().map_err(|_| poisoned())?;
     let now = SystemTime::now()
@@ -280,120 +236,36 @@ pub fn index_root(
     Ok(stats)
 }
 
-/// Reads, decodes and indexes `jobs` on `options.threads` threads. tantivy's `add_document` feeds a
-/// bounded queue, so readers wait when the indexing threads fall behind and memory stays bounded.
-fn run_jobs(jobs: &[Job], context: &JobContext<'_>) -> Result<(), IndexError> {
-    let next = AtomicUsize::new(0);
-    let failure: Mutex<Option<IndexError>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..context.options.threads.max(1) {
-            scope.spawn(|| loop {
-                if failure.lock().map_or(true, |f| f.is_some()) {
-                    return;
-                }
-                let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                    return;
-                };
-                let outcome = index_file(job, context).and_then(|()| commit_if_due(context));
-                context.observer.file_done(job.entry.size);
-                if let Err(err) = outcome {
-                    if let Ok(mut slot) = failure.lock() {
-                        slot.get_or_insert(err);
-                    }
-                    return;
-                }
-            });
+/// A reading thread: takes jobs until the walk is over. After a failure it keeps draining the
+/// queue without reading, so the walk never blocks on a full channel.
+fn read_jobs(
+    receiver: &Mutex<mpsc::Receiver<Job>>,
+    context: &JobContext<'_>,
+    failure: &Mutex<Option<IndexError>>,
+) {
+    loop {
+        let job = match receiver.lock() {
+            Ok(receiver) => receiver.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = job else {
+            return;
+        };
+        if failure.lock().map_or(true, |slot| slot.is_some()) {
+            continue;
         }
-    });
-    match failure.into_inner().map_err(|_| poisoned())? {
-        Some(err) => Err(err),
-        None => Ok(()),
-    }
-}
-
-/// Reads one file and adds its document, replacing the previous one when the file changed.
-fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), IndexError> {
-    let JobContext {
-        fields,
-        counts,
-        options,
-        observer,
-        ..
-    } = context;
-    let permit = context.budget.acquire(job.entry.size);
-    let writer = context.writer.read().map_err(|_| poisoned())?;
-    if job.replaces {
-        // A changed file loses its old document even if it can no longer be indexed.
-        writer.delete_term(Term::from_field_text(fields.path, &job.path));
-    }
-    let decoded = match read_text_file(&job.entry.path, options.max_file_size) {
-        Ok(decoded) => decoded,
-        Err(SkipReason::Binary) => {
-            counts.binary.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
+        let outcome = index_file(&job, context).and_then(|()| commit_if_due(context));
+        context.observer.file_done(job.entry.size);
+        if let Err(err) = outcome {
+            if let Ok(mut slot) = failure.lock() {
+                slot.get_or_insert(err);
+            }
         }
-        Err(SkipReason::TooLarge { size }) => {
-            counts.too_large.fetch_add(1, Ordering::Relaxed);
-            observer.warning(IndexWarning::TooLarge {
-                path: job.entry.path.clone(),
-                size,
-                limit: options.max_file_size,
-            });
-            return Ok(());
-        }
-        Err(SkipReason::Unreadable(err)) => {
-            counts.unreadable.fetch_add(1, Ordering::Relaxed);
-            observer.warning(IndexWarning::Unreadable {
-                path: Some(job.entry.path.clone()),
-                message: io_message(err),
-            });
-            return Ok(());
-        }
-    };
-    if decoded.lossy {
-        counts.lossy.fetch_add(1, Ordering::Relaxed);
     }
-    let len = decoded.text.len() as u64;
-    let mut doc = TantivyDocument::default();
-    doc.add_text(fields.path, &job.path);
-    doc.add_text(fields.path_parts, &job.path);
-    doc.add_text(fields.contents, decoded.text);
-    doc.add_u64(fields.mtime, job.entry.mtime);
-    doc.add_u64(fields.size, job.entry.size);
-    writer.add_document(BudgetedDocument {
-        document: doc,
-        permit,
-    })?;
-    let counter = if job.replaces {
-        &counts.updated
-    } else {
-        &counts.added
-    };
-    counter.fetch_add(1, Ordering::Relaxed);
-    counts.bytes.fetch_add(len, Ordering::Relaxed);
-    counts.since_commit.fetch_add(len, Ordering::Relaxed);
-    Ok(())
-}
-
-/// Commits when enough text was indexed since the last commit. Exactly one thread wins the right
-/// to commit; the others wait on the lock meanwhile.
-fn commit_if_due(context: &JobContext<'_>) -> Result<(), IndexError> {
-    let counts = context.counts;
-    let pending = counts.since_commit.load(Ordering::Relaxed);
-    if pending < context.options.commit_every_bytes
-        || counts
-            .since_commit
-            .compare_exchange(pending, 0, Ordering::AcqRel, Ordering::Relaxed)
-            .is_err()
-    {
-        return Ok(());
-    }
-    let mut writer = context.writer.write().map_err(|_| poisoned())?;
-    commit(&mut writer, context.catalog)
 }
 
 /// Commits everything added so far, with the catalog as the commit's payload.
-fn commit(writer: &mut Writer, catalog: &Catalog) -> Result<(), IndexError> {
+pub(super) fn commit(writer: &mut Writer, catalog: &Catalog) -> Result<(), IndexError> {
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&catalog.to_payload());
     prepared.commit()?;
@@ -414,7 +286,7 @@ fn canonical_root(root: &Path) -> Result<PathBuf, IndexError> {
 }
 
 /// An I/O error as a short lower-case message.
-fn io_message(err: std::io::Error) -> String {
+pub(super) fn io_message(err: std::io::Error) -> String {
     match err.kind() {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         std::io::ErrorKind::NotFound => "no longer exists".to_string(),
@@ -423,7 +295,7 @@ fn io_message(err: std::io::Error) -> String {
 }
 
 /// A lock was poisoned: a reading thread panicked, which is a bug.
-fn poisoned() -> IndexError {
+pub(super) fn poisoned() -> IndexError {
     IndexError::Io(std::io::Error::other(
         "an indexing thread panicked; the index keeps its last commit",
     ))

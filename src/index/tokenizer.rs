@@ -78,18 +78,19 @@ pub fn is_ideograph(c: char) -> bool {
 }
 
 impl TextTokenStream<'_> {
-    /// Finds the next token's byte range, or `None` at the end of the text.
-    fn next_range(&mut self) -> Option<(usize, usize)> {
+    /// Finds the next token's byte range and whether it is all ASCII, or `None` at the end of the
+    /// text. ASCII runs are scanned a byte slice at a time; other characters are classified one by
+    /// one.
+    fn next_range(&mut self) -> Option<(usize, usize, bool)> {
         let bytes = self.text.as_bytes();
         // Skip separators.
         let start = loop {
-            let byte = *bytes.get(self.offset)?;
-            if byte.is_ascii() {
-                if byte.is_ascii_alphanumeric() {
-                    break self.offset;
-                }
-                self.offset += 1;
-                continue;
+            let skipped = bytes[self.offset..]
+                .iter()
+                .position(|byte| byte.is_ascii_alphanumeric() || !byte.is_ascii())?;
+            self.offset += skipped;
+            if bytes[self.offset].is_ascii() {
+                break self.offset;
             }
             let c = self.text[self.offset..].chars().next()?;
             match classify(c) {
@@ -97,36 +98,41 @@ impl TextTokenStream<'_> {
                 CharClass::Ideograph => {
                     let start = self.offset;
                     self.offset += c.len_utf8();
-                    return Some((start, self.offset));
+                    return Some((start, self.offset, false));
                 }
                 CharClass::Word => break self.offset,
             }
         };
         // Extend over word characters.
-        while let Some(&byte) = bytes.get(self.offset) {
-            if byte.is_ascii() {
-                if !byte.is_ascii_alphanumeric() {
-                    break;
+        let mut ascii = true;
+        loop {
+            let run = bytes[self.offset..]
+                .iter()
+                .position(|byte| !byte.is_ascii_alphanumeric())
+                .unwrap_or(bytes.len() - self.offset);
+            self.offset += run;
+            match bytes.get(self.offset) {
+                Some(byte) if !byte.is_ascii() => {
+                    let Some(c) = self.text[self.offset..].chars().next() else {
+                        break;
+                    };
+                    if classify(c) != CharClass::Word {
+                        break;
+                    }
+                    ascii = false;
+                    self.offset += c.len_utf8();
                 }
-                self.offset += 1;
-                continue;
+                _ => break,
             }
-            let Some(c) = self.text[self.offset..].chars().next() else {
-                break;
-            };
-            if classify(c) != CharClass::Word {
-                break;
-            }
-            self.offset += c.len_utf8();
         }
-        Some((start, self.offset))
+        Some((start, self.offset, ascii))
     }
 }
 
 impl TokenStream for TextTokenStream<'_> {
     fn advance(&mut self) -> bool {
         loop {
-            let Some((start, end)) = self.next_range() else {
+            let Some((start, end, ascii)) = self.next_range() else {
                 return false;
             };
             // Like tantivy's RemoveLongFilter, a dropped token still takes a position.
@@ -136,7 +142,7 @@ impl TokenStream for TextTokenStream<'_> {
             }
             let word = &self.text[start..end];
             self.token.text.clear();
-            if word.is_ascii() {
+            if ascii {
                 self.token.text.push_str(word);
                 self.token.text.make_ascii_lowercase();
             } else {

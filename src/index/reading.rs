@@ -1,0 +1,123 @@
+//! The reading side of an indexing run: read a file, decode it, hand its document to tantivy, and
+//! commit when enough text went in.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use tantivy::schema::Term;
+use tantivy::TantivyDocument;
+
+use super::budget::{BudgetedDocument, ByteBudget};
+use super::catalog::Catalog;
+use super::pipeline::{
+    commit, io_message, poisoned, IndexObserver, IndexOptions, IndexWarning, Writer,
+};
+use super::plan::Job;
+use super::schema::LanternSchema;
+use super::text::{read_text_file, SkipReason};
+use super::IndexError;
+
+/// What the reading threads share.
+pub(super) struct JobContext<'a> {
+    pub(super) writer: &'a RwLock<Writer>,
+    pub(super) fields: &'a LanternSchema,
+    pub(super) catalog: &'a Catalog,
+    pub(super) counts: &'a SharedCounts,
+    pub(super) budget: &'a Arc<ByteBudget>,
+    pub(super) options: &'a IndexOptions,
+    pub(super) observer: &'a dyn IndexObserver,
+}
+
+/// Counters shared by the reading threads.
+#[derive(Default)]
+pub(super) struct SharedCounts {
+    pub(super) added: AtomicU64,
+    pub(super) updated: AtomicU64,
+    pub(super) binary: AtomicU64,
+    pub(super) too_large: AtomicU64,
+    pub(super) unreadable: AtomicU64,
+    pub(super) lossy: AtomicU64,
+    pub(super) bytes: AtomicU64,
+    pub(super) since_commit: AtomicU64,
+}
+
+/// Reads one file and adds its document, replacing the previous one when the file changed.
+pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), IndexError> {
+    let JobContext {
+        fields,
+        counts,
+        options,
+        observer,
+        ..
+    } = context;
+    let permit = context.budget.acquire(job.entry.size);
+    let writer = context.writer.read().map_err(|_| poisoned())?;
+    if job.replaces {
+        // A changed file loses its old document even if it can no longer be indexed.
+        writer.delete_term(Term::from_field_text(fields.path, &job.path));
+    }
+    let decoded = match read_text_file(&job.entry.path, options.max_file_size) {
+        Ok(decoded) => decoded,
+        Err(SkipReason::Binary) => {
+            counts.binary.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        Err(SkipReason::TooLarge { size }) => {
+            counts.too_large.fetch_add(1, Ordering::Relaxed);
+            observer.warning(IndexWarning::TooLarge {
+                path: job.entry.path.clone(),
+                size,
+                limit: options.max_file_size,
+            });
+            return Ok(());
+        }
+        Err(SkipReason::Unreadable(err)) => {
+            counts.unreadable.fetch_add(1, Ordering::Relaxed);
+            observer.warning(IndexWarning::Unreadable {
+                path: Some(job.entry.path.clone()),
+                message: io_message(err),
+            });
+            return Ok(());
+        }
+    };
+    if decoded.lossy {
+        counts.lossy.fetch_add(1, Ordering::Relaxed);
+    }
+    let len = decoded.text.len() as u64;
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.path, &job.path);
+    doc.add_text(fields.path_parts, &job.path);
+    doc.add_text(fields.contents, decoded.text);
+    doc.add_u64(fields.mtime, job.entry.mtime);
+    doc.add_u64(fields.size, job.entry.size);
+    writer.add_document(BudgetedDocument {
+        document: doc,
+        permit,
+    })?;
+    let counter = if job.replaces {
+        &counts.updated
+    } else {
+        &counts.added
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    counts.bytes.fetch_add(len, Ordering::Relaxed);
+    counts.since_commit.fetch_add(len, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Commits when enough text was indexed since the last commit. Exactly one thread wins the right
+/// to commit; the others wait on the lock meanwhile.
+pub(super) fn commit_if_due(context: &JobContext<'_>) -> Result<(), IndexError> {
+    let counts = context.counts;
+    let pending = counts.since_commit.load(Ordering::Relaxed);
+    if pending < context.options.commit_every_bytes
+        || counts
+            .since_commit
+            .compare_exchange(pending, 0, Ordering::AcqRel, Ordering::Relaxed)
+            .is_err()
+    {
+        return Ok(());
+    }
+    let mut writer = context.writer.write().map_err(|_| poisoned())?;
+    commit(&mut writer, context.catalog)
+}
