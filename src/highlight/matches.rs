@@ -1,6 +1,5 @@
 //! Finding where a query's patterns occur in a text, token by token.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
@@ -16,9 +15,8 @@ pub struct Match {
     pub pattern: usize,
 }
 
-/// A token of the text: its analysed form, byte range and position.
+/// A token of the text that some pattern matches: its byte range and position.
 struct Token {
-    text: String,
     range: Range<usize>,
     position: usize,
 }
@@ -27,8 +25,9 @@ struct Token {
 /// tokenized it. Matches come sorted by start and never overlap: where two would, the earlier (then
 /// the longer) one wins.
 ///
-/// Each distinct token is tested once against each pattern, and phrases step from word to word by
-/// binary search, so the cost is O(tokens × log tokens) whatever the phrase slop.
+/// Each token is looked up once among the patterns' words (a binary search, no allocation) and
+/// only matching tokens are kept; phrases step from word to word by binary search, so the cost is
+/// O(tokens × log words) whatever the phrase slop.
 pub fn find_matches(text: &str, analyzer: &mut TextAnalyzer, patterns: &[Pattern]) -> Vec<Match> {
     let whole = 0..text.len();
     find_matches_in(text, std::slice::from_ref(&whole), analyzer, patterns)
@@ -45,35 +44,38 @@ pub fn find_matches_in(
     if patterns.is_empty() {
         return Vec::new();
     }
-    let tokens = tokenize(text, regions, analyzer);
-    let mut occurrences: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (index, token) in tokens.iter().enumerate() {
-        occurrences.entry(&token.text).or_default().push(index);
-    }
+    let vocabulary = Vocabulary::new(patterns);
+    let scan = scan(text, regions, analyzer, patterns, &vocabulary);
     let mut matches = Vec::new();
     for (index, pattern) in patterns.iter().enumerate() {
-        let mark = |token: &usize| Match {
-            range: tokens[*token].range.clone(),
-            pattern: index,
+        let mut mark_word = |word: &str| {
+            let found = vocabulary.id(word).map_or(&[][..], |id| &scan.occurrences[id]);
+            matches.extend(found.iter().map(|&token| Match {
+                range: scan.tokens[token].range.clone(),
+                pattern: index,
+            }));
         };
         match pattern {
+            Pattern::Word(word) => mark_word(word),
+            Pattern::Terms(terms) => terms.iter().for_each(|term| mark_word(term)),
             Pattern::Phrase { words, slop } => {
-                find_phrases(&tokens, &occurrences, words, *slop, index, &mut matches)
+                let lists: Vec<&[usize]> = words
+                    .iter()
+                    .map(|word| vocabulary.id(word).map_or(&[][..], |id| &scan.occurrences[id]))
+                    .collect();
+                find_phrases(&scan.tokens, &lists, *slop, index, &mut matches)
             }
-            Pattern::Word(word) => {
-                if let Some(found) = occurrences.get(word.as_str()) {
-                    matches.extend(found.iter().map(mark));
-                }
-            }
-            single => {
-                for (token, found) in &occurrences {
-                    if single.matches_token(token) {
-                        matches.extend(found.iter().map(mark));
-                    }
-                }
-            }
+            Pattern::Regex { .. } | Pattern::Fuzzy { .. } => {}
         }
     }
+    matches.extend(
+        scan.other_hits
+            .iter()
+            .map(|&(token, pattern)| Match {
+                range: scan.tokens[token].range.clone(),
+                pattern,
+            }),
+    );
     matches.sort_unstable_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end), m.pattern));
     let mut kept: Vec<Match> = Vec::with_capacity(matches.len());
     for candidate in matches {
@@ -85,24 +87,95 @@ pub fn find_matches_in(
     kept
 }
 
-/// The tokens of `regions` of `text`, with byte ranges into `text`. Positions of a region start
-/// well past the previous region's, so no phrase spans two regions.
-fn tokenize(text: &str, regions: &[Range<usize>], analyzer: &mut TextAnalyzer) -> Vec<Token> {
+/// Every exact word the patterns look for (words, phrase words, expanded terms), sorted, each
+/// with an id.
+struct Vocabulary<'p> {
+    words: Vec<&'p str>,
+}
+
+impl<'p> Vocabulary<'p> {
+    fn new(patterns: &'p [Pattern]) -> Vocabulary<'p> {
+        let mut words: Vec<&str> = Vec::new();
+        for pattern in patterns {
+            match pattern {
+                Pattern::Word(word) => words.push(word),
+                Pattern::Terms(terms) => words.extend(terms.iter().map(String::as_str)),
+                Pattern::Phrase { words: phrase, .. } => {
+                    words.extend(phrase.iter().map(String::as_str))
+                }
+                Pattern::Regex { .. } | Pattern::Fuzzy { .. } => {}
+            }
+        }
+        words.sort_unstable();
+        words.dedup();
+        Vocabulary { words }
+    }
+
+    fn id(&self, word: &str) -> Option<usize> {
+        self.words.binary_search(&word).ok()
+    }
+}
+
+/// The tokens of a text that matter to the patterns.
+struct Scan {
+    /// Tokens that are a vocabulary word or match a regex or fuzzy pattern, in text order.
+    tokens: Vec<Token>,
+    /// For each vocabulary word, the indexes of its tokens.
+    occurrences: Vec<Vec<usize>>,
+    /// (token index, pattern index) for regex and fuzzy patterns.
+    other_hits: Vec<(usize, usize)>,
+}
+
+/// Tokenizes `regions` of `text` and keeps the tokens some pattern matches. Positions of a region
+/// start well past the previous region's, so no phrase spans two regions.
+fn scan(
+    text: &str,
+    regions: &[Range<usize>],
+    analyzer: &mut TextAnalyzer,
+    patterns: &[Pattern],
+    vocabulary: &Vocabulary<'_>,
+) -> Scan {
     const REGION_GAP: usize = 1 << 20;
-    let mut tokens = Vec::new();
+    let others: Vec<(usize, &Pattern)> = patterns
+        .iter()
+        .enumerate()
+        .filter(|(_, pattern)| matches!(pattern, Pattern::Regex { .. } | Pattern::Fuzzy { .. }))
+        .collect();
+    let mut scan = Scan {
+        tokens: Vec::new(),
+        occurrences: vec![Vec::new(); vocabulary.words.len()],
+        other_hits: Vec::new(),
+    };
     let mut base = 0;
     for region in regions {
+        let mut last_position = None;
         let mut stream = analyzer.token_stream(&text[region.clone()]);
         while let Some(token) = stream.next() {
-            tokens.push(Token {
-                text: token.text.clone(),
+            last_position = Some(token.position);
+            let word = vocabulary.id(&token.text);
+            let first_other = scan.other_hits.len();
+            let index = scan.tokens.len();
+            for &(pattern, other) in &others {
+                if other.matches_token(&token.text) {
+                    scan.other_hits.push((index, pattern));
+                }
+            }
+            if word.is_none() && scan.other_hits.len() == first_other {
+                continue;
+            }
+            if let Some(word) = word {
+                scan.occurrences[word].push(index);
+            }
+            scan.tokens.push(Token {
                 range: region.start + token.offset_from..region.start + token.offset_to,
                 position: base + token.position,
             });
         }
-        base = tokens.last().map_or(base, |token| token.position) + REGION_GAP;
+        if let Some(last) = last_position {
+            base += last + REGION_GAP;
+        }
     }
-    tokens
+    scan
 }
 
 /// Finds `words` in order, with at most `slop` extra positions in all between them. An exact
@@ -110,24 +183,16 @@ fn tokenize(text: &str, regions: &[Range<usize>], analyzer: &mut TextAnalyzer) -
 /// Taking the earliest next word is never worse (it spends the least slop), so one pass suffices.
 fn find_phrases(
     tokens: &[Token],
-    occurrences: &HashMap<&str, Vec<usize>>,
-    words: &[String],
+    lists: &[&[usize]],
     slop: u32,
     pattern: usize,
     out: &mut Vec<Match>,
 ) {
-    let Some(lists) = words
-        .iter()
-        .map(|word| occurrences.get(word.as_str()))
-        .collect::<Option<Vec<_>>>()
-    else {
-        return;
-    };
     let Some((starts, rest)) = lists.split_first() else {
         return;
     };
     for &start in starts.iter() {
-        let mut found = Vec::with_capacity(words.len());
+        let mut found = Vec::with_capacity(lists.len());
         found.push(start);
         let mut budget = slop as usize;
         let mut at = start;
@@ -146,7 +211,7 @@ fn find_phrases(
                 None => break,
             }
         }
-        if found.len() != words.len() {
+        if found.len() != lists.len() {
             continue;
         }
         if slop == 0 {
