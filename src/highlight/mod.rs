@@ -59,13 +59,9 @@ impl Highlighter {
     /// The best fragments of `text`, its beginning when nothing in it matches. Only the regions
     /// around candidate matches are tokenized when the query allows it.
     pub fn fragments(&mut self, text: &str) -> Vec<MarkedText> {
-        let matches = match &self.prefilter {
-            Some(prefilter) => find_matches_in(
-                text,
-                &prefilter.regions(text),
-                &mut self.analyzer,
-                &self.patterns,
-            ),
+        let regions = self.prefilter.as_ref().and_then(|p| p.regions(text));
+        let matches = match regions {
+            Some(regions) => find_matches_in(text, &regions, &mut self.analyzer, &self.patterns),
             None => find_matches(text, &mut self.analyzer, &self.patterns),
         };
         select_fragments(text, &matches, self.options)

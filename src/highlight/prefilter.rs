@@ -1,13 +1,14 @@
 //! Finding the regions of a long text worth tokenizing.
 //!
 //! Tokenizing a whole document to find a few matches is what made highlighting slow: 50 hits of a
-//! source tree are megabytes of text. When every pattern is a plain word or a phrase of words, a
-//! case-insensitive substring search (the regex engine's literal prefilters, SIMD-accelerated)
-//! finds every place a match can be; only a small neighbourhood of each is tokenized and checked.
+//! source tree are megabytes of text. When every pattern is a plain word or a phrase of words, an
+//! ASCII case-insensitive multi-word search (Aho-Corasick, SIMD-accelerated, cheap to build even
+//! for the hundreds of terms a wildcard expands to) finds every place a match can be; only a
+//! small neighbourhood of each is tokenized and checked.
 
 use std::ops::Range;
 
-use regex::Regex;
+use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::pattern::Pattern;
 use crate::index::tokenizer::is_ideograph;
@@ -22,8 +23,12 @@ const MAX_SLOP: u32 = 16;
 /// Locates the candidate regions of a text for a set of patterns.
 #[derive(Clone, Debug)]
 pub struct Prefilter {
-    words: Regex,
+    words: AhoCorasick,
 }
+
+/// The only character outside ASCII that lower-cases to an ASCII letter (`K`, the Kelvin sign,
+/// to `k`), which ASCII case-insensitive search does not see.
+const KELVIN_SIGN: char = '\u{212A}';
 
 impl Prefilter {
     /// A prefilter for `patterns`, or `None` when some pattern (a wildcard, regex or fuzzy term
@@ -42,26 +47,29 @@ impl Prefilter {
                 _ => return None,
             }
         }
-        // Only ASCII words: case-insensitive matching folds case like the tokenizer lower-cases
-        // for them (even the Kelvin sign folds to `k`), not for all of Unicode (`İ` lower-cases to
-        // two characters).
+        // Only ASCII words: a token equal to one is then ASCII letters and digits, except that
+        // the Kelvin sign lower-cases to `k` (see `regions`).
         if words.is_empty() || !words.iter().all(|word| word.is_ascii()) {
             return None;
         }
-        // Longest first: where a longer word and its prefix both start, the longer is tried first
-        // (a candidate that is not a whole token is skipped, see `regions`).
-        words.sort_by_key(|word| std::cmp::Reverse(word.len()));
-        let alternatives: Vec<String> = words.iter().map(|word| regex::escape(word)).collect();
-        // Every token equal to a word contains a match; the reverse need not hold: tokenizing
-        // the region checks.
-        Regex::new(&format!("(?i){}", alternatives.join("|")))
+        // Leftmost-longest: where a longer word and its prefix both start, the longer is found
+        // (a candidate that is not a whole token is skipped, see `regions`). Every token equal
+        // to a word contains a match; the reverse need not hold: tokenizing the region checks.
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(words)
             .ok()
             .map(|words| Prefilter { words })
     }
 
     /// The regions of `text` to tokenize: each candidate with [`REACH`] bytes around it, widened
-    /// to whole tokens, merged when they touch. Sorted and disjoint.
-    pub fn regions(&self, text: &str) -> Vec<Range<usize>> {
+    /// to whole tokens, merged when they touch. Sorted and disjoint. `None` when the text holds
+    /// a Kelvin sign: it must then be tokenized whole.
+    pub fn regions(&self, text: &str) -> Option<Vec<Range<usize>>> {
+        if text.contains(KELVIN_SIGN) {
+            return None;
+        }
         let mut regions: Vec<Range<usize>> = Vec::new();
         for found in self.words.find_iter(text) {
             // A candidate inside a longer token (`lock` in `spinlock`) cannot match. Words are
@@ -78,7 +86,7 @@ impl Prefilter {
                 _ => regions.push(start..end),
             }
         }
-        regions
+        Some(regions)
     }
 }
 
@@ -122,6 +130,7 @@ mod tests {
         Prefilter::new(patterns)
             .unwrap()
             .regions(text)
+            .unwrap()
             .into_iter()
             .map(|range| &text[range])
             .collect()
@@ -138,8 +147,23 @@ mod tests {
     }
 
     #[test]
+    fn candidates_inside_longer_tokens_are_skipped() {
+        let filler = "lorem ".repeat(100);
+        let text = format!("spinlock {filler}Lock {filler}unlocked");
+        let regions = regions_of(&text, &[Pattern::Word("lock".into())]);
+        assert_eq!(regions.len(), 1);
+        assert!(regions[0].contains("Lock") && !regions[0].contains("spinlock"));
+    }
+
+    #[test]
+    fn kelvin_sign_means_whole_text() {
+        let prefilter = Prefilter::new(&[Pattern::Word("kelvin".into())]).unwrap();
+        assert_eq!(prefilter.regions("300 \u{212A}ELVIN"), None);
+    }
+
+    #[test]
     fn wildcards_have_no_prefilter() {
-        let regex = Regex::new("^mu.*$").unwrap();
+        let regex = regex::Regex::new("^mu.*$").unwrap();
         let source = "mu.*".to_string();
         assert!(Prefilter::new(&[Pattern::Regex { regex, source }]).is_none());
     }
@@ -174,7 +198,10 @@ mod tests {
             prop_assume!(prefilter.is_some());
             let prefilter = prefilter.unwrap();
             let whole = find_matches(&text, &mut analyzer, &patterns);
-            let regions = find_matches_in(&text, &prefilter.regions(&text), &mut analyzer, &patterns);
+            let regions = match prefilter.regions(&text) {
+                Some(regions) => find_matches_in(&text, &regions, &mut analyzer, &patterns),
+                None => find_matches(&text, &mut analyzer, &patterns),
+            };
             prop_assert_eq!(regions, whole);
         }
     }

@@ -2,7 +2,7 @@
 //! ideograph or kana its own token.
 //!
 //! It produces the same tokens as tantivy's default analyzer (`SimpleTokenizer`, then tokens over
-//! 40 bytes dropped, then lower-casing) except for CJK text, which `SimpleTokenizer` keeps as one
+//! 40 bytes or more dropped, then lower-casing) except for CJK text, which `SimpleTokenizer` keeps as one
 //! token per unbroken run, so that a search for a two-character word could never match inside a
 //! sentence. Like Lucene's `StandardTokenizer`, we split ideographs and kana into single-character
 //! tokens; a multi-character query becomes a phrase and matches them side by side. Doing all three
@@ -10,9 +10,9 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-/// Tokens longer than this many bytes (before lower-casing) are dropped: they are rarely words
-/// (base64, hashes) and bloat the term dictionary.
-const MAX_TOKEN_BYTES: usize = 40;
+/// Tokens of this many bytes or more (before lower-casing) are dropped, as tantivy's default
+/// analyzer does: they are rarely words (base64, hashes) and bloat the term dictionary.
+const TOKEN_BYTES_LIMIT: usize = 40;
 
 /// Lantern's text tokenizer; see the module documentation.
 #[derive(Clone, Default)]
@@ -137,7 +137,7 @@ impl TokenStream for TextTokenStream<'_> {
             };
             // Like tantivy's RemoveLongFilter, a dropped token still takes a position.
             self.token.position = self.token.position.wrapping_add(1);
-            if end - start > MAX_TOKEN_BYTES {
+            if end - start >= TOKEN_BYTES_LIMIT {
                 continue;
             }
             let word = &self.text[start..end];
@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn splits_lowercases_and_drops_long_tokens() {
-        let long = "x".repeat(41);
+        let long = "x".repeat(40);
         assert_eq!(
             words(&format!("Hello, Wörld! {long} ÉTÉ_42")),
             ["hello", "wörld", "été", "42"]

@@ -1,9 +1,13 @@
-//! Expanding the wildcard, regex and fuzzy patterns of a query into the index terms they match.
+//! Expanding wildcard, regex and fuzzy terms into the index terms they match, once per search.
 //!
-//! The highlighter can only skip to the neighbourhood of matches when it knows the words to look
-//! for; a pattern like `sched*` would otherwise make it tokenize every hit in full. The term
-//! dictionary answers which words those are, walking only the branches of its FST the pattern's
-//! automaton accepts, just as the search itself does.
+//! Both the query and the highlighter need these terms: the query to find documents, the
+//! highlighter to skip to the neighbourhood of matches instead of testing every token of every
+//! hit against the pattern. The term dictionary answers, walking only the branches of its FST the
+//! pattern's automaton accepts; the answer is cached so the walk (costly for a fuzzy term over
+//! millions of terms) happens once.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
@@ -12,62 +16,112 @@ use tantivy_fst::{Automaton, Regex};
 
 use crate::highlight::Pattern;
 
-/// Beyond this many terms an expansion is not worth it: the highlighter then tests each token of
-/// the text against the pattern itself.
+/// Beyond this many terms an expansion is not worth it: the query then runs the automaton itself
+/// and the highlighter tests each token against the pattern.
 const MAX_EXPANSION: usize = 512;
 
-/// Replaces every wildcard, regex and fuzzy pattern over `field` with [`Pattern::Terms`], the index
-/// terms it matches, when there are at most [`MAX_EXPANSION`] of them.
-pub fn expand_patterns(
-    searcher: &Searcher,
+/// A pattern standing for several terms: the key of an expansion.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MultiTerm {
+    /// Terms matching a regular expression (wildcards are translated to one).
+    Regex(String),
+    /// Terms within an edit distance of an (analysed) word.
+    Fuzzy {
+        /// The word.
+        word: String,
+        /// The largest edit distance.
+        distance: u8,
+    },
+}
+
+/// Expands multi-term patterns over one field of one searcher, remembering each answer.
+pub struct TermExpander<'s> {
+    searcher: &'s Searcher,
     field: Field,
+    cache: RefCell<HashMap<MultiTerm, Option<Vec<String>>>>,
+}
+
+impl<'s> TermExpander<'s> {
+    /// An expander for `field` as `searcher` sees it.
+    pub fn new(searcher: &'s Searcher, field: Field) -> TermExpander<'s> {
+        TermExpander {
+            searcher,
+            field,
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The field this expander reads.
+    pub fn field(&self) -> Field {
+        self.field
+    }
+
+    /// The sorted, distinct terms `pattern` matches, or `None` when there are more than
+    /// [`MAX_EXPANSION`] (or the regex is one the index's automaton refuses).
+    pub fn expand(&self, pattern: &MultiTerm) -> Result<Option<Vec<String>>, TantivyError> {
+        if let Some(terms) = self.cache.borrow().get(pattern) {
+            return Ok(terms.clone());
+        }
+        let terms = match pattern {
+            MultiTerm::Regex(source) => match Regex::new(source) {
+                Ok(automaton) => self.matching_terms(&automaton)?,
+                Err(_) => None,
+            },
+            MultiTerm::Fuzzy { word, distance } => {
+                let term = Term::from_field_text(self.field, word);
+                let query = FuzzyTermQuery::new(term, *distance, true);
+                self.matching_terms(&query.automaton()?)?
+            }
+        };
+        self.cache
+            .borrow_mut()
+            .insert(pattern.clone(), terms.clone());
+        Ok(terms)
+    }
+
+    /// The terms `automaton` accepts in every segment; `None` when there are too many.
+    fn matching_terms<A: Automaton>(&self, automaton: &A) -> Result<Option<Vec<String>>, TantivyError>
+    where
+        A::State: Clone,
+    {
+        let mut terms = Vec::new();
+        for segment in self.searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.field)?;
+            let mut stream = inverted.terms().search(automaton).into_stream()?;
+            while stream.advance() {
+                if let Ok(term) = std::str::from_utf8(stream.key()) {
+                    terms.push(term.to_string());
+                }
+                // Segments repeat terms; stop early once even the distinct ones must be too many.
+                if terms.len() > MAX_EXPANSION * self.searcher.segment_readers().len() {
+                    return Ok(None);
+                }
+            }
+        }
+        terms.sort_unstable();
+        terms.dedup();
+        Ok((terms.len() <= MAX_EXPANSION).then_some(terms))
+    }
+}
+
+/// Replaces every regex and fuzzy pattern with [`Pattern::Terms`], the index terms it matches,
+/// when there are few enough.
+pub fn expand_patterns(
+    expander: &TermExpander<'_>,
     patterns: &mut [Pattern],
 ) -> Result<(), TantivyError> {
     for pattern in patterns.iter_mut() {
-        let terms = match pattern {
-            Pattern::Regex { source, .. } => match Regex::new(source) {
-                Ok(automaton) => matching_terms(searcher, field, &automaton)?,
-                Err(_) => None,
+        let key = match pattern {
+            Pattern::Regex { source, .. } => MultiTerm::Regex(source.clone()),
+            Pattern::Fuzzy { word, distance } => MultiTerm::Fuzzy {
+                word: word.iter().collect(),
+                distance: *distance,
             },
-            Pattern::Fuzzy { word, distance } => {
-                let word: String = word.iter().collect();
-                let query =
-                    FuzzyTermQuery::new(Term::from_field_text(field, &word), *distance, true);
-                matching_terms(searcher, field, &query.automaton()?)?
-            }
-            _ => None,
+            _ => continue,
         };
-        if let Some(terms) = terms {
+        if let Some(terms) = expander.expand(&key)? {
             *pattern = Pattern::Terms(terms);
         }
     }
     Ok(())
-}
-
-/// The sorted, distinct terms of `field` that `automaton` accepts, in every segment; `None` when
-/// there are more than [`MAX_EXPANSION`].
-fn matching_terms<A: Automaton>(
-    searcher: &Searcher,
-    field: Field,
-    automaton: &A,
-) -> Result<Option<Vec<String>>, TantivyError>
-where
-    A::State: Clone,
-{
-    let mut terms = Vec::new();
-    for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted.terms().search(automaton).into_stream()?;
-        while stream.advance() {
-            if let Ok(term) = std::str::from_utf8(stream.key()) {
-                terms.push(term.to_string());
-            }
-            if terms.len() > MAX_EXPANSION * 4 {
-                return Ok(None);
-            }
-        }
-    }
-    terms.sort_unstable();
-    terms.dedup();
-    Ok((terms.len() <= MAX_EXPANSION).then_some(terms))
 }

@@ -1,6 +1,6 @@
 //! Running a query: parse, compile, collect the best hits, and highlight each of them.
 
-mod expand;
+pub mod expand;
 pub mod query;
 
 use std::path::{Path, PathBuf};
@@ -14,7 +14,7 @@ use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, TantivyError};
 use crate::highlight::{collect_patterns, FragmentOptions, Highlighter, MarkedText};
 use crate::index::schema::PATH_TOKENIZER;
 use crate::index::{open_index, open_reader, IndexError, LanternSchema};
-use expand::expand_patterns;
+use expand::{expand_patterns, TermExpander};
 use query::ast::FieldName;
 use query::{parse, DefaultOperator, QueryCompiler, QueryError};
 
@@ -111,14 +111,16 @@ impl IndexSearcher {
         let path_analyzer = self.index.tokenizers().get(PATH_TOKENIZER).ok_or_else(|| {
             self.engine_error(TantivyError::SchemaError("path tokenizer missing".into()))
         })?;
+        let searcher = self.reader.searcher();
+        let expander = TermExpander::new(&searcher, self.fields.contents);
         let mut compiler = QueryCompiler::new(
             self.fields,
             contents_analyzer.clone(),
             path_analyzer.clone(),
-        );
+        )
+        .with_expander(&expander);
         let query = compiler.compile(&tree)?;
 
-        let searcher = self.reader.searcher();
         let (top, total) = searcher
             .search(
                 &query,
@@ -133,7 +135,7 @@ impl IndexSearcher {
         let mut contents_analyzer = contents_analyzer;
         let mut patterns = collect_patterns(&tree, FieldName::Contents, &mut contents_analyzer);
         if !top.is_empty() {
-            expand_patterns(&searcher, self.fields.contents, &mut patterns)
+            expand_patterns(&expander, &mut patterns)
                 .map_err(|err| self.engine_error(err))?;
         }
         let highlighters = HitHighlighters {

@@ -4,7 +4,7 @@ use std::ops::Bound;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur as TantivyOccur,
-    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery,
+    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::TextAnalyzer;
@@ -12,23 +12,38 @@ use tantivy::tokenizer::TextAnalyzer;
 use super::ast::{FieldName, Occur, QueryNode};
 use super::{analyze, wildcard_to_regex, QueryError};
 use crate::index::LanternSchema;
+use crate::search::expand::{MultiTerm, TermExpander};
 
 /// Compiles query trees for one index.
-pub struct QueryCompiler {
+pub struct QueryCompiler<'a> {
     fields: LanternSchema,
     contents: TextAnalyzer,
     path: TextAnalyzer,
+    expander: Option<&'a TermExpander<'a>>,
 }
 
-impl QueryCompiler {
+impl<'a> QueryCompiler<'a> {
     /// A compiler for an index with these fields, analysing words with the analyzers the index uses
     /// for `contents` and `path_parts`.
-    pub fn new(fields: LanternSchema, contents: TextAnalyzer, path: TextAnalyzer) -> QueryCompiler {
+    pub fn new(
+        fields: LanternSchema,
+        contents: TextAnalyzer,
+        path: TextAnalyzer,
+    ) -> QueryCompiler<'a> {
         QueryCompiler {
             fields,
             contents,
             path,
+            expander: None,
         }
+    }
+
+    /// Compiles wildcard, regex and fuzzy terms on the expander's field to the set of terms they
+    /// expand to (when few enough), so the term dictionary is walked once per search and the
+    /// highlighter reuses the answer. Scores are unchanged: both forms score a constant.
+    pub fn with_expander(mut self, expander: &'a TermExpander<'a>) -> QueryCompiler<'a> {
+        self.expander = Some(expander);
+        self
     }
 
     /// The tantivy query for `node`.
@@ -58,20 +73,36 @@ impl QueryCompiler {
             QueryNode::Term { field, text } => self.words(*field, text, 0),
             QueryNode::Phrase { field, text, slop } => self.words(*field, text, *slop),
             QueryNode::Wildcard { field, pattern } => {
-                self.regex(*field, &wildcard_to_regex(pattern))?
+                let source = wildcard_to_regex(pattern);
+                match self.expanded(*field, MultiTerm::Regex(source.clone())) {
+                    Some(terms) => terms,
+                    None => self.regex(*field, &source)?,
+                }
             }
-            QueryNode::Regex { field, pattern } => self.regex(*field, pattern)?,
+            QueryNode::Regex { field, pattern } => {
+                match self.expanded(*field, MultiTerm::Regex(pattern.clone())) {
+                    Some(terms) => terms,
+                    None => self.regex(*field, pattern)?,
+                }
+            }
             QueryNode::Fuzzy {
                 field,
                 text,
                 distance,
             } => {
                 let (target, analyzer) = self.target(*field);
-                let terms: Vec<Box<dyn Query>> = analyze(analyzer, text)
+                let words = analyze(analyzer, text);
+                let terms: Vec<Box<dyn Query>> = words
                     .into_iter()
                     .map(|word| -> Box<dyn Query> {
-                        let term = Term::from_field_text(target, &word);
-                        Box::new(FuzzyTermQuery::new(term, *distance, true))
+                        let key = MultiTerm::Fuzzy {
+                            word: word.clone(),
+                            distance: *distance,
+                        };
+                        self.expanded(*field, key).unwrap_or_else(|| {
+                            let term = Term::from_field_text(target, &word);
+                            Box::new(FuzzyTermQuery::new(term, *distance, true))
+                        })
                     })
                     .collect();
                 all_of(terms)
@@ -91,6 +122,22 @@ impl QueryCompiler {
             FieldName::Contents => (self.fields.contents, &mut self.contents),
             FieldName::Path => (self.fields.path_parts, &mut self.path),
         }
+    }
+
+    /// The query for the terms `pattern` expands to on `field`, if the expander covers the field
+    /// and the terms are few. A failed expansion falls back to the automaton query, which reports
+    /// the index's problem when it runs.
+    fn expanded(&self, field: FieldName, pattern: MultiTerm) -> Option<Box<dyn Query>> {
+        let (target, expander) = match (field, self.expander) {
+            (FieldName::Contents, Some(expander)) if expander.field() == self.fields.contents => {
+                (self.fields.contents, expander)
+            }
+            _ => return None,
+        };
+        let terms = expander.expand(&pattern).ok().flatten()?;
+        Some(Box::new(TermSetQuery::new(
+            terms.iter().map(|term| Term::from_field_text(target, term)),
+        )))
     }
 
     /// A word or phrase: one token is a term, several a phrase (`foo-bar` is the phrase "foo bar",
