@@ -231,6 +231,15 @@ fn a_path_query_matches_components_and_marks_them_in_the_path() {
         format!("{root}/docs/notes/<b>todo.md</b>")
     );
 
+    // Leading wildcards (searched over reversed components) are case-insensitive like the rest,
+    // and `?` counts one character.
+    assert_eq!(dir.hit_paths("path:*DO.MD"), ["docs/notes/todo.md"]);
+    assert_eq!(
+        sorted(dir.hit_paths("path:?otes")),
+        ["docs/notes/ideas.txt", "docs/notes/todo.md"]
+    );
+    assert!(dir.hit_paths("path:*o.m").is_empty());
+
     // Scoping a text search to part of the tree marks both the path and the text.
     let scoped = dir.search_json(&["kiwi AND path:notes"]);
     assert_eq!(scoped.paths(), ["docs/notes/todo.md"]);

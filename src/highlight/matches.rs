@@ -49,7 +49,9 @@ pub fn find_matches_in(
     let mut matches = Vec::new();
     for (index, pattern) in patterns.iter().enumerate() {
         let mut mark_word = |word: &str| {
-            let found = vocabulary.id(word).map_or(&[][..], |id| &scan.occurrences[id]);
+            let found = vocabulary
+                .id(word)
+                .map_or(&[][..], |id| &scan.occurrences[id]);
             matches.extend(found.iter().map(|&token| Match {
                 range: scan.tokens[token].range.clone(),
                 pattern: index,
@@ -61,21 +63,21 @@ pub fn find_matches_in(
             Pattern::Phrase { words, slop } => {
                 let lists: Vec<&[usize]> = words
                     .iter()
-                    .map(|word| vocabulary.id(word).map_or(&[][..], |id| &scan.occurrences[id]))
+                    .map(|word| {
+                        vocabulary
+                            .id(word)
+                            .map_or(&[][..], |id| &scan.occurrences[id])
+                    })
                     .collect();
                 find_phrases(&scan.tokens, &lists, *slop, index, &mut matches)
             }
             Pattern::Regex { .. } | Pattern::Fuzzy { .. } => {}
         }
     }
-    matches.extend(
-        scan.other_hits
-            .iter()
-            .map(|&(token, pattern)| Match {
-                range: scan.tokens[token].range.clone(),
-                pattern,
-            }),
-    );
+    matches.extend(scan.other_hits.iter().map(|&(token, pattern)| Match {
+        range: scan.tokens[token].range.clone(),
+        pattern,
+    }));
     matches.sort_unstable_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end), m.pattern));
     let mut kept: Vec<Match> = Vec::with_capacity(matches.len());
     for candidate in matches {

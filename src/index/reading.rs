@@ -13,9 +13,10 @@ use super::pipeline::{
     commit, io_message, poisoned, IndexObserver, IndexOptions, IndexWarning, Writer,
 };
 use super::plan::Job;
-use super::schema::LanternSchema;
+use super::schema::{path_components, LanternSchema};
 use super::text::{read_text_file, SkipReason};
 use super::IndexError;
+use crate::search::query::reversed_component;
 
 /// What the reading threads share.
 pub(super) struct JobContext<'a> {
@@ -87,6 +88,9 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.path, &job.path);
     doc.add_text(fields.path_parts, &job.path);
+    for component in path_components(&job.path) {
+        doc.add_text(fields.path_parts_reversed, reversed_component(component));
+    }
     doc.add_text(fields.contents, decoded.text);
     doc.add_u64(fields.mtime, job.entry.mtime);
     doc.add_u64(fields.size, job.entry.size);

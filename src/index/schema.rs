@@ -24,6 +24,9 @@ pub struct LanternSchema {
     pub path: Field,
     /// The path split into components, for `path:word` queries and for highlighting paths.
     pub path_parts: Field,
+    /// Each path component lower-cased and spelled backwards (`sr.niam`), so that a leading
+    /// wildcard (`path:*.rs`) is a prefix search over these instead of a scan of every component.
+    pub path_parts_reversed: Field,
     /// The file's text. Indexed with positions (phrase and proximity queries need them) and stored
     /// (the highlighter re-reads the text of each hit).
     pub contents: Field,
@@ -49,6 +52,8 @@ impl LanternSchema {
                     .set_index_option(IndexRecordOption::WithFreqsAndPositions),
             ),
         );
+        // Raw terms, one value per component, written reversed by the indexer; no positions.
+        let path_parts_reversed = builder.add_text_field("path_parts_reversed", STRING);
         // Words of letters and digits, lower-cased (searches are case-insensitive), CJK
         // ideographs one by one; see `TextTokenizer`.
         let contents = builder.add_text_field(
@@ -66,6 +71,7 @@ impl LanternSchema {
         let fields = LanternSchema {
             path,
             path_parts,
+            path_parts_reversed,
             contents,
             mtime,
             size,
@@ -84,6 +90,7 @@ impl LanternSchema {
         Ok(LanternSchema {
             path: field("path")?,
             path_parts: field("path_parts")?,
+            path_parts_reversed: field("path_parts_reversed")?,
             contents: field("contents")?,
             mtime: field("mtime")?,
             size: field("size")?,
@@ -100,11 +107,20 @@ pub fn register_tokenizers(index: &Index) {
         .register(TEXT_TOKENIZER, TextAnalyzer::from(TextTokenizer::default()));
 }
 
+/// Splits a path into its components, as the `path_parts` analyzer does.
+pub fn path_components(path: &str) -> impl Iterator<Item = &str> {
+    path.split(['/', '\\'])
+        .filter(|component| !component.is_empty() && component.len() < MAX_COMPONENT_BYTES)
+}
+
+/// Path components this long or longer are not indexed.
+const MAX_COMPONENT_BYTES: usize = 255;
+
 /// The analyzer for `path_parts`: components between slashes, lower-cased.
 fn path_analyzer() -> TextAnalyzer {
     let components = RegexTokenizer::new(r"[^/\\]+").expect("the path regex is valid");
     TextAnalyzer::builder(components)
-        .filter(RemoveLongFilter::limit(255))
+        .filter(RemoveLongFilter::limit(MAX_COMPONENT_BYTES))
         .filter(LowerCaser)
         .build()
 }

@@ -80,7 +80,10 @@ impl<'s> TermExpander<'s> {
     }
 
     /// The terms `automaton` accepts in every segment; `None` when there are too many.
-    fn matching_terms<A: Automaton>(&self, automaton: &A) -> Result<Option<Vec<String>>, TantivyError>
+    fn matching_terms<A: Automaton>(
+        &self,
+        automaton: &A,
+    ) -> Result<Option<Vec<String>>, TantivyError>
     where
         A::State: Clone,
     {

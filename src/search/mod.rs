@@ -135,8 +135,7 @@ impl IndexSearcher {
         let mut contents_analyzer = contents_analyzer;
         let mut patterns = collect_patterns(&tree, FieldName::Contents, &mut contents_analyzer);
         if !top.is_empty() {
-            expand_patterns(&expander, &mut patterns)
-                .map_err(|err| self.engine_error(err))?;
+            expand_patterns(&expander, &mut patterns).map_err(|err| self.engine_error(err))?;
         }
         let highlighters = HitHighlighters {
             contents: Highlighter::from_patterns(patterns, contents_analyzer, request.fragments),

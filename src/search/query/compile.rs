@@ -10,7 +10,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::ast::{FieldName, Occur, QueryNode};
-use super::{analyze, wildcard_to_regex, QueryError};
+use super::{analyze, reversed_wildcard_regex, wildcard_to_regex, QueryError};
 use crate::index::LanternSchema;
 use crate::search::expand::{MultiTerm, TermExpander};
 
@@ -73,16 +73,25 @@ impl<'a> QueryCompiler<'a> {
             QueryNode::Term { field, text } => self.words(*field, text, 0),
             QueryNode::Phrase { field, text, slop } => self.words(*field, text, *slop),
             QueryNode::Wildcard { field, pattern } => {
-                let source = wildcard_to_regex(pattern);
-                match self.expanded(*field, MultiTerm::Regex(source.clone())) {
-                    Some(terms) => terms,
-                    None => self.regex(*field, &source)?,
+                let reversed = match field {
+                    FieldName::Path => reversed_wildcard_regex(pattern),
+                    FieldName::Contents => None,
+                };
+                match reversed {
+                    Some(reversed) => regex_query(self.fields.path_parts_reversed, &reversed)?,
+                    None => {
+                        let source = wildcard_to_regex(pattern);
+                        match self.expanded(*field, MultiTerm::Regex(source.clone())) {
+                            Some(terms) => terms,
+                            None => regex_query(self.target(*field).0, &source)?,
+                        }
+                    }
                 }
             }
             QueryNode::Regex { field, pattern } => {
                 match self.expanded(*field, MultiTerm::Regex(pattern.clone())) {
                     Some(terms) => terms,
-                    None => self.regex(*field, pattern)?,
+                    None => regex_query(self.target(*field).0, pattern)?,
                 }
             }
             QueryNode::Fuzzy {
@@ -162,16 +171,6 @@ impl<'a> QueryCompiler<'a> {
         }
     }
 
-    fn regex(&mut self, field: FieldName, pattern: &str) -> Result<Box<dyn Query>, QueryError> {
-        let (target, _) = self.target(field);
-        RegexQuery::from_pattern(pattern, target)
-            .map(|query| Box::new(query) as Box<dyn Query>)
-            .map_err(|err| QueryError::InvalidRegex {
-                pattern: pattern.to_string(),
-                reason: regex_reason(&err.to_string()),
-            })
-    }
-
     /// Ranges on `path` compare whole paths; on `contents`, lower-cased terms.
     fn range(
         &mut self,
@@ -198,6 +197,16 @@ impl<'a> QueryCompiler<'a> {
         }
         Box::new(RangeQuery::new(term(lower), term(upper)))
     }
+}
+
+/// A query for the terms of `field` matching `pattern` as a whole.
+fn regex_query(field: Field, pattern: &str) -> Result<Box<dyn Query>, QueryError> {
+    RegexQuery::from_pattern(pattern, field)
+        .map(|query| Box::new(query) as Box<dyn Query>)
+        .map_err(|err| QueryError::InvalidRegex {
+            pattern: pattern.to_string(),
+            reason: regex_reason(&err.to_string()),
+        })
 }
 
 /// The regex engine's complaint in one line. tantivy wraps it (`An invalid argument was passed:

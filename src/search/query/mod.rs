@@ -36,28 +36,88 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     words
 }
 
-/// Translates a wildcard pattern (`*` any run, `?` one character, `\` escapes) into a regular
-/// expression over lower-cased terms, as the index stores them.
-pub fn wildcard_to_regex(pattern: &str) -> String {
-    let mut regex = String::with_capacity(pattern.len() * 2);
+/// One element of a wildcard pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WildcardPart {
+    /// `*`: any run of characters.
+    Any,
+    /// `?`: one character.
+    One,
+    /// A literal character, lower-cased as the index stores terms.
+    Literal(char),
+}
+
+/// Splits a wildcard pattern (`*` any run, `?` one character, `\` escapes) into its parts.
+fn wildcard_parts(pattern: &str) -> Vec<WildcardPart> {
+    let mut parts = Vec::with_capacity(pattern.len());
     let mut chars = pattern.chars();
     while let Some(c) = chars.next() {
         match c {
-            '*' => regex.push_str(".*"),
-            '?' => regex.push('.'),
+            '*' => parts.push(WildcardPart::Any),
+            '?' => parts.push(WildcardPart::One),
             '\\' => {
                 if let Some(escaped) = chars.next() {
-                    push_literal(&mut regex, escaped);
+                    parts.extend(escaped.to_lowercase().map(WildcardPart::Literal));
                 }
             }
-            literal => push_literal(&mut regex, literal),
+            literal => parts.extend(literal.to_lowercase().map(WildcardPart::Literal)),
+        }
+    }
+    parts
+}
+
+fn parts_to_regex(parts: impl IntoIterator<Item = WildcardPart>) -> String {
+    let mut regex = String::new();
+    for part in parts {
+        match part {
+            WildcardPart::Any => regex.push_str(".*"),
+            WildcardPart::One => regex.push('.'),
+            WildcardPart::Literal(c) => regex.push_str(&regex::escape(c.encode_utf8(&mut [0; 4]))),
         }
     }
     regex
 }
 
-fn push_literal(regex: &mut String, c: char) {
-    for lower in c.to_lowercase() {
-        regex.push_str(&regex::escape(lower.encode_utf8(&mut [0; 4])));
+/// Translates a wildcard pattern (`*` any run, `?` one character, `\` escapes) into a regular
+/// expression over lower-cased terms, as the index stores them.
+pub fn wildcard_to_regex(pattern: &str) -> String {
+    parts_to_regex(wildcard_parts(pattern))
+}
+
+/// For a pattern that starts with a wildcard and ends with a literal (`*.rst`), the regular
+/// expression matching the same terms spelled backwards (`tsr\..*`): over reversed terms it has
+/// a literal prefix, so the term dictionary is searched from that prefix instead of scanned whole.
+pub fn reversed_wildcard_regex(pattern: &str) -> Option<String> {
+    let parts = wildcard_parts(pattern);
+    let leading_wildcard = matches!(parts.first(), Some(WildcardPart::Any | WildcardPart::One));
+    let trailing_literal = matches!(parts.last(), Some(WildcardPart::Literal(_)));
+    (leading_wildcard && trailing_literal).then(|| parts_to_regex(parts.into_iter().rev()))
+}
+
+/// A path component as the reversed-components field stores it: lower-cased, then reversed.
+pub fn reversed_component(component: &str) -> String {
+    component.to_lowercase().chars().rev().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_become_regexes() {
+        assert_eq!(wildcard_to_regex("Te?t*"), "te.t.*");
+        assert_eq!(wildcard_to_regex(r"a\*b.c"), r"a\*b\.c");
+    }
+
+    #[test]
+    fn leading_wildcards_are_reversed() {
+        assert_eq!(
+            reversed_wildcard_regex("*.RST").as_deref(),
+            Some(r"tsr\..*")
+        );
+        assert_eq!(reversed_wildcard_regex("?ab*c").as_deref(), Some("c.*ba."));
+        assert_eq!(reversed_wildcard_regex("ab*"), None);
+        assert_eq!(reversed_wildcard_regex("*ab*"), None);
+        assert_eq!(reversed_component("Main.RS"), "sr.niam");
     }
 }
