@@ -15,7 +15,7 @@ use tantivy::tokenizer::TextAnalyzer;
 pub use fragment::{select_fragments, FragmentOptions};
 pub use marked::{MarkedText, Piece};
 pub use matches::{find_matches, find_matches_in, Match};
-pub use pattern::{collect_patterns, Pattern};
+pub use pattern::{HighlightQuery, Pattern};
 pub use prefilter::Prefilter;
 
 use crate::search::query::ast::{FieldName, QueryNode};
@@ -23,14 +23,14 @@ use crate::search::query::ast::{FieldName, QueryNode};
 /// Highlights one field's text for one query.
 #[derive(Clone)]
 pub struct Highlighter {
-    patterns: Vec<Pattern>,
+    query: HighlightQuery,
     prefilter: Option<Prefilter>,
     analyzer: TextAnalyzer,
     options: FragmentOptions,
 }
 
 impl Highlighter {
-    /// A highlighter for the positive parts of `query` that search `field`, tokenizing text with
+    /// A highlighter for the parts of `query` that search `field`, tokenizing text with
     /// `analyzer` (the one the index used for that field).
     pub fn new(
         query: &QueryNode,
@@ -38,19 +38,19 @@ impl Highlighter {
         mut analyzer: TextAnalyzer,
         options: FragmentOptions,
     ) -> Highlighter {
-        let patterns = collect_patterns(query, field, &mut analyzer);
-        Highlighter::from_patterns(patterns, analyzer, options)
+        let query = HighlightQuery::collect(query, field, &mut analyzer);
+        Highlighter::from_query(query, analyzer, options)
     }
 
-    /// A highlighter for patterns already collected (and perhaps expanded to index terms).
-    pub fn from_patterns(
-        patterns: Vec<Pattern>,
+    /// A highlighter for a query already collected (and perhaps expanded to index terms).
+    pub fn from_query(
+        query: HighlightQuery,
         analyzer: TextAnalyzer,
         options: FragmentOptions,
     ) -> Highlighter {
         Highlighter {
-            prefilter: Prefilter::new(&patterns),
-            patterns,
+            prefilter: Prefilter::new(query.patterns()),
+            query,
             analyzer,
             options,
         }
@@ -60,17 +60,23 @@ impl Highlighter {
     /// around candidate matches are tokenized when the query allows it.
     pub fn fragments(&mut self, text: &str) -> Vec<MarkedText> {
         let regions = self.prefilter.as_ref().and_then(|p| p.regions(text));
+        let patterns = self.query.patterns();
         let matches = match regions {
-            Some(regions) => find_matches_in(text, &regions, &mut self.analyzer, &self.patterns),
-            None => find_matches(text, &mut self.analyzer, &self.patterns),
+            Some(regions) => find_matches_in(text, &regions, &mut self.analyzer, patterns),
+            None => find_matches(text, &mut self.analyzer, patterns),
         };
-        select_fragments(text, &matches, self.options)
+        select_fragments(text, &self.query.keep_deciding(matches), self.options)
     }
 
     /// The whole of `text` with every match marked (for short texts such as paths).
     pub fn mark_all(&mut self, text: &str) -> MarkedText {
-        let matches = find_matches(text, &mut self.analyzer, &self.patterns);
-        let marks: Vec<_> = matches.into_iter().map(|m| m.range).collect();
+        let matches = find_matches(text, &mut self.analyzer, self.query.patterns());
+        let marks: Vec<_> = self
+            .query
+            .keep_deciding(matches)
+            .into_iter()
+            .map(|m| m.range)
+            .collect();
         MarkedText::cut(text, 0..text.len(), &marks)
     }
 }

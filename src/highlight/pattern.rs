@@ -3,6 +3,7 @@
 use regex::Regex;
 use tantivy::tokenizer::TextAnalyzer;
 
+use super::matches::Match;
 use crate::search::query::ast::{FieldName, Occur, QueryNode};
 use crate::search::query::{analyze, wildcard_to_regex};
 
@@ -52,56 +53,182 @@ impl Pattern {
     }
 }
 
-/// Collects the patterns of the positive leaves of `query` on `field`: clauses under `NOT`/`-` are
-/// left out, so their words are never highlighted.
-pub fn collect_patterns(
-    query: &QueryNode,
-    field: FieldName,
-    analyzer: &mut TextAnalyzer,
-) -> Vec<Pattern> {
-    let mut patterns = Vec::new();
-    collect(query, field, analyzer, &mut patterns);
-    patterns
+/// The patterns of a query on one field, and the boolean shape that joins them.
+#[derive(Clone, Debug)]
+pub struct HighlightQuery {
+    patterns: Vec<Pattern>,
+    tree: MatchTree,
 }
 
+/// The boolean structure of a query, its leaves being patterns.
+#[derive(Clone, Debug)]
+enum MatchTree {
+    /// A leaf on the highlighted field: the index of its pattern.
+    Pattern(usize),
+    /// A leaf this field cannot decide (another field, a range, everything): taken as matching,
+    /// since the document did match.
+    Elsewhere,
+    /// A boolean combination.
+    Bool(Vec<(Occur, MatchTree)>),
+}
+
+impl HighlightQuery {
+    /// Collects every leaf of `query` that searches `field`, analysed with `analyzer`, including
+    /// those under `NOT`/`-`: they are looked for (to know which clauses matched) but never
+    /// marked.
+    pub fn collect(query: &QueryNode, field: FieldName, analyzer: &mut TextAnalyzer) -> Self {
+        let mut patterns = Vec::new();
+        let tree = collect(query, field, analyzer, &mut patterns);
+        HighlightQuery { patterns, tree }
+    }
+
+    /// The patterns, in the order matches refer to them.
+    pub fn patterns(&self) -> &[Pattern] {
+        &self.patterns
+    }
+
+    /// The patterns, to replace some with their expansions.
+    pub fn patterns_mut(&mut self) -> &mut [Pattern] {
+        &mut self.patterns
+    }
+
+    /// Keeps the matches that made the text match: those of patterns on a path of matching
+    /// clauses from the root, never under `NOT`. In `a OR (b -c)` over a text holding all three,
+    /// only `a` is kept. If the text does not match the query as this field sees it (the
+    /// document matched in a way the highlighter cannot see), every pattern outside a `NOT` is
+    /// kept.
+    pub fn keep_deciding(&self, matches: Vec<Match>) -> Vec<Match> {
+        let mut found = vec![false; self.patterns.len()];
+        for m in &matches {
+            found[m.pattern] = true;
+        }
+        let mut deciding = vec![false; self.patterns.len()];
+        if self.tree.holds(&found) {
+            self.tree.mark_deciding(&found, &mut deciding);
+        } else {
+            self.tree.mark_positive(&mut deciding);
+        }
+        matches
+            .into_iter()
+            .filter(|m| deciding[m.pattern])
+            .collect()
+    }
+}
+
+impl MatchTree {
+    /// Whether the text matches this node, given which patterns were found in it.
+    fn holds(&self, found: &[bool]) -> bool {
+        match self {
+            MatchTree::Pattern(index) => found[*index],
+            MatchTree::Elsewhere => true,
+            MatchTree::Bool(clauses) => {
+                let required = clauses.iter().filter(|(occur, _)| *occur == Occur::Must);
+                let optional = clauses.iter().filter(|(occur, _)| *occur == Occur::Should);
+                let excluded = clauses.iter().filter(|(occur, _)| *occur == Occur::MustNot);
+                if !required.clone().all(|(_, child)| child.holds(found))
+                    || excluded.clone().any(|(_, child)| child.holds(found))
+                {
+                    return false;
+                }
+                required.count() > 0
+                    || optional.clone().count() == 0
+                    || optional.clone().any(|(_, child)| child.holds(found))
+            }
+        }
+    }
+
+    /// Marks the patterns of the matching, non-excluded clauses under this (matching) node.
+    fn mark_deciding(&self, found: &[bool], deciding: &mut [bool]) {
+        match self {
+            MatchTree::Pattern(index) => deciding[*index] = true,
+            MatchTree::Elsewhere => {}
+            MatchTree::Bool(clauses) => {
+                for (occur, child) in clauses {
+                    if *occur != Occur::MustNot && child.holds(found) {
+                        child.mark_deciding(found, deciding);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Marks every pattern not under an exclusion.
+    fn mark_positive(&self, deciding: &mut [bool]) {
+        match self {
+            MatchTree::Pattern(index) => deciding[*index] = true,
+            MatchTree::Elsewhere => {}
+            MatchTree::Bool(clauses) => {
+                for (occur, child) in clauses {
+                    if *occur != Occur::MustNot {
+                        child.mark_positive(deciding);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Builds the tree of `node`, pushing the patterns of its leaves on `wanted` into `out`.
 fn collect(
     node: &QueryNode,
     wanted: FieldName,
     analyzer: &mut TextAnalyzer,
     out: &mut Vec<Pattern>,
-) {
+) -> MatchTree {
     match node {
-        QueryNode::Bool(clauses) => {
-            for clause in clauses.iter().filter(|c| c.occur != Occur::MustNot) {
-                collect(&clause.query, wanted, analyzer, out);
-            }
-        }
+        QueryNode::Bool(clauses) => MatchTree::Bool(
+            clauses
+                .iter()
+                .map(|clause| (clause.occur, collect(&clause.query, wanted, analyzer, out)))
+                .collect(),
+        ),
         QueryNode::Boost { query, .. } => collect(query, wanted, analyzer, out),
         QueryNode::Term { field, text } if *field == wanted => {
-            out.push(words_pattern(analyze(analyzer, text), 0));
+            leaf(out, words_pattern(analyze(analyzer, text), 0))
         }
         QueryNode::Phrase { field, text, slop } if *field == wanted => {
-            out.push(words_pattern(analyze(analyzer, text), *slop));
+            leaf(out, words_pattern(analyze(analyzer, text), *slop))
         }
         QueryNode::Wildcard { field, pattern } if *field == wanted => {
-            out.extend(regex_pattern(wildcard_to_regex(pattern)));
+            leaf(out, regex_pattern(wildcard_to_regex(pattern)))
         }
         QueryNode::Regex { field, pattern } if *field == wanted => {
-            out.extend(regex_pattern(pattern.clone()));
+            leaf(out, regex_pattern(pattern.clone()))
         }
         QueryNode::Fuzzy {
             field,
             text,
             distance,
         } if *field == wanted => {
-            for word in analyze(analyzer, text) {
-                out.push(Pattern::Fuzzy {
-                    word: word.chars().collect(),
-                    distance: *distance,
-                });
+            // Several words are all required, as the compiler makes them.
+            let words = analyze(analyzer, text);
+            let mut required: Vec<(Occur, MatchTree)> = words
+                .into_iter()
+                .map(|word| {
+                    let fuzzy = Pattern::Fuzzy {
+                        word: word.chars().collect(),
+                        distance: *distance,
+                    };
+                    (Occur::Must, leaf(out, Some(fuzzy)))
+                })
+                .collect();
+            match required.len() {
+                1 => required.remove(0).1,
+                _ => MatchTree::Bool(required),
             }
         }
-        _ => {}
+        _ => MatchTree::Elsewhere,
+    }
+}
+
+/// A leaf for `pattern`, pushed on `out`; a leaf that could not be made is taken as matching.
+fn leaf(out: &mut Vec<Pattern>, pattern: Option<Pattern>) -> MatchTree {
+    match pattern {
+        Some(pattern) => {
+            out.push(pattern);
+            MatchTree::Pattern(out.len() - 1)
+        }
+        None => MatchTree::Elsewhere,
     }
 }
 
@@ -111,12 +238,13 @@ fn regex_pattern(source: String) -> Option<Pattern> {
     Some(Pattern::Regex { regex, source })
 }
 
-/// A word analysed into one token is a word; into several, a phrase (as the compiler does).
-fn words_pattern(mut words: Vec<String>, slop: u32) -> Pattern {
-    if words.len() == 1 {
-        Pattern::Word(words.remove(0))
-    } else {
-        Pattern::Phrase { words, slop }
+/// A word analysed into one token is a word; into several, a phrase (as the compiler does); into
+/// none, nothing.
+fn words_pattern(mut words: Vec<String>, slop: u32) -> Option<Pattern> {
+    match words.len() {
+        0 => None,
+        1 => Some(Pattern::Word(words.remove(0))),
+        _ => Some(Pattern::Phrase { words, slop }),
     }
 }
 
@@ -162,6 +290,51 @@ mod tests {
 
     fn fuzzy(word: &str, token: &str, distance: u8) -> bool {
         within_distance(&word.chars().collect::<Vec<_>>(), token, distance)
+    }
+
+    /// The words `query` keeps marked in a text holding `present`.
+    fn deciding(query: &str, present: &[&str]) -> Vec<String> {
+        use crate::search::query::{parse, DefaultOperator};
+        let tree = parse(query, DefaultOperator::Or).unwrap();
+        let mut analyzer = tantivy::tokenizer::TokenizerManager::default()
+            .get("default")
+            .unwrap();
+        let wanted = HighlightQuery::collect(&tree, FieldName::Contents, &mut analyzer);
+        let matches = wanted
+            .patterns()
+            .iter()
+            .enumerate()
+            .filter(|(_, pattern)| present.iter().any(|word| pattern.matches_token(word)))
+            .map(|(index, _)| Match {
+                range: index..index + 1,
+                pattern: index,
+            })
+            .collect();
+        let mut kept: Vec<String> = wanted
+            .keep_deciding(matches)
+            .into_iter()
+            .map(|m| match &wanted.patterns()[m.pattern] {
+                Pattern::Word(word) => word.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        kept.sort();
+        kept
+    }
+
+    #[test]
+    fn only_clauses_that_matched_are_marked() {
+        assert_eq!(deciding("a OR (b -c)", &["a", "b", "c"]), ["a"]);
+        assert_eq!(deciding("a OR (b -c)", &["a", "b"]), ["a", "b"]);
+        assert_eq!(deciding("+a b", &["a", "b"]), ["a", "b"]);
+        assert_eq!(deciding("a AND (b OR c)", &["a", "c"]), ["a", "c"]);
+        assert!(deciding("-c", &["c"]).is_empty());
+        // Matched on another field (taken as matching): a failed clause stays unmarked.
+        assert_eq!(
+            deciding("path:x OR (b -c)", &["b", "c"]),
+            Vec::<String>::new()
+        );
+        assert_eq!(deciding("a AND path:x", &["a"]), ["a"]);
     }
 
     #[test]

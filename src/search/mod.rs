@@ -11,7 +11,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, TantivyError};
 
-use crate::highlight::{collect_patterns, FragmentOptions, Highlighter, MarkedText};
+use crate::highlight::{FragmentOptions, HighlightQuery, Highlighter, MarkedText};
 use crate::index::schema::PATH_TOKENIZER;
 use crate::index::{open_index, open_reader, IndexError, LanternSchema};
 use expand::{expand_patterns, TermExpander};
@@ -133,12 +133,14 @@ impl IndexSearcher {
         let top = &top[..top.len().min(request.limit)];
 
         let mut contents_analyzer = contents_analyzer;
-        let mut patterns = collect_patterns(&tree, FieldName::Contents, &mut contents_analyzer);
+        let mut wanted =
+            HighlightQuery::collect(&tree, FieldName::Contents, &mut contents_analyzer);
         if !top.is_empty() {
-            expand_patterns(&expander, &mut patterns).map_err(|err| self.engine_error(err))?;
+            expand_patterns(&expander, wanted.patterns_mut())
+                .map_err(|err| self.engine_error(err))?;
         }
         let highlighters = HitHighlighters {
-            contents: Highlighter::from_patterns(patterns, contents_analyzer, request.fragments),
+            contents: Highlighter::from_query(wanted, contents_analyzer, request.fragments),
             path: Highlighter::new(&tree, FieldName::Path, path_analyzer, request.fragments),
         };
         // Highlighting needs each hit's stored text: fetch and highlight hits in parallel.

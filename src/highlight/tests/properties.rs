@@ -216,8 +216,8 @@ fn assert_well_formed(text: &str, query: &QueryNode, options: FragmentOptions) -
     }
 
     // The fragments' places in the text: apart, and marking every match they hold.
-    let patterns = collect_patterns(query, FieldName::Contents, &mut analyzer());
-    let matches = find_matches(text, &mut analyzer(), &patterns);
+    let wanted = HighlightQuery::collect(query, FieldName::Contents, &mut analyzer());
+    let matches = wanted.keep_deciding(find_matches(text, &mut analyzer(), wanted.patterns()));
     let mut extents = select_extents(text, &matches, options);
     extents.sort_by_key(|extent| extent.range.start);
     for pair in extents.windows(2) {
