@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lantern::index::walk::WalkOptions;
-use lantern::index::{index_root, IndexObserver, IndexOptions, IndexStats, IndexWarning};
+use lantern::index::{index_roots, IndexObserver, IndexOptions, IndexStats, IndexWarning};
 
 use crate::cli::IndexArgs;
 
@@ -28,7 +28,7 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         },
     };
     let observer = ProgressObserver::new();
-    let stats = index_root(index_dir, &args.dirs, &options, &observer)?;
+    let stats = index_roots(index_dir, &args.dirs, &options, &observer)?;
     observer.bar.finish_and_clear();
     writeln!(io::stdout(), "{}", summary(&stats))?;
     Ok(ExitCode::SUCCESS)

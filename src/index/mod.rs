@@ -19,7 +19,7 @@ use tantivy::directory::error::{LockError, OpenDirectoryError};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 pub use catalog::{Catalog, FileStamp, RootRecord};
-pub use pipeline::{index_root, IndexObserver, IndexOptions, IndexStats, IndexWarning};
+pub use pipeline::{index_roots, IndexObserver, IndexOptions, IndexStats, IndexWarning};
 pub use schema::LanternSchema;
 pub use status::{index_status, IndexStatus, RootStatus};
 

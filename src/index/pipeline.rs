@@ -138,7 +138,7 @@ impl IndexStats {
 /// The walk runs on this thread and hands files to `options.threads` reading threads through a
 /// bounded channel, so reading starts with the first file found; readers feed tantivy's indexing
 /// threads through its own bounded queue.
-pub fn index_root(
+pub fn index_roots(
     index_dir: &Path,
     roots: &[PathBuf],
     options: &IndexOptions,

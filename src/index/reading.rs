@@ -13,10 +13,9 @@ use super::pipeline::{
     commit, io_message, poisoned, IndexObserver, IndexOptions, IndexWarning, Writer,
 };
 use super::plan::Job;
-use super::schema::{path_components, LanternSchema};
+use super::schema::{path_components, reversed_component, LanternSchema};
 use super::text::{read_text_file, SkipReason};
 use super::IndexError;
-use crate::search::query::reversed_component;
 
 /// What the reading threads share.
 pub(super) struct JobContext<'a> {

@@ -113,6 +113,11 @@ pub fn path_components(path: &str) -> impl Iterator<Item = &str> {
         .filter(|component| !component.is_empty() && component.len() < MAX_COMPONENT_BYTES)
 }
 
+/// A path component as `path_parts_reversed` stores it: lower-cased, then spelled backwards.
+pub fn reversed_component(component: &str) -> String {
+    component.to_lowercase().chars().rev().collect()
+}
+
 /// Path components this long or longer are not indexed.
 const MAX_COMPONENT_BYTES: usize = 255;
 
@@ -123,4 +128,16 @@ fn path_analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_COMPONENT_BYTES))
         .filter(LowerCaser)
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_are_split_and_reversed() {
+        let components: Vec<&str> = path_components("/src//Main.RS").collect();
+        assert_eq!(components, ["src", "Main.RS"]);
+        assert_eq!(reversed_component("Main.RS"), "sr.niam");
+    }
 }

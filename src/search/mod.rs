@@ -104,7 +104,7 @@ impl IndexSearcher {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let started = Instant::now();
         let tree = parse(&request.query, request.default_operator).map_err(QueryError::from)?;
-        let contents_analyzer = self
+        let mut contents_analyzer = self
             .index
             .tokenizer_for_field(self.fields.contents)
             .map_err(|err| self.engine_error(err))?;
@@ -132,7 +132,6 @@ impl IndexSearcher {
             .map_err(|err| self.engine_error(err))?;
         let top = &top[..top.len().min(request.limit)];
 
-        let mut contents_analyzer = contents_analyzer;
         let mut wanted =
             HighlightQuery::collect(&tree, FieldName::Contents, &mut contents_analyzer);
         if !top.is_empty() {

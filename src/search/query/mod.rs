@@ -94,11 +94,6 @@ pub fn reversed_wildcard_regex(pattern: &str) -> Option<String> {
     (leading_wildcard && trailing_literal).then(|| parts_to_regex(parts.into_iter().rev()))
 }
 
-/// A path component as the reversed-components field stores it: lower-cased, then reversed.
-pub fn reversed_component(component: &str) -> String {
-    component.to_lowercase().chars().rev().collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +113,5 @@ mod tests {
         assert_eq!(reversed_wildcard_regex("?ab*c").as_deref(), Some("c.*ba."));
         assert_eq!(reversed_wildcard_regex("ab*"), None);
         assert_eq!(reversed_wildcard_regex("*ab*"), None);
-        assert_eq!(reversed_component("Main.RS"), "sr.niam");
     }
 }
