@@ -121,12 +121,14 @@ fn a_binary_file_is_skipped() {
 fn invalid_utf8_is_indexed_lossily() {
     let dir = Dir::new();
     dir.create("docs/broken.txt", b"caf\xe9 walrus \xff\xfe tail\xc3");
-    assert_eq!(dir.index(&["docs"]).indexed, 1);
-    let results = dir.search_json(&["walrus"]);
+    dir.create("docs/fine.txt", "café walrus");
+    let summary = dir.index(&["docs"]);
+    assert_eq!((summary.indexed, summary.lossy), (2, 1));
+    let results = dir.search_json(&["walrus AND tail"]);
     assert_eq!(results.paths(), ["docs/broken.txt"]);
     assert_eq!(
         results.hits[0].fragments,
-        ["caf\u{fffd} <b>walrus</b> \u{fffd}\u{fffd} tail\u{fffd}"]
+        ["caf\u{fffd} <b>walrus</b> \u{fffd}\u{fffd} <b>tail</b>\u{fffd}"]
     );
 }
 

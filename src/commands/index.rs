@@ -40,7 +40,8 @@ fn summary(stats: &IndexStats) -> String {
     let mb = stats.bytes as f64 / 1e6;
     format!(
         "indexed {} files ({} added, {} updated, {} removed, {} unchanged); skipped {} \
-         ({} binary, {} too large, {} unreadable); {mb:.1} MB in {secs:.2} s ({:.1} MB/s)",
+         ({} binary, {} too large, {} unreadable); {} with invalid UTF-8 replaced; \
+         {mb:.1} MB in {secs:.2} s ({:.1} MB/s)",
         stats.added + stats.updated,
         stats.added,
         stats.updated,
@@ -50,6 +51,7 @@ fn summary(stats: &IndexStats) -> String {
         stats.binary,
         stats.too_large,
         stats.unreadable,
+        stats.lossy,
         if secs > 0.0 { mb / secs } else { 0.0 },
     )
 }
