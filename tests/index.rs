@@ -33,6 +33,28 @@ fn reindexing_the_same_folder_adds_no_duplicates() {
 }
 
 #[test]
+fn a_folder_named_twice_or_inside_another_in_one_run_is_indexed_once() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "kiwi one");
+    dir.create("docs/sub/c.txt", "kiwi three");
+
+    let summary = dir.index(&["docs", "docs/sub", "./docs"]);
+    assert_eq!((summary.indexed, summary.added), (2, 2));
+    assert_eq!(dir.search_json(&["kiwi"]).total, 2);
+    // Each folder named is still a root of its own.
+    let status = dir.lantern().arg("status").assert_success().stdout;
+    let root = dir.root().display();
+    assert!(
+        status.contains(&format!("{root}/docs  2 documents")),
+        "{status}"
+    );
+    assert!(
+        status.contains(&format!("{root}/docs/sub  1 documents")),
+        "{status}"
+    );
+}
+
+#[test]
 fn a_changed_file_is_reindexed() {
     let dir = Dir::new();
     dir.create("docs/a.txt", "quince mango");

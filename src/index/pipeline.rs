@@ -149,6 +149,7 @@ pub fn index_roots(
         .iter()
         .map(|root| canonical_root(root))
         .collect::<Result<Vec<_>, _>>()?;
+    let walked = outermost(&roots);
     let (index, fields) = open_or_create_index(index_dir)?;
     let threads = options.threads.max(1);
     let heap = options.heap_bytes.max(MIN_HEAP_PER_THREAD * threads);
@@ -198,7 +199,7 @@ pub fn index_roots(
             observer,
             stats: &mut stats,
         };
-        let planned = roots
+        let planned = walked
             .iter()
             .try_for_each(|root| plan.plan_root(root, |job| sender.send(job).is_ok()));
         drop(sender);
@@ -270,6 +271,20 @@ pub(super) fn commit(writer: &mut Writer, catalog: &Catalog) -> Result<(), Index
     prepared.set_payload(&catalog.to_payload());
     prepared.commit()?;
     Ok(())
+}
+
+/// The roots to walk: each once, and none inside another (its files are the outer root's), so
+/// that no file is planned twice in one run.
+fn outermost(roots: &[PathBuf]) -> Vec<PathBuf> {
+    let mut sorted = roots.to_vec();
+    sorted.sort();
+    let mut walked: Vec<PathBuf> = Vec::new();
+    for root in sorted {
+        if !walked.iter().any(|outer| root.starts_with(outer)) {
+            walked.push(root);
+        }
+    }
+    walked
 }
 
 /// The absolute, symlink-free form of a root, which must be a readable folder.
