@@ -46,13 +46,16 @@ pub fn find_matches_in(
     }
     let vocabulary = Vocabulary::new(patterns);
     let scan = scan(text, regions, analyzer, patterns, &vocabulary);
+    // The indexes of the tokens equal to a vocabulary word.
+    let occurrences = |word: &str| -> &[usize] {
+        vocabulary
+            .id(word)
+            .map_or(&[][..], |id| &scan.occurrences[id])
+    };
     let mut matches = Vec::new();
     for (index, pattern) in patterns.iter().enumerate() {
         let mut mark_word = |word: &str| {
-            let found = vocabulary
-                .id(word)
-                .map_or(&[][..], |id| &scan.occurrences[id]);
-            matches.extend(found.iter().map(|&token| Match {
+            matches.extend(occurrences(word).iter().map(|&token| Match {
                 range: scan.tokens[token].range.clone(),
                 pattern: index,
             }));
@@ -61,14 +64,7 @@ pub fn find_matches_in(
             Pattern::Word(word) => mark_word(word),
             Pattern::Terms(terms) => terms.iter().for_each(|term| mark_word(term)),
             Pattern::Phrase { words, slop } => {
-                let lists: Vec<&[usize]> = words
-                    .iter()
-                    .map(|word| {
-                        vocabulary
-                            .id(word)
-                            .map_or(&[][..], |id| &scan.occurrences[id])
-                    })
-                    .collect();
+                let lists: Vec<&[usize]> = words.iter().map(|word| occurrences(word)).collect();
                 find_phrases(&scan.tokens, &lists, *slop, index, &mut matches)
             }
             Pattern::Regex { .. } | Pattern::Fuzzy { .. } => {}

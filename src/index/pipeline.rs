@@ -118,7 +118,7 @@ pub struct IndexStats {
     pub unreadable: u64,
     /// Indexed files whose invalid UTF-8 was replaced by U+FFFD.
     pub lossy: u64,
-    /// Bytes of the files read.
+    /// Bytes of text indexed, as decoded (a skipped file counts nothing).
     pub bytes: u64,
     /// Wall-clock time of the run.
     pub elapsed: Duration,

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
 
-use tantivy::schema::Term;
 use tantivy::Searcher;
 
 use super::catalog::{files_under, FileStamp};
@@ -89,7 +88,7 @@ impl Plan<'_> {
     fn delete_all(&mut self, paths: &HashMap<String, FileStamp>) -> Result<(), IndexError> {
         let writer = self.writer.read().map_err(|_| poisoned())?;
         for path in paths.keys() {
-            writer.delete_term(Term::from_field_text(self.fields.path, path));
+            writer.delete_term(self.fields.path_term(path));
         }
         self.stats.removed += paths.len() as u64;
         Ok(())

@@ -4,7 +4,6 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use tantivy::schema::Term;
 use tantivy::TantivyDocument;
 
 use super::budget::{BudgetedDocument, ByteBudget};
@@ -54,7 +53,7 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
     let writer = context.writer.read().map_err(|_| poisoned())?;
     if job.replaces {
         // A changed file loses its old document even if it can no longer be indexed.
-        writer.delete_term(Term::from_field_text(fields.path, &job.path));
+        writer.delete_term(fields.path_term(&job.path));
     }
     let decoded = match read_text_file(&job.entry.path, options.max_file_size) {
         Ok(decoded) => decoded,

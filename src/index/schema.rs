@@ -1,7 +1,7 @@
 //! The index schema: every field Lantern stores, and why it is configured the way it is.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    Field, IndexRecordOption, Schema, Term, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 use tantivy::tokenizer::{LowerCaser, RegexTokenizer, RemoveLongFilter, TextAnalyzer};
 use tantivy::Index;
@@ -95,6 +95,12 @@ impl LanternSchema {
             mtime: field("mtime")?,
             size: field("size")?,
         })
+    }
+
+    /// The term that identifies the document of the file at `path`: deleting it replaces or
+    /// removes that document.
+    pub fn path_term(&self, path: &str) -> Term {
+        Term::from_field_text(self.path, path)
     }
 }
 

@@ -44,7 +44,6 @@ struct ErrorPage<'a> {
 
 impl ResultsPrinter for HtmlPrinter {
     fn print_results(&self, results: &SearchResults, out: &mut dyn Write) -> io::Result<()> {
-        let (pre, post) = (&self.marks.pre, &self.marks.post);
         let page = ResultsPage {
             query: &results.query,
             total: results.total,
@@ -56,11 +55,11 @@ impl ResultsPrinter for HtmlPrinter {
                     rank: hit.rank,
                     score: format!("{:.2}", hit.score),
                     href: file_url(&hit.path),
-                    marked_path: hit.marked_path.to_html(pre, post),
+                    marked_path: self.marks.apply(&hit.marked_path),
                     snippet: snippet(
                         &hit.fragments
                             .iter()
-                            .map(|fragment| fragment.to_html(pre, post))
+                            .map(|fragment| self.marks.apply(fragment))
                             .collect::<Vec<_>>(),
                     ),
                 })

@@ -53,13 +53,13 @@ impl ResultsPrinter for JsonPrinter {
                 let fragments: Vec<String> = hit
                     .fragments
                     .iter()
-                    .map(|fragment| fragment.to_html(&self.marks.pre, &self.marks.post))
+                    .map(|fragment| self.marks.apply(fragment))
                     .collect();
                 JsonHit {
                     rank: hit.rank,
                     score: hit.score,
                     path: &hit.path,
-                    marked_path: hit.marked_path.to_html(&self.marks.pre, &self.marks.post),
+                    marked_path: self.marks.apply(&hit.marked_path),
                     snippet: snippet(&fragments),
                     fragments,
                 }

@@ -11,6 +11,7 @@ pub use html::HtmlPrinter;
 pub use json::JsonPrinter;
 pub use text::TextPrinter;
 
+use crate::highlight::MarkedText;
 use crate::search::SearchResults;
 
 /// The marks placed around query matches in fragments and paths.
@@ -20,6 +21,13 @@ pub struct Marks {
     pub pre: String,
     /// Written after each match.
     pub post: String,
+}
+
+impl Marks {
+    /// `text` with every match wrapped in these marks and everything else HTML-escaped.
+    pub fn apply(&self, text: &MarkedText) -> String {
+        text.to_html(&self.pre, &self.post)
+    }
 }
 
 impl Default for Marks {

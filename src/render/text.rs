@@ -22,9 +22,10 @@ pub struct TextPrinter {
 }
 
 impl TextPrinter {
+    /// `marked` as printed: matches in colour, or wrapped in the marks.
     fn line(&self, marked: &MarkedText) -> String {
         if !self.color {
-            return marked.to_html(&self.marks.pre, &self.marks.post);
+            return self.marks.apply(marked);
         }
         let mut line = String::new();
         for piece in &marked.pieces {

@@ -12,7 +12,6 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, TantivyError};
 
 use crate::highlight::{FragmentOptions, HighlightQuery, Highlighter, MarkedText};
-use crate::index::schema::PATH_TOKENIZER;
 use crate::index::{open_index, open_reader, IndexError, LanternSchema};
 use expand::{expand_patterns, TermExpander};
 use query::ast::FieldName;
@@ -108,9 +107,10 @@ impl IndexSearcher {
             .index
             .tokenizer_for_field(self.fields.contents)
             .map_err(|err| self.engine_error(err))?;
-        let path_analyzer = self.index.tokenizers().get(PATH_TOKENIZER).ok_or_else(|| {
-            self.engine_error(TantivyError::SchemaError("path tokenizer missing".into()))
-        })?;
+        let path_analyzer = self
+            .index
+            .tokenizer_for_field(self.fields.path_parts)
+            .map_err(|err| self.engine_error(err))?;
         let searcher = self.reader.searcher();
         let expander = TermExpander::new(&searcher, self.fields.contents);
         let mut compiler = QueryCompiler::new(

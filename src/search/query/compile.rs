@@ -79,21 +79,10 @@ impl<'a> QueryCompiler<'a> {
                 };
                 match reversed {
                     Some(reversed) => regex_query(self.fields.path_parts_reversed, &reversed)?,
-                    None => {
-                        let source = wildcard_to_regex(pattern);
-                        match self.expanded(*field, MultiTerm::Regex(source.clone())) {
-                            Some(terms) => terms,
-                            None => regex_query(self.target(*field).0, &source)?,
-                        }
-                    }
+                    None => self.regex(*field, wildcard_to_regex(pattern))?,
                 }
             }
-            QueryNode::Regex { field, pattern } => {
-                match self.expanded(*field, MultiTerm::Regex(pattern.clone())) {
-                    Some(terms) => terms,
-                    None => regex_query(self.target(*field).0, pattern)?,
-                }
-            }
+            QueryNode::Regex { field, pattern } => self.regex(*field, pattern.clone())?,
             QueryNode::Fuzzy {
                 field,
                 text,
@@ -147,6 +136,15 @@ impl<'a> QueryCompiler<'a> {
         Some(Box::new(TermSetQuery::new(
             terms.iter().map(|term| Term::from_field_text(target, term)),
         )))
+    }
+
+    /// The terms matching the regular expression `source`: the set they expand to when the
+    /// expander has it, else the automaton query.
+    fn regex(&mut self, field: FieldName, source: String) -> Result<Box<dyn Query>, QueryError> {
+        match self.expanded(field, MultiTerm::Regex(source.clone())) {
+            Some(terms) => Ok(terms),
+            None => regex_query(self.target(field).0, &source),
+        }
     }
 
     /// A word or phrase: one token is a term, several a phrase (`foo-bar` is the phrase "foo bar",

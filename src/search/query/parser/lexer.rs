@@ -83,9 +83,7 @@ impl Lexer<'_> {
     fn run(mut self) -> Vec<Token> {
         let mut tokens = Vec::new();
         loop {
-            while self.peek().is_some_and(char::is_whitespace) {
-                self.pos += 1;
-            }
+            self.skip_whitespace();
             let start = self.pos;
             let tok = self.token().unwrap_or_else(Tok::Error);
             let raw = self.chars[start..self.pos.min(self.chars.len())]
@@ -109,6 +107,20 @@ impl Lexer<'_> {
 
     fn peek_at(&self, offset: usize) -> Option<char> {
         self.chars.get(self.pos + offset).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while self.peek().is_some_and(char::is_whitespace) {
+            self.pos += 1;
+        }
+    }
+
+    /// The error for a `\` at the current position with nothing after it.
+    fn dangling_escape(&self) -> QuerySyntaxError {
+        QuerySyntaxError::new(
+            "dangling '\\': add the character to escape after it, or remove it",
+            self.pos,
+        )
     }
 
     fn token(&mut self) -> Result<Tok, QuerySyntaxError> {
@@ -170,10 +182,7 @@ impl Lexer<'_> {
         while let Some(c) = self.peek() {
             if c == '\\' {
                 let Some(next) = self.peek_at(1) else {
-                    return Err(QuerySyntaxError::new(
-                        "dangling '\\': add the character to escape after it, or remove it",
-                        self.pos,
-                    ));
+                    return Err(self.dangling_escape());
                 };
                 text.push(next);
                 if matches!(next, '*' | '?' | '\\') {
@@ -290,9 +299,7 @@ impl Lexer<'_> {
         // Each item: its text, whether it was quoted or escaped (so never `TO` nor `*`), position.
         let mut items: Vec<(String, bool, usize)> = Vec::new();
         let (upper_inclusive, close_pos) = loop {
-            while self.peek().is_some_and(char::is_whitespace) {
-                self.pos += 1;
-            }
+            self.skip_whitespace();
             let item_pos = self.pos;
             match self.peek() {
                 None => {
@@ -314,10 +321,7 @@ impl Lexer<'_> {
                     {
                         if c == '\\' {
                             let Some(next) = self.peek_at(1) else {
-                                return Err(QuerySyntaxError::new(
-                                    "dangling '\\': add the character to escape after it, or remove it",
-                                    self.pos,
-                                ));
+                                return Err(self.dangling_escape());
                             };
                             text.push(next);
                             literal = true;
