@@ -24,7 +24,6 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         walk: WalkOptions {
             hidden: args.hidden,
             follow_links: args.follow,
-            exclude: None,
         },
     };
     let observer = ProgressObserver::new();

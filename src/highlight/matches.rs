@@ -93,17 +93,7 @@ struct Vocabulary<'p> {
 
 impl<'p> Vocabulary<'p> {
     fn new(patterns: &'p [Pattern]) -> Vocabulary<'p> {
-        let mut words: Vec<&str> = Vec::new();
-        for pattern in patterns {
-            match pattern {
-                Pattern::Word(word) => words.push(word),
-                Pattern::Terms(terms) => words.extend(terms.iter().map(String::as_str)),
-                Pattern::Phrase { words: phrase, .. } => {
-                    words.extend(phrase.iter().map(String::as_str))
-                }
-                Pattern::Regex { .. } | Pattern::Fuzzy { .. } => {}
-            }
-        }
+        let mut words: Vec<&str> = patterns.iter().flat_map(Pattern::exact_words).collect();
         words.sort_unstable();
         words.dedup();
         Vocabulary { words }

@@ -39,6 +39,18 @@ pub enum Pattern {
 }
 
 impl Pattern {
+    /// The exact words this pattern looks for: the word, the expanded terms, the phrase's words;
+    /// none for a regex or fuzzy pattern, which are tested token by token.
+    pub fn exact_words(&self) -> impl Iterator<Item = &str> {
+        let words: &[String] = match self {
+            Pattern::Word(word) => std::slice::from_ref(word),
+            Pattern::Terms(terms) => terms,
+            Pattern::Phrase { words, .. } => words,
+            Pattern::Regex { .. } | Pattern::Fuzzy { .. } => &[],
+        };
+        words.iter().map(String::as_str)
+    }
+
     /// True when a single token matches this pattern (phrases never match a single token alone).
     pub fn matches_token(&self, token: &str) -> bool {
         match self {

@@ -38,13 +38,9 @@ impl Prefilter {
         let mut words = Vec::new();
         for pattern in patterns {
             match pattern {
-                Pattern::Word(word) => words.push(word),
-                Pattern::Terms(terms) => words.extend(terms),
-                Pattern::Phrase {
-                    words: phrase,
-                    slop,
-                } if *slop <= MAX_SLOP => words.extend(phrase),
-                _ => return None,
+                Pattern::Regex { .. } | Pattern::Fuzzy { .. } => return None,
+                Pattern::Phrase { slop, .. } if *slop > MAX_SLOP => return None,
+                exact => words.extend(exact.exact_words()),
             }
         }
         // Only ASCII words: a token equal to one is then ASCII letters and digits, except that
@@ -90,7 +86,9 @@ impl Prefilter {
     }
 }
 
-/// True when `c` next to a word would make it part of a longer token.
+/// True when `c` next to a word would make it part of a longer token: the tokenizer's notion of
+/// a word character (`_` separates tokens), unlike the fragment cutter's, which also keeps
+/// `snake_case` names whole for display.
 fn continues_token(c: char) -> bool {
     c.is_alphanumeric() && !is_ideograph(c)
 }

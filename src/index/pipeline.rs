@@ -167,8 +167,7 @@ pub fn index_roots(
             .or_default()
             .complete = false;
     }
-    let mut walk = options.walk.clone();
-    walk.exclude = index_dir.canonicalize().ok();
+    let index_folder = index_dir.canonicalize().ok();
 
     let writer = RwLock::new(writer);
     let counts = SharedCounts::default();
@@ -194,7 +193,8 @@ pub fn index_roots(
             searcher: &searcher,
             fields: &fields,
             writer: &writer,
-            walk: &walk,
+            walk: &options.walk,
+            exclude: index_folder.as_deref(),
             rebuild: options.rebuild,
             observer,
             stats: &mut stats,

@@ -29,6 +29,8 @@ pub(super) struct Plan<'a> {
     pub(super) fields: &'a LanternSchema,
     pub(super) writer: &'a RwLock<Writer>,
     pub(super) walk: &'a WalkOptions,
+    /// The index folder, never walked.
+    pub(super) exclude: Option<&'a Path>,
     pub(super) rebuild: bool,
     pub(super) observer: &'a dyn IndexObserver,
     pub(super) stats: &'a mut IndexStats,
@@ -48,7 +50,7 @@ impl Plan<'_> {
             self.delete_all(&known)?;
             known.clear();
         }
-        for found in walk_files(root, self.walk) {
+        for found in walk_files(root, self.walk, self.exclude) {
             let entry = match found {
                 Ok(entry) => entry,
                 Err(err) => {

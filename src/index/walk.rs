@@ -12,8 +12,6 @@ pub struct WalkOptions {
     pub hidden: bool,
     /// Follow symbolic links (loops are detected and reported, not followed).
     pub follow_links: bool,
-    /// A folder never to descend into: the index itself, when it lives under the root.
-    pub exclude: Option<PathBuf>,
 }
 
 /// A regular file found by the walk, with the metadata that tells whether it changed.
@@ -37,13 +35,15 @@ pub struct WalkError {
 }
 
 /// Walks `root` (an absolute path) and yields every regular file, or an error for each path that
-/// could not be read. Entries come in a stable (sorted) order.
+/// could not be read, never descending into `exclude` (the index itself, when it lives under the
+/// root). Entries come in a stable (sorted) order.
 pub fn walk_files(
     root: &Path,
     options: &WalkOptions,
+    exclude: Option<&Path>,
 ) -> impl Iterator<Item = Result<FileEntry, WalkError>> {
     let hidden = options.hidden;
-    let exclude = options.exclude.clone();
+    let exclude = exclude.map(Path::to_path_buf);
     WalkDir::new(root)
         .follow_links(options.follow_links)
         .sort_by_file_name()
