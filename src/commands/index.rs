@@ -62,7 +62,7 @@ struct ProgressObserver {
 
 impl ProgressObserver {
     fn new() -> ProgressObserver {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(
                 "{spinner} {elapsed_precise} [{wide_bar}] {bytes}/{total_bytes} \

@@ -22,9 +22,11 @@ const MIN_HEAP_PER_THREAD: usize = 15_000_000;
 /// next to the writer heap.
 const READ_AHEAD_BYTES: u64 = 64 << 20;
 
-/// Files found by the walk and waiting for a reader: enough to keep readers busy while the walk
-/// stats the next folder.
-const JOB_QUEUE_LEN: usize = 4096;
+/// Files found by the walk and waiting for a reader. Large enough that the walk (a stat per
+/// file, far faster than reading) normally finishes early, so the progress bar knows the total
+/// and its ETA means something; bounded so a tree of millions of files still fits in memory
+/// (a queued file costs a few hundred bytes).
+const JOB_QUEUE_LEN: usize = 256 * 1024;
 
 /// The writer of Lantern's documents.
 pub(super) type Writer = IndexWriter<BudgetedDocument>;
