@@ -5,6 +5,7 @@ mod budget;
 mod catalog;
 mod pipeline;
 mod plan;
+mod queue;
 mod reading;
 pub mod schema;
 mod status;

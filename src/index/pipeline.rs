@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Mutex, RwLock};
+use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tantivy::IndexWriter;
@@ -11,6 +11,7 @@ use tantivy::IndexWriter;
 use super::budget::{BudgetedDocument, ByteBudget};
 use super::catalog::{Catalog, RootRecord};
 use super::plan::{Job, Plan};
+use super::queue::WorkQueue;
 use super::reading::{commit_if_due, index_file, JobContext, SharedCounts};
 use super::walk::WalkOptions;
 use super::{open_or_create_index, open_reader, writer_error, IndexError};
@@ -185,11 +186,10 @@ pub fn index_roots(
     };
     let mut stats = IndexStats::default();
     let failure: Mutex<Option<IndexError>> = Mutex::new(None);
-    let (sender, receiver) = mpsc::sync_channel::<Job>(JOB_QUEUE_LEN);
-    let receiver = Mutex::new(receiver);
+    let queue = WorkQueue::new(JOB_QUEUE_LEN);
     let planned = std::thread::scope(|scope| {
         for _ in 0..threads {
-            scope.spawn(|| read_jobs(&receiver, &context, &failure));
+            scope.spawn(|| read_jobs(&queue, &context, &failure));
         }
         let mut plan = Plan {
             searcher: &searcher,
@@ -203,8 +203,8 @@ pub fn index_roots(
         };
         let planned = walked
             .iter()
-            .try_for_each(|root| plan.plan_root(root, |job| sender.send(job).is_ok()));
-        drop(sender);
+            .try_for_each(|root| plan.plan_root(root, |job| queue.push(job)));
+        queue.close();
         planned
     });
     planned?;
@@ -240,20 +240,13 @@ pub fn index_roots(
 }
 
 /// A reading thread: takes jobs until the walk is over. After a failure it keeps draining the
-/// queue without reading, so the walk never blocks on a full channel.
+/// queue without reading, so the walk never blocks on a full queue.
 fn read_jobs(
-    receiver: &Mutex<mpsc::Receiver<Job>>,
+    queue: &WorkQueue<Job>,
     context: &JobContext<'_>,
     failure: &Mutex<Option<IndexError>>,
 ) {
-    loop {
-        let job = match receiver.lock() {
-            Ok(receiver) => receiver.recv(),
-            Err(_) => return,
-        };
-        let Ok(job) = job else {
-            return;
-        };
+    while let Some(job) = queue.pop() {
         if failure.lock().map_or(true, |slot| slot.is_some()) {
             continue;
         }

@@ -37,13 +37,12 @@ pub(super) struct Plan<'a> {
 }
 
 impl Plan<'_> {
-    /// Walks `root`, handing each new or changed file to `read` as it is found (which returns
-    /// false when nobody reads any more), then deletes the documents of files that vanished.
-    /// Unchanged files are only counted.
+    /// Walks `root`, handing each new or changed file to `read` as it is found, then deletes the
+    /// documents of files that vanished. Unchanged files are only counted.
     pub(super) fn plan_root(
         &mut self,
         root: &Path,
-        mut read: impl FnMut(Job) -> bool,
+        mut read: impl FnMut(Job),
     ) -> Result<(), IndexError> {
         let mut known = files_under(self.searcher, self.fields, root)?;
         if self.rebuild {
@@ -76,9 +75,7 @@ impl Plan<'_> {
                         path,
                         replaces: previous.is_some(),
                     };
-                    if !read(job) {
-                        break;
-                    }
+                    read(job);
                 }
             }
         }
