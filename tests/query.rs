@@ -265,6 +265,23 @@ fn a_path_query_matches_components_and_marks_them_in_the_path() {
 }
 
 #[test]
+fn a_range_on_the_text_matches_and_marks_the_words_between_its_bounds() {
+    let dir = corpus();
+    for query in ["contents:[roal TO roan]", "contents:[ROAL TO ROAN]"] {
+        assert_eq!(
+            only_hit(&dir, query, "docs/fuzzy.txt"),
+            ["<b>roam</b> foam rooms realm"],
+            "{query}"
+        );
+    }
+    assert!(dir.hit_paths("contents:{roam TO roan}").is_empty());
+    assert_eq!(
+        only_hit(&dir, "contents:[roam TO roams]", "docs/fuzzy.txt"),
+        ["<b>roam</b> foam rooms realm"]
+    );
+}
+
+#[test]
 fn a_path_range_selects_whole_paths_between_its_bounds() {
     let dir = corpus();
     let root = dir.root().display().to_string();

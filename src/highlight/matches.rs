@@ -67,7 +67,7 @@ pub fn find_matches_in(
                 let lists: Vec<&[usize]> = words.iter().map(|word| occurrences(word)).collect();
                 find_phrases(&scan.tokens, &lists, *slop, index, &mut matches)
             }
-            Pattern::Regex { .. } | Pattern::Fuzzy { .. } => {}
+            Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => {}
         }
     }
     matches.extend(scan.other_hits.iter().map(|&(token, pattern)| Match {
@@ -106,11 +106,11 @@ impl<'p> Vocabulary<'p> {
 
 /// The tokens of a text that matter to the patterns.
 struct Scan {
-    /// Tokens that are a vocabulary word or match a regex or fuzzy pattern, in text order.
+    /// Tokens that are a vocabulary word or match a regex, fuzzy or range pattern, in text order.
     tokens: Vec<Token>,
     /// For each vocabulary word, the indexes of its tokens.
     occurrences: Vec<Vec<usize>>,
-    /// (token index, pattern index) for regex and fuzzy patterns.
+    /// (token index, pattern index) for regex, fuzzy and range patterns.
     other_hits: Vec<(usize, usize)>,
 }
 
@@ -127,7 +127,12 @@ fn scan(
     let others: Vec<(usize, &Pattern)> = patterns
         .iter()
         .enumerate()
-        .filter(|(_, pattern)| matches!(pattern, Pattern::Regex { .. } | Pattern::Fuzzy { .. }))
+        .filter(|(_, pattern)| {
+            matches!(
+                pattern,
+                Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. }
+            )
+        })
         .collect();
     let mut scan = Scan {
         tokens: Vec::new(),

@@ -1,5 +1,7 @@
 //! What to look for in a text: the positive leaves of a query, analysed like the indexed text.
 
+use std::ops::{Bound, RangeBounds};
+
 use regex::Regex;
 use tantivy::tokenizer::TextAnalyzer;
 
@@ -26,6 +28,13 @@ pub enum Pattern {
         /// The largest edit distance allowed.
         distance: u8,
     },
+    /// A token between two bounds in the index's term order (a range on the text, `[a TO m]`).
+    Range {
+        /// The lower bound, lower-cased like the terms.
+        lower: Bound<String>,
+        /// The upper bound, lower-cased like the terms.
+        upper: Bound<String>,
+    },
     /// A token equal to one of these terms (sorted): a wildcard, regex or fuzzy term replaced by
     /// the terms of the index it expands to.
     Terms(Vec<String>),
@@ -40,13 +49,13 @@ pub enum Pattern {
 
 impl Pattern {
     /// The exact words this pattern looks for: the word, the expanded terms, the phrase's words;
-    /// none for a regex or fuzzy pattern, which are tested token by token.
+    /// none for a regex, fuzzy or range pattern, which are tested token by token.
     pub fn exact_words(&self) -> impl Iterator<Item = &str> {
         let words: &[String] = match self {
             Pattern::Word(word) => std::slice::from_ref(word),
             Pattern::Terms(terms) => terms,
             Pattern::Phrase { words, .. } => words,
-            Pattern::Regex { .. } | Pattern::Fuzzy { .. } => &[],
+            Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => &[],
         };
         words.iter().map(String::as_str)
     }
@@ -60,6 +69,11 @@ impl Pattern {
                 .binary_search_by(|term| term.as_str().cmp(token))
                 .is_ok(),
             Pattern::Fuzzy { word, distance } => within_distance(word, token, *distance),
+            Pattern::Range { lower, upper } => (
+                lower.as_ref().map(String::as_str),
+                upper.as_ref().map(String::as_str),
+            )
+                .contains(token),
             Pattern::Phrase { .. } => false,
         }
     }
@@ -206,6 +220,20 @@ fn collect(
         }
         QueryNode::Regex { field, pattern } if *field == wanted => {
             leaf(out, regex_pattern(pattern.clone()))
+        }
+        QueryNode::Range {
+            field: FieldName::Contents,
+            lower,
+            upper,
+        } if wanted == FieldName::Contents => {
+            let lowercase = |bound: &Bound<String>| bound.as_ref().map(|text| text.to_lowercase());
+            leaf(
+                out,
+                Some(Pattern::Range {
+                    lower: lowercase(lower),
+                    upper: lowercase(upper),
+                }),
+            )
         }
         QueryNode::Fuzzy {
             field,

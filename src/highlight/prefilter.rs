@@ -31,14 +31,16 @@ pub struct Prefilter {
 const KELVIN_SIGN: char = '\u{212A}';
 
 impl Prefilter {
-    /// A prefilter for `patterns`, or `None` when some pattern (a wildcard, regex or fuzzy term
+    /// A prefilter for `patterns`, or `None` when some pattern (a range, a wildcard, regex or fuzzy term
     /// not expanded to terms, a very sloppy phrase, a non-ASCII word) cannot be located by its
     /// words.
     pub fn new(patterns: &[Pattern]) -> Option<Prefilter> {
         let mut words = Vec::new();
         for pattern in patterns {
             match pattern {
-                Pattern::Regex { .. } | Pattern::Fuzzy { .. } => return None,
+                Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => {
+                    return None
+                }
                 Pattern::Phrase { slop, .. } if *slop > MAX_SLOP => return None,
                 exact => words.extend(exact.exact_words()),
             }
