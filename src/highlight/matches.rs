@@ -171,9 +171,11 @@ fn scan(
     scan
 }
 
-/// Finds `words` in order, with at most `slop` extra positions in all between them. An exact
-/// phrase is marked as one span; a sloppy one word by word, so the words between stay unmarked.
-/// Taking the earliest next word is never worse (it spends the least slop), so one pass suffices.
+/// Finds the words of a phrase (their occurrence lists, in phrase order). An exact phrase is its
+/// words at consecutive positions, marked as one span. A sloppy one (`"a b"~N`) may spend `slop`
+/// positions in all on its words standing off their places, on either side, so, as in tantivy
+/// and Lucene, enough slop lets words swap; its words are marked one by one, so the words between
+/// stay unmarked. Each next word is the occurrence closest to its place.
 fn find_phrases(
     tokens: &[Token],
     lists: &[&[usize]],
@@ -191,13 +193,17 @@ fn find_phrases(
         let mut at = start;
         for list in rest {
             let expected = tokens[at].position + 1;
-            let next = list[list.partition_point(|&index| index <= at)..]
-                .first()
+            let lowest = expected.saturating_sub(budget);
+            let from = list.partition_point(|&index| tokens[index].position < lowest);
+            let next = list[from..]
+                .iter()
                 .copied()
-                .filter(|&index| tokens[index].position <= expected + budget);
+                .take_while(|&index| tokens[index].position <= expected + budget)
+                .filter(|index| !found.contains(index))
+                .min_by_key(|&index| tokens[index].position.abs_diff(expected));
             match next {
                 Some(index) => {
-                    budget -= tokens[index].position.saturating_sub(expected);
+                    budget -= tokens[index].position.abs_diff(expected);
                     found.push(index);
                     at = index;
                 }
@@ -259,6 +265,16 @@ mod tests {
         assert_eq!(
             marked(text, &[phrase(&["error", "handling"], 0)]),
             ["Error handling"]
+        );
+    }
+
+    #[test]
+    fn enough_slop_lets_phrase_words_swap() {
+        let text = "apache big jakarta";
+        assert!(marked(text, &[phrase(&["jakarta", "apache"], 2)]).is_empty());
+        assert_eq!(
+            marked(text, &[phrase(&["jakarta", "apache"], 3)]),
+            ["apache", "jakarta"]
         );
     }
 
