@@ -63,7 +63,7 @@ pub fn read_text_file(path: &Path, max_size: u64) -> Result<DecodedText, SkipRea
             size: bytes.len() as u64,
         });
     }
-    decode(bytes).map_err(|NotText::Binary| SkipReason::Binary)
+    Ok(decode_text(bytes))
 }
 
 /// True when the start of a file marks it as binary: a NUL byte, unless it is UTF-16 with a BOM.
@@ -75,26 +75,29 @@ fn is_binary(start: &[u8]) -> bool {
 /// Decodes a file's bytes: UTF-16 with a BOM is decoded, a UTF-8 BOM is dropped, invalid UTF-8 is
 /// replaced by U+FFFD, and a NUL byte in the first 8 KiB marks the file as binary.
 pub fn decode(bytes: Vec<u8>) -> Result<DecodedText, NotText> {
-    // UTF-16 text is full of NUL bytes, so its BOM is checked before the binary sniff.
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return Ok(decode_utf16(rest, u16::from_le_bytes));
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return Ok(decode_utf16(rest, u16::from_be_bytes));
-    }
     if is_binary(&bytes) {
         return Err(NotText::Binary);
     }
-    let mut bytes = bytes;
+    Ok(decode_text(bytes))
+}
+
+/// Decodes the bytes of a file already known not to be binary.
+fn decode_text(mut bytes: Vec<u8>) -> DecodedText {
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return decode_utf16(rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return decode_utf16(rest, u16::from_be_bytes);
+    }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(DecodedText { text, lossy: false }),
-        Err(err) => Ok(DecodedText {
+        Ok(text) => DecodedText { text, lossy: false },
+        Err(err) => DecodedText {
             text: String::from_utf8_lossy(err.as_bytes()).into_owned(),
             lossy: true,
-        }),
+        },
     }
 }
 
