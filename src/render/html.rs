@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use askama::Template;
 
 use super::{snippet, Marks, QueryProblem, ResultsPrinter};
+use crate::search::query::parser::caret_line;
 use crate::search::SearchResults;
 
 /// Prints a complete results page.
@@ -39,7 +40,8 @@ struct HtmlHit {
 struct ErrorPage<'a> {
     query: &'a str,
     message: &'a str,
-    caret: Option<String>,
+    /// The query and a caret under the problem, on two lines.
+    caret_line: Option<String>,
 }
 
 impl ResultsPrinter for HtmlPrinter {
@@ -72,9 +74,9 @@ impl ResultsPrinter for HtmlPrinter {
         let page = ErrorPage {
             query: &problem.query,
             message: &problem.message,
-            caret: problem
+            caret_line: problem
                 .position
-                .map(|position| format!("{}^", " ".repeat(position))),
+                .map(|position| caret_line(&problem.query, position)),
         };
         write_page(&page, out)
     }

@@ -37,6 +37,22 @@ pub struct QuerySyntaxError {
     pub position: usize,
 }
 
+/// `query` on one line and a caret under its character at `position` on the next, e.g.
+/// `"(a b\n^"`. Line breaks and tabs in the query are shown as spaces so the caret lines up.
+pub fn caret_line(query: &str, position: usize) -> String {
+    let line: String = query
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("{line}\n{}^", " ".repeat(position))
+}
+
 impl QuerySyntaxError {
     fn new(message: impl Into<String>, position: usize) -> Self {
         QuerySyntaxError {
@@ -45,20 +61,10 @@ impl QuerySyntaxError {
         }
     }
 
-    /// The query on one line and a caret under the offending character on the next, e.g.
-    /// `"(a b\n^"`. Line breaks and tabs in the query are shown as spaces so the caret lines up.
+    /// The query on one line and a caret under the offending character on the next; see
+    /// [`caret_line`].
     pub fn caret_line(&self, query: &str) -> String {
-        let line: String = query
-            .chars()
-            .map(|c| {
-                if c.is_whitespace() || c.is_control() {
-                    ' '
-                } else {
-                    c
-                }
-            })
-            .collect();
-        format!("{line}\n{}^", " ".repeat(self.position))
+        caret_line(query, self.position)
     }
 }
 
