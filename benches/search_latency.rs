@@ -175,6 +175,7 @@ fn measure(
         default_operator: DefaultOperator::Or,
         limit: LIMIT,
         fragments,
+        timeout: None,
     };
     let highlighted: Vec<SearchRequest> = queries.iter().map(|q| request(q, fragments)).collect();
     let plain: Vec<SearchRequest> = queries

@@ -1,6 +1,7 @@
 //! The whole command-line surface, declared with clap's derive API.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -26,13 +27,23 @@ pub enum Command {
     Search(SearchArgs),
     /// Show where the index is, its roots, documents and size.
     Status,
+    /// Drop folders from the index, with every document under them (they need not exist).
+    Forget(ForgetArgs),
+}
+
+/// Options of `lantern forget`.
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// Roots of the index to drop.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
 }
 
 /// Options of `lantern index`.
 #[derive(Debug, Args)]
 pub struct IndexArgs {
-    /// Folders to index; each becomes a root of the index.
-    #[arg(required = true, value_name = "DIR")]
+    /// Folders to index; each becomes a root of the index [default: every root it already has]
+    #[arg(value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
 
     /// Also index hidden files and folders (names starting with '.').
@@ -55,8 +66,8 @@ pub struct IndexArgs {
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
     pub memory: u64,
 
-    /// Skip files larger than this, with a warning.
-    #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_size)]
+    /// Skip files larger than this, with a warning (at most 1G).
+    #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_file_size)]
     pub max_file_size: u64,
 
     /// Commit after this much text, so an interrupted run keeps what it did.
@@ -80,13 +91,20 @@ pub struct SearchArgs {
     #[arg(long, short = 'n', default_value_t = 50, value_name = "N")]
     pub limit: usize,
 
-    /// Fragments per hit.
-    #[arg(long, default_value_t = 3, value_name = "N")]
-    pub fragments: usize,
+    /// Fragments per hit (0 to 100).
+    #[arg(long, default_value_t = 3, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(0..=100))]
+    pub fragments: u16,
 
-    /// Maximum characters per fragment.
-    #[arg(long, default_value_t = 64, value_name = "N")]
-    pub fragment_chars: usize,
+    /// Maximum characters per fragment (1 to 10000).
+    #[arg(long, default_value_t = 64, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=10_000))]
+    pub fragment_chars: u16,
+
+    /// Stop searching after this long and show the hits found so far, flagged as partial, e.g.
+    /// 500ms, 5s or 1m; 0 means no limit.
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_timeout)]
+    pub timeout: Timeout,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -140,6 +158,50 @@ Query syntax (Lucene classic), on the text unless a field is named:
   path:drivers  path:*.rs path components;  path:[/a TO /m]  a range of whole paths
   \\(1\\+1\\)\\:2             escape special characters with \\";
 
+/// How long a search may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeout(pub Option<Duration>);
+
+/// Parses a duration such as `500ms`, `5s`, `5` (seconds) or `1m`; `0` means no limit.
+fn parse_timeout(text: &str) -> Result<Timeout, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let scale = match unit.trim() {
+        "ms" => 1e-3,
+        "" | "s" => 1.0,
+        "m" => 60.0,
+        other => return Err(format!("unknown unit '{other}': use ms, s or m")),
+    };
+    let seconds = number
+        .parse::<f64>()
+        .ok()
+        .map(|number| number * scale)
+        .filter(|seconds| seconds.is_finite() && *seconds <= 24.0 * 3600.0)
+        .ok_or_else(|| {
+            format!("'{text}' is not a duration like 500ms, 5s or 1m (at most 24 hours)")
+        })?;
+    Ok(Timeout(
+        (seconds > 0.0).then(|| Duration::from_secs_f64(seconds)),
+    ))
+}
+
+/// The largest `--max-file-size`: a document is read, stored and highlighted whole.
+const MAX_FILE_SIZE: u64 = 1 << 30;
+
+/// Parses `--max-file-size`: a size of at most [`MAX_FILE_SIZE`].
+fn parse_file_size(text: &str) -> Result<u64, String> {
+    let size = parse_size(text)?;
+    if size > MAX_FILE_SIZE {
+        return Err(format!(
+            "{text} is more than the 1G a document may be: Lantern reads, stores and highlights each file whole"
+        ));
+    }
+    Ok(size)
+}
+
 /// Parses a size such as `4096`, `64K`, `32M` or `1G` (powers of 1024) into bytes.
 fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
@@ -180,5 +242,18 @@ mod tests {
         assert_eq!(parse_size("2MB"), Ok(2 << 20));
         assert!(parse_size("abc").is_err());
         assert!(parse_size("12X").is_err());
+    }
+
+    #[test]
+    fn timeouts_parse() {
+        let secs = |s: f64| Ok(Timeout(Some(Duration::from_secs_f64(s))));
+        assert_eq!(parse_timeout("500ms"), secs(0.5));
+        assert_eq!(parse_timeout("5s"), secs(5.0));
+        assert_eq!(parse_timeout("2"), secs(2.0));
+        assert_eq!(parse_timeout("1m"), secs(60.0));
+        assert_eq!(parse_timeout("0"), Ok(Timeout(None)));
+        assert!(parse_timeout("5h").is_err());
+        assert!(parse_timeout("1e400").is_err());
+        assert!(parse_timeout("99999999m").is_err());
     }
 }

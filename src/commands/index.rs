@@ -55,6 +55,20 @@ fn summary(stats: &IndexStats) -> String {
     )
 }
 
+/// `text` safe for a terminal: control characters (a file name may hold escape sequences) are
+/// written as escapes such as `\u{1b}`, never sent as they are.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Shows progress as a bar on stderr when it is a terminal, and every warning as one line.
 struct ProgressObserver {
     bar: ProgressBar,
@@ -86,7 +100,11 @@ impl IndexObserver for ProgressObserver {
 
     fn warning(&self, warning: IndexWarning) {
         self.bar.suspend(|| {
-            let _ = writeln!(io::stderr(), "lantern: warning: {warning}");
+            let _ = writeln!(
+                io::stderr(),
+                "lantern: warning: {}",
+                printable(&warning.to_string())
+            );
         });
     }
 }

@@ -1,5 +1,6 @@
 //! One module per subcommand; each turns parsed arguments into library calls and prints the outcome.
 
+mod forget;
 mod index;
 mod search;
 mod status;
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index::run(&index_dir, &args),
         Command::Search(args) => search::run(&index_dir, &args),
         Command::Status => status::run(&index_dir),
+        Command::Forget(args) => forget::run(&index_dir, &args),
     }
 }
 

@@ -25,9 +25,10 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         },
         limit: args.limit,
         fragments: FragmentOptions {
-            count: args.fragments,
-            max_chars: args.fragment_chars,
+            count: args.fragments.into(),
+            max_chars: args.fragment_chars.into(),
         },
+        timeout: args.timeout.0,
     };
     let mut out = io::stdout().lock();
     match searcher.search(&request) {

@@ -171,6 +171,42 @@ fn scan(
     scan
 }
 
+/// The occurrence in `list` (token indexes sorted by position) closest to `expected` and at most
+/// `budget` positions from it, leaving out those in `used`; on a tie, the earlier one. Found by
+/// binary search and a step past each used occurrence, so a huge slop costs nothing more.
+fn closest_unused(
+    tokens: &[Token],
+    list: &[usize],
+    expected: usize,
+    budget: usize,
+    used: &[usize],
+) -> Option<usize> {
+    let split = list.partition_point(|&index| tokens[index].position < expected);
+    let unused = |index: &usize| !used.contains(index);
+    let below = list[..split]
+        .iter()
+        .rev()
+        .copied()
+        .find(unused)
+        .filter(|&index| expected - tokens[index].position <= budget);
+    let above = list[split..]
+        .iter()
+        .copied()
+        .find(unused)
+        .filter(|&index| tokens[index].position - expected <= budget);
+    match (below, above) {
+        (Some(below), Some(above)) => {
+            let distance = |index: usize| tokens[index].position.abs_diff(expected);
+            Some(if distance(above) < distance(below) {
+                above
+            } else {
+                below
+            })
+        }
+        (below, above) => below.or(above),
+    }
+}
+
 /// Finds the words of a phrase (their occurrence lists, in phrase order). An exact phrase is its
 /// words at consecutive positions, marked as one span. A sloppy one (`"a b"~N`) may spend `slop`
 /// positions in all on its words standing off their places, on either side, so, as in tantivy
@@ -193,14 +229,7 @@ fn find_phrases(
         let mut at = start;
         for list in rest {
             let expected = tokens[at].position + 1;
-            let lowest = expected.saturating_sub(budget);
-            let from = list.partition_point(|&index| tokens[index].position < lowest);
-            let next = list[from..]
-                .iter()
-                .copied()
-                .take_while(|&index| tokens[index].position <= expected + budget)
-                .filter(|index| !found.contains(index))
-                .min_by_key(|&index| tokens[index].position.abs_diff(expected));
+            let next = closest_unused(tokens, list, expected, budget, &found);
             match next {
                 Some(index) => {
                     budget -= tokens[index].position.abs_diff(expected);

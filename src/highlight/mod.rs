@@ -68,6 +68,11 @@ impl Highlighter {
         select_fragments(text, &self.query.keep_deciding(matches), self.options)
     }
 
+    /// True when no fragment is asked for: the text need not be looked at.
+    pub fn wants_no_fragments(&self) -> bool {
+        self.options.count == 0
+    }
+
     /// The whole of `text` with every match marked (for short texts such as paths).
     pub fn mark_all(&mut self, text: &str) -> MarkedText {
         let matches = find_matches(text, &mut self.analyzer, self.query.patterns());

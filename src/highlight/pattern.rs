@@ -7,7 +7,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::matches::Match;
 use crate::search::query::ast::{FieldName, Occur, QueryNode};
-use crate::search::query::{analyze, wildcard_to_regex};
+use crate::search::query::{analyze, effective_slop, wildcard_to_regex};
 
 /// One thing the query looks for, matched against the tokens of a text.
 #[derive(Clone, Debug)]
@@ -284,7 +284,10 @@ fn words_pattern(mut words: Vec<String>, slop: u32) -> Option<Pattern> {
     match words.len() {
         0 => None,
         1 => Some(Pattern::Word(words.remove(0))),
-        _ => Some(Pattern::Phrase { words, slop }),
+        count => Some(Pattern::Phrase {
+            words,
+            slop: effective_slop(count, slop),
+        }),
     }
 }
 

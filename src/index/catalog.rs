@@ -10,10 +10,11 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Index, Searcher, TERMINATED};
 
+use super::path_key::path_key;
 use super::schema::LanternSchema;
 use super::IndexError;
 
-/// The roots an index holds, keyed by absolute path.
+/// The roots an index holds, keyed by the path key of their absolute path.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
     /// Every root ever indexed and not removed.
@@ -56,7 +57,7 @@ pub struct FileStamp {
     pub size: u64,
 }
 
-/// Lists every live document whose path lies under `root`, with its stamp. Reads only the term
+/// Lists every live document whose path lies under `root`, by path key, with its stamp. Reads only the term
 /// dictionary of `path` (a range scan over the root's prefix) and two fast fields, never the stored
 /// text, so it costs milliseconds even for tens of thousands of files.
 pub fn files_under(
@@ -102,9 +103,9 @@ pub fn files_under(
     Ok(files)
 }
 
-/// The prefix every path under `root` starts with: the root and a trailing separator.
+/// The prefix every path key under `root` starts with: the root's key and a trailing separator.
 fn root_prefix(root: &Path) -> String {
-    let mut prefix = root.to_string_lossy().into_owned();
+    let mut prefix = path_key(root);
     if !prefix.ends_with(std::path::MAIN_SEPARATOR) {
         prefix.push(std::path::MAIN_SEPARATOR);
     }

@@ -3,6 +3,8 @@
 
 mod budget;
 mod catalog;
+mod forget;
+pub mod path_key;
 mod pipeline;
 mod plan;
 mod queue;
@@ -20,6 +22,7 @@ use tantivy::directory::error::{LockError, OpenDirectoryError};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 pub use catalog::{Catalog, FileStamp, RootRecord};
+pub use forget::forget_roots;
 pub use pipeline::{index_roots, IndexObserver, IndexOptions, IndexStats, IndexWarning};
 pub use schema::LanternSchema;
 pub use status::{index_status, IndexStatus, RootStatus};
@@ -34,12 +37,55 @@ pub enum IndexError {
     #[error("the index at {} is busy: another 'lantern index' is running on it; wait for it to finish", .0.display())]
     Busy(PathBuf),
     /// The index exists but cannot be read.
-    #[error("the index at {} is corrupt or unreadable ({cause}); delete the folder and run 'lantern index <DIR>' again", .path.display())]
+    #[error("the index at {} is damaged ({cause}); run 'lantern index --rebuild [DIR...]'", .path.display())]
     Corrupt {
         /// The index folder.
         path: PathBuf,
         /// What tantivy reported (part of the message, not a `source`, so it is printed once).
         cause: TantivyError,
+    },
+    /// The engine panicked reading the index: its files are damaged.
+    #[error("the index at {} is damaged ({cause}); run 'lantern index --rebuild [DIR...]'", .path.display())]
+    Damaged {
+        /// The index folder.
+        path: PathBuf,
+        /// What the engine said when it failed.
+        cause: String,
+    },
+    /// The index's files may not be read or written by this user.
+    #[error("permission denied on the index at {}: ask its owner, or use another --index folder", .0.display())]
+    PermissionDenied(PathBuf),
+    /// The disk holding the index is full.
+    #[error("no space left on device at {}: free some space and run 'lantern index' again; the index keeps its last commit", .0.display())]
+    NoSpace(PathBuf),
+    /// Indexing failed inside the engine (e.g. a thread of it panicked).
+    #[error("indexing failed in the index at {} ({cause}); the index keeps its last commit", .path.display())]
+    Engine {
+        /// The index folder.
+        path: PathBuf,
+        /// What went wrong.
+        cause: String,
+    },
+    /// A folder given to `forget` is not a root of the index.
+    #[error("{} is not a root of the index; its roots are: {roots}", .path.display())]
+    NotARoot {
+        /// The folder as given.
+        path: PathBuf,
+        /// The index's roots, listed.
+        roots: String,
+    },
+    /// No folder was named and the index has none to index again.
+    #[error("no folder to index: name one, 'lantern index <DIR>'")]
+    NoRoots,
+    /// A heap too large for tantivy's indexing threads.
+    #[error("--memory {asked_mb}M is too much for {threads} indexing thread(s): each may use at most {max_mb}M; lower --memory or raise --threads")]
+    HeapTooLarge {
+        /// The memory asked for, in MiB.
+        asked_mb: u64,
+        /// The indexing threads.
+        threads: usize,
+        /// What one thread may use, in MiB.
+        max_mb: u64,
     },
     /// The folder holds a tantivy index that Lantern did not make.
     #[error("the index has no '{0}' field: it was not made by this version of Lantern; use another --index folder or rebuild it")]
@@ -48,12 +94,12 @@ pub enum IndexError {
     #[error("the index's list of roots is unreadable ({0}); run 'lantern index --rebuild <DIR>'")]
     BadCatalog(String),
     /// A folder given to `index` cannot be used.
-    #[error("cannot index {}: {source}", .path.display())]
+    #[error("cannot index {}: {reason}", .path.display())]
     BadRoot {
         /// The folder as given.
         path: PathBuf,
-        /// Why it cannot be used.
-        source: io::Error,
+        /// Why it cannot be used, and what to do.
+        reason: String,
     },
     /// The index folder cannot be created.
     #[error("cannot create the index folder {}: {source}", .path.display())]
@@ -71,6 +117,9 @@ pub enum IndexError {
     Io(#[from] io::Error),
 }
 
+/// The smallest writer heap tantivy accepts for one indexing thread.
+pub(crate) const MIN_HEAP: usize = 15_000_000;
+
 /// The default index folder: `lantern/index` under the platform's data folder
 /// (e.g. `~/.local/share/lantern/index` on Linux).
 pub fn default_index_dir() -> PathBuf {
@@ -80,10 +129,18 @@ pub fn default_index_dir() -> PathBuf {
         .join("index")
 }
 
-/// Opens the Lantern index at `dir` for reading, with a clear error when it is missing or corrupt.
+/// Opens the Lantern index at `dir` for reading, with a clear error when it is missing, may not
+/// be read by this user, or is corrupt.
 pub fn open_index(dir: &Path) -> Result<(Index, LanternSchema), IndexError> {
-    if !dir.join("meta.json").is_file() {
+    let meta = dir.join("meta.json");
+    if !meta.is_file() {
         return Err(IndexError::NoIndex(dir.to_path_buf()));
+    }
+    if let Err(err) = std::fs::File::open(&meta) {
+        return Err(match err.kind() {
+            io::ErrorKind::PermissionDenied => IndexError::PermissionDenied(dir.to_path_buf()),
+            _ => IndexError::NoIndex(dir.to_path_buf()),
+        });
     }
     let index = Index::open_in_dir(dir).map_err(|err| match err {
         TantivyError::OpenDirectoryError(OpenDirectoryError::DoesNotExist(_)) => {
@@ -127,10 +184,129 @@ pub fn open_or_create_index(dir: &Path) -> Result<(Index, LanternSchema), IndexE
     Ok((index, fields))
 }
 
-/// Turns tantivy's "lock busy" error into [`IndexError::Busy`].
+/// The message a panic carried, for an error that replaces it.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|text| text.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "the engine failed reading its files".to_string());
+    // One line: an engine's panic message may span several.
+    message
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// Removes the files of a tantivy index from `dir` (its meta files and every segment file, named
+/// by a 32-digit hex id), so that a damaged index can be created anew. Other files are left.
+fn remove_index_files(dir: &Path) -> Result<(), IndexError> {
+    let is_index_file = |name: &str| {
+        matches!(name, "meta.json" | ".managed.json")
+            || name.split_once('.').is_some_and(|(id, _)| {
+                id.len() == 32 && id.bytes().all(|byte| byte.is_ascii_hexdigit())
+            })
+    };
+    let entries = std::fs::read_dir(dir).map_err(|err| IndexError::Engine {
+        path: dir.to_path_buf(),
+        cause: format!("cannot list the folder: {err}"),
+    })?;
+    for entry in entries.flatten() {
+        if entry.file_name().to_str().is_some_and(is_index_file) {
+            std::fs::remove_file(entry.path()).map_err(|err| IndexError::Engine {
+                path: dir.to_path_buf(),
+                cause: format!("cannot remove {}: {err}", entry.path().display()),
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Turns tantivy's "lock busy" error into [`IndexError::Busy`], and names other causes.
 fn writer_error(dir: &Path, err: TantivyError) -> IndexError {
     match err {
         TantivyError::LockFailure(LockError::LockBusy, _) => IndexError::Busy(dir.to_path_buf()),
-        other => IndexError::Tantivy(other),
+        other => explain_engine_error(dir, IndexError::Tantivy(other)),
     }
+}
+
+impl IndexError {
+    /// The error a panic inside the engine, working on the index at `dir`, stands for.
+    pub fn from_panic(dir: &Path, panic: &(dyn std::any::Any + Send)) -> IndexError {
+        IndexError::Damaged {
+            path: dir.to_path_buf(),
+            cause: panic_message(panic),
+        }
+    }
+}
+
+/// Runs `work` on the index at `dir`, turning a panic inside the engine (which damaged files
+/// can cause) into [`IndexError::Damaged`] and an engine error into one that names its cause.
+pub fn guard_engine<T>(
+    dir: &Path,
+    work: impl FnOnce() -> Result<T, IndexError>,
+) -> Result<T, IndexError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .unwrap_or_else(|panic| Err(IndexError::from_panic(dir, panic.as_ref())))
+        .map_err(|err| explain_engine_error(dir, err))
+}
+
+/// Names the cause of an error tantivy reports as a bare I/O failure: permission denied, or a
+/// full disk (tantivy's threads report it as "an index writer was killed"); other errors with no
+/// path get the index's.
+fn explain_engine_error(dir: &Path, err: IndexError) -> IndexError {
+    let text = match &err {
+        IndexError::Tantivy(cause) => cause.to_string(),
+        IndexError::Io(cause) => cause.to_string(),
+        IndexError::Corrupt { cause, .. } => cause.to_string(),
+        _ => return err,
+    };
+    if text.contains("os error 13") || text.contains("Permission denied") {
+        IndexError::PermissionDenied(dir.to_path_buf())
+    } else if text.contains("os error 28") || disk_is_full(dir) {
+        IndexError::NoSpace(dir.to_path_buf())
+    } else {
+        match err {
+            IndexError::Tantivy(
+                cause @ (TantivyError::DataCorruption(_)
+                | TantivyError::OpenReadError(_)
+                | TantivyError::DeserializeError(_)),
+            ) => IndexError::Corrupt {
+                path: dir.to_path_buf(),
+                cause,
+            },
+            IndexError::Tantivy(cause) => IndexError::Engine {
+                path: dir.to_path_buf(),
+                cause: cause.to_string(),
+            },
+            IndexError::Io(cause) => IndexError::Engine {
+                path: dir.to_path_buf(),
+                cause: cause.to_string(),
+            },
+            other => other,
+        }
+    }
+}
+
+/// True when the file system holding `dir` has (almost) no room left.
+#[cfg(unix)]
+fn disk_is_full(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is a valid C string and `stats` a valid, writable statvfs.
+    if unsafe { libc::statvfs(path.as_ptr(), &mut stats) } != 0 {
+        return false;
+    }
+    let available = stats.f_bavail.saturating_mul(stats.f_frsize);
+    available < 1 << 20
+}
+
+#[cfg(not(unix))]
+fn disk_is_full(_dir: &Path) -> bool {
+    false
 }

@@ -6,18 +6,29 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use tantivy::IndexWriter;
+use std::panic::AssertUnwindSafe;
+
+use tantivy::{Index, IndexWriter, Searcher};
 
 use super::budget::{BudgetedDocument, ByteBudget};
 use super::catalog::{Catalog, RootRecord};
+use super::path_key::{key_path, path_key};
 use super::plan::{Job, Plan};
 use super::queue::WorkQueue;
 use super::reading::{commit_if_due, index_file, JobContext, SharedCounts};
+use super::schema::LanternSchema;
 use super::walk::WalkOptions;
-use super::{open_or_create_index, open_reader, writer_error, IndexError};
+use super::{
+    guard_engine, open_or_create_index, open_reader, remove_index_files, writer_error, IndexError,
+    MIN_HEAP,
+};
 
 /// tantivy refuses a writer heap under 15 MB per indexing thread.
-const MIN_HEAP_PER_THREAD: usize = 15_000_000;
+const MIN_HEAP_PER_THREAD: usize = MIN_HEAP;
+
+/// tantivy refuses a writer heap over 4 GB less a 1 MB margin per indexing thread (its arena
+/// addresses are 32-bit).
+const MAX_HEAP_PER_THREAD: usize = u32::MAX as usize - 1_000_000;
 
 /// At most this much text is read ahead of the indexing threads: enough to keep them busy, small
 /// next to the writer heap.
@@ -134,9 +145,11 @@ impl IndexStats {
     }
 }
 
-/// Indexes every root into the index at `index_dir`, creating it if needed. Only new and changed
-/// files are read; documents of vanished files are deleted. The index is committed at the end and
-/// every `commit_every_bytes`, each commit carrying the catalog of roots.
+/// Indexes every root into the index at `index_dir`, creating it if needed; no roots means every
+/// root the index already holds. Only new and changed files are read; documents of vanished
+/// files are deleted. The index is committed at the end and every `commit_every_bytes`, each
+/// commit carrying the catalog of roots. A failed run leaves the index at its last commit and
+/// removes the files it wrote since.
 ///
 /// The walk runs on this thread and hands files to `options.threads` reading threads through a
 /// bounded channel, so reading starts with the first file found; readers feed tantivy's indexing
@@ -147,100 +160,185 @@ pub fn index_roots(
     options: &IndexOptions,
     observer: &dyn IndexObserver,
 ) -> Result<IndexStats, IndexError> {
-    let started = Instant::now();
-    let roots = roots
-        .iter()
-        .map(|root| canonical_root(root))
-        .collect::<Result<Vec<_>, _>>()?;
-    let walked = outermost(&roots);
-    let (index, fields) = open_or_create_index(index_dir)?;
-    let threads = options.threads.max(1);
-    let heap = options.heap_bytes.max(MIN_HEAP_PER_THREAD * threads);
-    let writer: Writer = index
-        .writer_with_num_threads(threads, heap)
-        .map_err(|err| writer_error(index_dir, err))?;
-    let searcher = open_reader(&index, index_dir)?.searcher();
-
-    // Until this run completes, each root holds only what was committed so far.
-    let mut catalog = Catalog::load(&index)?;
-    for root in &roots {
-        catalog
-            .roots
-            .entry(root.to_string_lossy().into_owned())
-            .or_default()
-            .complete = false;
-    }
-    let index_folder = index_dir.canonicalize().ok();
-
-    let writer = RwLock::new(writer);
-    let counts = SharedCounts::default();
-    let budget = ByteBudget::new(READ_AHEAD_BYTES);
-    let context = JobContext {
-        writer: &writer,
-        fields: &fields,
-        catalog: &catalog,
-        counts: &counts,
-        budget: &budget,
-        options,
-        observer,
-    };
-    let mut stats = IndexStats::default();
-    let failure: Mutex<Option<IndexError>> = Mutex::new(None);
-    let queue = WorkQueue::new(JOB_QUEUE_LEN);
-    let planned = std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| read_jobs(&queue, &context, &failure));
-        }
-        let mut plan = Plan {
-            searcher: &searcher,
-            fields: &fields,
-            writer: &writer,
-            walk: &options.walk,
-            exclude: index_folder.as_deref(),
-            rebuild: options.rebuild,
-            observer,
-            stats: &mut stats,
+    guard_engine(index_dir, || {
+        let started = Instant::now();
+        let threads = options.threads.max(1);
+        let heap = heap_bytes(options.heap_bytes, threads)?;
+        let (index, fields) = open_for_writing(index_dir, options.rebuild && !roots.is_empty())?;
+        let mut catalog = Catalog::load(&index)?;
+        let index_folder = index_dir.canonicalize().ok();
+        let roots = resolve_roots(roots, &catalog, index_folder.as_deref())?;
+        let writer: Writer = index
+            .writer_with_num_threads(threads, heap)
+            .map_err(|err| writer_error(index_dir, err))?;
+        // Rebuilding every root the index holds needs nothing from its old segments, which may
+        // be damaged: they are dropped whole.
+        let rebuild_all = options.rebuild
+            && catalog
+                .roots
+                .keys()
+                .all(|known| roots.iter().any(|root| path_key(root) == *known));
+        let searcher = if rebuild_all {
+            writer.delete_all_documents()?;
+            catalog.roots.clear();
+            None
+        } else {
+            Some(open_reader(&index, index_dir)?.searcher())
         };
-        let planned = walked
-            .iter()
-            .try_for_each(|root| plan.plan_root(root, |job| queue.push(job)));
-        queue.close();
-        planned
-    });
-    planned?;
-    if let Some(err) = failure.into_inner().map_err(|_| poisoned())? {
-        return Err(err);
-    }
+        let run = Run {
+            fields: &fields,
+            options,
+            observer,
+            threads,
+            index_folder: index_folder.as_deref(),
+        };
+        match run.index(writer, searcher.as_ref(), &mut catalog, &roots) {
+            Ok(mut stats) => {
+                stats.elapsed = started.elapsed();
+                Ok(stats)
+            }
+            Err((err, writer)) => {
+                if let Some(mut writer) = writer {
+                    discard_uncommitted(&mut writer);
+                }
+                Err(err)
+            }
+        }
+    })
+}
 
-    let mut writer = writer.into_inner().map_err(|_| poisoned())?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs());
-    for root in &roots {
-        catalog.roots.insert(
-            root.to_string_lossy().into_owned(),
-            RootRecord {
-                last_indexed: Some(now),
-                complete: true,
-            },
-        );
-    }
-    commit(&mut writer, &catalog)?;
-    writer.wait_merging_threads()?;
+/// What one indexing run works with.
+struct Run<'a> {
+    fields: &'a LanternSchema,
+    options: &'a IndexOptions,
+    observer: &'a dyn IndexObserver,
+    threads: usize,
+    index_folder: Option<&'a Path>,
+}
 
-    stats.added = counts.added.into_inner();
-    stats.updated = counts.updated.into_inner();
-    stats.binary = counts.binary.into_inner();
-    stats.too_large = counts.too_large.into_inner();
-    stats.unreadable += counts.unreadable.into_inner();
-    stats.lossy = counts.lossy.into_inner();
-    stats.bytes = counts.bytes.into_inner();
-    stats.elapsed = started.elapsed();
-    Ok(stats)
+/// An error, with the writer back when it can still clean up after itself.
+type RunError = (IndexError, Option<Writer>);
+
+impl Run<'_> {
+    /// Walks, reads and indexes `roots`, then commits with the catalog marking them complete.
+    fn index(
+        &self,
+        writer: Writer,
+        searcher: Option<&Searcher>,
+        catalog: &mut Catalog,
+        roots: &[PathBuf],
+    ) -> Result<IndexStats, RunError> {
+        // Until this run completes, each root holds only what was committed so far.
+        for root in roots {
+            catalog.roots.entry(path_key(root)).or_default().complete = false;
+        }
+        let writer = RwLock::new(writer);
+        let counts = SharedCounts::default();
+        let budget = ByteBudget::new(READ_AHEAD_BYTES);
+        let context = JobContext {
+            writer: &writer,
+            fields: self.fields,
+            catalog,
+            counts: &counts,
+            budget: &budget,
+            options: self.options,
+            observer: self.observer,
+        };
+        let mut stats = IndexStats::default();
+        let failure: Mutex<Option<IndexError>> = Mutex::new(None);
+        let queue = WorkQueue::new(JOB_QUEUE_LEN);
+        let planned = std::thread::scope(|scope| {
+            for _ in 0..self.threads {
+                scope.spawn(|| read_jobs(&queue, &context, &failure));
+            }
+            // However planning ends, even by a panic, the readers must be told no more will
+            // come, or they wait forever and the scope never ends.
+            let _closer = queue.closer();
+            let mut plan = Plan {
+                searcher,
+                fields: self.fields,
+                writer: &writer,
+                walk: &self.options.walk,
+                exclude: self.index_folder,
+                rebuild: self.options.rebuild,
+                observer: self.observer,
+                stats: &mut stats,
+            };
+            outermost(roots)
+                .iter()
+                .try_for_each(|root| plan.plan_root(root, |job| queue.push(job)))
+        });
+        let failed = failure
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let writer = writer
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(err) = planned.err().or(failed) {
+            return Err((err, Some(writer)));
+        }
+        let mut writer = writer;
+
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        for root in roots {
+            catalog.roots.insert(
+                path_key(root),
+                RootRecord {
+                    last_indexed: Some(now),
+                    complete: true,
+                },
+            );
+        }
+        if let Err(err) = commit(&mut writer, catalog) {
+            return Err((err, Some(writer)));
+        }
+        writer
+            .wait_merging_threads()
+            .map_err(|err| (err.into(), None))?;
+        counts.add_to(&mut stats);
+        Ok(stats)
+    }
+}
+
+/// Rolls the writer back to the last commit and deletes the files written since, so that a run
+/// that failed (say, on a full disk) leaves nothing behind that keeps the disk full.
+fn discard_uncommitted(writer: &mut Writer) {
+    // Both are best effort: the run's own error is the one to report.
+    if writer.rollback().is_ok() {
+        let _ = writer.garbage_collect_files().wait();
+    }
+}
+
+/// The writer heap for `threads` indexing threads: at least what tantivy needs per thread, and
+/// an error when the total is more than they may use.
+fn heap_bytes(asked: usize, threads: usize) -> Result<usize, IndexError> {
+    if asked / threads > MAX_HEAP_PER_THREAD {
+        return Err(IndexError::HeapTooLarge {
+            asked_mb: (asked >> 20) as u64,
+            threads,
+            max_mb: (MAX_HEAP_PER_THREAD >> 20) as u64,
+        });
+    }
+    Ok(asked.max(MIN_HEAP_PER_THREAD * threads))
+}
+
+/// Opens the index for writing. With `start_over`, an index whose list of roots cannot even be
+/// read is replaced by an empty one.
+fn open_for_writing(dir: &Path, start_over: bool) -> Result<(Index, LanternSchema), IndexError> {
+    match open_or_create_index(dir) {
+        Err(IndexError::Corrupt { .. } | IndexError::BadCatalog(_)) if start_over => {
+            remove_index_files(dir)?;
+            open_or_create_index(dir)
+        }
+        opened => opened,
+    }
 }
 
 /// A reading thread: takes jobs until the walk is over. After a failure it keeps draining the
-/// queue without reading, so the walk never blocks on a full queue.
+/// queue without reading, so the walk never blocks on a full queue. A panic while indexing a
+/// file fails the run, not the thread.
 fn read_jobs(
     queue: &WorkQueue<Job>,
     context: &JobContext<'_>,
@@ -250,7 +348,10 @@ fn read_jobs(
         if failure.lock().map_or(true, |slot| slot.is_some()) {
             continue;
         }
-        let outcome = index_file(&job, context).and_then(|()| commit_if_due(context));
+        let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            index_file(&job, context).and_then(|()| commit_if_due(context))
+        }))
+        .unwrap_or_else(|panic| Err(IndexError::from_panic(&job.entry.path, panic.as_ref())));
         context.observer.file_done(job.entry.size);
         if let Err(err) = outcome {
             if let Ok(mut slot) = failure.lock() {
@@ -282,15 +383,54 @@ fn outermost(roots: &[PathBuf]) -> Vec<PathBuf> {
     walked
 }
 
-/// The absolute, symlink-free form of a root, which must be a readable folder.
-fn canonical_root(root: &Path) -> Result<PathBuf, IndexError> {
-    let bad_root = |source| IndexError::BadRoot {
+/// The roots to index: those given, each absolute, symlink-free, a readable folder and not the
+/// index itself; none given means every root of `catalog`.
+fn resolve_roots(
+    given: &[PathBuf],
+    catalog: &Catalog,
+    index_folder: Option<&Path>,
+) -> Result<Vec<PathBuf>, IndexError> {
+    if given.is_empty() {
+        if catalog.roots.is_empty() {
+            return Err(IndexError::NoRoots);
+        }
+        let known: Vec<PathBuf> = catalog.roots.keys().map(|key| key_path(key)).collect();
+        return known
+            .iter()
+            .map(|root| canonical_root(root, index_folder))
+            .collect();
+    }
+    given
+        .iter()
+        .map(|root| canonical_root(root, index_folder))
+        .collect()
+}
+
+/// The absolute, symlink-free form of a root, which must be a readable folder and must not be,
+/// or lie inside, the index folder.
+fn canonical_root(root: &Path, index_folder: Option<&Path>) -> Result<PathBuf, IndexError> {
+    let bad_root = |reason: String| IndexError::BadRoot {
         path: root.to_path_buf(),
-        source,
+        reason,
     };
-    let canonical = root.canonicalize().map_err(bad_root)?;
+    let canonical = root.canonicalize().map_err(|err| {
+        bad_root(match err.kind() {
+            std::io::ErrorKind::NotFound => format!(
+                "it does not exist; to drop it from the index, run 'lantern forget {}'",
+                root.display()
+            ),
+            _ => io_message(err),
+        })
+    })?;
     if !canonical.is_dir() {
-        return Err(bad_root(std::io::Error::other("not a folder")));
+        return Err(bad_root("it is not a folder".to_string()));
+    }
+    std::fs::read_dir(&canonical).map_err(|err| bad_root(io_message(err)))?;
+    if index_folder.is_some_and(|index| canonical.starts_with(index)) {
+        return Err(bad_root(
+            "it is the index folder itself; index another folder or put the index elsewhere (--index)"
+                .to_string(),
+        ));
     }
     Ok(canonical)
 }
@@ -300,13 +440,16 @@ pub(super) fn io_message(err: std::io::Error) -> String {
     match err.kind() {
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         std::io::ErrorKind::NotFound => "no longer exists".to_string(),
+        std::io::ErrorKind::OutOfMemory => "too large to hold in memory".to_string(),
+        std::io::ErrorKind::WouldBlock => "reading it would wait (a device or a pipe?)".to_string(),
         _ => err.to_string(),
     }
 }
 
-/// A lock was poisoned: a reading thread panicked, which is a bug.
+/// A lock was poisoned: a reading thread panicked.
 pub(super) fn poisoned() -> IndexError {
-    IndexError::Io(std::io::Error::other(
-        "an indexing thread panicked; the index keeps its last commit",
-    ))
+    IndexError::Engine {
+        path: PathBuf::new(),
+        cause: "an indexing thread failed".to_string(),
+    }
 }

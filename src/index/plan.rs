@@ -8,6 +8,7 @@ use std::sync::RwLock;
 use tantivy::Searcher;
 
 use super::catalog::{files_under, FileStamp};
+use super::path_key::path_key;
 use super::pipeline::{io_message, poisoned, IndexObserver, IndexStats, IndexWarning, Writer};
 use super::schema::LanternSchema;
 use super::walk::{walk_files, FileEntry, WalkOptions};
@@ -17,15 +18,16 @@ use super::IndexError;
 pub(super) struct Job {
     /// The file as the walk found it.
     pub(super) entry: FileEntry,
-    /// Its path as indexed.
+    /// Its path key, the document's identity.
     pub(super) path: String,
     /// True when the file replaces a document already in the index.
     pub(super) replaces: bool,
 }
 
-/// What planning needs: the index as it was, the writer for deletions, and where to report.
+/// What planning needs: the index as it was (none when it is being rebuilt whole), the writer
+/// for deletions, and where to report.
 pub(super) struct Plan<'a> {
-    pub(super) searcher: &'a Searcher,
+    pub(super) searcher: Option<&'a Searcher>,
     pub(super) fields: &'a LanternSchema,
     pub(super) writer: &'a RwLock<Writer>,
     pub(super) walk: &'a WalkOptions,
@@ -38,21 +40,33 @@ pub(super) struct Plan<'a> {
 
 impl Plan<'_> {
     /// Walks `root`, handing each new or changed file to `read` as it is found, then deletes the
-    /// documents of files that vanished. Unchanged files are only counted.
+    /// documents of files that vanished. Unchanged files are only counted. Documents under a
+    /// folder the walk could not read are kept: the folder is there, its files may be too.
     pub(super) fn plan_root(
         &mut self,
         root: &Path,
         mut read: impl FnMut(Job),
     ) -> Result<(), IndexError> {
-        let mut known = files_under(self.searcher, self.fields, root)?;
+        let mut known = match self.searcher {
+            Some(searcher) => files_under(searcher, self.fields, root)?,
+            None => HashMap::new(),
+        };
         if self.rebuild {
-            self.delete_all(&known)?;
+            self.delete_all(known.keys())?;
             known.clear();
         }
+        let mut unreadable: Vec<String> = Vec::new();
         for found in walk_files(root, self.walk, self.exclude) {
             let entry = match found {
                 Ok(entry) => entry,
                 Err(err) => {
+                    if let Some(path) = &err.path {
+                        if err.error.io_error().map(std::io::Error::kind)
+                            != Some(std::io::ErrorKind::NotFound)
+                        {
+                            unreadable.push(path_key(path));
+                        }
+                    }
                     self.stats.unreadable += 1;
                     self.observer.warning(IndexWarning::Unreadable {
                         path: err.path,
@@ -61,7 +75,7 @@ impl Plan<'_> {
                     continue;
                 }
             };
-            let path = entry.path.to_string_lossy().into_owned();
+            let path = path_key(&entry.path);
             let stamp = FileStamp {
                 mtime: entry.mtime,
                 size: entry.size,
@@ -79,17 +93,33 @@ impl Plan<'_> {
                 }
             }
         }
-        // Whatever the walk did not find again has vanished.
-        self.delete_all(&known)
+        known.retain(|path, _| {
+            let kept = unreadable.iter().any(|folder| is_under(path, folder));
+            if kept {
+                self.stats.unchanged += 1;
+            }
+            !kept
+        });
+        // Whatever else the walk did not find again has vanished.
+        self.delete_all(known.keys())
     }
 
-    /// Deletes the documents of every path in `paths`.
-    fn delete_all(&mut self, paths: &HashMap<String, FileStamp>) -> Result<(), IndexError> {
+    /// Deletes the documents of every path key in `paths`.
+    fn delete_all<'p>(
+        &mut self,
+        paths: impl ExactSizeIterator<Item = &'p String>,
+    ) -> Result<(), IndexError> {
         let writer = self.writer.read().map_err(|_| poisoned())?;
-        for path in paths.keys() {
+        self.stats.removed += paths.len() as u64;
+        for path in paths {
             writer.delete_term(self.fields.path_term(path));
         }
-        self.stats.removed += paths.len() as u64;
         Ok(())
     }
+}
+
+/// True when the path key `path` is `folder` or lies under it.
+fn is_under(path: &str, folder: &str) -> bool {
+    path.strip_prefix(folder)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(std::path::MAIN_SEPARATOR))
 }

@@ -83,8 +83,24 @@ impl<T> WorkQueue<T> {
         self.not_empty.notify_all();
     }
 
+    /// A guard that closes the queue when dropped, however the producer's work ends.
+    pub(super) fn closer(&self) -> QueueCloser<'_, T> {
+        QueueCloser { queue: self }
+    }
+
     fn lock(&self) -> MutexGuard<'_, QueueState<T>> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Closes its queue when dropped; see [`WorkQueue::closer`].
+pub(super) struct QueueCloser<'q, T> {
+    queue: &'q WorkQueue<T>,
+}
+
+impl<T> Drop for QueueCloser<'_, T> {
+    fn drop(&mut self) {
+        self.queue.close();
     }
 }
 

@@ -8,8 +8,9 @@ use tantivy::TantivyDocument;
 
 use super::budget::{BudgetedDocument, ByteBudget};
 use super::catalog::Catalog;
+use super::path_key::display_key;
 use super::pipeline::{
-    commit, io_message, poisoned, IndexObserver, IndexOptions, IndexWarning, Writer,
+    commit, io_message, poisoned, IndexObserver, IndexOptions, IndexStats, IndexWarning, Writer,
 };
 use super::plan::Job;
 use super::schema::{path_components, reversed_component, LanternSchema};
@@ -38,6 +39,19 @@ pub(super) struct SharedCounts {
     pub(super) lossy: AtomicU64,
     pub(super) bytes: AtomicU64,
     pub(super) since_commit: AtomicU64,
+}
+
+impl SharedCounts {
+    /// Adds what the reading threads counted to `stats`.
+    pub(super) fn add_to(self, stats: &mut IndexStats) {
+        stats.added += self.added.into_inner();
+        stats.updated += self.updated.into_inner();
+        stats.binary += self.binary.into_inner();
+        stats.too_large += self.too_large.into_inner();
+        stats.unreadable += self.unreadable.into_inner();
+        stats.lossy += self.lossy.into_inner();
+        stats.bytes += self.bytes.into_inner();
+    }
 }
 
 /// Reads one file and adds its document, replacing the previous one when the file changed.
@@ -83,10 +97,11 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
         counts.lossy.fetch_add(1, Ordering::Relaxed);
     }
     let len = decoded.text.len() as u64;
+    let shown = display_key(&job.path);
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.path, &job.path);
-    doc.add_text(fields.path_parts, &job.path);
-    for component in path_components(&job.path) {
+    doc.add_text(fields.path_parts, &shown);
+    for component in path_components(&shown) {
         doc.add_text(fields.path_parts_reversed, reversed_component(component));
     }
     doc.add_text(fields.contents, decoded.text);

@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use super::catalog::{files_under, Catalog, RootRecord};
-use super::{open_index, open_reader, IndexError};
+use super::path_key::key_path;
+use super::{guard_engine, open_index, open_reader, IndexError};
 
 /// A summary of an index: where it is, what it holds, how big it is.
 #[derive(Clone, Debug)]
@@ -33,6 +34,10 @@ pub struct RootStatus {
 
 /// Reads the status of the index at `dir`.
 pub fn index_status(dir: &Path) -> Result<IndexStatus, IndexError> {
+    guard_engine(dir, || read_status(dir))
+}
+
+fn read_status(dir: &Path) -> Result<IndexStatus, IndexError> {
     let (index, fields) = open_index(dir)?;
     let catalog = Catalog::load(&index)?;
     let searcher = open_reader(&index, dir)?.searcher();
@@ -40,7 +45,7 @@ pub fn index_status(dir: &Path) -> Result<IndexStatus, IndexError> {
         .roots
         .into_iter()
         .map(|(path, record)| {
-            let path = PathBuf::from(path);
+            let path = key_path(&path);
             let documents = files_under(&searcher, &fields, &path)?.len() as u64;
             Ok(RootStatus {
                 path,
@@ -58,11 +63,21 @@ pub fn index_status(dir: &Path) -> Result<IndexStatus, IndexError> {
     })
 }
 
-/// The total size of the files directly in `dir` (a tantivy index folder is flat).
+/// The total size of the files directly in `dir` (a tantivy index folder is flat). A file that
+/// vanishes meanwhile (a concurrent commit's garbage collection) counts nothing.
 fn folder_size(dir: &Path) -> Result<u64, IndexError> {
+    let unreadable = |err: std::io::Error| match err.kind() {
+        std::io::ErrorKind::PermissionDenied => IndexError::PermissionDenied(dir.to_path_buf()),
+        _ => IndexError::Engine {
+            path: dir.to_path_buf(),
+            cause: format!("cannot list the folder: {err}"),
+        },
+    };
     let mut total = 0;
-    for entry in std::fs::read_dir(dir)? {
-        let metadata = entry?.metadata()?;
+    for entry in std::fs::read_dir(dir).map_err(unreadable)? {
+        let Ok(metadata) = entry.and_then(|entry| entry.metadata()) else {
+            continue;
+        };
         if metadata.is_file() {
             total += metadata.len();
         }

@@ -38,14 +38,23 @@ pub enum SkipReason {
 }
 
 /// Reads and decodes the file at `path`. Only the first 8 KiB are read from a binary file, and
-/// nothing from a file larger than `max_size` bytes.
+/// nothing from a file larger than `max_size` bytes. Whatever the file turned into since the walk
+/// saw it, nothing blocks: it is opened without waiting (a FIFO or a device would wait for a
+/// writer) and read only if it is still a regular file; memory for its text is asked for, not
+/// assumed, so a file too large to hold fails alone.
 pub fn read_text_file(path: &Path, max_size: u64) -> Result<DecodedText, SkipReason> {
-    let mut file = File::open(path).map_err(SkipReason::Unreadable)?;
-    let size = file.metadata().map_err(SkipReason::Unreadable)?.len();
+    let mut file = open_without_blocking(path).map_err(SkipReason::Unreadable)?;
+    let metadata = file.metadata().map_err(SkipReason::Unreadable)?;
+    if !metadata.is_file() {
+        return Err(SkipReason::Unreadable(std::io::Error::other(
+            "not a regular file",
+        )));
+    }
+    let size = metadata.len();
     if size > max_size {
         return Err(SkipReason::TooLarge { size });
     }
-    let mut bytes = Vec::with_capacity(size as usize + 1);
+    let mut bytes = Vec::new();
     (&mut file)
         .take(BINARY_SNIFF_LEN as u64)
         .read_to_end(&mut bytes)
@@ -53,6 +62,12 @@ pub fn read_text_file(path: &Path, max_size: u64) -> Result<DecodedText, SkipRea
     if is_binary(&bytes) {
         return Err(SkipReason::Binary);
     }
+    let rest = usize::try_from(size.saturating_sub(bytes.len() as u64)).unwrap_or(usize::MAX);
+    bytes
+        .try_reserve_exact(rest.saturating_add(1))
+        .map_err(|_| {
+            SkipReason::Unreadable(std::io::Error::from(std::io::ErrorKind::OutOfMemory))
+        })?;
     // The size may have changed since it was checked; the cap still holds.
     (&mut file)
         .take(max_size.saturating_sub(bytes.len() as u64) + 1)
@@ -64,6 +79,23 @@ pub fn read_text_file(path: &Path, max_size: u64) -> Result<DecodedText, SkipRea
         });
     }
     Ok(decode_text(bytes))
+}
+
+/// Opens `path` for reading without waiting for anything: `O_NONBLOCK` makes opening a FIFO
+/// with no writer, or reading a device with nothing to say, fail at once instead of blocking.
+/// Regular files ignore the flag.
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<File> {
+    File::open(path)
 }
 
 /// True when the start of a file marks it as binary: a NUL byte, unless it is UTF-16 with a BOM.

@@ -22,6 +22,7 @@ struct ResultsPage<'a> {
     query: &'a str,
     total: usize,
     elapsed_ms: String,
+    timed_out: bool,
     hits: Vec<HtmlHit>,
 }
 
@@ -50,6 +51,7 @@ impl ResultsPrinter for HtmlPrinter {
             query: &results.query,
             total: results.total,
             elapsed_ms: format!("{:.1}", results.elapsed.as_secs_f64() * 1e3),
+            timed_out: results.timed_out,
             hits: results
                 .hits
                 .iter()

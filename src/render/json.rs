@@ -19,6 +19,7 @@ struct JsonResults<'a> {
     query: &'a str,
     total: usize,
     elapsed_ms: f64,
+    timed_out: bool,
     hits: Vec<JsonHit<'a>>,
 }
 
@@ -69,6 +70,7 @@ impl ResultsPrinter for JsonPrinter {
             query: &results.query,
             total: results.total,
             elapsed_ms: (results.elapsed.as_secs_f64() * 1e6).round() / 1e3,
+            timed_out: results.timed_out,
             hits,
         };
         serde_json::to_writer_pretty(&mut *out, &document)?;

@@ -11,6 +11,10 @@ const BOLD_RED: &str = "\x1b[1;31m";
 const BOLD_MAGENTA: &str = "\x1b[1;35m";
 const RESET: &str = "\x1b[0m";
 
+/// The line that says a search's results are partial.
+const TIMED_OUT: &str = "The search ran out of time (--timeout): these are the hits found so far, \
+                         and the total counts only the part of the index searched.";
+
 /// Prints `N total matching documents.`, then per hit its path and its snippet, a blank line
 /// between hits.
 #[derive(Clone, Debug, Default)]
@@ -44,6 +48,9 @@ impl TextPrinter {
 impl ResultsPrinter for TextPrinter {
     fn print_results(&self, results: &SearchResults, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "{} total matching documents.", results.total)?;
+        if results.timed_out {
+            writeln!(out, "{TIMED_OUT}")?;
+        }
         for hit in &results.hits {
             writeln!(out)?;
             let path = self.line(&hit.marked_path);

@@ -1,9 +1,12 @@
 //! Running a query: parse, compile, collect the best hits, and highlight each of them.
 
+pub mod deadline;
 pub mod expand;
 pub mod query;
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -12,10 +15,12 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, TantivyError};
 
 use crate::highlight::{FragmentOptions, HighlightQuery, Highlighter, MarkedText};
-use crate::index::{open_index, open_reader, IndexError, LanternSchema};
+use crate::index::path_key::display_key;
+use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSchema};
+use deadline::{Deadline, DeadlineQuery};
 use expand::{expand_patterns, TermExpander};
 use query::ast::FieldName;
-use query::{parse, DefaultOperator, QueryCompiler, QueryError};
+use query::{check_size, parse, DefaultOperator, QueryCompiler, QueryError};
 
 /// What to search for and how much to return.
 #[derive(Clone, Debug)]
@@ -28,6 +33,9 @@ pub struct SearchRequest {
     pub limit: usize,
     /// How many fragments per hit, and how long.
     pub fragments: FragmentOptions,
+    /// How long the search may take; past it, the hits found so far are returned, flagged as
+    /// partial. `None`: no limit.
+    pub timeout: Option<Duration>,
 }
 
 /// The outcome of a search, ready for any output format.
@@ -39,6 +47,9 @@ pub struct SearchResults {
     pub total: usize,
     /// Time to search and highlight.
     pub elapsed: Duration,
+    /// True when the search ran out of time: `total` and `hits` cover only the part of the index
+    /// searched by then, and hits highlighted too late have no fragments.
+    pub timed_out: bool,
     /// The best hits, best first.
     pub hits: Vec<Hit>,
 }
@@ -69,7 +80,7 @@ pub enum SearchError {
     Query(#[from] QueryError),
     /// tantivy failed while searching (e.g. a damaged segment file). The cause is part of the
     /// message, not a `source`, so that it is printed once.
-    #[error("search failed in the index at {} ({cause}); it may be damaged: delete the folder and run 'lantern index <DIR>' again", .path.display())]
+    #[error("search failed in the index at {} ({cause}); it may be damaged: run 'lantern index --rebuild <DIR>...'", .path.display())]
     Engine {
         /// The index folder.
         path: PathBuf,
@@ -89,20 +100,31 @@ pub struct IndexSearcher {
 impl IndexSearcher {
     /// Opens the index at `dir`.
     pub fn open(dir: &Path) -> Result<IndexSearcher, IndexError> {
-        let (index, fields) = open_index(dir)?;
-        let reader = open_reader(&index, dir)?;
-        Ok(IndexSearcher {
-            dir: dir.to_path_buf(),
-            index,
-            reader,
-            fields,
+        guard_engine(dir, || {
+            let (index, fields) = open_index(dir)?;
+            let reader = open_reader(&index, dir)?;
+            Ok(IndexSearcher {
+                dir: dir.to_path_buf(),
+                index,
+                reader,
+                fields,
+            })
         })
     }
 
-    /// Runs `request`: the total number of matches and the best `limit` hits, highlighted.
+    /// Runs `request`: the total number of matches and the best `limit` hits, highlighted. A
+    /// panic inside the engine (which damaged index files can cause) becomes
+    /// [`IndexError::Damaged`].
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        catch_unwind(AssertUnwindSafe(|| self.search_unguarded(request)))
+            .unwrap_or_else(|panic| Err(IndexError::from_panic(&self.dir, panic.as_ref()).into()))
+    }
+
+    fn search_unguarded(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let started = Instant::now();
+        let deadline = Deadline::after(request.timeout);
         let tree = parse(&request.query, request.default_operator).map_err(QueryError::from)?;
+        check_size(&tree)?;
         let mut contents_analyzer = self
             .index
             .tokenizer_for_field(self.fields.contents)
@@ -119,22 +141,24 @@ impl IndexSearcher {
             path_analyzer.clone(),
         )
         .with_expander(&expander);
-        let query = compiler.compile(&tree)?;
+        let query = DeadlineQuery::new(compiler.compile(&tree)?, Arc::clone(&deadline));
 
+        // No more hits than documents: a huge `--limit` must not reserve memory for them.
+        let limit = request
+            .limit
+            .min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
         let (top, total) = searcher
             .search(
                 &query,
-                &(
-                    TopDocs::with_limit(request.limit.max(1)).order_by_score(),
-                    Count,
-                ),
+                &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
             )
             .map_err(|err| self.engine_error(err))?;
-        let top = &top[..top.len().min(request.limit)];
+        let top = &top[..top.len().min(limit)];
 
         let mut wanted =
             HighlightQuery::collect(&tree, FieldName::Contents, &mut contents_analyzer);
-        if !top.is_empty() {
+        // Expansions serve only to find fragments; none are asked for without hits or fragments.
+        if !top.is_empty() && request.fragments.count > 0 {
             expand_patterns(&expander, wanted.patterns_mut())
                 .map_err(|err| self.engine_error(err))?;
         }
@@ -149,7 +173,7 @@ impl IndexSearcher {
             .map_init(
                 || highlighters.clone(),
                 |highlighters, (rank, &(score, address))| {
-                    self.hit(&searcher, highlighters, rank + 1, score, address)
+                    self.hit(&searcher, highlighters, &deadline, rank + 1, score, address)
                 },
             )
             .collect::<Result<Vec<_>, SearchError>>()?;
@@ -157,6 +181,7 @@ impl IndexSearcher {
             query: request.query.clone(),
             total,
             elapsed: started.elapsed(),
+            timed_out: deadline.passed(),
             hits,
         })
     }
@@ -166,6 +191,7 @@ impl IndexSearcher {
         &self,
         searcher: &tantivy::Searcher,
         highlighters: &mut HitHighlighters,
+        deadline: &Deadline,
         rank: usize,
         score: f32,
         address: DocAddress,
@@ -178,15 +204,20 @@ impl IndexSearcher {
                 .and_then(|value| value.as_str())
                 .unwrap_or_default()
         };
-        let path = text_of(self.fields.path);
+        let path = display_key(text_of(self.fields.path));
         Ok(Hit {
             rank,
             score,
-            path: path.to_string(),
-            marked_path: highlighters.path.mark_all(path),
-            fragments: highlighters
-                .contents
-                .fragments(text_of(self.fields.contents)),
+            marked_path: highlighters.path.mark_all(&path),
+            path: path.into_owned(),
+            // Past the deadline, or when none are asked for, the text is not even looked at.
+            fragments: if deadline.passed() || highlighters.contents.wants_no_fragments() {
+                Vec::new()
+            } else {
+                highlighters
+                    .contents
+                    .fragments(text_of(self.fields.contents))
+            },
         })
     }
 

@@ -252,6 +252,7 @@ impl IndexSummary {
 #[derive(Debug)]
 pub struct SearchJson {
     pub total: u64,
+    pub timed_out: bool,
     pub hits: Vec<JsonHit>,
     pub raw: Value,
 }
@@ -272,8 +273,9 @@ impl SearchJson {
     pub fn parse(dir: &Dir, stdout: &str) -> SearchJson {
         let raw: Value = serde_json::from_str(stdout)
             .unwrap_or_else(|err| panic!("stdout is not JSON ({err}):\n{stdout}"));
-        assert_keys(&raw, &["query", "total", "elapsed_ms", "hits"]);
+        assert_keys(&raw, &["query", "total", "elapsed_ms", "timed_out", "hits"]);
         assert!(raw["query"].is_string(), "query is a string: {raw}");
+        let timed_out = raw["timed_out"].as_bool().expect("timed_out is a boolean");
         let total = raw["total"].as_u64().expect("total is an integer");
         let elapsed = raw["elapsed_ms"].as_f64().expect("elapsed_ms is a number");
         assert!(elapsed >= 0.0);
@@ -327,7 +329,12 @@ impl SearchJson {
         for pair in hits.windows(2) {
             assert!(pair[0].score >= pair[1].score, "best first: {raw}");
         }
-        SearchJson { total, hits, raw }
+        SearchJson {
+            total,
+            timed_out,
+            hits,
+            raw,
+        }
     }
 
     /// The hit paths, best first.

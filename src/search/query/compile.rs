@@ -10,7 +10,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::ast::{FieldName, Occur, QueryNode};
-use super::{analyze, reversed_wildcard_regex, wildcard_to_regex, QueryError};
+use super::{analyze, effective_slop, reversed_wildcard_regex, wildcard_to_regex, QueryError};
 use crate::index::LanternSchema;
 use crate::search::expand::{MultiTerm, TermExpander};
 
@@ -162,6 +162,7 @@ impl<'a> QueryCompiler<'a> {
                 IndexRecordOption::WithFreqs,
             )),
             _ => {
+                let slop = effective_slop(terms.len(), slop);
                 let mut phrase = PhraseQuery::new(terms);
                 phrase.set_slop(slop);
                 Box::new(phrase)

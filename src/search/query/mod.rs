@@ -7,8 +7,34 @@ pub mod parser;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
+use ast::QueryNode;
 pub use compile::QueryCompiler;
 pub use parser::{parse, DefaultOperator, QuerySyntaxError};
+
+/// The most clauses (words, phrases, patterns, ranges) a query may hold, as in Lucene's default
+/// `maxClauseCount`: each costs a walk over postings.
+pub const MAX_CLAUSES: usize = 1024;
+
+/// The most wildcard, regex and fuzzy clauses a query may hold: each walks the term dictionary.
+pub const MAX_PATTERNS: usize = 64;
+
+/// The largest boost, alone or multiplied along nested boosts, so that scores stay finite.
+pub const MAX_BOOST: f32 = 10_000.0;
+
+/// The largest slop of a phrase of three words or more. tantivy keeps the slop a match has
+/// spent so far in a byte, and its cost grows with the slop on common words; two-word phrases
+/// are matched another way and keep any slop.
+pub const MAX_MULTI_WORD_SLOP: u32 = 255;
+
+/// The slop a phrase of `words` analysed words is matched with: as asked, capped at
+/// [`MAX_MULTI_WORD_SLOP`] for three words or more. Search and highlighting both use it.
+pub fn effective_slop(words: usize, slop: u32) -> u32 {
+    if words > 2 {
+        slop.min(MAX_MULTI_WORD_SLOP)
+    } else {
+        slop
+    }
+}
 
 /// A query that cannot be run.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +42,9 @@ pub enum QueryError {
     /// The query text does not follow the syntax.
     #[error("{0}")]
     Syntax(#[from] QuerySyntaxError),
+    /// The query asks for more work than a search may do.
+    #[error("{0}")]
+    TooLarge(String),
     /// A `/regular expression/` (or a wildcard) the regex engine refuses.
     #[error("invalid regular expression /{pattern}/: {reason}")]
     InvalidRegex {
@@ -24,6 +53,67 @@ pub enum QueryError {
         /// Why the engine refused it.
         reason: String,
     },
+}
+
+/// Refuses a query with more than [`MAX_CLAUSES`] clauses, more than [`MAX_PATTERNS`] wildcard,
+/// regex and fuzzy clauses, or boosts multiplying past [`MAX_BOOST`].
+pub fn check_size(tree: &QueryNode) -> Result<(), QueryError> {
+    let mut size = QuerySize::default();
+    size.add(tree, 1.0);
+    if size.clauses > MAX_CLAUSES {
+        return Err(QueryError::TooLarge(format!(
+            "the query has {} clauses; at most {MAX_CLAUSES} are allowed",
+            size.clauses
+        )));
+    }
+    if size.patterns > MAX_PATTERNS {
+        return Err(QueryError::TooLarge(format!(
+            "the query has {} wildcard, regex and fuzzy clauses; at most {MAX_PATTERNS} are allowed",
+            size.patterns
+        )));
+    }
+    if size.boost > MAX_BOOST {
+        return Err(QueryError::TooLarge(format!(
+            "nested boosts multiply to {}; at most {MAX_BOOST} is allowed",
+            size.boost
+        )));
+    }
+    Ok(())
+}
+
+/// What a query tree asks for, counted by [`check_size`].
+#[derive(Default)]
+struct QuerySize {
+    clauses: usize,
+    patterns: usize,
+    /// The largest product of boosts from the root to a leaf.
+    boost: f32,
+}
+
+impl QuerySize {
+    fn add(&mut self, node: &QueryNode, boost: f32) {
+        match node {
+            QueryNode::Bool(clauses) => {
+                for clause in clauses {
+                    self.add(&clause.query, boost);
+                }
+            }
+            QueryNode::Boost { query, boost: own } => self.add(query, boost * own),
+            QueryNode::Wildcard { .. } | QueryNode::Regex { .. } | QueryNode::Fuzzy { .. } => {
+                self.patterns += 1;
+                self.leaf(boost);
+            }
+            QueryNode::Term { .. }
+            | QueryNode::Phrase { .. }
+            | QueryNode::Range { .. }
+            | QueryNode::All => self.leaf(boost),
+        }
+    }
+
+    fn leaf(&mut self, boost: f32) {
+        self.clauses += 1;
+        self.boost = self.boost.max(boost);
+    }
 }
 
 /// The tokens `analyzer` makes of `text`: how the index saw the same words.

@@ -4,6 +4,7 @@
 use std::ops::Bound;
 
 use super::QuerySyntaxError;
+use crate::search::query::MAX_BOOST;
 
 /// A bare word as typed, after escapes were resolved.
 #[derive(Clone, Debug, PartialEq)]
@@ -285,8 +286,11 @@ impl Lexer<'_> {
         }
         let digits: String = self.chars[from..self.pos].iter().collect();
         match parse_decimal(&digits).map(|n| n as f32) {
-            Some(boost) if boost.is_finite() => Ok(Tok::Caret(boost)),
-            Some(_) => Err(QuerySyntaxError::new("boost is too large", from)),
+            Some(boost) if boost <= MAX_BOOST => Ok(Tok::Caret(boost)),
+            Some(_) => Err(QuerySyntaxError::new(
+                format!("boost is too large: at most {MAX_BOOST}"),
+                from,
+            )),
             None => Err(QuerySyntaxError::new("expected a number after '^'", start)),
         }
     }

@@ -1,0 +1,167 @@
+//! Bounding the work of one search: a deadline, and a query wrapper that stops matching when it
+//! passes.
+//!
+//! Some query shapes are costly whatever we do (a sloppy phrase of very common words over a large
+//! index), and a server passes strangers' queries through. tantivy has no time limit of its own,
+//! so every compiled query runs inside a [`DeadlineQuery`]: its scorer checks the clock as it steps
+//! from document to document and ends the segment's iteration once the deadline passed. The
+//! collectors then hold what was found so far, and the results say they are partial.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+
+/// The moment a search must stop, shared by everything that works for it.
+#[derive(Debug)]
+pub struct Deadline {
+    at: Option<Instant>,
+    passed: AtomicBool,
+}
+
+impl Deadline {
+    /// A deadline `timeout` from now; `None` never passes.
+    pub fn after(timeout: Option<Duration>) -> Arc<Deadline> {
+        Arc::new(Deadline {
+            at: timeout.and_then(|timeout| Instant::now().checked_add(timeout)),
+            passed: AtomicBool::new(false),
+        })
+    }
+
+    /// True once the deadline has passed (and from then on).
+    pub fn passed(&self) -> bool {
+        if self.passed.load(Ordering::Relaxed) {
+            return true;
+        }
+        let passed = self.at.is_some_and(|at| Instant::now() >= at);
+        if passed {
+            self.passed.store(true, Ordering::Relaxed);
+        }
+        passed
+    }
+}
+
+/// A query that matches what `inner` matches until the deadline passes, then nothing more.
+#[derive(Debug)]
+pub struct DeadlineQuery {
+    inner: Box<dyn Query>,
+    deadline: Arc<Deadline>,
+}
+
+impl DeadlineQuery {
+    /// `inner`, stopped at `deadline`.
+    pub fn new(inner: Box<dyn Query>, deadline: Arc<Deadline>) -> DeadlineQuery {
+        DeadlineQuery { inner, deadline }
+    }
+}
+
+impl Clone for DeadlineQuery {
+    fn clone(&self) -> DeadlineQuery {
+        DeadlineQuery {
+            inner: self.inner.box_clone(),
+            deadline: Arc::clone(&self.deadline),
+        }
+    }
+}
+
+impl Query for DeadlineQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(DeadlineWeight {
+            inner: self.inner.weight(enable_scoring)?,
+            deadline: Arc::clone(&self.deadline),
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.inner.query_terms(visitor);
+    }
+}
+
+struct DeadlineWeight {
+    inner: Box<dyn Weight>,
+    deadline: Arc<Deadline>,
+}
+
+impl Weight for DeadlineWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        if self.deadline.passed() {
+            return Ok(Box::new(EmptyScorer));
+        }
+        Ok(Box::new(DeadlineScorer {
+            inner: self.inner.scorer(reader, boost)?,
+            deadline: Arc::clone(&self.deadline),
+            stopped: false,
+        }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        self.inner.explain(reader, doc)
+    }
+}
+
+/// Steps like its inner scorer, and reports the end of the segment once the deadline passed.
+struct DeadlineScorer {
+    inner: Box<dyn Scorer>,
+    deadline: Arc<Deadline>,
+    stopped: bool,
+}
+
+impl DeadlineScorer {
+    /// Checks the clock (a few tens of nanoseconds, small next to finding the next match).
+    fn stop_if_late(&mut self) -> bool {
+        self.stopped = self.stopped || self.deadline.passed();
+        self.stopped
+    }
+}
+
+impl DocSet for DeadlineScorer {
+    fn advance(&mut self) -> DocId {
+        if self.stop_if_late() {
+            return TERMINATED;
+        }
+        self.inner.advance()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.stop_if_late() {
+            return TERMINATED;
+        }
+        self.inner.seek(target)
+    }
+
+    fn doc(&self) -> DocId {
+        if self.stopped {
+            TERMINATED
+        } else {
+            self.inner.doc()
+        }
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.inner.size_hint()
+    }
+}
+
+impl Scorer for DeadlineScorer {
+    fn score(&mut self) -> Score {
+        self.inner.score()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deadline_passes_once_and_stays_passed() {
+        let never = Deadline::after(None);
+        assert!(!never.passed());
+        let now = Deadline::after(Some(Duration::ZERO));
+        assert!(now.passed());
+        assert!(now.passed());
+        let later = Deadline::after(Some(Duration::from_secs(3600)));
+        assert!(!later.passed());
+    }
+}
