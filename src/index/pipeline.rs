@@ -197,7 +197,8 @@ pub fn index_roots(
                 stats.elapsed = started.elapsed();
                 Ok(stats)
             }
-            Err((err, writer)) => {
+            Err(failed) => {
+                let (err, writer) = *failed;
                 if let Some(mut writer) = writer {
                     discard_uncommitted(&mut writer);
                 }
@@ -217,7 +218,7 @@ struct Run<'a> {
 }
 
 /// An error, with the writer back when it can still clean up after itself.
-type RunError = (IndexError, Option<Writer>);
+type RunError = Box<(IndexError, Option<Writer>)>;
 
 impl Run<'_> {
     /// Walks, reads and indexes `roots`, then commits with the catalog marking them complete.
@@ -275,7 +276,7 @@ impl Run<'_> {
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(err) = planned.err().or(failed) {
-            return Err((err, Some(writer)));
+            return Err(Box::new((err, Some(writer))));
         }
         let mut writer = writer;
 
@@ -292,11 +293,11 @@ impl Run<'_> {
             );
         }
         if let Err(err) = commit(&mut writer, catalog) {
-            return Err((err, Some(writer)));
+            return Err(Box::new((err, Some(writer))));
         }
         writer
             .wait_merging_threads()
-            .map_err(|err| (err.into(), None))?;
+            .map_err(|err| Box::new((err.into(), None)))?;
         counts.add_to(&mut stats);
         Ok(stats)
     }
