@@ -6,13 +6,13 @@ pub mod query;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Index, IndexReader, TantivyDocument, TantivyError};
+use tantivy::{DocAddress, Index, IndexReader, Searcher, TantivyDocument, TantivyError};
 
 use crate::highlight::{FragmentOptions, HighlightQuery, Highlighter, MarkedText};
 use crate::index::path_key::display_key;
@@ -21,6 +21,10 @@ use deadline::{Deadline, DeadlineQuery};
 use expand::{expand_patterns, TermExpander};
 use query::ast::FieldName;
 use query::{check_size, parse, DefaultOperator, QueryCompiler, QueryError};
+
+/// How long past its timeout a search waits for the hits found so far: the query checks its
+/// deadline between documents, so it normally returns well within this.
+const TIMEOUT_GRACE: Duration = Duration::from_millis(250);
 
 /// What to search for and how much to return.
 #[derive(Clone, Debug)]
@@ -78,6 +82,12 @@ pub enum SearchError {
     /// The query is malformed.
     #[error(transparent)]
     Query(#[from] QueryError),
+    /// The search did not even return partial results within its timeout.
+    #[error("the search did not finish within {}s (--timeout); narrow the query (sloppy phrases of common words cost the most) or allow more time", .0.as_secs_f64())]
+    TimedOut(Duration),
+    /// The thread that runs the search could not be started.
+    #[error("cannot run the search: {0}")]
+    Thread(String),
     /// tantivy failed while searching (e.g. a damaged segment file). The cause is part of the
     /// message, not a `source`, so that it is printed once.
     #[error("search failed in the index at {} ({cause}); it may be damaged: run 'lantern index --rebuild <DIR>...'", .path.display())]
@@ -140,19 +150,15 @@ impl IndexSearcher {
             contents_analyzer.clone(),
             path_analyzer.clone(),
         )
-        .with_expander(&expander);
+        .with_expander(&expander)
+        .with_deadline(Arc::clone(&deadline));
         let query = DeadlineQuery::new(compiler.compile(&tree)?, Arc::clone(&deadline));
 
         // No more hits than documents: a huge `--limit` must not reserve memory for them.
         let limit = request
             .limit
             .min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
-        let (top, total) = searcher
-            .search(
-                &query,
-                &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
-            )
-            .map_err(|err| self.engine_error(err))?;
+        let (top, total) = self.collect(&searcher, query, limit, request.timeout)?;
         let top = &top[..top.len().min(limit)];
 
         let mut wanted =
@@ -186,10 +192,49 @@ impl IndexSearcher {
         })
     }
 
+    /// The best `limit` hits of `query` and the number of matches. With a timeout, the work runs
+    /// on a thread of its own and this waits at most that long (and a little more, for the
+    /// query's own deadline checks to return what was found so far): a query stuck inside one
+    /// costly step of the engine ends the search with [`SearchError::TimedOut`] and is left to
+    /// finish on its own.
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        query: DeadlineQuery,
+        limit: usize,
+        timeout: Option<Duration>,
+    ) -> Result<(Vec<(f32, DocAddress)>, usize), SearchError> {
+        let collector = (TopDocs::with_limit(limit.max(1)).order_by_score(), Count);
+        let Some(timeout) = timeout else {
+            return searcher
+                .search(&query, &collector)
+                .map_err(|err| self.engine_error(err));
+        };
+        let (send, receive) = mpsc::channel();
+        let worker_searcher = searcher.clone();
+        std::thread::Builder::new()
+            .name("lantern-search".to_string())
+            .spawn(move || {
+                let outcome =
+                    catch_unwind(AssertUnwindSafe(|| worker_searcher.search(&query, &collector)));
+                // The caller may have given up waiting; then nobody needs the answer.
+                let _ = send.send(outcome);
+            })
+            .map_err(|err| SearchError::Thread(err.to_string()))?;
+        match receive.recv_timeout(timeout + TIMEOUT_GRACE) {
+            Ok(Ok(found)) => found.map_err(|err| self.engine_error(err)),
+            Ok(Err(panic)) => Err(IndexError::from_panic(&self.dir, panic.as_ref()).into()),
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(SearchError::TimedOut(timeout)),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Err(SearchError::Thread("the search thread ended without an answer".to_string()))
+            }
+        }
+    }
+
     /// Loads one hit's stored fields and highlights them.
     fn hit(
         &self,
-        searcher: &tantivy::Searcher,
+        searcher: &Searcher,
         highlighters: &mut HitHighlighters,
         deadline: &Deadline,
         rank: usize,

@@ -1,6 +1,7 @@
 //! Turning the query tree into a tantivy query, analysing words like the index did.
 
 use std::ops::Bound;
+use std::sync::Arc;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur as TantivyOccur,
@@ -12,6 +13,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use super::ast::{FieldName, Occur, QueryNode};
 use super::{analyze, effective_slop, reversed_wildcard_regex, wildcard_to_regex, QueryError};
 use crate::index::LanternSchema;
+use crate::search::deadline::{Deadline, DeadlineQuery};
 use crate::search::expand::{MultiTerm, TermExpander};
 
 /// Compiles query trees for one index.
@@ -20,6 +22,7 @@ pub struct QueryCompiler<'a> {
     contents: TextAnalyzer,
     path: TextAnalyzer,
     expander: Option<&'a TermExpander<'a>>,
+    deadline: Option<Arc<Deadline>>,
 }
 
 impl<'a> QueryCompiler<'a> {
@@ -35,7 +38,15 @@ impl<'a> QueryCompiler<'a> {
             contents,
             path,
             expander: None,
+            deadline: None,
         }
+    }
+
+    /// Stops every phrase at `deadline`: a phrase steps through documents on its own, and a
+    /// sloppy one of common words can spend seconds between two matches.
+    pub fn with_deadline(mut self, deadline: Arc<Deadline>) -> QueryCompiler<'a> {
+        self.deadline = Some(deadline);
+        self
     }
 
     /// Compiles wildcard, regex and fuzzy terms on the expander's field to the set of terms they
@@ -165,7 +176,10 @@ impl<'a> QueryCompiler<'a> {
                 let slop = effective_slop(terms.len(), slop);
                 let mut phrase = PhraseQuery::new(terms);
                 phrase.set_slop(slop);
-                Box::new(phrase)
+                match &self.deadline {
+                    Some(deadline) => Box::new(DeadlineQuery::new(Box::new(phrase), Arc::clone(deadline))),
+                    None => Box::new(phrase),
+                }
             }
         }
     }
