@@ -183,6 +183,24 @@ mod tests {
         assert!(decoded.lossy);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_waiting_for_a_writer() {
+        let folder = tempfile::tempdir().unwrap();
+        let fifo = folder.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Opening a FIFO with no writer would block this thread for good: the test would hang.
+        let outcome = read_text_file(&fifo, 1 << 20);
+        assert!(
+            matches!(&outcome, Err(SkipReason::Unreadable(err)) if err.to_string() == "not a regular file"),
+            "{outcome:?}"
+        );
+    }
+
     #[test]
     fn utf16_with_bom_is_decoded() {
         let mut le = vec![0xFF, 0xFE];

@@ -215,8 +215,9 @@ impl IndexSearcher {
         std::thread::Builder::new()
             .name("lantern-search".to_string())
             .spawn(move || {
-                let outcome =
-                    catch_unwind(AssertUnwindSafe(|| worker_searcher.search(&query, &collector)));
+                let outcome = catch_unwind(AssertUnwindSafe(|| {
+                    worker_searcher.search(&query, &collector)
+                }));
                 // The caller may have given up waiting; then nobody needs the answer.
                 let _ = send.send(outcome);
             })
@@ -225,9 +226,9 @@ impl IndexSearcher {
             Ok(Ok(found)) => found.map_err(|err| self.engine_error(err)),
             Ok(Err(panic)) => Err(IndexError::from_panic(&self.dir, panic.as_ref()).into()),
             Err(mpsc::RecvTimeoutError::Timeout) => Err(SearchError::TimedOut(timeout)),
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                Err(SearchError::Thread("the search thread ended without an answer".to_string()))
-            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(SearchError::Thread(
+                "the search thread ended without an answer".to_string(),
+            )),
         }
     }
 

@@ -39,6 +39,15 @@ impl Dir {
         Dir { root, _tmp: tmp }
     }
 
+    /// Lets every user into the folder (a temporary folder is its owner's alone), for commands
+    /// run [`TestCommand::unprivileged`].
+    pub fn open_to_everyone(&self) {
+        use std::os::unix::fs::PermissionsExt;
+        for path in [self.root.as_path(), self._tmp.path()] {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o777)).expect("chmod 777");
+        }
+    }
+
     /// The temporary folder.
     pub fn root(&self) -> &Path {
         &self.root
@@ -84,11 +93,16 @@ impl Dir {
 
     /// `lantern --index <root>/index`, run in the folder.
     pub fn lantern(&self) -> TestCommand {
+        self.lantern_at(&self.index_dir())
+    }
+
+    /// `lantern --index INDEX`, run in the folder.
+    pub fn lantern_at(&self, index: &Path) -> TestCommand {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_lantern"));
         cmd.current_dir(&self.root)
             .env_remove("LANTERN_INDEX")
             .arg("--index")
-            .arg(self.index_dir());
+            .arg(index);
         TestCommand { cmd }
     }
 
@@ -123,12 +137,31 @@ impl Dir {
     }
 }
 
+/// How long one command may run before a test calls it hung.
+pub const HANG_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// A `lantern` command line being built.
 pub struct TestCommand {
     cmd: Command,
 }
 
 impl TestCommand {
+    /// Sets an environment variable.
+    pub fn env(mut self, name: &str, value: impl AsRef<OsStr>) -> TestCommand {
+        self.cmd.env(name, value);
+        self
+    }
+
+    /// Runs the command as the unprivileged user `nobody` when the tests run as root (as in
+    /// CI), so that file permissions apply to it; see [`Dir::open_to_everyone`].
+    pub fn unprivileged(mut self) -> TestCommand {
+        if running_as_root() {
+            use std::os::unix::process::CommandExt;
+            self.cmd.uid(NOBODY).gid(NOBODY);
+        }
+        self
+    }
+
     /// Adds one argument.
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> TestCommand {
         self.cmd.arg(arg);
@@ -147,11 +180,40 @@ impl TestCommand {
 
     /// Runs the command to the end. Whatever the outcome, it must not have panicked.
     pub fn run(mut self) -> Output {
-        let output = self.cmd.output().expect("run lantern");
+        let description = format!("{:?}", self.cmd);
+        let mut child = self
+            .cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run lantern");
+        let read = |mut pipe: Box<dyn std::io::Read + Send>| {
+            std::thread::spawn(move || {
+                let mut bytes = Vec::new();
+                pipe.read_to_end(&mut bytes).expect("read the output");
+                String::from_utf8(bytes).expect("output is UTF-8")
+            })
+        };
+        let stdout = read(Box::new(child.stdout.take().expect("stdout")));
+        let stderr = read(Box::new(child.stderr.take().expect("stderr")));
+        // A hang is a failure, not a test that never ends.
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for lantern") {
+                break status;
+            }
+            if started.elapsed() > HANG_LIMIT {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{description} hung: still running after {HANG_LIMIT:?}");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
         let output = Output {
-            code: output.status.code(),
-            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+            code: status.code(),
+            stdout: stdout.join().expect("stdout reader"),
+            stderr: stderr.join().expect("stderr reader"),
         };
         assert!(
             !output.stderr.contains("panicked"),
@@ -481,6 +543,9 @@ pub fn element<'a>(page: &'a str, tag: &str) -> &'a str {
             .unwrap_or_else(|| panic!("no </{tag}> in page"));
     &page[content..close]
 }
+
+/// The user and group id of `nobody`, who unprivileged commands run as.
+pub const NOBODY: u32 = 65534;
 
 /// True when the tests run as root, for whom file permissions do not prevent reading.
 pub fn running_as_root() -> bool {

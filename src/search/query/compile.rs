@@ -177,7 +177,9 @@ impl<'a> QueryCompiler<'a> {
                 let mut phrase = PhraseQuery::new(terms);
                 phrase.set_slop(slop);
                 match &self.deadline {
-                    Some(deadline) => Box::new(DeadlineQuery::new(Box::new(phrase), Arc::clone(deadline))),
+                    Some(deadline) => {
+                        Box::new(DeadlineQuery::new(Box::new(phrase), Arc::clone(deadline)))
+                    }
                     None => Box::new(phrase),
                 }
             }
