@@ -512,3 +512,39 @@ fn error_causes_are_printed_once() {
         assert_eq!(output.stderr.matches("os error").count(), 0, "{output}");
     }
 }
+
+#[test]
+fn status_during_commits_never_fails() {
+    let dir = Dir::new();
+    dir.create("docs/seed.txt", "dunnart");
+    dir.index(&["docs"]);
+    for file in 0..400 {
+        dir.create(&format!("docs/f{file:03}.txt"), repeated(&format!("w{file}"), 200));
+    }
+    // Many small commits, each followed by tantivy's garbage collection of old files.
+    let mut indexing = dir
+        .lantern()
+        .args(["index", "--commit-every", "2K", "--threads", "1", "docs"])
+        .spawn();
+    let mut statuses = 0;
+    while indexing.try_wait().expect("wait for index").is_none() {
+        let output = dir.lantern().args(["status"]).run();
+        assert!(
+            matches!(output.code, Some(0)) || output.stderr.contains("busy"),
+            "{output}"
+        );
+        statuses += 1;
+    }
+    assert!(indexing.wait().unwrap().success());
+    assert!(statuses > 0);
+    let final_status = dir.lantern().args(["status"]).assert_success();
+    assert!(final_status.stdout.contains("documents: 401"), "{final_status}");
+}
+
+#[test]
+fn index_without_folders_needs_an_index_with_roots() {
+    let dir = Dir::new();
+    let output = dir.lantern().args(["index"]).assert_exit(1);
+    assert!(output.stderr.contains("name one"), "{output}");
+    assert!(!dir.index_dir().exists());
+}

@@ -160,6 +160,9 @@ pub fn index_roots(
     options: &IndexOptions,
     observer: &dyn IndexObserver,
 ) -> Result<IndexStats, IndexError> {
+    if roots.is_empty() && !index_dir.join("meta.json").is_file() {
+        return Err(IndexError::NoRoots);
+    }
     guard_engine(index_dir, || {
         let started = Instant::now();
         let threads = options.threads.max(1);
