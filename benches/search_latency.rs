@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use lantern::highlight::FragmentOptions;
-use lantern::search::query::DefaultOperator;
+use lantern::query::DefaultOperator;
 use lantern::search::{IndexSearcher, SearchRequest};
 use serde::Serialize;
 

@@ -6,5 +6,6 @@
 
 pub mod highlight;
 pub mod index;
+pub mod query;
 pub mod render;
 pub mod search;

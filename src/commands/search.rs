@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use lantern::highlight::FragmentOptions;
+use lantern::query::{DefaultOperator, QueryError};
 use lantern::render::{HtmlPrinter, JsonPrinter, Marks, QueryProblem, ResultsPrinter, TextPrinter};
-use lantern::search::query::{DefaultOperator, QueryError};
 use lantern::search::{IndexSearcher, SearchError, SearchRequest};
 
 use crate::cli::{Color, Format, SearchArgs};

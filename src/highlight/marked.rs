@@ -1,4 +1,5 @@
-//! A fragment as marked and unmarked pieces of text, and how it prints.
+//! A fragment as marked and unmarked pieces of text: what the highlighter returns. How it prints
+//! (tags, escaping, colour) is for the renderers to say.
 
 use std::ops::Range;
 
@@ -20,21 +21,6 @@ pub struct MarkedText {
 }
 
 impl MarkedText {
-    /// The text with every mark wrapped in `pre`/`post` and everything else HTML-escaped.
-    pub fn to_html(&self, pre: &str, post: &str) -> String {
-        let mut html = String::new();
-        for piece in &self.pieces {
-            if piece.marked {
-                html.push_str(pre);
-            }
-            html_escape::encode_text_to_string(&piece.text, &mut html);
-            if piece.marked {
-                html.push_str(post);
-            }
-        }
-        html
-    }
-
     /// The text without marks or escaping.
     pub fn plain(&self) -> String {
         self.pieces

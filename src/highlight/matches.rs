@@ -259,10 +259,10 @@ fn find_phrases(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tantivy::tokenizer::TokenizerManager;
+    use crate::index::schema::text_analyzer;
 
     fn analyzer() -> TextAnalyzer {
-        TokenizerManager::default().get("default").unwrap()
+        text_analyzer()
     }
 
     fn marked<'a>(text: &'a str, patterns: &[Pattern]) -> Vec<&'a str> {

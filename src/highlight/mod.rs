@@ -18,7 +18,7 @@ pub use matches::{find_matches, find_matches_in, Match};
 pub use pattern::{HighlightQuery, Pattern};
 pub use prefilter::Prefilter;
 
-use crate::search::query::ast::{FieldName, QueryNode};
+use crate::query::{Lowered, Target};
 
 /// Highlights one field's text for one query.
 #[derive(Clone)]
@@ -30,24 +30,15 @@ pub struct Highlighter {
 }
 
 impl Highlighter {
-    /// A highlighter for the parts of `query` that search `field`, tokenizing text with
+    /// A highlighter for the leaves of `query` that search `field`, tokenizing text with
     /// `analyzer` (the one the index used for that field).
     pub fn new(
-        query: &QueryNode,
-        field: FieldName,
-        mut analyzer: TextAnalyzer,
-        options: FragmentOptions,
-    ) -> Highlighter {
-        let query = HighlightQuery::collect(query, field, &mut analyzer);
-        Highlighter::from_query(query, analyzer, options)
-    }
-
-    /// A highlighter for a query already collected (and perhaps expanded to index terms).
-    pub fn from_query(
-        query: HighlightQuery,
+        query: &Lowered,
+        field: Target,
         analyzer: TextAnalyzer,
         options: FragmentOptions,
     ) -> Highlighter {
+        let query = HighlightQuery::collect(query, field);
         Highlighter {
             prefilter: Prefilter::new(query.patterns()),
             query,

@@ -3,24 +3,19 @@
 use std::ops::{Bound, RangeBounds};
 
 use regex::Regex;
-use tantivy::tokenizer::TextAnalyzer;
 
 use super::matches::Match;
-use crate::search::query::ast::{FieldName, Occur, QueryNode};
-use crate::search::query::{analyze, effective_slop, wildcard_to_regex};
+use crate::query::ast::Occur;
+use crate::query::{Lowered, Matcher, MultiTerm, Target};
 
 /// One thing the query looks for, matched against the tokens of a text.
 #[derive(Clone, Debug)]
 pub enum Pattern {
     /// A token equal to this (already analysed) word.
     Word(String),
-    /// A token the whole of which matches a regular expression (wildcards, regexes).
-    Regex {
-        /// The expression, anchored at both ends.
-        regex: Regex,
-        /// The expression as the index's term automaton takes it (implicitly anchored).
-        source: String,
-    },
+    /// A token the whole of which matches a regular expression (wildcards, regexes), anchored
+    /// at both ends.
+    Regex(Regex),
     /// A token within `distance` edits (insertions, deletions, substitutions, transpositions).
     Fuzzy {
         /// The analysed word, as characters.
@@ -55,7 +50,7 @@ impl Pattern {
             Pattern::Word(word) => std::slice::from_ref(word),
             Pattern::Terms(terms) => terms,
             Pattern::Phrase { words, .. } => words,
-            Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => &[],
+            Pattern::Regex(_) | Pattern::Fuzzy { .. } | Pattern::Range { .. } => &[],
         };
         words.iter().map(String::as_str)
     }
@@ -64,7 +59,7 @@ impl Pattern {
     pub fn matches_token(&self, token: &str) -> bool {
         match self {
             Pattern::Word(word) => word == token,
-            Pattern::Regex { regex, .. } => regex.is_match(token),
+            Pattern::Regex(regex) => regex.is_match(token),
             Pattern::Terms(terms) => terms
                 .binary_search_by(|term| term.as_str().cmp(token))
                 .is_ok(),
@@ -91,31 +86,27 @@ pub struct HighlightQuery {
 enum MatchTree {
     /// A leaf on the highlighted field: the index of its pattern.
     Pattern(usize),
-    /// A leaf this field cannot decide (another field, a range, everything): taken as matching,
-    /// since the document did match.
+    /// A leaf this field cannot decide (another field, everything): taken as matching, since
+    /// the document did match.
     Elsewhere,
+    /// A leaf that matches nothing (words of only punctuation).
+    Never,
     /// A boolean combination.
     Bool(Vec<(Occur, MatchTree)>),
 }
 
 impl HighlightQuery {
-    /// Collects every leaf of `query` that searches `field`, analysed with `analyzer`, including
-    /// those under `NOT`/`-`: they are looked for (to know which clauses matched) but never
-    /// marked.
-    pub fn collect(query: &QueryNode, field: FieldName, analyzer: &mut TextAnalyzer) -> Self {
+    /// Collects every leaf of `query` that searches `field`, including those under `NOT`/`-`:
+    /// they are looked for (to know which clauses matched) but never marked.
+    pub fn collect(query: &Lowered, field: Target) -> Self {
         let mut patterns = Vec::new();
-        let tree = collect(query, field, analyzer, &mut patterns);
+        let tree = collect(query, field, &mut patterns);
         HighlightQuery { patterns, tree }
     }
 
     /// The patterns, in the order matches refer to them.
     pub fn patterns(&self) -> &[Pattern] {
         &self.patterns
-    }
-
-    /// The patterns, to replace some with their expansions.
-    pub fn patterns_mut(&mut self) -> &mut [Pattern] {
-        &mut self.patterns
     }
 
     /// Keeps the matches that made the text match: those of patterns on a path of matching
@@ -147,6 +138,7 @@ impl MatchTree {
         match self {
             MatchTree::Pattern(index) => found[*index],
             MatchTree::Elsewhere => true,
+            MatchTree::Never => false,
             MatchTree::Bool(clauses) => {
                 let required = clauses.iter().filter(|(occur, _)| *occur == Occur::Must);
                 let optional = clauses.iter().filter(|(occur, _)| *occur == Occur::Should);
@@ -167,7 +159,7 @@ impl MatchTree {
     fn mark_deciding(&self, found: &[bool], deciding: &mut [bool]) {
         match self {
             MatchTree::Pattern(index) => deciding[*index] = true,
-            MatchTree::Elsewhere => {}
+            MatchTree::Elsewhere | MatchTree::Never => {}
             MatchTree::Bool(clauses) => {
                 for (occur, child) in clauses {
                     if *occur != Occur::MustNot && child.holds(found) {
@@ -182,7 +174,7 @@ impl MatchTree {
     fn mark_positive(&self, deciding: &mut [bool]) {
         match self {
             MatchTree::Pattern(index) => deciding[*index] = true,
-            MatchTree::Elsewhere => {}
+            MatchTree::Elsewhere | MatchTree::Never => {}
             MatchTree::Bool(clauses) => {
                 for (occur, child) in clauses {
                     if *occur != Occur::MustNot {
@@ -195,99 +187,63 @@ impl MatchTree {
 }
 
 /// Builds the tree of `node`, pushing the patterns of its leaves on `wanted` into `out`.
-fn collect(
-    node: &QueryNode,
-    wanted: FieldName,
-    analyzer: &mut TextAnalyzer,
-    out: &mut Vec<Pattern>,
-) -> MatchTree {
+fn collect(node: &Lowered, wanted: Target, out: &mut Vec<Pattern>) -> MatchTree {
     match node {
-        QueryNode::Bool(clauses) => MatchTree::Bool(
+        Lowered::Bool(clauses) => MatchTree::Bool(
             clauses
                 .iter()
-                .map(|clause| (clause.occur, collect(&clause.query, wanted, analyzer, out)))
+                .map(|(occur, clause)| (*occur, collect(clause, wanted, out)))
                 .collect(),
         ),
-        QueryNode::Boost { query, .. } => collect(query, wanted, analyzer, out),
-        QueryNode::Term { field, text } if *field == wanted => {
-            leaf(out, words_pattern(analyze(analyzer, text), 0))
-        }
-        QueryNode::Phrase { field, text, slop } if *field == wanted => {
-            leaf(out, words_pattern(analyze(analyzer, text), *slop))
-        }
-        QueryNode::Wildcard { field, pattern } if *field == wanted => {
-            leaf(out, regex_pattern(wildcard_to_regex(pattern)))
-        }
-        QueryNode::Regex { field, pattern } if *field == wanted => {
-            leaf(out, regex_pattern(pattern.clone()))
-        }
-        QueryNode::Range {
-            field: FieldName::Contents,
-            lower,
-            upper,
-        } if wanted == FieldName::Contents => {
-            let lowercase = |bound: &Bound<String>| bound.as_ref().map(|text| text.to_lowercase());
-            leaf(
-                out,
-                Some(Pattern::Range {
-                    lower: lowercase(lower),
-                    upper: lowercase(upper),
-                }),
-            )
-        }
-        QueryNode::Fuzzy {
-            field,
-            text,
-            distance,
-        } if *field == wanted => {
-            // Several words are all required, as the compiler makes them.
-            let words = analyze(analyzer, text);
-            let mut required: Vec<(Occur, MatchTree)> = words
-                .into_iter()
-                .map(|word| {
-                    let fuzzy = Pattern::Fuzzy {
-                        word: word.chars().collect(),
-                        distance: *distance,
-                    };
-                    (Occur::Must, leaf(out, Some(fuzzy)))
-                })
-                .collect();
-            match required.len() {
-                1 => required.remove(0).1,
-                _ => MatchTree::Bool(required),
-            }
-        }
-        _ => MatchTree::Elsewhere,
+        Lowered::Boost { query, .. } => collect(query, wanted, out),
+        Lowered::Leaf(leaf) if leaf.target == wanted => leaf_tree(out, pattern_of(&leaf.matcher)),
+        // Another field's clause, or every document: this text cannot decide it, and the
+        // document did match.
+        Lowered::Leaf(_) | Lowered::All => MatchTree::Elsewhere,
+        // Matches no document, so no text.
+        Lowered::Nothing => MatchTree::Never,
     }
 }
 
-/// A leaf for `pattern`, pushed on `out`; a leaf that could not be made is taken as matching.
-fn leaf(out: &mut Vec<Pattern>, pattern: Option<Pattern>) -> MatchTree {
+/// What a leaf looks for in a text.
+fn pattern_of(matcher: &Matcher) -> Option<Pattern> {
+    Some(match matcher {
+        Matcher::Term(word) => Pattern::Word(word.clone()),
+        Matcher::Phrase { words, slop } => Pattern::Phrase {
+            words: words.clone(),
+            slop: *slop,
+        },
+        Matcher::Pattern {
+            expansion: Some(terms),
+            ..
+        } => Pattern::Terms(terms.clone()),
+        Matcher::Pattern {
+            pattern: MultiTerm::Regex(source),
+            ..
+        } => Pattern::Regex(Regex::new(&format!("^(?:{source})$")).ok()?),
+        Matcher::Pattern {
+            pattern: MultiTerm::Fuzzy { word, distance },
+            ..
+        } => Pattern::Fuzzy {
+            word: word.chars().collect(),
+            distance: *distance,
+        },
+        Matcher::Range { lower, upper } => Pattern::Range {
+            lower: lower.clone(),
+            upper: upper.clone(),
+        },
+    })
+}
+
+/// A leaf for `pattern`, pushed on `out`; a leaf that could not be made (a regular expression
+/// the highlighter's engine refuses) is taken as matching.
+fn leaf_tree(out: &mut Vec<Pattern>, pattern: Option<Pattern>) -> MatchTree {
     match pattern {
         Some(pattern) => {
             out.push(pattern);
             MatchTree::Pattern(out.len() - 1)
         }
         None => MatchTree::Elsewhere,
-    }
-}
-
-/// A pattern matching whole tokens against `source`, if it compiles.
-fn regex_pattern(source: String) -> Option<Pattern> {
-    let regex = Regex::new(&format!("^(?:{source})$")).ok()?;
-    Some(Pattern::Regex { regex, source })
-}
-
-/// A word analysed into one token is a word; into several, a phrase (as the compiler does); into
-/// none, nothing.
-fn words_pattern(mut words: Vec<String>, slop: u32) -> Option<Pattern> {
-    match words.len() {
-        0 => None,
-        1 => Some(Pattern::Word(words.remove(0))),
-        count => Some(Pattern::Phrase {
-            words,
-            slop: effective_slop(count, slop),
-        }),
     }
 }
 
@@ -337,12 +293,8 @@ mod tests {
 
     /// The words `query` keeps marked in a text holding `present`.
     fn deciding(query: &str, present: &[&str]) -> Vec<String> {
-        use crate::search::query::{parse, DefaultOperator};
-        let tree = parse(query, DefaultOperator::Or).unwrap();
-        let mut analyzer = tantivy::tokenizer::TokenizerManager::default()
-            .get("default")
-            .unwrap();
-        let wanted = HighlightQuery::collect(&tree, FieldName::Contents, &mut analyzer);
+        let wanted =
+            HighlightQuery::collect(&crate::query::lower::lowered(query), Target::Contents);
         let matches = wanted
             .patterns()
             .iter()

@@ -164,8 +164,7 @@ mod tests {
     #[test]
     fn wildcards_have_no_prefilter() {
         let regex = regex::Regex::new("^mu.*$").unwrap();
-        let source = "mu.*".to_string();
-        assert!(Prefilter::new(&[Pattern::Regex { regex, source }]).is_none());
+        assert!(Prefilter::new(&[Pattern::Regex(regex)]).is_none());
     }
 
     proptest! {
@@ -177,7 +176,7 @@ mod tests {
         ) {
             let mut analyzer = TextAnalyzer::from(TextTokenizer::default());
             // Phrases of consecutive ASCII words (others have no prefilter), adjacent or not.
-            let words: Vec<String> = crate::search::query::analyze(&mut analyzer, &text)
+            let words: Vec<String> = crate::query::analyze(&mut analyzer, &text)
                 .into_iter()
                 .filter(|word| word.is_ascii())
                 .collect();

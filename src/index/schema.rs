@@ -108,9 +108,12 @@ impl LanternSchema {
 /// every time an index is created or opened.
 pub fn register_tokenizers(index: &Index) {
     index.tokenizers().register(PATH_TOKENIZER, path_analyzer());
-    index
-        .tokenizers()
-        .register(TEXT_TOKENIZER, TextAnalyzer::from(TextTokenizer::default()));
+    index.tokenizers().register(TEXT_TOKENIZER, text_analyzer());
+}
+
+/// The analyzer for `contents`: see [`TextTokenizer`].
+pub fn text_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(TextTokenizer::default())
 }
 
 /// Splits a path into its components, as the `path_parts` analyzer does.
@@ -128,7 +131,7 @@ pub fn reversed_component(component: &str) -> String {
 const MAX_COMPONENT_BYTES: usize = 255;
 
 /// The analyzer for `path_parts`: components between slashes, lower-cased.
-fn path_analyzer() -> TextAnalyzer {
+pub fn path_analyzer() -> TextAnalyzer {
     let components = RegexTokenizer::new(r"[^/\\]+").expect("the path regex is valid");
     TextAnalyzer::builder(components)
         .filter(RemoveLongFilter::limit(MAX_COMPONENT_BYTES))

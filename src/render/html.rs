@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use askama::Template;
 
 use super::{snippet, Marks, QueryProblem, ResultsPrinter};
-use crate::search::query::parser::caret_line;
+use crate::query::parser::caret_line;
 use crate::search::SearchResults;
 
 /// Prints a complete results page.

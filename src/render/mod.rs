@@ -26,7 +26,17 @@ pub struct Marks {
 impl Marks {
     /// `text` with every match wrapped in these marks and everything else HTML-escaped.
     pub fn apply(&self, text: &MarkedText) -> String {
-        text.to_html(&self.pre, &self.post)
+        let mut html = String::new();
+        for piece in &text.pieces {
+            if piece.marked {
+                html.push_str(&self.pre);
+            }
+            html_escape::encode_text_to_string(&piece.text, &mut html);
+            if piece.marked {
+                html.push_str(&self.post);
+            }
+        }
+        html
     }
 }
 
@@ -62,4 +72,56 @@ pub trait ResultsPrinter {
 /// The fragments of a hit joined as the one-line snippet every format shows.
 pub fn snippet(fragments: &[String]) -> String {
     fragments.join("...")
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::highlight::Piece;
+
+    /// Asserts `html` is text with balanced, unnested `<b>`/`</b>` and everything else escaped.
+    fn assert_escaped(html: &str) {
+        const ENTITIES: [&str; 5] = ["&amp;", "&lt;", "&gt;", "&quot;", "&#x27;"];
+        let mut rest = html;
+        let mut open = false;
+        while let Some(c) = rest.chars().next() {
+            if let Some(after) = rest.strip_prefix("<b>") {
+                assert!(!open, "nested mark in {html:?}");
+                open = true;
+                rest = after;
+            } else if let Some(after) = rest.strip_prefix("</b>") {
+                assert!(open, "unopened mark in {html:?}");
+                open = false;
+                rest = after;
+            } else {
+                assert!(c != '<' && c != '>', "unescaped {c:?} in {html:?}");
+                if c == '&' {
+                    assert!(
+                        ENTITIES.iter().any(|entity| rest.starts_with(entity)),
+                        "bare & in {html:?}"
+                    );
+                }
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        assert!(!open, "unclosed mark in {html:?}");
+    }
+
+    proptest! {
+        /// Whatever the text, marks come out balanced and every other byte escaped.
+        #[test]
+        fn marked_text_prints_escaped(
+            pieces in proptest::collection::vec(("[a-z<>&\"' é東]{1,8}", any::<bool>()), 0..8),
+        ) {
+            let text = MarkedText {
+                pieces: pieces
+                    .into_iter()
+                    .map(|(text, marked)| Piece { text, marked })
+                    .collect(),
+            };
+            assert_escaped(&Marks::default().apply(&text));
+        }
+    }
 }

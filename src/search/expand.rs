@@ -14,25 +14,11 @@ use tantivy::schema::Field;
 use tantivy::{Searcher, TantivyError, Term};
 use tantivy_fst::{Automaton, Regex};
 
-use crate::highlight::Pattern;
+use crate::query::{MultiTerm, TermExpansion};
 
 /// Beyond this many terms an expansion is not worth it: the query then runs the automaton itself
 /// and the highlighter tests each token against the pattern.
 const MAX_EXPANSION: usize = 512;
-
-/// A pattern standing for several terms: the key of an expansion.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum MultiTerm {
-    /// Terms matching a regular expression (wildcards are translated to one).
-    Regex(String),
-    /// Terms within an edit distance of an (analysed) word.
-    Fuzzy {
-        /// The word.
-        word: String,
-        /// The largest edit distance.
-        distance: u8,
-    },
-}
 
 /// Expands multi-term patterns over one field of one searcher, remembering each answer.
 pub struct TermExpander<'s> {
@@ -49,34 +35,6 @@ impl<'s> TermExpander<'s> {
             field,
             cache: RefCell::new(HashMap::new()),
         }
-    }
-
-    /// The field this expander reads.
-    pub fn field(&self) -> Field {
-        self.field
-    }
-
-    /// The sorted, distinct terms `pattern` matches, or `None` when there are more than
-    /// [`MAX_EXPANSION`] (or the regex is one the index's automaton refuses).
-    pub fn expand(&self, pattern: &MultiTerm) -> Result<Option<Vec<String>>, TantivyError> {
-        if let Some(terms) = self.cache.borrow().get(pattern) {
-            return Ok(terms.clone());
-        }
-        let terms = match pattern {
-            MultiTerm::Regex(source) => match Regex::new(source) {
-                Ok(automaton) => self.matching_terms(&automaton)?,
-                Err(_) => None,
-            },
-            MultiTerm::Fuzzy { word, distance } => {
-                let term = Term::from_field_text(self.field, word);
-                let query = FuzzyTermQuery::new(term, *distance, true);
-                self.matching_terms(&query.automaton()?)?
-            }
-        };
-        self.cache
-            .borrow_mut()
-            .insert(pattern.clone(), terms.clone());
-        Ok(terms)
     }
 
     /// The terms `automaton` accepts in every segment; `None` when there are too many.
@@ -107,24 +65,27 @@ impl<'s> TermExpander<'s> {
     }
 }
 
-/// Replaces every regex and fuzzy pattern with [`Pattern::Terms`], the index terms it matches,
-/// when there are few enough.
-pub fn expand_patterns(
-    expander: &TermExpander<'_>,
-    patterns: &mut [Pattern],
-) -> Result<(), TantivyError> {
-    for pattern in patterns.iter_mut() {
-        let key = match pattern {
-            Pattern::Regex { source, .. } => MultiTerm::Regex(source.clone()),
-            Pattern::Fuzzy { word, distance } => MultiTerm::Fuzzy {
-                word: word.iter().collect(),
-                distance: *distance,
-            },
-            _ => continue,
-        };
-        if let Some(terms) = expander.expand(&key)? {
-            *pattern = Pattern::Terms(terms);
+impl TermExpansion for TermExpander<'_> {
+    /// The sorted, distinct terms `pattern` matches, or `None` when there are more than
+    /// [`MAX_EXPANSION`] (or the regex is one the index's automaton refuses).
+    fn expand(&self, pattern: &MultiTerm) -> Result<Option<Vec<String>>, TantivyError> {
+        if let Some(terms) = self.cache.borrow().get(pattern) {
+            return Ok(terms.clone());
         }
+        let terms = match pattern {
+            MultiTerm::Regex(source) => match Regex::new(source) {
+                Ok(automaton) => self.matching_terms(&automaton)?,
+                Err(_) => None,
+            },
+            MultiTerm::Fuzzy { word, distance } => {
+                let term = Term::from_field_text(self.field, word);
+                let query = FuzzyTermQuery::new(term, *distance, true);
+                self.matching_terms(&query.automaton()?)?
+            }
+        };
+        self.cache
+            .borrow_mut()
+            .insert(pattern.clone(), terms.clone());
+        Ok(terms)
     }
-    Ok(())
 }

@@ -1,8 +1,8 @@
 //! Running a query: parse, compile, collect the best hits, and highlight each of them.
 
+mod compile;
 pub mod deadline;
 pub mod expand;
-pub mod query;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -12,15 +12,17 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Index, IndexReader, Searcher, TantivyDocument, TantivyError};
+use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, TantivyError};
 
-use crate::highlight::{FragmentOptions, HighlightQuery, Highlighter, MarkedText};
+use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
 use crate::index::path_key::display_key;
 use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSchema};
+use crate::query::{
+    check_size, lower, parse, Analyzers, DefaultOperator, LowerError, QueryError, Target,
+};
+use compile::compile;
 use deadline::{Deadline, DeadlineQuery};
-use expand::{expand_patterns, TermExpander};
-use query::ast::FieldName;
-use query::{check_size, parse, DefaultOperator, QueryCompiler, QueryError};
+use expand::TermExpander;
 
 /// How long past its timeout a search waits for the hits found so far: the query checks its
 /// deadline between documents, so it normally returns well within this.
@@ -102,7 +104,6 @@ pub enum SearchError {
 /// An open index, ready to answer queries.
 pub struct IndexSearcher {
     dir: PathBuf,
-    index: Index,
     reader: IndexReader,
     fields: LanternSchema,
 }
@@ -115,7 +116,6 @@ impl IndexSearcher {
             let reader = open_reader(&index, dir)?;
             Ok(IndexSearcher {
                 dir: dir.to_path_buf(),
-                index,
                 reader,
                 fields,
             })
@@ -135,24 +135,17 @@ impl IndexSearcher {
         let deadline = Deadline::after(request.timeout);
         let tree = parse(&request.query, request.default_operator).map_err(QueryError::from)?;
         check_size(&tree)?;
-        let mut contents_analyzer = self
-            .index
-            .tokenizer_for_field(self.fields.contents)
-            .map_err(|err| self.engine_error(err))?;
-        let path_analyzer = self
-            .index
-            .tokenizer_for_field(self.fields.path_parts)
-            .map_err(|err| self.engine_error(err))?;
         let searcher = self.reader.searcher();
         let expander = TermExpander::new(&searcher, self.fields.contents);
-        let mut compiler = QueryCompiler::new(
-            self.fields,
-            contents_analyzer.clone(),
-            path_analyzer.clone(),
-        )
-        .with_expander(&expander)
-        .with_deadline(Arc::clone(&deadline));
-        let query = DeadlineQuery::new(compiler.compile(&tree)?, Arc::clone(&deadline));
+        let mut analyzers = Analyzers::default();
+        let lowered = lower(&tree, &mut analyzers, Some(&expander)).map_err(|err| match err {
+            LowerError::Query(err) => SearchError::Query(err),
+            LowerError::Index(err) => self.engine_error(err),
+        })?;
+        let query = DeadlineQuery::new(
+            compile(&lowered, &self.fields, &deadline)?,
+            Arc::clone(&deadline),
+        );
 
         // No more hits than documents: a huge `--limit` must not reserve memory for them.
         let limit = request
@@ -161,16 +154,19 @@ impl IndexSearcher {
         let (top, total) = self.collect(&searcher, query, limit, request.timeout)?;
         let top = &top[..top.len().min(limit)];
 
-        let mut wanted =
-            HighlightQuery::collect(&tree, FieldName::Contents, &mut contents_analyzer);
-        // Expansions serve only to find fragments; none are asked for without hits or fragments.
-        if !top.is_empty() && request.fragments.count > 0 {
-            expand_patterns(&expander, wanted.patterns_mut())
-                .map_err(|err| self.engine_error(err))?;
-        }
         let highlighters = HitHighlighters {
-            contents: Highlighter::from_query(wanted, contents_analyzer, request.fragments),
-            path: Highlighter::new(&tree, FieldName::Path, path_analyzer, request.fragments),
+            contents: Highlighter::new(
+                &lowered,
+                Target::Contents,
+                analyzers.contents,
+                request.fragments,
+            ),
+            path: Highlighter::new(
+                &lowered,
+                Target::PathParts,
+                analyzers.path,
+                request.fragments,
+            ),
         };
         // Highlighting needs each hit's stored text: fetch and highlight hits in parallel.
         let hits = top

@@ -3,16 +3,31 @@
 
 mod properties;
 
-use tantivy::tokenizer::{LowerCaser, RegexTokenizer, TextAnalyzer, TokenizerManager};
+use tantivy::tokenizer::TextAnalyzer;
 
 use super::*;
-use crate::search::query::ast::FieldName;
-use crate::search::query::{analyze, parse, DefaultOperator};
+use crate::index::schema::{path_analyzer, text_analyzer};
+use crate::query::lower::lowered;
+use crate::query::{analyze, Target};
 
+/// Lantern's own analyzer of document text, as the index uses it.
 fn analyzer() -> TextAnalyzer {
-    TokenizerManager::default()
-        .get("default")
-        .expect("tantivy has a default tokenizer")
+    text_analyzer()
+}
+
+/// A fragment with its marks as `<b>` tags, the text as it is (escaping is the renderers' work).
+fn tagged(fragment: &MarkedText) -> String {
+    fragment
+        .pieces
+        .iter()
+        .map(|piece| {
+            if piece.marked {
+                format!("<b>{}</b>", piece.text)
+            } else {
+                piece.text.clone()
+            }
+        })
+        .collect()
 }
 
 fn tokens(text: &str) -> Vec<String> {
@@ -24,15 +39,11 @@ fn options(count: usize, max_chars: usize) -> FragmentOptions {
 }
 
 fn highlight(query: &str, text: &str, options: FragmentOptions) -> Vec<MarkedText> {
-    let tree = parse(query, DefaultOperator::Or).expect("test queries parse");
-    Highlighter::new(&tree, FieldName::Contents, analyzer(), options).fragments(text)
+    Highlighter::new(&lowered(query), Target::Contents, analyzer(), options).fragments(text)
 }
 
 fn html(query: &str, text: &str, options: FragmentOptions) -> Vec<String> {
-    highlight(query, text, options)
-        .iter()
-        .map(|fragment| fragment.to_html("<b>", "</b>"))
-        .collect()
+    highlight(query, text, options).iter().map(tagged).collect()
 }
 
 fn marked_pieces(fragments: &[MarkedText]) -> Vec<String> {
@@ -67,7 +78,9 @@ fn fragments_do_not_cut_words() {
     ];
     let text = format!("{} needle {}", words.join(" "), words.join(" "));
     for max_chars in 8..40 {
-        for fragment in highlight("needle", &text, options(1, max_chars)) {
+        let fragments = highlight("needle", &text, options(1, max_chars));
+        assert_eq!(fragments.len(), 1, "{max_chars}");
+        for fragment in fragments {
             let plain = fragment.plain();
             assert!(plain.chars().count() <= max_chars);
             for word in plain.split(' ') {
@@ -154,7 +167,7 @@ fn a_phrase_wider_than_a_fragment_is_cut_between_words() {
         options(3, 16),
     );
     assert_eq!(fragments.len(), 1);
-    assert_eq!(fragments[0].to_html("<b>", "</b>"), "<b>one two three</b>");
+    assert_eq!(tagged(&fragments[0]), "<b>one two three</b>");
 }
 
 #[test]
@@ -206,11 +219,13 @@ fn every_match_inside_a_fragment_is_marked() {
     // A phrase the padding takes in whole is marked.
     let text = "zeta one two three four five six seven eight nine ten eleven alpha beta";
     for max_chars in 10..60 {
-        for fragment in highlight(
+        let fragments = highlight(
             "alpha beta zeta \"one two three\"",
             text,
             options(3, max_chars),
-        ) {
+        );
+        assert!(!fragments.is_empty(), "{max_chars}");
+        for fragment in fragments {
             let plain = fragment.plain();
             let marked = marked_pieces(std::slice::from_ref(&fragment));
             for word in ["alpha", "beta", "zeta", "one two three"] {
@@ -230,7 +245,9 @@ fn fragments_keep_combining_marks_and_emoji_whole() {
     // `e` + U+0301 and a thumbs-up with a skin tone must not be split from their modifier.
     let text = "cafe\u{301} 👍🏽 needle 👍🏽 cafe\u{301}";
     for max_chars in 1..30 {
-        for fragment in highlight("needle", text, options(1, max_chars)) {
+        let fragments = highlight("needle", text, options(1, max_chars));
+        assert_eq!(fragments.len(), 1, "{max_chars}");
+        for fragment in fragments {
             let plain = fragment.plain();
             assert!(!plain.starts_with('\u{301}') && !plain.starts_with('\u{1F3FD}'));
             assert!(!plain.ends_with("cafe"), "{plain:?}");
@@ -251,25 +268,20 @@ fn text_without_spaces_gets_context() {
     let fragments = select_fragments(text, &matches, options(1, 12));
     assert_eq!(fragments.len(), 1);
     assert_eq!(fragments[0].plain(), "我们今天在东京的会议上讨");
-    assert!(fragments[0].to_html("<b>", "</b>").contains("<b>东京</b>"));
+    assert!(tagged(&fragments[0]).contains("<b>东京</b>"));
 }
 
 #[test]
 fn mark_all_marks_a_path() {
-    let tree = parse("path:drivers path:*.rs", DefaultOperator::Or).expect("parses");
     // Paths are tokenized into their components, as the index does for `path:` words.
-    let components = RegexTokenizer::new(r"[^/\\]+").expect("valid regex");
-    let path_analyzer = TextAnalyzer::builder(components).filter(LowerCaser).build();
     let mut highlighter = Highlighter::new(
-        &tree,
-        FieldName::Path,
-        path_analyzer,
+        &lowered("path:drivers path:*.rs"),
+        Target::PathParts,
+        path_analyzer(),
         FragmentOptions::default(),
     );
     assert_eq!(
-        highlighter
-            .mark_all("/src/drivers/<net>.rs")
-            .to_html("<b>", "</b>"),
-        "/src/<b>drivers</b>/<b>&lt;net&gt;.rs</b>"
+        tagged(&highlighter.mark_all("/src/drivers/<net>.rs")),
+        "/src/<b>drivers</b>/<b><net>.rs</b>"
     );
 }

@@ -4,7 +4,7 @@
 use std::ops::Bound;
 
 use super::QuerySyntaxError;
-use crate::search::query::MAX_BOOST;
+use crate::query::MAX_BOOST;
 
 /// A bare word as typed, after escapes were resolved.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,14 +1,17 @@
 //! Lantern's query language: Lucene's classic syntax, parsed by our own grammar (tantivy's parser
-//! silently misreads wildcards, fuzzy terms and `!`/`&&`) and compiled to tantivy queries.
+//! silently misreads wildcards, fuzzy terms and `!`/`&&`), checked against the limits every
+//! query must respect, and lowered into the analysed form that search and highlighting share.
 
 pub mod ast;
-mod compile;
+pub mod lower;
 pub mod parser;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use ast::QueryNode;
-pub use compile::QueryCompiler;
+pub use lower::{
+    lower, Analyzers, Leaf, LowerError, Lowered, Matcher, MultiTerm, Target, TermExpansion,
+};
 pub use parser::{parse, DefaultOperator, QuerySyntaxError};
 
 /// The most clauses (words, phrases, patterns, ranges) a query may hold, as in Lucene's default

@@ -1,0 +1,427 @@
+//! Lowering: the one place that decides what a parsed query means for this index.
+//!
+//! The tree the parser makes keeps text as typed. Lowering analyses it with the index's own
+//! analyzers and settles every question of meaning once: a word that analyses to several tokens
+//! is a phrase, to none matches nothing; a fuzzy clause of several words requires each; bounds of
+//! a range on the text are lower-cased like its terms; a phrase's slop is capped; a leading path
+//! wildcard searches reversed components; wildcard, regex and fuzzy terms are expanded into the
+//! index terms they match. Search compiles the lowered tree to tantivy queries and highlighting
+//! marks its leaves, so the two can never disagree.
+
+use std::ops::Bound;
+
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::TantivyError;
+
+use super::ast::{FieldName, Occur, QueryNode};
+use super::{analyze, effective_slop, reversed_wildcard_regex, wildcard_to_regex, QueryError};
+use crate::index::schema::{path_analyzer, text_analyzer};
+
+/// A query as the index sees it: leaves analysed, with their boolean shape.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lowered {
+    /// A boolean combination of clauses.
+    Bool(Vec<(Occur, Lowered)>),
+    /// A sub-query whose score is multiplied by `boost`.
+    Boost {
+        /// The boosted query.
+        query: Box<Lowered>,
+        /// The factor.
+        boost: f32,
+    },
+    /// One analysed clause.
+    Leaf(Leaf),
+    /// Every document.
+    All,
+    /// No document: words that analyse to no token (only punctuation).
+    Nothing,
+}
+
+/// One analysed clause and the field it searches.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Leaf {
+    /// The indexed field.
+    pub target: Target,
+    /// What it looks for there.
+    pub matcher: Matcher,
+}
+
+/// The indexed fields a leaf can search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The document's text.
+    Contents,
+    /// The components of its path (`path:word`).
+    PathParts,
+    /// The whole path as one term (`path:[a TO m]`).
+    WholePath,
+}
+
+/// What a leaf looks for, in analysed form.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Matcher {
+    /// One term.
+    Term(String),
+    /// Terms at consecutive positions, or within `slop` extra positions (already capped).
+    Phrase {
+        /// The analysed words, in order.
+        words: Vec<String>,
+        /// Extra positions allowed between them.
+        slop: u32,
+    },
+    /// Terms matching a pattern.
+    Pattern {
+        /// The pattern.
+        pattern: MultiTerm,
+        /// For a path wildcard with a leading wildcard and a literal end, the same pattern over
+        /// components spelled backwards, which the index searches from a prefix.
+        reversed: Option<String>,
+        /// The index terms the pattern matches, when they are few enough to list.
+        expansion: Option<Vec<String>>,
+    },
+    /// Terms between two bounds, in the index's (byte) order.
+    Range {
+        /// The lower bound.
+        lower: Bound<String>,
+        /// The upper bound.
+        upper: Bound<String>,
+    },
+}
+
+/// A pattern standing for several terms.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum MultiTerm {
+    /// Terms matching a regular expression (wildcards are translated to one), as a whole.
+    Regex(String),
+    /// Terms within an edit distance of an (analysed) word.
+    Fuzzy {
+        /// The word.
+        word: String,
+        /// The largest edit distance.
+        distance: u8,
+    },
+}
+
+/// Lists the index terms a pattern matches on the text, e.g. from the term dictionary.
+pub trait TermExpansion {
+    /// The sorted, distinct terms `pattern` matches, or `None` when there are too many to list.
+    fn expand(&self, pattern: &MultiTerm) -> Result<Option<Vec<String>>, TantivyError>;
+}
+
+/// The analyzers of the index's text and path components.
+#[derive(Clone)]
+pub struct Analyzers {
+    /// The analyzer of `contents`.
+    pub contents: TextAnalyzer,
+    /// The analyzer of `path_parts`.
+    pub path: TextAnalyzer,
+}
+
+impl Default for Analyzers {
+    /// The analyzers every Lantern index registers.
+    fn default() -> Analyzers {
+        Analyzers {
+            contents: text_analyzer(),
+            path: path_analyzer(),
+        }
+    }
+}
+
+/// Why a query could not be lowered.
+#[derive(Debug, thiserror::Error)]
+pub enum LowerError {
+    /// The query itself is wrong.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// Reading the term dictionary failed.
+    #[error(transparent)]
+    Index(#[from] TantivyError),
+}
+
+/// Lowers `node` with `analyzers`, expanding patterns on the text with `expansion` when given.
+pub fn lower(
+    node: &QueryNode,
+    analyzers: &mut Analyzers,
+    expansion: Option<&dyn TermExpansion>,
+) -> Result<Lowered, LowerError> {
+    Lowering {
+        analyzers,
+        expansion,
+    }
+    .lower(node)
+}
+
+struct Lowering<'a> {
+    analyzers: &'a mut Analyzers,
+    expansion: Option<&'a dyn TermExpansion>,
+}
+
+impl Lowering<'_> {
+    fn lower(&mut self, node: &QueryNode) -> Result<Lowered, LowerError> {
+        Ok(match node {
+            QueryNode::All => Lowered::All,
+            QueryNode::Bool(clauses) => Lowered::Bool(
+                clauses
+                    .iter()
+                    .map(|clause| Ok((clause.occur, self.lower(&clause.query)?)))
+                    .collect::<Result<_, LowerError>>()?,
+            ),
+            QueryNode::Boost { query, boost } => Lowered::Boost {
+                query: Box::new(self.lower(query)?),
+                boost: *boost,
+            },
+            QueryNode::Term { field, text } => self.words(*field, text, 0),
+            QueryNode::Phrase { field, text, slop } => self.words(*field, text, *slop),
+            QueryNode::Wildcard { field, pattern } => {
+                let reversed = match field {
+                    FieldName::Path => reversed_wildcard_regex(pattern),
+                    FieldName::Contents => None,
+                };
+                self.pattern(
+                    *field,
+                    MultiTerm::Regex(wildcard_to_regex(pattern)),
+                    reversed,
+                )?
+            }
+            QueryNode::Regex { field, pattern } => {
+                self.pattern(*field, MultiTerm::Regex(pattern.clone()), None)?
+            }
+            QueryNode::Fuzzy {
+                field,
+                text,
+                distance,
+            } => {
+                // Several words are each required, within the distance.
+                let words = analyze(self.analyzer(*field), text);
+                let mut leaves = words
+                    .into_iter()
+                    .map(|word| {
+                        let pattern = MultiTerm::Fuzzy {
+                            word,
+                            distance: *distance,
+                        };
+                        Ok((Occur::Must, self.pattern(*field, pattern, None)?))
+                    })
+                    .collect::<Result<Vec<_>, LowerError>>()?;
+                match leaves.len() {
+                    0 => Lowered::Nothing,
+                    1 => leaves.remove(0).1,
+                    _ => Lowered::Bool(leaves),
+                }
+            }
+            QueryNode::Range {
+                field,
+                lower,
+                upper,
+            } => {
+                if matches!((lower, upper), (Bound::Unbounded, Bound::Unbounded)) {
+                    return Ok(Lowered::All);
+                }
+                // Ranges on the path compare whole paths; on the text, lower-cased terms.
+                let (target, lowercase) = match field {
+                    FieldName::Path => (Target::WholePath, false),
+                    FieldName::Contents => (Target::Contents, true),
+                };
+                let bound = |bound: &Bound<String>| {
+                    bound.as_ref().map(|text| {
+                        if lowercase {
+                            text.to_lowercase()
+                        } else {
+                            text.clone()
+                        }
+                    })
+                };
+                Lowered::Leaf(Leaf {
+                    target,
+                    matcher: Matcher::Range {
+                        lower: bound(lower),
+                        upper: bound(upper),
+                    },
+                })
+            }
+        })
+    }
+
+    /// The analyzer and target of words on `field`.
+    fn analyzer(&mut self, field: FieldName) -> &mut TextAnalyzer {
+        match field {
+            FieldName::Contents => &mut self.analyzers.contents,
+            FieldName::Path => &mut self.analyzers.path,
+        }
+    }
+
+    /// A word or phrase: one token is a term, several a phrase (`foo-bar` is the phrase "foo
+    /// bar", as in Lucene), none (only punctuation) matches nothing.
+    fn words(&mut self, field: FieldName, text: &str, slop: u32) -> Lowered {
+        let mut words = analyze(self.analyzer(field), text);
+        let matcher = match words.len() {
+            0 => return Lowered::Nothing,
+            1 => Matcher::Term(words.remove(0)),
+            count => Matcher::Phrase {
+                words,
+                slop: effective_slop(count, slop),
+            },
+        };
+        Lowered::Leaf(Leaf {
+            target: words_target(field),
+            matcher,
+        })
+    }
+
+    /// A pattern leaf, its regular expression checked and, on the text, expanded.
+    fn pattern(
+        &mut self,
+        field: FieldName,
+        pattern: MultiTerm,
+        reversed: Option<String>,
+    ) -> Result<Lowered, LowerError> {
+        if let MultiTerm::Regex(source) = &pattern {
+            check_regex(source)?;
+        }
+        let expansion = match (field, self.expansion) {
+            (FieldName::Contents, Some(expansion)) => expansion.expand(&pattern)?,
+            _ => None,
+        };
+        Ok(Lowered::Leaf(Leaf {
+            target: words_target(field),
+            matcher: Matcher::Pattern {
+                pattern,
+                reversed,
+                expansion,
+            },
+        }))
+    }
+}
+
+/// Where words of a query field are searched: `path:` words among the path's components.
+fn words_target(field: FieldName) -> Target {
+    match field {
+        FieldName::Contents => Target::Contents,
+        FieldName::Path => Target::PathParts,
+    }
+}
+
+/// Refuses a regular expression the index's term automaton cannot run, with its reason.
+fn check_regex(source: &str) -> Result<(), QueryError> {
+    tantivy_fst::Regex::new(source)
+        .map(|_| ())
+        .map_err(|err| QueryError::InvalidRegex {
+            pattern: source.to_string(),
+            reason: regex_reason(&err.to_string()),
+        })
+}
+
+/// The regex engine's complaint in one line: the parser's message spans several lines that
+/// repeat the pattern with a caret; the last line says what is wrong.
+fn regex_reason(message: &str) -> String {
+    let message = message.trim();
+    let last = message
+        .lines()
+        .map(str::trim)
+        .rfind(|line| !line.is_empty())
+        .unwrap_or(message);
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
+}
+
+/// `query` parsed (OR between clauses) and lowered with Lantern's analyzers, without an index:
+/// for tests of what consumes lowered queries.
+#[cfg(test)]
+pub(crate) fn lowered(query: &str) -> Lowered {
+    let tree = super::parse(query, super::DefaultOperator::Or).expect("the query parses");
+    lower(&tree, &mut Analyzers::default(), None).expect("the query lowers")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::{parse, DefaultOperator};
+
+    fn leaf(target: Target, matcher: Matcher) -> Lowered {
+        Lowered::Leaf(Leaf { target, matcher })
+    }
+
+    #[test]
+    fn words_become_terms_phrases_or_nothing() {
+        assert_eq!(
+            lowered("Mutex"),
+            leaf(Target::Contents, Matcher::Term("mutex".into()))
+        );
+        assert_eq!(
+            lowered("foo-bar"),
+            leaf(
+                Target::Contents,
+                Matcher::Phrase {
+                    words: vec!["foo".into(), "bar".into()],
+                    slop: 0
+                }
+            )
+        );
+        assert_eq!(lowered("\"--\""), Lowered::Nothing);
+    }
+
+    #[test]
+    fn long_phrases_have_their_slop_capped() {
+        let Lowered::Leaf(Leaf {
+            matcher: Matcher::Phrase { slop, .. },
+            ..
+        }) = lowered("\"a b c\"~100000")
+        else {
+            panic!("a phrase")
+        };
+        assert_eq!(slop, crate::query::MAX_MULTI_WORD_SLOP);
+    }
+
+    #[test]
+    fn fuzzy_words_are_each_required_and_ranges_on_text_lower_cased() {
+        let fuzzy = |word: &str| {
+            (
+                Occur::Must,
+                leaf(
+                    Target::Contents,
+                    Matcher::Pattern {
+                        pattern: MultiTerm::Fuzzy {
+                            word: word.into(),
+                            distance: 1,
+                        },
+                        reversed: None,
+                        expansion: None,
+                    },
+                ),
+            )
+        };
+        assert_eq!(
+            lowered("foo-bar~1"),
+            Lowered::Bool(vec![fuzzy("foo"), fuzzy("bar")])
+        );
+        assert_eq!(
+            lowered("[Roal TO Roan]"),
+            leaf(
+                Target::Contents,
+                Matcher::Range {
+                    lower: Bound::Included("roal".into()),
+                    upper: Bound::Included("roan".into())
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn path_wildcards_with_a_literal_end_are_reversed() {
+        let Lowered::Leaf(Leaf {
+            target: Target::PathParts,
+            matcher: Matcher::Pattern { reversed, .. },
+        }) = lowered("path:*.rs")
+        else {
+            panic!("a path pattern")
+        };
+        assert_eq!(reversed.as_deref(), Some(r"sr\..*"));
+    }
+
+    #[test]
+    fn invalid_regexes_are_refused_with_a_one_line_reason() {
+        let tree = parse("/[a/", DefaultOperator::Or).unwrap();
+        let err = lower(&tree, &mut Analyzers::default(), None).unwrap_err();
+        assert!(!err.to_string().contains('\n'), "{err}");
+        assert!(err.to_string().contains("unclosed"), "{err}");
+    }
+}

@@ -1,0 +1,103 @@
+//! Compiling a lowered query to tantivy queries: one tantivy query per lowered node, nothing
+//! decided here that lowering did not decide.
+
+use std::ops::Bound;
+use std::sync::Arc;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur as TantivyOccur,
+    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Term};
+
+use super::deadline::{Deadline, DeadlineQuery};
+use crate::index::LanternSchema;
+use crate::query::ast::Occur;
+use crate::query::{Leaf, Lowered, Matcher, MultiTerm, QueryError, Target};
+
+/// The tantivy query for `lowered` over an index with `fields`. Phrases stop at `deadline`: a
+/// phrase steps through documents on its own, and a sloppy one of common words can spend seconds
+/// between two matches.
+pub fn compile(
+    lowered: &Lowered,
+    fields: &LanternSchema,
+    deadline: &Arc<Deadline>,
+) -> Result<Box<dyn Query>, QueryError> {
+    Ok(match lowered {
+        Lowered::All => Box::new(AllQuery),
+        Lowered::Nothing => Box::new(EmptyQuery),
+        Lowered::Bool(clauses) => {
+            let mut subqueries = Vec::with_capacity(clauses.len() + 1);
+            for (occur, clause) in clauses {
+                let occur = match occur {
+                    Occur::Should => TantivyOccur::Should,
+                    Occur::Must => TantivyOccur::Must,
+                    Occur::MustNot => TantivyOccur::MustNot,
+                };
+                subqueries.push((occur, compile(clause, fields, deadline)?));
+            }
+            // A query made only of exclusions (`-draft`, `NOT draft`) means "everything
+            // except": tantivy, like Lucene, would match nothing.
+            if clauses.iter().all(|(occur, _)| *occur == Occur::MustNot) {
+                subqueries.push((TantivyOccur::Must, Box::new(AllQuery)));
+            }
+            Box::new(BooleanQuery::new(subqueries))
+        }
+        Lowered::Boost { query, boost } => {
+            Box::new(BoostQuery::new(compile(query, fields, deadline)?, *boost))
+        }
+        Lowered::Leaf(leaf) => compile_leaf(leaf, fields, deadline)?,
+    })
+}
+
+fn compile_leaf(
+    leaf: &Leaf,
+    fields: &LanternSchema,
+    deadline: &Arc<Deadline>,
+) -> Result<Box<dyn Query>, QueryError> {
+    let field = match leaf.target {
+        Target::Contents => fields.contents,
+        Target::PathParts => fields.path_parts,
+        Target::WholePath => fields.path,
+    };
+    let term = |text: &str| Term::from_field_text(field, text);
+    Ok(match &leaf.matcher {
+        Matcher::Term(word) => Box::new(TermQuery::new(term(word), IndexRecordOption::WithFreqs)),
+        Matcher::Phrase { words, slop } => {
+            let mut phrase = PhraseQuery::new(words.iter().map(|word| term(word)).collect());
+            phrase.set_slop(*slop);
+            Box::new(DeadlineQuery::new(Box::new(phrase), Arc::clone(deadline)))
+        }
+        // Both forms score a constant, so listing the terms changes nothing but the cost.
+        Matcher::Pattern {
+            expansion: Some(terms),
+            ..
+        } => Box::new(TermSetQuery::new(terms.iter().map(|text| term(text)))),
+        Matcher::Pattern {
+            reversed: Some(reversed),
+            ..
+        } => regex_query(fields.path_parts_reversed, reversed)?,
+        Matcher::Pattern {
+            pattern: MultiTerm::Regex(source),
+            ..
+        } => regex_query(field, source)?,
+        Matcher::Pattern {
+            pattern: MultiTerm::Fuzzy { word, distance },
+            ..
+        } => Box::new(FuzzyTermQuery::new(term(word), *distance, true)),
+        Matcher::Range { lower, upper } => {
+            let bound = |bound: &Bound<String>| bound.as_ref().map(|text| term(text));
+            Box::new(RangeQuery::new(bound(lower), bound(upper)))
+        }
+    })
+}
+
+/// A query for the terms of `field` matching `pattern` as a whole; lowering checked the pattern.
+fn regex_query(field: Field, pattern: &str) -> Result<Box<dyn Query>, QueryError> {
+    RegexQuery::from_pattern(pattern, field)
+        .map(|query| Box::new(query) as Box<dyn Query>)
+        .map_err(|err| QueryError::InvalidRegex {
+            pattern: pattern.to_string(),
+            reason: err.to_string(),
+        })
+}
