@@ -430,7 +430,15 @@ fn a_full_disk_is_named_and_leaves_no_orphan_files() {
     dir.lantern_at(&index)
         .args(["index", "small-docs"])
         .assert_success();
-    let files_before = fs::read_dir(&index).unwrap().count();
+    let files = || {
+        let mut names: Vec<String> = fs::read_dir(&index)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let files_before = files();
     for file in 0..200 {
         let words: Vec<String> = (0..2000).map(|n| format!("w{file}x{n}")).collect();
         dir.create(&format!("big-docs/f{file:03}.txt"), words.join(" "));
@@ -445,7 +453,7 @@ fn a_full_disk_is_named_and_leaves_no_orphan_files() {
     );
     assert_eq!(output.stderr.matches("lantern:").count(), 1, "{output}");
     // The failed run's files are gone and the old index still answers.
-    assert_eq!(fs::read_dir(&index).unwrap().count(), files_before);
+    assert_eq!(files(), files_before, "{output}");
     let hits = dir
         .lantern_at(&index)
         .args(["search", "bettong"])

@@ -8,6 +8,7 @@ use lantern::highlight::FragmentOptions;
 use lantern::query::{DefaultOperator, QueryError};
 use lantern::render::{HtmlPrinter, JsonPrinter, Marks, QueryProblem, ResultsPrinter, TextPrinter};
 use lantern::search::{IndexSearcher, SearchError, SearchRequest};
+use termcolor::{BufferedStandardStream, ColorChoice};
 
 use crate::cli::{Color, Format, SearchArgs};
 
@@ -30,7 +31,8 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         },
         timeout: args.timeout.0,
     };
-    let mut out = io::stdout().lock();
+    // Buffered: a page of hits is many small writes; flushed below.
+    let mut out = BufferedStandardStream::stdout(color_choice(args));
     match searcher.search(&request) {
         Ok(results) => {
             printer.print_results(&results, &mut out)?;
@@ -59,16 +61,19 @@ fn printer(args: &SearchArgs) -> Box<dyn ResultsPrinter> {
         post: args.post_tag.clone(),
     };
     match args.format {
-        Format::Text => Box::new(TextPrinter {
-            marks,
-            color: match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => io::stdout().is_terminal(),
-            },
-        }),
+        Format::Text => Box::new(TextPrinter { marks }),
         Format::Json => Box::new(JsonPrinter { marks }),
         Format::Html => Box::new(HtmlPrinter { marks }),
+    }
+}
+
+/// Whether the output takes colour: only the text format, and on `auto` only on a terminal.
+fn color_choice(args: &SearchArgs) -> ColorChoice {
+    match (args.format, args.color) {
+        (Format::Json | Format::Html, _) | (Format::Text, Color::Never) => ColorChoice::Never,
+        (Format::Text, Color::Always) => ColorChoice::Always,
+        (Format::Text, Color::Auto) if io::stdout().is_terminal() => ColorChoice::Auto,
+        (Format::Text, Color::Auto) => ColorChoice::Never,
     }
 }
 

@@ -1,7 +1,9 @@
 //! The HTML printer: a standalone page rendered from `templates/` by askama, which escapes every
 //! value unless told it is already safe (only our own marked, escaped fragments are).
 
-use std::io::{self, Write};
+use std::io;
+
+use termcolor::WriteColor;
 
 use askama::Template;
 
@@ -46,7 +48,7 @@ struct ErrorPage<'a> {
 }
 
 impl ResultsPrinter for HtmlPrinter {
-    fn print_results(&self, results: &SearchResults, out: &mut dyn Write) -> io::Result<()> {
+    fn print_results(&self, results: &SearchResults, out: &mut dyn WriteColor) -> io::Result<()> {
         let page = ResultsPage {
             query: &results.query,
             total: results.total,
@@ -72,7 +74,7 @@ impl ResultsPrinter for HtmlPrinter {
         write_page(&page, out)
     }
 
-    fn print_problem(&self, problem: &QueryProblem, out: &mut dyn Write) -> io::Result<()> {
+    fn print_problem(&self, problem: &QueryProblem, out: &mut dyn WriteColor) -> io::Result<()> {
         let page = ErrorPage {
             query: &problem.query,
             message: &problem.message,
@@ -84,7 +86,7 @@ impl ResultsPrinter for HtmlPrinter {
     }
 }
 
-fn write_page(page: &impl Template, out: &mut dyn Write) -> io::Result<()> {
+fn write_page(page: &impl Template, out: &mut dyn WriteColor) -> io::Result<()> {
     let html = page.render().map_err(io::Error::other)?;
     writeln!(out, "{html}")
 }

@@ -1,6 +1,8 @@
 //! The JSON printer: one document per search, a stable schema documented in the README.
 
-use std::io::{self, Write};
+use std::io;
+
+use termcolor::WriteColor;
 
 use serde::Serialize;
 
@@ -46,7 +48,7 @@ struct JsonError<'a> {
 }
 
 impl ResultsPrinter for JsonPrinter {
-    fn print_results(&self, results: &SearchResults, out: &mut dyn Write) -> io::Result<()> {
+    fn print_results(&self, results: &SearchResults, out: &mut dyn WriteColor) -> io::Result<()> {
         let hits = results
             .hits
             .iter()
@@ -77,7 +79,7 @@ impl ResultsPrinter for JsonPrinter {
         writeln!(out)
     }
 
-    fn print_problem(&self, problem: &QueryProblem, out: &mut dyn Write) -> io::Result<()> {
+    fn print_problem(&self, problem: &QueryProblem, out: &mut dyn WriteColor) -> io::Result<()> {
         let document = JsonProblem {
             query: &problem.query,
             error: JsonError {

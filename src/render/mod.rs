@@ -5,7 +5,9 @@ mod html;
 mod json;
 mod text;
 
-use std::io::{self, Write};
+use std::io;
+
+use termcolor::WriteColor;
 
 pub use html::HtmlPrinter;
 pub use json::JsonPrinter;
@@ -60,18 +62,22 @@ pub struct QueryProblem {
     pub position: Option<usize>,
 }
 
-/// Writes search results, or the reason there are none, in one output format.
+/// Writes search results, or the reason there are none, in one output format. The writer says
+/// whether it takes colour; only the text format uses it.
 pub trait ResultsPrinter {
     /// Writes the results.
-    fn print_results(&self, results: &SearchResults, out: &mut dyn Write) -> io::Result<()>;
+    fn print_results(&self, results: &SearchResults, out: &mut dyn WriteColor) -> io::Result<()>;
     /// Writes a query error in this format (plain text formats leave it to stderr and write
     /// nothing).
-    fn print_problem(&self, problem: &QueryProblem, out: &mut dyn Write) -> io::Result<()>;
+    fn print_problem(&self, problem: &QueryProblem, out: &mut dyn WriteColor) -> io::Result<()>;
 }
+
+/// What joins the fragments of a hit into its one-line snippet.
+pub(super) const FRAGMENT_SEPARATOR: &str = "...";
 
 /// The fragments of a hit joined as the one-line snippet every format shows.
 pub fn snippet(fragments: &[String]) -> String {
-    fragments.join("...")
+    fragments.join(FRAGMENT_SEPARATOR)
 }
 
 #[cfg(test)]

@@ -1,71 +1,75 @@
 //! The plain-text printer: the layout of the Lucene demo this project grew from, with marks as
-//! tags, or as colour on a terminal.
+//! tags, or as colour when the writer takes colour (ripgrep's way: colour is a property of the
+//! writer, not a flag of the printer).
 
-use std::io::{self, Write};
+use std::io;
 
-use super::{snippet, Marks, QueryProblem, ResultsPrinter};
+use termcolor::{Color, ColorSpec, WriteColor};
+
+use super::{Marks, QueryProblem, ResultsPrinter, FRAGMENT_SEPARATOR};
 use crate::highlight::MarkedText;
 use crate::search::SearchResults;
-
-const BOLD_RED: &str = "\x1b[1;31m";
-const BOLD_MAGENTA: &str = "\x1b[1;35m";
-const RESET: &str = "\x1b[0m";
 
 /// The line that says a search's results are partial.
 const TIMED_OUT: &str = "The search ran out of time (--timeout): these are the hits found so far, \
                          and the total counts only the part of the index searched.";
 
 /// Prints `N total matching documents.`, then per hit its path and its snippet, a blank line
-/// between hits.
+/// between hits. On a writer that takes colour, matches are bold red, paths bold magenta, and the
+/// text is shown as it is; otherwise matches are wrapped in the marks and the text HTML-escaped.
 #[derive(Clone, Debug, Default)]
 pub struct TextPrinter {
     /// Marks placed around matches when not in colour.
     pub marks: Marks,
-    /// Show matches in colour instead of tags; text is then shown as is, not HTML-escaped.
-    pub color: bool,
 }
 
 impl TextPrinter {
-    /// `marked` as printed: matches in colour, or wrapped in the marks.
-    fn line(&self, marked: &MarkedText) -> String {
-        if !self.color {
-            return self.marks.apply(marked);
+    /// Writes `marked` in the colours of `base`, matches in bold red; or, on a writer without
+    /// colour, with matches wrapped in the marks and the rest escaped.
+    fn write_marked(
+        &self,
+        out: &mut dyn WriteColor,
+        marked: &MarkedText,
+        base: &ColorSpec,
+    ) -> io::Result<()> {
+        if !out.supports_color() {
+            return out.write_all(self.marks.apply(marked).as_bytes());
         }
-        let mut line = String::new();
+        let mut highlight = base.clone();
+        highlight.set_fg(Some(Color::Red)).set_bold(true);
         for piece in &marked.pieces {
-            if piece.marked {
-                line.push_str(BOLD_RED);
-                line.push_str(&piece.text);
-                line.push_str(RESET);
-            } else {
-                line.push_str(&piece.text);
-            }
+            out.set_color(if piece.marked { &highlight } else { base })?;
+            out.write_all(piece.text.as_bytes())?;
         }
-        line
+        out.reset()
     }
 }
 
 impl ResultsPrinter for TextPrinter {
-    fn print_results(&self, results: &SearchResults, out: &mut dyn Write) -> io::Result<()> {
+    fn print_results(&self, results: &SearchResults, out: &mut dyn WriteColor) -> io::Result<()> {
         writeln!(out, "{} total matching documents.", results.total)?;
         if results.timed_out {
             writeln!(out, "{TIMED_OUT}")?;
         }
+        let mut path = ColorSpec::new();
+        path.set_fg(Some(Color::Magenta)).set_bold(true);
+        let plain = ColorSpec::new();
         for hit in &results.hits {
             writeln!(out)?;
-            let path = self.line(&hit.marked_path);
-            if self.color {
-                writeln!(out, "{BOLD_MAGENTA}{path}{RESET}")?;
-            } else {
-                writeln!(out, "{path}")?;
+            self.write_marked(out, &hit.marked_path, &path)?;
+            writeln!(out)?;
+            for (index, fragment) in hit.fragments.iter().enumerate() {
+                if index > 0 {
+                    out.write_all(FRAGMENT_SEPARATOR.as_bytes())?;
+                }
+                self.write_marked(out, fragment, &plain)?;
             }
-            let fragments: Vec<String> = hit.fragments.iter().map(|f| self.line(f)).collect();
-            writeln!(out, "{}", snippet(&fragments))?;
+            writeln!(out)?;
         }
         Ok(())
     }
 
-    fn print_problem(&self, _problem: &QueryProblem, _out: &mut dyn Write) -> io::Result<()> {
+    fn print_problem(&self, _problem: &QueryProblem, _out: &mut dyn WriteColor) -> io::Result<()> {
         Ok(())
     }
 }
