@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::index::tokenizer::is_ideograph;
+use crate::index::tokenizer::continues_token;
 
 use super::marked::{is_blank, MarkedText};
 use super::matches::Match;
@@ -337,11 +337,11 @@ fn can_cut(text: &str, at: usize) -> bool {
     }
 }
 
-/// Letters, digits and `_`, except the ideographs and kana of scripts written without spaces
-/// (a fragment may begin or end between any two of them, or a sentence would be one long word).
-/// The ranges are those of the index's text tokenizer, which makes each of them a token.
+/// What a fragment keeps whole for display: the characters that continue a token, and `_`, so
+/// `snake_case` names are not cut. Ideographs and kana are excluded: a fragment may begin or end
+/// between any two of them, or a sentence would be one long word.
 fn is_word_char(c: char) -> bool {
-    (c.is_alphanumeric() || c == '_') && !is_ideograph(c)
+    continues_token(c) || c == '_'
 }
 
 /// Characters that belong with the one before them: combining marks, joiners, variation

@@ -11,7 +11,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::pattern::Pattern;
-use crate::index::tokenizer::is_ideograph;
+use crate::index::tokenizer::{continues_token, is_token_char};
 
 /// Bytes of context tokenized on each side of a candidate: enough for the words of a phrase
 /// around any one of them, with some slop between.
@@ -80,7 +80,11 @@ impl Prefilter {
             let start = token_start(text, found.start().saturating_sub(REACH));
             let end = token_end(text, (found.end() + REACH).min(text.len()));
             match regions.last_mut() {
-                Some(last) if start <= last.end => last.end = last.end.max(end),
+                // Regions that touch, or that only separators keep apart (the words of a phrase
+                // can be adjacent tokens however much punctuation stands between them), are one.
+                Some(last) if start <= last.end || !has_token(&text[last.end..start]) => {
+                    last.end = last.end.max(end)
+                }
                 _ => regions.push(start..end),
             }
         }
@@ -88,11 +92,9 @@ impl Prefilter {
     }
 }
 
-/// True when `c` next to a word would make it part of a longer token: the tokenizer's notion of
-/// a word character (`_` separates tokens), unlike the fragment cutter's, which also keeps
-/// `snake_case` names whole for display.
-fn continues_token(c: char) -> bool {
-    c.is_alphanumeric() && !is_ideograph(c)
+/// True when `gap` holds a token character; stops at the first.
+fn has_token(gap: &str) -> bool {
+    gap.chars().any(is_token_char)
 }
 
 /// Moves `at` back to a char boundary that no token spans: just after a separator character.
@@ -103,7 +105,7 @@ fn token_start(text: &str, mut at: usize) -> usize {
     text[..at]
         .char_indices()
         .rev()
-        .find(|(_, c)| !c.is_alphanumeric())
+        .find(|(_, c)| !is_token_char(*c))
         .map_or(0, |(offset, c)| offset + c.len_utf8())
 }
 
@@ -114,7 +116,7 @@ fn token_end(text: &str, mut at: usize) -> usize {
     }
     text[at..]
         .char_indices()
-        .find(|(_, c)| !c.is_alphanumeric())
+        .find(|(_, c)| !is_token_char(*c))
         .map_or(text.len(), |(offset, _)| at + offset)
 }
 

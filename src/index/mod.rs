@@ -203,12 +203,8 @@ pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
 /// Removes the files of a tantivy index from `dir` (its meta files and every segment file, named
 /// by a 32-digit hex id), so that a damaged index can be created anew. Other files are left.
 fn remove_index_files(dir: &Path) -> Result<(), IndexError> {
-    let is_index_file = |name: &str| {
-        matches!(name, "meta.json" | ".managed.json")
-            || name.split_once('.').is_some_and(|(id, _)| {
-                id.len() == 32 && id.bytes().all(|byte| byte.is_ascii_hexdigit())
-            })
-    };
+    let is_index_file =
+        |name: &str| matches!(name, "meta.json" | ".managed.json") || segment_id(name).is_some();
     let entries = std::fs::read_dir(dir).map_err(|err| IndexError::Engine {
         path: dir.to_path_buf(),
         cause: format!("cannot list the folder: {err}"),
@@ -222,6 +218,36 @@ fn remove_index_files(dir: &Path) -> Result<(), IndexError> {
         }
     }
     Ok(())
+}
+
+/// The segment a file of a tantivy index belongs to: its name is the segment's id, 32 hex
+/// digits, and an extension.
+fn segment_id(file_name: &str) -> Option<&str> {
+    let (id, _) = file_name.split_once('.')?;
+    (id.len() == 32 && id.bytes().all(|byte| byte.is_ascii_hexdigit())).then_some(id)
+}
+
+/// Deletes the files of segments the last commit of `index` (at `dir`) does not hold: what a
+/// failed run wrote. tantivy's own garbage collection misses files it could not register, e.g.
+/// on a full disk.
+fn remove_orphan_segments(index: &Index, dir: &Path) {
+    let Ok(live) = index.searchable_segment_ids() else {
+        return;
+    };
+    let live: Vec<String> = live.iter().map(|id| id.uuid_string()).collect();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let orphan = name
+            .to_str()
+            .and_then(segment_id)
+            .is_some_and(|id| !live.iter().any(|live| live == id));
+        if orphan {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Turns tantivy's "lock busy" error into [`IndexError::Busy`], and names other causes.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use std::panic::AssertUnwindSafe;
 
-use tantivy::{Index, IndexWriter, Searcher};
+use tantivy::{Index, IndexWriter, Searcher, TantivyDocument};
 
 use super::budget::{BudgetedDocument, ByteBudget};
 use super::catalog::{Catalog, RootRecord};
@@ -19,8 +19,8 @@ use super::reading::{commit_if_due, index_file, JobContext, SharedCounts};
 use super::schema::LanternSchema;
 use super::walk::WalkOptions;
 use super::{
-    guard_engine, open_or_create_index, open_reader, remove_index_files, writer_error, IndexError,
-    MIN_HEAP,
+    guard_engine, open_or_create_index, open_reader, remove_index_files, remove_orphan_segments,
+    writer_error, IndexError, MIN_HEAP,
 };
 
 /// tantivy refuses a writer heap under 15 MB per indexing thread.
@@ -202,8 +202,8 @@ pub fn index_roots(
             }
             Err(failed) => {
                 let (err, writer) = *failed;
-                if let Some(mut writer) = writer {
-                    discard_uncommitted(&mut writer);
+                if let Some(writer) = writer {
+                    discard_uncommitted(&index, index_dir, writer);
                 }
                 Err(err)
             }
@@ -307,11 +307,16 @@ impl Run<'_> {
 }
 
 /// Rolls the writer back to the last commit and deletes the files written since, so that a run
-/// that failed (say, on a full disk) leaves nothing behind that keeps the disk full.
-fn discard_uncommitted(writer: &mut Writer) {
-    // Both are best effort: the run's own error is the one to report.
-    if writer.rollback().is_ok() {
-        let _ = writer.garbage_collect_files().wait();
+/// that failed (say, on a full disk) leaves nothing behind that keeps the disk full. Merges still
+/// running are waited for first: they too write files.
+fn discard_uncommitted(index: &Index, dir: &Path, mut writer: Writer) {
+    // All best effort: the run's own error is the one to report.
+    let _ = writer.rollback();
+    let _ = writer.wait_merging_threads();
+    // Holding the writer lock, nothing else writes segments meanwhile.
+    if let Ok(cleaner) = index.writer_with_num_threads::<TantivyDocument>(1, MIN_HEAP) {
+        let _ = cleaner.garbage_collect_files().wait();
+        remove_orphan_segments(index, dir);
     }
 }
 

@@ -59,11 +59,23 @@ fn classify(c: char) -> CharClass {
     }
     if is_ideograph(c) {
         CharClass::Ideograph
-    } else if c.is_alphanumeric() {
+    } else if is_token_char(c) {
         CharClass::Word
     } else {
         CharClass::Separator
     }
+}
+
+/// The one definition of what tokens are made of: letters and digits, in any script. Everything
+/// else separates tokens (`_` too).
+pub fn is_token_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// True when `c` next to a token would make it part of a longer token: a token character that
+/// is not an ideograph (each ideograph is a token on its own).
+pub fn continues_token(c: char) -> bool {
+    is_token_char(c) && !is_ideograph(c)
 }
 
 /// Han ideographs, hiragana and katakana: scripts written without spaces between words, each

@@ -285,3 +285,17 @@ fn mark_all_marks_a_path() {
         "/src/<b>drivers</b>/<b><net>.rs</b>"
     );
 }
+
+#[test]
+fn a_phrase_whose_words_stand_far_apart_is_marked() {
+    // Only punctuation between the words: they are adjacent tokens, so the phrase matches.
+    let text = format!(
+        "{} error {} handling {}",
+        "x ".repeat(300),
+        "-".repeat(700),
+        "y ".repeat(300)
+    );
+    let marked = marked_pieces(&highlight("\"error handling\"", &text, options(1, 64)));
+    assert_eq!(marked.len(), 1, "{marked:?}");
+    assert!(marked[0].starts_with("error"), "{marked:?}");
+}

@@ -128,16 +128,6 @@ impl GeneratedQuery {
     }
 }
 
-/// True when `found` is `words` cut short, its last word possibly inside.
-fn is_cut_phrase(words: &[String], found: &[String]) -> bool {
-    let Some((last, before)) = found.split_last() else {
-        return false;
-    };
-    words.len() >= found.len()
-        && words.starts_with(before)
-        && words[before.len()].starts_with(last.as_str())
-}
-
 /// `*` any run, `?` one character; no escapes (generated patterns have none).
 fn glob(pattern: &[char], text: &[char]) -> bool {
     match pattern.split_first() {
@@ -173,10 +163,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// The checks that hold for any text, query and options.
-fn assert_well_formed(text: &str, query: &QueryNode, options: FragmentOptions) -> Vec<MarkedText> {
+fn assert_well_formed(
+    text: &str,
+    query: &QueryNode,
+    options: FragmentOptions,
+) -> (Vec<MarkedText>, Vec<Match>) {
     let Ok(query) = lower(query, &mut Analyzers::default(), None) else {
         // A regular expression the index refuses: the search refuses the query.
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     };
     let mut highlighter = Highlighter::new(&query, Target::Contents, analyzer(), options);
     let fragments = highlighter.fragments(text);
@@ -210,11 +204,18 @@ fn assert_well_formed(text: &str, query: &QueryNode, options: FragmentOptions) -
         assert_eq!(inside.count(), extent.marks.len());
     }
     let _ = highlighter.mark_all(text);
-    fragments
+    (fragments, matches)
 }
 
-/// Asserts each mark of `fragments` is something `query` looks for.
-fn assert_marks_match(text: &str, fragments: &[MarkedText], query: &GeneratedQuery) {
+/// Asserts each match the fragments mark (the fragments mark exactly the matches inside them, see
+/// [`assert_well_formed`]) is something `query` looks for, and no marked piece holds a word only
+/// excluded.
+fn assert_marks_match(
+    text: &str,
+    fragments: &[MarkedText],
+    matches: &[Match],
+    query: &GeneratedQuery,
+) {
     let positive = query.positive();
     let single = |token: &str| positive.iter().any(|leaf| leaf.matches_token(token));
     let phrases: Vec<(Vec<String>, u32)> =
@@ -229,19 +230,8 @@ fn assert_marks_match(text: &str, fragments: &[MarkedText], query: &GeneratedQue
         .flatten()
         .filter(|token| !single(token) && !phrases.iter().any(|(words, _)| words.contains(token)))
         .collect();
-    let text_tokens = tokens(text);
-    // A match wider than the fragment is cut, and alone in it: the start of a word asked for.
-    let cut_word = |found: &[String]| match found {
-        [start] => text_tokens.iter().any(|token| {
-            token.starts_with(start.as_str())
-                && (single(token) || phrases.iter().any(|(words, _)| words.contains(token)))
-        }),
-        _ => false,
-    };
-    for fragment in fragments {
-        // A phrase wider than the fragment is cut, and alone in its fragment.
-        let cut_phrase = fragment.pieces.len() == 1;
-        for piece in fragment.pieces.iter().filter(|piece| piece.marked) {
+    for piece in fragments.iter().flat_map(|fragment| &fragment.pieces) {
+        if piece.marked {
             let found = tokens(&piece.text);
             assert!(!found.is_empty(), "marked {:?} holds no word", piece.text);
             for token in &found {
@@ -250,25 +240,23 @@ fn assert_marks_match(text: &str, fragments: &[MarkedText], query: &GeneratedQue
                     "marked {token:?} is excluded"
                 );
             }
-            // A token may be marked on its own when a leaf takes it alone, or it is a word of
-            // a sloppy phrase (whose words are marked one by one).
-            let alone = |token: &String| {
+        }
+    }
+    for found in matches.iter().map(|m| tokens(&text[m.range.clone()])) {
+        // A token taken alone by a leaf, or a word of a sloppy phrase (marked one by one), or a
+        // whole phrase.
+        let ok = match found.as_slice() {
+            [token] => {
                 single(token)
                     || phrases
                         .iter()
                         .any(|(words, slop)| *slop > 0 && words.contains(token))
-            };
-            let ok = matches!(found.as_slice(), [token] if alone(token))
-                || phrases.iter().any(|(words, slop)| {
-                    (*slop == 0 || words.len() == found.len()) && words == &found
-                        || (cut_phrase && is_cut_phrase(words, &found))
-                })
-                || (cut_phrase && cut_word(&found))
-                // Marks of adjacent tokens (ideographs, or an ideograph next to a letter) print
-                // as one piece.
-                || (piece.text.chars().all(char::is_alphanumeric) && found.iter().all(alone));
-            assert!(ok, "marked {:?} ({found:?}) is not asked for", piece.text);
-        }
+            }
+            _ => false,
+        } || phrases
+            .iter()
+            .any(|(words, slop)| (*slop == 0 || words.len() == found.len()) && words == &found);
+        assert!(ok, "the match {found:?} is not asked for");
     }
 }
 
@@ -396,8 +384,8 @@ proptest! {
         (text, query) in text().prop_flat_map(|(text, words)| (Just(text), query(words))),
         options in fragment_options(),
     ) {
-        let fragments = assert_well_formed(&text, &query.node(), options);
-        assert_marks_match(&text, &fragments, &query);
+        let (fragments, matches) = assert_well_formed(&text, &query.node(), options);
+        assert_marks_match(&text, &fragments, &matches, &query);
     }
 
     #[test]
