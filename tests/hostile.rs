@@ -519,7 +519,10 @@ fn status_during_commits_never_fails() {
     dir.create("docs/seed.txt", "dunnart");
     dir.index(&["docs"]);
     for file in 0..400 {
-        dir.create(&format!("docs/f{file:03}.txt"), repeated(&format!("w{file}"), 200));
+        dir.create(
+            &format!("docs/f{file:03}.txt"),
+            repeated(&format!("w{file}"), 200),
+        );
     }
     // Many small commits, each followed by tantivy's garbage collection of old files.
     let mut indexing = dir
@@ -538,7 +541,10 @@ fn status_during_commits_never_fails() {
     assert!(indexing.wait().unwrap().success());
     assert!(statuses > 0);
     let final_status = dir.lantern().args(["status"]).assert_success();
-    assert!(final_status.stdout.contains("documents: 401"), "{final_status}");
+    assert!(
+        final_status.stdout.contains("documents: 401"),
+        "{final_status}"
+    );
 }
 
 #[test]
