@@ -3,7 +3,7 @@
 
 mod util;
 
-use util::{sorted, Dir};
+use util::{marked, sorted, Dir};
 
 /// Short documents (under the 64-character fragment size, so a fragment is the whole text), each
 /// made for one kind of query.
@@ -336,16 +336,65 @@ fn escaped_special_characters_are_searched_as_text() {
         only_hit(&dir, r"\(1\+1\)\:2", "docs/math.txt"),
         ["(<b>1+1):2</b> is two"]
     );
-    for query in [
-        r"\(a\)",
-        r"a\:b",
-        r"\[x TO y\]",
-        r"\!\&\&\|\|",
-        r"\~\^\*\?",
-        r#"\"q\""#,
-    ] {
-        dir.search_json(&[query]);
+
+    // Each escaped query next to a text holding it literally, and decoys that would match if the
+    // special characters kept their meaning.
+    let dir = Dir::new();
+    let documents = [
+        ("docs/call.txt", "call f(okapi) now"),
+        ("docs/key.txt", "the key quoll:tapir here"),
+        ("docs/apart.txt", "tapir came before quoll"),
+        ("docs/bracket.txt", "[xerus TO yapok] as written"),
+        ("docs/between.txt", "xylophone"),
+        ("docs/ops.txt", "!&&|| and ~^*? alone"),
+        ("docs/quoted.txt", "say \"quokka\" then numbat"),
+    ];
+    for (path, text) in documents {
+        dir.create(path, text);
     }
+    dir.index(&["docs"]);
+    let hits = |query: &str| {
+        let results = dir.search_json(&["--limit", "100", query]);
+        let found: Vec<(String, Vec<String>)> = results
+            .hits
+            .iter()
+            .map(|hit| (hit.path.clone(), marked(&hit.snippet, "<b>", "</b>")))
+            .collect();
+        assert_eq!(results.total, found.len() as u64, "{query}");
+        found
+    };
+    let hit = |path: &str, marks: &[&str]| {
+        (
+            path.to_string(),
+            marks
+                .iter()
+                .map(|mark| mark.to_string())
+                .collect::<Vec<_>>(),
+        )
+    };
+    // Parentheses are not a group.
+    assert_eq!(hits(r"\(okapi\)"), [hit("docs/call.txt", &["okapi"])]);
+    // A colon is not a field: the words are one phrase, so the text with them apart is no match.
+    assert_eq!(
+        hits(r"quoll\:tapir"),
+        [hit("docs/key.txt", &["quoll:tapir"])]
+    );
+    // Brackets are not a range: "xylophone", between the bounds, is no match.
+    assert_eq!(
+        hits(r"\[xerus TO yapok\]"),
+        [hit("docs/bracket.txt", &["xerus", "TO", "yapok"])]
+    );
+    // Quotes are not a phrase: the words match in any order.
+    assert_eq!(
+        hits(r#"\"numbat quokka\""#),
+        [hit("docs/quoted.txt", &["quokka", "numbat"])]
+    );
+    // Operators and wildcards made only of escaped characters are no words at all: they match
+    // nothing, where unescaped `*` matches everything and `!&&||` is a malformed query.
+    assert!(hits(r"\!\&\&\|\|").is_empty());
+    assert!(hits(r"\~\^\*\?").is_empty());
+    assert_eq!(dir.search_json(&["*"]).total, documents.len() as u64);
+    dir.lantern().args(["search", "!&&||"]).assert_exit(2);
 }
 
 #[test]

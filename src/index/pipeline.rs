@@ -371,11 +371,31 @@ fn read_jobs(
 }
 
 /// Commits everything added so far, with the catalog as the commit's payload.
+///
+/// Test hook: with `LANTERN_TEST_ABORT_AFTER_COMMITS=N` in the environment, the process aborts
+/// right after its N-th successful commit, as `kill -9` would stop it there (see
+/// `tests/crash.rs`).
 pub(super) fn commit(writer: &mut Writer, catalog: &Catalog) -> Result<(), IndexError> {
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&catalog.to_payload());
     prepared.commit()?;
+    abort_if_a_test_asks();
     Ok(())
+}
+
+/// Test hook for `tests/crash.rs`, not a feature: counts this process's successful commits and
+/// aborts after the N-th when `LANTERN_TEST_ABORT_AFTER_COMMITS=N` is set, so a crash can be
+/// simulated at a known point instead of after some wall-clock time.
+fn abort_if_a_test_asks() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static COMMITS: AtomicUsize = AtomicUsize::new(0);
+    let done = COMMITS.fetch_add(1, Ordering::SeqCst) + 1;
+    let abort_after = std::env::var("LANTERN_TEST_ABORT_AFTER_COMMITS")
+        .ok()
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    if abort_after == Some(done) {
+        std::process::abort();
+    }
 }
 
 /// The roots to walk: each once, and none inside another (its files are the outer root's), so

@@ -1,15 +1,29 @@
 //! Helpers for the end-to-end tests: a temporary folder to put documents in, a wrapper that runs the
 //! real `lantern` binary against an index inside that folder, and checks on what it prints.
 //!
-//! Each test file includes this module with `mod util;`; not every file uses every helper.
+//! Each test file includes this module with `mod util;`; not every file uses every helper. The
+//! concerns live in submodules, re-exported here: [`command`] runs the binary, [`summary`] reads
+//! the `index` summary line, [`json`] the JSON output, [`html`] marked text and HTML pages.
 #![allow(dead_code)]
 
-use std::ffi::OsStr;
+mod command;
+mod html;
+mod json;
+mod summary;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-use serde_json::Value;
+// Each test file uses some of these, none all of them.
+#[allow(unused_imports)]
+pub use command::{Output, TestCommand, HANG_LIMIT};
+#[allow(unused_imports)]
+pub use html::{assert_well_formed_html, element, marked, visible_text};
+#[allow(unused_imports)]
+pub use json::{assert_keys, JsonHit, SearchJson};
+#[allow(unused_imports)]
+pub use summary::IndexSummary;
 
 /// A temporary folder holding the test's documents and, in `index/`, its index.
 pub struct Dir {
@@ -103,7 +117,7 @@ impl Dir {
             .env_remove("LANTERN_INDEX")
             .arg("--index")
             .arg(index);
-        TestCommand { cmd }
+        TestCommand::new(cmd)
     }
 
     /// `lantern index ARGS...`, which must succeed; returns its summary line.
@@ -137,411 +151,10 @@ impl Dir {
     }
 }
 
-/// How long one command may run before a test calls it hung.
-pub const HANG_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
-
-/// A `lantern` command line being built.
-pub struct TestCommand {
-    cmd: Command,
-}
-
-impl TestCommand {
-    /// Sets an environment variable.
-    pub fn env(mut self, name: &str, value: impl AsRef<OsStr>) -> TestCommand {
-        self.cmd.env(name, value);
-        self
-    }
-
-    /// Runs the command as the unprivileged user `nobody` when the tests run as root (as in
-    /// CI), so that file permissions apply to it; see [`Dir::open_to_everyone`].
-    pub fn unprivileged(mut self) -> TestCommand {
-        if running_as_root() {
-            use std::os::unix::process::CommandExt;
-            self.cmd.uid(NOBODY).gid(NOBODY);
-        }
-        self
-    }
-
-    /// Adds one argument.
-    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> TestCommand {
-        self.cmd.arg(arg);
-        self
-    }
-
-    /// Adds arguments.
-    pub fn args<I, S>(mut self, args: I) -> TestCommand
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<OsStr>,
-    {
-        self.cmd.args(args);
-        self
-    }
-
-    /// Runs the command to the end. Whatever the outcome, it must not have panicked.
-    pub fn run(mut self) -> Output {
-        let description = format!("{:?}", self.cmd);
-        let mut child = self
-            .cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run lantern");
-        let read = |mut pipe: Box<dyn std::io::Read + Send>| {
-            std::thread::spawn(move || {
-                let mut bytes = Vec::new();
-                pipe.read_to_end(&mut bytes).expect("read the output");
-                String::from_utf8(bytes).expect("output is UTF-8")
-            })
-        };
-        let stdout = read(Box::new(child.stdout.take().expect("stdout")));
-        let stderr = read(Box::new(child.stderr.take().expect("stderr")));
-        // A hang is a failure, not a test that never ends.
-        let started = std::time::Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("wait for lantern") {
-                break status;
-            }
-            if started.elapsed() > HANG_LIMIT {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("{description} hung: still running after {HANG_LIMIT:?}");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        };
-        let output = Output {
-            code: status.code(),
-            stdout: stdout.join().expect("stdout reader"),
-            stderr: stderr.join().expect("stderr reader"),
-        };
-        assert!(
-            !output.stderr.contains("panicked"),
-            "lantern panicked:\n{output}"
-        );
-        output
-    }
-
-    /// Runs the command, which must exit 0.
-    pub fn assert_success(self) -> Output {
-        self.assert_exit(0)
-    }
-
-    /// Runs the command, which must exit with `code`.
-    pub fn assert_exit(self, code: i32) -> Output {
-        let description = format!("{:?}", self.cmd);
-        let output = self.run();
-        assert_eq!(
-            output.code,
-            Some(code),
-            "unexpected exit status of {description}\n{output}"
-        );
-        output
-    }
-
-    /// Starts the command in the background, its output discarded.
-    pub fn spawn(mut self) -> Child {
-        self.cmd
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start lantern")
-    }
-}
-
-/// What a finished command did.
-#[derive(Debug)]
-pub struct Output {
-    /// The exit code (`None` when killed by a signal).
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl std::fmt::Display for Output {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit code: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// The numbers of the summary line that ends every `lantern index` run.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct IndexSummary {
-    pub indexed: u64,
-    pub added: u64,
-    pub updated: u64,
-    pub removed: u64,
-    pub unchanged: u64,
-    pub skipped: u64,
-    pub binary: u64,
-    pub too_large: u64,
-    pub unreadable: u64,
-    pub lossy: u64,
-}
-
-impl IndexSummary {
-    /// Reads the summary line out of `index`'s stdout.
-    pub fn parse(stdout: &str) -> IndexSummary {
-        let pattern = regex::Regex::new(
-            r"^indexed (\d+) files \((\d+) added, (\d+) updated, (\d+) removed, (\d+) unchanged\); skipped (\d+) \((\d+) binary, (\d+) too large, (\d+) unreadable\); (\d+) with invalid UTF-8 replaced; [\d.]+ MB in [\d.]+ s \([\d.]+ MB/s\)$",
-        )
-        .expect("valid regex");
-        let line = stdout.lines().last().unwrap_or_default();
-        let numbers = pattern
-            .captures(line)
-            .unwrap_or_else(|| panic!("not a summary line: {stdout:?}"));
-        let n = |i: usize| numbers[i].parse::<u64>().expect("a number");
-        IndexSummary {
-            indexed: n(1),
-            added: n(2),
-            updated: n(3),
-            removed: n(4),
-            unchanged: n(5),
-            skipped: n(6),
-            binary: n(7),
-            too_large: n(8),
-            unreadable: n(9),
-            lossy: n(10),
-        }
-    }
-}
-
-/// The JSON output of `lantern search --format json`, checked against the documented schema.
-#[derive(Debug)]
-pub struct SearchJson {
-    pub total: u64,
-    pub timed_out: bool,
-    pub hits: Vec<JsonHit>,
-    pub raw: Value,
-}
-
-/// One hit of the JSON output, its path relative to the test folder.
-#[derive(Debug, Clone)]
-pub struct JsonHit {
-    pub rank: u64,
-    pub score: f64,
-    pub path: String,
-    pub marked_path: String,
-    pub fragments: Vec<String>,
-    pub snippet: String,
-}
-
-impl SearchJson {
-    /// Parses `stdout`, asserting it follows the schema exactly.
-    pub fn parse(dir: &Dir, stdout: &str) -> SearchJson {
-        let raw: Value = serde_json::from_str(stdout)
-            .unwrap_or_else(|err| panic!("stdout is not JSON ({err}):\n{stdout}"));
-        assert_keys(&raw, &["query", "total", "elapsed_ms", "timed_out", "hits"]);
-        assert!(raw["query"].is_string(), "query is a string: {raw}");
-        let timed_out = raw["timed_out"].as_bool().expect("timed_out is a boolean");
-        let total = raw["total"].as_u64().expect("total is an integer");
-        let elapsed = raw["elapsed_ms"].as_f64().expect("elapsed_ms is a number");
-        assert!(elapsed >= 0.0);
-        let hits: Vec<JsonHit> = raw["hits"]
-            .as_array()
-            .expect("hits is an array")
-            .iter()
-            .map(|hit| {
-                assert_keys(
-                    hit,
-                    &[
-                        "rank",
-                        "score",
-                        "path",
-                        "marked_path",
-                        "fragments",
-                        "snippet",
-                    ],
-                );
-                let string = |key: &str| {
-                    hit[key]
-                        .as_str()
-                        .unwrap_or_else(|| panic!("{key} is a string: {hit}"))
-                        .to_string()
-                };
-                let path = string("path");
-                assert!(path.starts_with('/'), "path is absolute: {path}");
-                JsonHit {
-                    rank: hit["rank"].as_u64().expect("rank is an integer"),
-                    score: hit["score"].as_f64().expect("score is a number"),
-                    path: dir.relative(&path),
-                    marked_path: string("marked_path"),
-                    fragments: hit["fragments"]
-                        .as_array()
-                        .expect("fragments is an array")
-                        .iter()
-                        .map(|f| f.as_str().expect("a fragment is a string").to_string())
-                        .collect(),
-                    snippet: string("snippet"),
-                }
-            })
-            .collect();
-        assert!(
-            hits.len() as u64 <= total,
-            "more hits than the total: {raw}"
-        );
-        for (i, hit) in hits.iter().enumerate() {
-            assert_eq!(hit.rank, i as u64 + 1, "ranks count from 1: {raw}");
-            assert_eq!(hit.snippet, hit.fragments.join("..."), "snippet: {raw}");
-        }
-        for pair in hits.windows(2) {
-            assert!(pair[0].score >= pair[1].score, "best first: {raw}");
-        }
-        SearchJson {
-            total,
-            timed_out,
-            hits,
-            raw,
-        }
-    }
-
-    /// The hit paths, best first.
-    pub fn paths(&self) -> Vec<String> {
-        self.hits.iter().map(|hit| hit.path.clone()).collect()
-    }
-
-    /// The hit for `path`.
-    pub fn hit(&self, path: &str) -> &JsonHit {
-        self.hits
-            .iter()
-            .find(|hit| hit.path == path)
-            .unwrap_or_else(|| panic!("no hit for {path} in {}", self.raw))
-    }
-}
-
-/// Asserts `value` is an object with exactly these keys.
-pub fn assert_keys(value: &Value, keys: &[&str]) {
-    let object = value
-        .as_object()
-        .unwrap_or_else(|| panic!("not an object: {value}"));
-    let mut found: Vec<&str> = object.keys().map(String::as_str).collect();
-    let mut expected = keys.to_vec();
-    found.sort_unstable();
-    expected.sort_unstable();
-    assert_eq!(found, expected, "keys of {value}");
-}
-
-/// The text a reader sees in marked, escaped output: tags removed, entities decoded.
-pub fn visible_text(marked: &str, pre: &str, post: &str) -> String {
-    let untagged = marked.replace(pre, "").replace(post, "");
-    html_escape::decode_html_entities(&untagged).into_owned()
-}
-
 /// The sorted paths of `paths`, to compare hit sets whose order does not matter.
 pub fn sorted(mut paths: Vec<String>) -> Vec<String> {
     paths.sort();
     paths
-}
-
-/// Asserts `page` is a complete HTML5 page whose tags balance: a doctype, `html`, `head` with a
-/// `title`, `body`; every non-void element closed in order; attribute values quoted; no `&` that
-/// does not start an entity; no `<script>`. (A strict structural check, stricter than what a
-/// forgiving HTML5 parser would accept.)
-pub fn assert_well_formed_html(page: &str) {
-    const VOID: &[&str] = &[
-        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr",
-    ];
-    let trimmed = page.trim_start();
-    assert!(
-        trimmed.to_ascii_lowercase().starts_with("<!doctype html>"),
-        "no doctype:\n{page}"
-    );
-    let mut open: Vec<String> = Vec::new();
-    let mut seen: Vec<String> = Vec::new();
-    let mut rest = trimmed;
-    while let Some(start) = rest.find(['<', '&']) {
-        let tail = &rest[start..];
-        if let Some(after) = tail.strip_prefix('&') {
-            let near: String = tail.chars().take(40).collect();
-            let name = &after[..after
-                .find(';')
-                .unwrap_or_else(|| panic!("raw '&' in text near {near:?}"))];
-            let valid = !name.is_empty()
-                && (name.chars().all(|c| c.is_ascii_alphanumeric())
-                    || name
-                        .strip_prefix('#')
-                        .is_some_and(|n| n.chars().all(|c| c.is_ascii_alphanumeric())));
-            assert!(valid, "raw '&' in text near {near:?}");
-            rest = after;
-            continue;
-        }
-        let end = tag_end(tail).unwrap_or_else(|| panic!("unterminated tag: {tail:.40}"));
-        let tag = &tail[1..end];
-        rest = &tail[end + 1..];
-        if tag.starts_with('!') {
-            continue;
-        }
-        if let Some(name) = tag.strip_prefix('/') {
-            let name = name.trim().to_ascii_lowercase();
-            let expected = open.pop();
-            assert_eq!(
-                expected.as_deref(),
-                Some(name.as_str()),
-                "</{name}> closes the wrong element"
-            );
-            continue;
-        }
-        let name: String = tag
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        assert!(!name.is_empty(), "not a tag: <{tag}>");
-        assert_ne!(name, "script", "a <script> element in the page");
-        seen.push(name.clone());
-        if VOID.contains(&name.as_str()) {
-            continue;
-        }
-        if name == "style" {
-            // Raw text up to </style>.
-            let close = rest.find("</style>").expect("<style> is closed");
-            rest = &rest[close + "</style>".len()..];
-            continue;
-        }
-        open.push(name);
-    }
-    assert!(open.is_empty(), "unclosed elements: {open:?}");
-    for required in ["html", "head", "title", "body"] {
-        assert!(
-            seen.iter().any(|name| name == required),
-            "no <{required}> in the page"
-        );
-    }
-}
-
-/// The index of the `>` ending the tag that starts `tag`, skipping quoted attribute values; panics
-/// on an unquoted attribute value containing a character that would need quotes.
-fn tag_end(tag: &str) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in tag.char_indices().skip(1) {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '"' | '\'') => quote = Some(c),
-            (None, '<') => panic!("'<' inside a tag: {:.60}", tag),
-            (None, '>') => return Some(i),
-            (None, _) => {}
-        }
-    }
-    None
-}
-
-/// The element text of the first `<tag ...>...</tag>` in `page` (tags inside kept).
-pub fn element<'a>(page: &'a str, tag: &str) -> &'a str {
-    let open = page
-        .find(&format!("<{tag}"))
-        .unwrap_or_else(|| panic!("no <{tag}> in page"));
-    let content = open + page[open..].find('>').expect("tag ends") + 1;
-    let close = content
-        + page[content..]
-            .find(&format!("</{tag}>"))
-            .unwrap_or_else(|| panic!("no </{tag}> in page"));
-    &page[content..close]
 }
 
 /// The user and group id of `nobody`, who unprivileged commands run as.

@@ -1,0 +1,103 @@
+//! Text of unusual kinds end to end: Chinese and Japanese words, and a document larger than the
+//! text the indexer reads ahead.
+
+mod util;
+
+use std::fs;
+use std::io::{BufWriter, Write};
+
+use util::{marked, visible_text, Dir, IndexSummary};
+
+#[test]
+fn a_japanese_word_is_found_inside_a_sentence_and_marked() {
+    let dir = Dir::new();
+    dir.create(
+        "docs/tokyo.txt",
+        "東京都に住んでいます。Tokyo is a metropolis.",
+    );
+    // Both characters, apart: no match for the word.
+    dir.create("docs/apart.txt", "京都と東北");
+    dir.create("docs/english.txt", "nothing Japanese here");
+    dir.index(&["docs"]);
+
+    let results = dir.search_json(&["東京"]);
+    assert_eq!(results.paths(), ["docs/tokyo.txt"]);
+    let fragment = &results.hits[0].fragments[0];
+    assert!(
+        fragment.contains("<b>東京</b>") || fragment.contains("<b>東</b><b>京</b>"),
+        "{fragment}"
+    );
+    assert_eq!(
+        marked(fragment, "<b>", "</b>").concat(),
+        "東京",
+        "{fragment}"
+    );
+    assert!(
+        visible_text(fragment, "<b>", "</b>").contains("東京都に住んでいます"),
+        "{fragment}"
+    );
+    // The text format shows the same.
+    let text = dir.search_text(&["東京"]);
+    assert!(text.starts_with("1 total matching documents.\n"), "{text}");
+    assert!(text.contains(fragment.as_str()), "{text}");
+    // A single character is a word of its own.
+    assert_eq!(
+        util::sorted(dir.hit_paths("東")),
+        ["docs/apart.txt", "docs/tokyo.txt"]
+    );
+}
+
+/// The indexer reads at most this much text ahead of the indexing threads
+/// (`READ_AHEAD_BYTES` in `src/index/pipeline.rs`).
+const READ_AHEAD_BYTES: u64 = 64 << 20;
+
+#[test]
+fn a_document_larger_than_the_read_ahead_budget_is_indexed_with_the_others() {
+    let dir = Dir::new();
+    dir.create("docs/a-small.txt", "aardvark before");
+    dir.create("docs/z-small.txt", "zorilla after");
+    // Over the budget, by a margin, with one word at its very end only.
+    let big_size = READ_AHEAD_BYTES + (6 << 20);
+    // The budget counts bytes, not words: mostly blank lines keep a debug build quick.
+    let mut line = "lorem ipsum dolor sit amet".to_string();
+    line.push_str(&" ".repeat(4095 - line.len()));
+    line.push('\n');
+    let file = fs::File::create(dir.path("docs/big.txt")).expect("create big.txt");
+    let mut big = BufWriter::with_capacity(1 << 20, file);
+    let mut written = 0;
+    while written < big_size {
+        big.write_all(line.as_bytes()).expect("write big.txt");
+        written += line.len() as u64;
+    }
+    big.write_all(b"farthestword\n").expect("write big.txt");
+    big.flush().expect("write big.txt");
+    drop(big);
+    for file in 0..20 {
+        dir.create(&format!("docs/m{file:02}.txt"), format!("middling{file}"));
+    }
+
+    // In one run, so the small files are read while the big one is in flight.
+    let output = dir
+        .lantern()
+        .args(["index", "--max-file-size", "100M", "docs"])
+        .assert_success();
+    assert_eq!(
+        IndexSummary::parse(&output.stdout),
+        IndexSummary {
+            indexed: 23,
+            added: 23,
+            ..IndexSummary::default()
+        },
+        "{output}"
+    );
+    // Reading 70 MB back takes a debug build seconds: no time limit, that is not what this checks.
+    let farthest = dir.search_json(&["--timeout", "0", "farthestword"]);
+    assert_eq!(farthest.paths(), ["docs/big.txt"]);
+    assert_eq!(
+        marked(&farthest.hits[0].snippet, "<b>", "</b>"),
+        ["farthestword"]
+    );
+    assert_eq!(dir.hit_paths("aardvark"), ["docs/a-small.txt"]);
+    assert_eq!(dir.hit_paths("zorilla"), ["docs/z-small.txt"]);
+    assert_eq!(dir.hit_paths("middling7"), ["docs/m07.txt"]);
+}

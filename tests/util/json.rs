@@ -1,0 +1,120 @@
+//! The output of `lantern search --format json`, parsed and checked against the documented schema.
+
+use serde_json::Value;
+
+use super::Dir;
+
+/// The JSON output of `lantern search --format json`, checked against the documented schema.
+#[derive(Debug)]
+pub struct SearchJson {
+    pub total: u64,
+    pub timed_out: bool,
+    pub hits: Vec<JsonHit>,
+    pub raw: Value,
+}
+
+/// One hit of the JSON output, its path relative to the test folder.
+#[derive(Debug, Clone)]
+pub struct JsonHit {
+    pub rank: u64,
+    pub score: f64,
+    pub path: String,
+    pub marked_path: String,
+    pub fragments: Vec<String>,
+    pub snippet: String,
+}
+
+impl SearchJson {
+    /// Parses `stdout`, asserting it follows the schema exactly.
+    pub fn parse(dir: &Dir, stdout: &str) -> SearchJson {
+        let raw: Value = serde_json::from_str(stdout)
+            .unwrap_or_else(|err| panic!("stdout is not JSON ({err}):\n{stdout}"));
+        assert_keys(&raw, &["query", "total", "elapsed_ms", "timed_out", "hits"]);
+        assert!(raw["query"].is_string(), "query is a string: {raw}");
+        let timed_out = raw["timed_out"].as_bool().expect("timed_out is a boolean");
+        let total = raw["total"].as_u64().expect("total is an integer");
+        let elapsed = raw["elapsed_ms"].as_f64().expect("elapsed_ms is a number");
+        assert!(elapsed >= 0.0);
+        let hits: Vec<JsonHit> = raw["hits"]
+            .as_array()
+            .expect("hits is an array")
+            .iter()
+            .map(|hit| {
+                assert_keys(
+                    hit,
+                    &[
+                        "rank",
+                        "score",
+                        "path",
+                        "marked_path",
+                        "fragments",
+                        "snippet",
+                    ],
+                );
+                let string = |key: &str| {
+                    hit[key]
+                        .as_str()
+                        .unwrap_or_else(|| panic!("{key} is a string: {hit}"))
+                        .to_string()
+                };
+                let path = string("path");
+                assert!(path.starts_with('/'), "path is absolute: {path}");
+                JsonHit {
+                    rank: hit["rank"].as_u64().expect("rank is an integer"),
+                    score: hit["score"].as_f64().expect("score is a number"),
+                    path: dir.relative(&path),
+                    marked_path: string("marked_path"),
+                    fragments: hit["fragments"]
+                        .as_array()
+                        .expect("fragments is an array")
+                        .iter()
+                        .map(|f| f.as_str().expect("a fragment is a string").to_string())
+                        .collect(),
+                    snippet: string("snippet"),
+                }
+            })
+            .collect();
+        assert!(
+            hits.len() as u64 <= total,
+            "more hits than the total: {raw}"
+        );
+        for (i, hit) in hits.iter().enumerate() {
+            assert_eq!(hit.rank, i as u64 + 1, "ranks count from 1: {raw}");
+            assert_eq!(hit.snippet, hit.fragments.join("..."), "snippet: {raw}");
+        }
+        for pair in hits.windows(2) {
+            assert!(pair[0].score >= pair[1].score, "best first: {raw}");
+        }
+        SearchJson {
+            total,
+            timed_out,
+            hits,
+            raw,
+        }
+    }
+
+    /// The hit paths, best first.
+    pub fn paths(&self) -> Vec<String> {
+        self.hits.iter().map(|hit| hit.path.clone()).collect()
+    }
+
+    /// The hit for `path`.
+    pub fn hit(&self, path: &str) -> &JsonHit {
+        self.hits
+            .iter()
+            .find(|hit| hit.path == path)
+            .unwrap_or_else(|| panic!("no hit for {path} in {}", self.raw))
+    }
+}
+
+/// Asserts `value` is an object with exactly these keys.
+pub fn assert_keys(value: &Value, keys: &[&str]) {
+    let object = value
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {value}"));
+    let mut found: Vec<&str> = object.keys().map(String::as_str).collect();
+    let mut expected = keys.to_vec();
+    found.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(found, expected, "keys of {value}");
+}
