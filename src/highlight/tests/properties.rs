@@ -208,8 +208,8 @@ fn assert_well_formed(
 }
 
 /// Asserts each match the fragments mark (the fragments mark exactly the matches inside them, see
-/// [`assert_well_formed`]) is something `query` looks for, and no marked piece holds a word only
-/// excluded.
+/// [`assert_well_formed`]) is something `query` looks for and holds no word only excluded, and
+/// each marked piece holds a word.
 fn assert_marks_match(
     text: &str,
     fragments: &[MarkedText],
@@ -234,15 +234,15 @@ fn assert_marks_match(
         if piece.marked {
             let found = tokens(&piece.text);
             assert!(!found.is_empty(), "marked {:?} holds no word", piece.text);
-            for token in &found {
-                assert!(
-                    !negative_only.contains(token),
-                    "marked {token:?} is excluded"
-                );
-            }
         }
     }
     for found in matches.iter().map(|m| tokens(&text[m.range.clone()])) {
+        for token in &found {
+            assert!(
+                !negative_only.contains(token),
+                "marked {token:?} is excluded"
+            );
+        }
         // A token taken alone by a leaf, or a word of a sloppy phrase (marked one by one), or a
         // whole phrase.
         let ok = match found.as_slice() {
