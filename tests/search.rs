@@ -403,3 +403,35 @@ fn the_html_check_itself_rejects_broken_pages() {
         assert!(outcome.is_err(), "accepted: {page}");
     }
 }
+
+#[test]
+fn each_fragment_says_on_which_line_and_page_it_begins() {
+    let dir = Dir::new();
+    let mut text = String::new();
+    for line in 1..=200 {
+        let word = match line {
+            10 => "needle here",
+            120 => "more needle",
+            _ => "filler words",
+        };
+        text.push_str(word);
+        text.push('\n');
+    }
+    dir.create("docs/lines.txt", &text);
+    // Pages separated by form feeds, as extracted PDF text is.
+    dir.create(
+        "docs/pages.txt",
+        "page one\n\u{c}page two\nneedle\n\u{c}page three needle",
+    );
+    dir.index(&["docs"]);
+    let results = dir.search_json(&["--fragment-chars", "6", "needle"]);
+    let lines = results.hit("docs/lines.txt");
+    let mut found: Vec<u64> = lines.locations.iter().map(|(line, _)| *line).collect();
+    found.sort();
+    assert_eq!(found, [10, 120], "{:?}", lines.fragments);
+    assert!(lines.locations.iter().all(|(_, page)| page.is_none()));
+    let pages = results.hit("docs/pages.txt");
+    let mut found = pages.locations.clone();
+    found.sort();
+    assert_eq!(found, [(3, Some(2)), (4, Some(3))], "{:?}", pages.fragments);
+}

@@ -18,6 +18,8 @@ pub struct Piece {
 pub struct MarkedText {
     /// The pieces, in order; adjacent pieces never have the same `marked`.
     pub pieces: Vec<Piece>,
+    /// Byte offset in the whole text where the fragment begins, to tell its line and page.
+    pub start: usize,
 }
 
 impl MarkedText {
@@ -37,7 +39,10 @@ impl MarkedText {
     /// Cuts `range` out of `text`, marking the parts covered by `marks` (sorted, non-overlapping;
     /// parts outside `range` are ignored). Linear in the length of `range` plus the marks.
     pub fn cut(text: &str, range: Range<usize>, marks: &[Range<usize>]) -> MarkedText {
-        let mut marked = MarkedText::default();
+        let mut marked = MarkedText {
+            pieces: Vec::new(),
+            start: range.start,
+        };
         let mut at = range.start;
         for mark in marks {
             let start = mark.start.clamp(at, range.end);

@@ -32,7 +32,15 @@ struct JsonHit<'a> {
     path: &'a str,
     marked_path: String,
     fragments: Vec<String>,
+    locations: Vec<JsonLocation>,
     snippet: String,
+}
+
+#[derive(Serialize)]
+struct JsonLocation {
+    line: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -65,6 +73,14 @@ impl ResultsPrinter for JsonPrinter {
                     marked_path: self.marks.apply(&hit.marked_path),
                     snippet: snippet(&fragments),
                     fragments,
+                    locations: hit
+                        .locations
+                        .iter()
+                        .map(|location| JsonLocation {
+                            line: location.line,
+                            page: location.page,
+                        })
+                        .collect(),
                 }
             })
             .collect();

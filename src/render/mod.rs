@@ -126,6 +126,7 @@ mod tests {
                     .into_iter()
                     .map(|(text, marked)| Piece { text, marked })
                     .collect(),
+                start: 0,
             };
             assert_escaped(&Marks::default().apply(&text));
         }

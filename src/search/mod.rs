@@ -73,7 +73,38 @@ pub struct Hit {
     pub marked_path: MarkedText,
     /// The best fragments of the text, best first.
     pub fragments: Vec<MarkedText>,
+    /// Where each fragment begins in the text, in the same order.
+    pub locations: Vec<Location>,
 }
+
+/// Where a fragment begins in its document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The 1-based line of the fragment's first character.
+    pub line: usize,
+    /// The 1-based page, for paginated documents (pages separated by form feeds, `\f`).
+    pub page: Option<usize>,
+}
+
+impl Location {
+    /// The locations of the byte offsets `starts` in `text`; pages only when `text` has any.
+    pub fn all_of(text: &str, starts: impl Iterator<Item = usize>) -> Vec<Location> {
+        let paginated = text.contains(PAGE_BREAK);
+        starts
+            .map(|at| {
+                let before = &text.as_bytes()[..at.min(text.len())];
+                let count = |byte: u8| before.iter().filter(|&&b| b == byte).count();
+                Location {
+                    line: count(b'\n') + 1,
+                    page: paginated.then(|| count(PAGE_BREAK as u8) + 1),
+                }
+            })
+            .collect()
+    }
+}
+
+/// What separates the pages of a paginated document's text (a form feed).
+pub const PAGE_BREAK: char = '\u{c}';
 
 /// Why a search could not run.
 #[derive(Debug, thiserror::Error)]
@@ -247,19 +278,20 @@ impl IndexSearcher {
                 .unwrap_or_default()
         };
         let path = display_key(text_of(self.fields.path));
+        let text = text_of(self.fields.contents);
+        // Past the deadline, or when none are asked for, the text is not even looked at.
+        let fragments = if deadline.passed() || highlighters.contents.wants_no_fragments() {
+            Vec::new()
+        } else {
+            highlighters.contents.fragments(text)
+        };
         Ok(Hit {
             rank,
             score,
             marked_path: highlighters.path.mark_all(&path),
             path: path.into_owned(),
-            // Past the deadline, or when none are asked for, the text is not even looked at.
-            fragments: if deadline.passed() || highlighters.contents.wants_no_fragments() {
-                Vec::new()
-            } else {
-                highlighters
-                    .contents
-                    .fragments(text_of(self.fields.contents))
-            },
+            locations: Location::all_of(text, fragments.iter().map(|fragment| fragment.start)),
+            fragments,
         })
     }
 

@@ -21,6 +21,8 @@ pub struct JsonHit {
     pub path: String,
     pub marked_path: String,
     pub fragments: Vec<String>,
+    /// Each fragment's (line, page), in the order of `fragments`.
+    pub locations: Vec<(u64, Option<u64>)>,
     pub snippet: String,
 }
 
@@ -48,6 +50,7 @@ impl SearchJson {
                         "path",
                         "marked_path",
                         "fragments",
+                        "locations",
                         "snippet",
                     ],
                 );
@@ -70,6 +73,21 @@ impl SearchJson {
                         .iter()
                         .map(|f| f.as_str().expect("a fragment is a string").to_string())
                         .collect(),
+                    locations: hit["locations"]
+                        .as_array()
+                        .expect("locations is an array")
+                        .iter()
+                        .map(|location| {
+                            let line = location["line"].as_u64().expect("line is an integer");
+                            assert!(line >= 1, "lines count from 1: {location}");
+                            (
+                                line,
+                                location
+                                    .get("page")
+                                    .map(|page| page.as_u64().expect("page is an integer")),
+                            )
+                        })
+                        .collect(),
                     snippet: string("snippet"),
                 }
             })
@@ -81,6 +99,11 @@ impl SearchJson {
         for (i, hit) in hits.iter().enumerate() {
             assert_eq!(hit.rank, i as u64 + 1, "ranks count from 1: {raw}");
             assert_eq!(hit.snippet, hit.fragments.join("..."), "snippet: {raw}");
+            assert_eq!(
+                hit.locations.len(),
+                hit.fragments.len(),
+                "a location per fragment: {raw}"
+            );
         }
         for pair in hits.windows(2) {
             assert!(pair[0].score >= pair[1].score, "best first: {raw}");
