@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::catalog::{files_under, Catalog};
 use super::path_key::{display_key, path_key};
-use super::pipeline::{commit, Writer};
+use super::writer::{commit, Writer};
 use super::{guard_engine, open_index, open_reader, writer_error, IndexError, MIN_HEAP};
 
 /// Removes each of `roots` (as given, or as canonical paths when they still exist) from the index

@@ -9,11 +9,14 @@ mod pipeline;
 mod plan;
 mod queue;
 mod reading;
+mod roots;
+mod run;
 pub mod schema;
 mod status;
 pub mod text;
 pub mod tokenizer;
 pub mod walk;
+mod writer;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -23,7 +26,8 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 pub use catalog::{Catalog, FileStamp, RootRecord};
 pub use forget::forget_roots;
-pub use pipeline::{index_roots, IndexObserver, IndexOptions, IndexStats, IndexWarning};
+pub use pipeline::index_roots;
+pub use run::{IndexObserver, IndexOptions, IndexStats, IndexWarning};
 pub use schema::LanternSchema;
 pub use status::{index_status, IndexStatus, RootStatus};
 

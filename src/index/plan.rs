@@ -9,9 +9,10 @@ use tantivy::Searcher;
 
 use super::catalog::{files_under, FileStamp};
 use super::path_key::path_key;
-use super::pipeline::{io_message, poisoned, IndexObserver, IndexStats, IndexWarning, Writer};
+use super::run::{io_message, IndexObserver, IndexStats, IndexWarning};
 use super::schema::LanternSchema;
 use super::walk::{walk_files, FileEntry, WalkOptions};
+use super::writer::{poisoned, Writer};
 use super::IndexError;
 
 /// A file to read: new, or changed since it was indexed.

@@ -9,12 +9,11 @@ use tantivy::TantivyDocument;
 use super::budget::{BudgetedDocument, ByteBudget};
 use super::catalog::Catalog;
 use super::path_key::display_key;
-use super::pipeline::{
-    commit, io_message, poisoned, IndexObserver, IndexOptions, IndexStats, IndexWarning, Writer,
-};
 use super::plan::Job;
+use super::run::{io_message, IndexObserver, IndexOptions, IndexStats, IndexWarning};
 use super::schema::{path_components, reversed_component, LanternSchema};
 use super::text::{read_text_file, SkipReason};
+use super::writer::{commit, poisoned, Writer};
 use super::IndexError;
 
 /// What the reading threads share.

@@ -1,0 +1,75 @@
+//! The roots of an indexing run: the folders named (or those the index holds), each checked and
+//! made canonical, and walked once even when one lies inside another.
+
+use std::path::{Path, PathBuf};
+
+use super::catalog::Catalog;
+use super::path_key::key_path;
+use super::run::io_message;
+use super::IndexError;
+
+/// The roots to walk: each once, and none inside another (its files are the outer root's), so
+/// that no file is planned twice in one run.
+pub(super) fn outermost(roots: &[PathBuf]) -> Vec<PathBuf> {
+    let mut sorted = roots.to_vec();
+    sorted.sort();
+    let mut walked: Vec<PathBuf> = Vec::new();
+    for root in sorted {
+        if !walked.iter().any(|outer| root.starts_with(outer)) {
+            walked.push(root);
+        }
+    }
+    walked
+}
+
+/// The roots to index: those given, each absolute, symlink-free, a readable folder and not the
+/// index itself; none given means every root of `catalog`.
+pub(super) fn resolve_roots(
+    given: &[PathBuf],
+    catalog: &Catalog,
+    index_folder: Option<&Path>,
+) -> Result<Vec<PathBuf>, IndexError> {
+    if given.is_empty() {
+        if catalog.roots.is_empty() {
+            return Err(IndexError::NoRoots);
+        }
+        let known: Vec<PathBuf> = catalog.roots.keys().map(|key| key_path(key)).collect();
+        return known
+            .iter()
+            .map(|root| canonical_root(root, index_folder))
+            .collect();
+    }
+    given
+        .iter()
+        .map(|root| canonical_root(root, index_folder))
+        .collect()
+}
+
+/// The absolute, symlink-free form of a root, which must be a readable folder and must not be,
+/// or lie inside, the index folder.
+fn canonical_root(root: &Path, index_folder: Option<&Path>) -> Result<PathBuf, IndexError> {
+    let bad_root = |reason: String| IndexError::BadRoot {
+        path: root.to_path_buf(),
+        reason,
+    };
+    let canonical = root.canonicalize().map_err(|err| {
+        bad_root(match err.kind() {
+            std::io::ErrorKind::NotFound => format!(
+                "it does not exist; to drop it from the index, run 'lantern forget {}'",
+                root.display()
+            ),
+            _ => io_message(err),
+        })
+    })?;
+    if !canonical.is_dir() {
+        return Err(bad_root("it is not a folder".to_string()));
+    }
+    std::fs::read_dir(&canonical).map_err(|err| bad_root(io_message(err)))?;
+    if index_folder.is_some_and(|index| canonical.starts_with(index)) {
+        return Err(bad_root(
+            "it is the index folder itself; index another folder or put the index elsewhere (--index)"
+                .to_string(),
+        ));
+    }
+    Ok(canonical)
+}

@@ -1,0 +1,121 @@
+//! What an indexing run is asked to do and what it reports: its options, the observer that hears
+//! its progress and warnings, and its statistics.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::walk::WalkOptions;
+
+/// How an indexing run behaves.
+#[derive(Clone, Debug)]
+pub struct IndexOptions {
+    /// Threads for reading files and, as many again, for tantivy's indexing.
+    pub threads: usize,
+    /// Total memory for tantivy's in-memory segments, in bytes, shared by the indexing threads.
+    pub heap_bytes: usize,
+    /// Files larger than this many bytes are skipped with a warning.
+    pub max_file_size: u64,
+    /// Commit whenever this many bytes of text were indexed since the last commit, so an
+    /// interrupted run keeps its work.
+    pub commit_every_bytes: u64,
+    /// Forget what the index holds under each root and index it from scratch.
+    pub rebuild: bool,
+    /// Which files the walk yields.
+    pub walk: WalkOptions,
+}
+
+/// Receives the progress and warnings of an indexing run. The library never prints; the command
+/// line shows these as it sees fit.
+pub trait IndexObserver: Sync {
+    /// The walk found one more file to read, of `bytes` bytes.
+    fn found(&self, _bytes: u64) {}
+    /// One planned file was handled (indexed or skipped).
+    fn file_done(&self, _bytes: u64) {}
+    /// Something was skipped or could not be read; the run goes on.
+    fn warning(&self, warning: IndexWarning);
+}
+
+/// A file or folder that could not be indexed.
+#[derive(Debug)]
+pub enum IndexWarning {
+    /// Permission denied, vanished mid-walk, a symlink loop, a read error...
+    Unreadable {
+        /// The path concerned, when known.
+        path: Option<PathBuf>,
+        /// What went wrong.
+        message: String,
+    },
+    /// Larger than `--max-file-size`.
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes.
+        size: u64,
+        /// The cap in bytes.
+        limit: u64,
+    },
+}
+
+impl fmt::Display for IndexWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IndexWarning::Unreadable {
+                path: Some(path),
+                message,
+            } => write!(f, "skipped {}: {message}", path.display()),
+            IndexWarning::Unreadable {
+                path: None,
+                message,
+            } => write!(f, "skipped: {message}"),
+            IndexWarning::TooLarge { path, size, limit } => write!(
+                f,
+                "skipped {}: {size} bytes is over the {limit}-byte limit (raise --max-file-size)",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// What an indexing run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexStats {
+    /// Files indexed for the first time.
+    pub added: u64,
+    /// Files re-indexed because their size or modification time changed.
+    pub updated: u64,
+    /// Documents deleted because their file vanished (or `--rebuild`).
+    pub removed: u64,
+    /// Files left alone because they did not change.
+    pub unchanged: u64,
+    /// Files skipped because they are binary.
+    pub binary: u64,
+    /// Files skipped because they exceed the size cap.
+    pub too_large: u64,
+    /// Files and folders skipped because they could not be read.
+    pub unreadable: u64,
+    /// Indexed files whose invalid UTF-8 was replaced by U+FFFD.
+    pub lossy: u64,
+    /// Bytes of text indexed, as decoded (a skipped file counts nothing).
+    pub bytes: u64,
+    /// Wall-clock time of the run.
+    pub elapsed: Duration,
+}
+
+impl IndexStats {
+    /// Files skipped for any reason.
+    pub fn skipped(&self) -> u64 {
+        self.binary + self.too_large + self.unreadable
+    }
+}
+
+/// An I/O error as a short lower-case message.
+pub(super) fn io_message(err: std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        std::io::ErrorKind::NotFound => "no longer exists".to_string(),
+        std::io::ErrorKind::OutOfMemory => "too large to hold in memory".to_string(),
+        std::io::ErrorKind::WouldBlock => "reading it would wait (a device or a pipe?)".to_string(),
+        _ => err.to_string(),
+    }
+}
