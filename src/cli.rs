@@ -3,10 +3,15 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+
+/// The version `--version` shows: the package version and the commit it was built from, as
+/// `build.rs` found it.
+const VERSION: &str = env!("LANTERN_BUILD_VERSION");
 
 /// Full-text search over a folder of documents, with highlighted fragments.
 #[derive(Debug, Parser)]
-#[command(name = "lantern", version, about, max_term_width = 100)]
+#[command(name = "lantern", version = VERSION, about, max_term_width = 100)]
 pub struct Cli {
     /// Index folder [default: the platform data folder, e.g. ~/.local/share/lantern/index]
     #[arg(long, global = true, env = "LANTERN_INDEX", value_name = "PATH")]
@@ -26,6 +31,10 @@ pub enum Command {
     Search(SearchArgs),
     /// Show where the index is, its roots, documents and size.
     Status,
+    /// Print a completion script for a shell.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. to save as ~/.local/share/man/man1/lantern.1.
+    Man,
 }
 
 /// Options of `lantern index`.
@@ -105,6 +114,14 @@ pub struct SearchArgs {
     pub color: Color,
 }
 
+/// Options of `lantern completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: Shell,
+}
+
 /// Output formats of `lantern search`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -127,7 +144,8 @@ pub enum Color {
     Always,
 }
 
-const QUERY_HELP: &str = "\
+/// The query syntax, shown after `lantern search --help` and in the manual page.
+pub const QUERY_HELP: &str = "\
 Query syntax (Lucene classic), on the text unless a field is named:
   rust mutex              either word (--and: both)
   +rust -unsafe           rust required, unsafe excluded

@@ -1,6 +1,8 @@
 //! One module per subcommand; each turns parsed arguments into library calls and prints the outcome.
 
+mod completions;
 mod index;
+mod man;
 mod search;
 mod status;
 
@@ -17,6 +19,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Index(args) => index::run(&index_dir, &args),
         Command::Search(args) => search::run(&index_dir, &args),
         Command::Status => status::run(&index_dir),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man => man::run(),
     }
 }
 
