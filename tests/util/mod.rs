@@ -84,12 +84,13 @@ impl Dir {
 
     /// `lantern --index <root>/index`, run in the folder.
     pub fn lantern(&self) -> TestCommand {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_lantern"));
-        cmd.current_dir(&self.root)
-            .env_remove("LANTERN_INDEX")
+        let mut command = lantern();
+        command
+            .cmd
+            .current_dir(&self.root)
             .arg("--index")
             .arg(self.index_dir());
-        TestCommand { cmd }
+        command
     }
 
     /// `lantern index ARGS...`, which must succeed; returns its summary line.
@@ -121,6 +122,14 @@ impl Dir {
             .assert_success()
             .stdout
     }
+}
+
+/// `lantern` with no index chosen, not even through `LANTERN_INDEX`: for the commands that need
+/// none (`--help`, `--version`, `completions`, `man`).
+pub fn lantern() -> TestCommand {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lantern"));
+    cmd.env_remove("LANTERN_INDEX");
+    TestCommand { cmd }
 }
 
 /// A `lantern` command line being built.
