@@ -33,15 +33,7 @@ fn manual_page() -> io::Result<Vec<u8>> {
     man.render_options_section(&mut page)?;
 
     let mut roff = Roff::new();
-    roff.control("SH", ["COMMANDS"]);
-    for subcommand in command.get_subcommands() {
-        let usage = subcommand.clone().render_usage().to_string();
-        roff.control("TP", []);
-        roff.text([bold(usage.strip_prefix("Usage: ").unwrap_or(&usage))]);
-        if let Some(about) = subcommand.get_about() {
-            roff.text([roman(about.to_string())]);
-        }
-    }
+    commands_section(&mut roff, &command);
     roff.to_writer(&mut page)?;
 
     // clap_mangen titles an options section after the arguments' help heading; giving each
@@ -62,6 +54,19 @@ fn manual_page() -> io::Result<Vec<u8>> {
     roff.to_writer(&mut page)?;
     man.render_version_section(&mut page)?;
     Ok(page)
+}
+
+/// Each subcommand's usage line and what it does.
+fn commands_section(roff: &mut Roff, command: &clap::Command) {
+    roff.control("SH", ["COMMANDS"]);
+    for subcommand in command.get_subcommands() {
+        let usage = subcommand.clone().render_usage().to_string();
+        roff.control("TP", []);
+        roff.text([bold(usage.strip_prefix("Usage: ").unwrap_or(&usage))]);
+        if let Some(about) = subcommand.get_about() {
+            roff.text([roman(about.to_string())]);
+        }
+    }
 }
 
 /// The query syntax, as `lantern search --help` shows it, in a no-fill block so its columns stay.
