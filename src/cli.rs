@@ -4,10 +4,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::Shell;
+
+/// The version `--version` shows: the package version and the commit it was built from, as
+/// `build.rs` found it.
+const VERSION: &str = env!("LANTERN_BUILD_VERSION");
 
 /// Full-text search over a folder of documents, with highlighted fragments.
 #[derive(Debug, Parser)]
-#[command(name = "lantern", version, about, max_term_width = 100)]
+#[command(name = "lantern", version = VERSION, about, max_term_width = 100)]
 pub struct Cli {
     /// Index folder [default: the platform data folder, e.g. ~/.local/share/lantern/index]
     #[arg(long, global = true, env = "LANTERN_INDEX", value_name = "PATH")]
@@ -29,6 +34,10 @@ pub enum Command {
     Status,
     /// Drop folders from the index, with every document under them (they need not exist).
     Forget(ForgetArgs),
+    /// Print a completion script for a shell.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. to save as ~/.local/share/man/man1/lantern.1.
+    Man,
 }
 
 /// Options of `lantern forget`.
@@ -123,6 +132,14 @@ pub struct SearchArgs {
     pub color: Color,
 }
 
+/// Options of `lantern completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: Shell,
+}
+
 /// Output formats of `lantern search`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -145,7 +162,8 @@ pub enum Color {
     Always,
 }
 
-const QUERY_HELP: &str = "\
+/// The query syntax, shown after `lantern search --help` and in the manual page.
+pub const QUERY_HELP: &str = "\
 Query syntax (Lucene classic), on the text unless a field is named:
   rust mutex              either word (--and: both)
   +rust -unsafe           rust required, unsafe excluded

@@ -1,7 +1,9 @@
 //! One module per subcommand; each turns parsed arguments into library calls and prints the outcome.
 
+mod completions;
 mod forget;
 mod index;
+mod man;
 mod search;
 mod status;
 
@@ -19,6 +21,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search::run(&index_dir, &args),
         Command::Status => status::run(&index_dir),
         Command::Forget(args) => forget::run(&index_dir, &args),
+        Command::Completions(args) => completions::run(&args),
+        Command::Man => man::run(),
     }
 }
 

@@ -172,3 +172,11 @@ pub fn running_as_root() -> bool {
         })
         .unwrap_or(false)
 }
+
+/// `lantern` with no index chosen, not even through `LANTERN_INDEX`: for the commands that need
+/// none (`--help`, `--version`, `completions`, `man`).
+pub fn lantern() -> TestCommand {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lantern"));
+    cmd.env_remove("LANTERN_INDEX");
+    TestCommand::new(cmd)
+}

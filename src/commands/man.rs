@@ -1,0 +1,164 @@
+//! `lantern man`: print the manual page in roff. clap_mangen renders what the clap definitions say
+//! (synopsis, every option of every subcommand); this file adds what they cannot: the query
+//! syntax, the output formats, the exit status and the environment.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, ValueEnum};
+use clap_mangen::roff::{bold, roman, Roff};
+use clap_mangen::Man;
+
+use crate::cli::{Cli, Format, QUERY_HELP};
+
+/// Prints the manual page to stdout.
+pub fn run() -> anyhow::Result<ExitCode> {
+    io::stdout().write_all(&manual_page()?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The whole page: clap_mangen's sections for the program, a list of the subcommands, each
+/// subcommand's options under a heading of its own, then the sections written here.
+fn manual_page() -> io::Result<Vec<u8>> {
+    // `lantern help` is left out: the page documents every command itself. Building propagates
+    // the global `--index` into each subcommand, so their sections list it too.
+    let mut command = Cli::command().disable_help_subcommand(true);
+    command.build();
+    let man = Man::new(command.clone());
+    let mut page = Vec::new();
+    man.render_title(&mut page)?;
+    man.render_name_section(&mut page)?;
+    man.render_synopsis_section(&mut page)?;
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+
+    let mut roff = Roff::new();
+    commands_section(&mut roff, &command);
+    roff.to_writer(&mut page)?;
+
+    // clap_mangen titles an options section after the arguments' help heading; giving each
+    // subcommand's arguments one ("lantern search options") lets one page hold them all.
+    for subcommand in command.get_subcommands() {
+        let heading = format!("{} {} options", command.get_name(), subcommand.get_name());
+        let subcommand = subcommand
+            .clone()
+            .mut_args(|arg| arg.help_heading(heading.clone()));
+        Man::new(subcommand).render_options_section(&mut page)?;
+    }
+
+    let mut roff = Roff::new();
+    query_syntax_section(&mut roff);
+    output_formats_section(&mut roff);
+    exit_status_section(&mut roff);
+    environment_section(&mut roff, &command);
+    roff.to_writer(&mut page)?;
+    man.render_version_section(&mut page)?;
+    Ok(page)
+}
+
+/// Each subcommand's usage line and what it does.
+fn commands_section(roff: &mut Roff, command: &clap::Command) {
+    roff.control("SH", ["COMMANDS"]);
+    for subcommand in command.get_subcommands() {
+        let usage = subcommand.clone().render_usage().to_string();
+        roff.control("TP", []);
+        roff.text([bold(usage.strip_prefix("Usage: ").unwrap_or(&usage))]);
+        if let Some(about) = subcommand.get_about() {
+            roff.text([roman(about.to_string())]);
+        }
+    }
+}
+
+/// The query syntax, as `lantern search --help` shows it, in a no-fill block so its columns stay.
+fn query_syntax_section(roff: &mut Roff) {
+    roff.control("SH", ["QUERY SYNTAX"]);
+    roff.control("nf", []);
+    for line in QUERY_HELP.lines() {
+        roff.text([roman(line)]);
+    }
+    roff.control("fi", []);
+}
+
+/// Each value of `--format`: its one-line help from the clap definitions, then what it prints.
+fn output_formats_section(roff: &mut Roff) {
+    roff.control("SH", ["OUTPUT FORMATS"]);
+    for format in Format::value_variants() {
+        let Some(value) = format.to_possible_value() else {
+            continue;
+        };
+        roff.control("TP", []);
+        roff.text([bold(format!("--format {}", value.get_name()))]);
+        let help = value
+            .get_help()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        roff.text([roman(format!("{help}. {}", format_details(*format)))]);
+    }
+}
+
+/// What a format prints, beyond its one-line help. The match is exhaustive so that a new format
+/// does not compile until the manual describes it.
+fn format_details(format: Format) -> &'static str {
+    match format {
+        Format::Text => {
+            "The first line is \"N total matching documents.\"; then, for each hit, a blank line, \
+             its path, and its fragments joined by \"...\". On a terminal matches are shown in \
+             colour and the text as is; otherwise matches are wrapped in --pre-tag and --post-tag \
+             and the text is HTML-escaped."
+        }
+        Format::Json => {
+            "An object with query, total (every matching document, not only those shown), \
+             elapsed_ms and hits. Each hit has rank, score, path (the raw absolute path), \
+             marked_path, fragments (HTML-escaped, with marks) and snippet (the fragments joined \
+             by \"...\"). A malformed query prints {\"query\": ..., \"error\": {\"message\": ..., \
+             \"position\": N}}, position counting characters from 0. New fields may be added; \
+             existing ones keep their meaning."
+        }
+        Format::Html => {
+            "A complete HTML5 page with inline CSS and no JavaScript: for each hit its rank, a \
+             file:// link, its score and its fragments. A malformed query gets an error page \
+             with the message and a caret under the spot."
+        }
+    }
+}
+
+/// The exit codes `main` and the commands choose.
+fn exit_status_section(roff: &mut Roff) {
+    roff.control("SH", ["EXIT STATUS"]);
+    for (code, meaning) in [
+        (
+            "0",
+            "The command ran; for search, even when nothing matched.",
+        ),
+        (
+            "1",
+            "The index is missing, damaged or busy, or a file or folder could not be read or \
+             written.",
+        ),
+        (
+            "2",
+            "The query is malformed, or the command line is wrong (an unknown option, a \
+             missing argument).",
+        ),
+    ] {
+        roff.control("TP", []);
+        roff.text([bold(code)]);
+        roff.text([roman(meaning)]);
+    }
+}
+
+/// The environment variables the clap definitions read, each with the option it stands for.
+fn environment_section(roff: &mut Roff, command: &clap::Command) {
+    roff.control("SH", ["ENVIRONMENT"]);
+    for arg in command.get_arguments() {
+        let (Some(variable), Some(long)) = (arg.get_env(), arg.get_long()) else {
+            continue;
+        };
+        roff.control("TP", []);
+        roff.text([bold(variable.to_string_lossy())]);
+        let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+        roff.text([roman(format!(
+            "{help}. --{long}, when given, takes precedence."
+        ))]);
+    }
+}
