@@ -56,12 +56,24 @@ pub struct IndexArgs {
     pub dirs: Vec<PathBuf>,
 
     /// Also index hidden files and folders (names starting with '.').
-    #[arg(long)]
+    #[arg(long, requires = "dirs")]
     pub hidden: bool,
 
     /// Follow symbolic links (loops are detected and skipped).
-    #[arg(long)]
+    #[arg(long, requires = "dirs")]
     pub follow: bool,
+
+    /// Also index files that .gitignore, .ignore, .lanternignore and git's exclude files exclude.
+    #[arg(long, requires = "dirs")]
+    pub no_ignore: bool,
+
+    /// Index only files matching GLOB (relative to the folder); `!GLOB` excludes. Repeatable.
+    #[arg(long = "glob", short = 'g', value_name = "GLOB", requires = "dirs")]
+    pub globs: Vec<String>,
+
+    /// Descend at most N folders below each folder named (0: its own files only).
+    #[arg(long, value_name = "N", requires = "dirs")]
+    pub max_depth: Option<usize>,
 
     /// Forget what the index holds for these folders and index them from scratch.
     #[arg(long)]

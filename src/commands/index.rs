@@ -24,6 +24,9 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         walk: WalkOptions {
             hidden: args.hidden,
             follow_links: args.follow,
+            no_ignore: args.no_ignore,
+            globs: args.globs.clone(),
+            max_depth: args.max_depth,
         },
     };
     let observer = ProgressObserver::new();

@@ -28,9 +28,10 @@ pub fn run(index_dir: &Path) -> anyhow::Result<ExitCode> {
         };
         writeln!(
             out,
-            "  {}  {} documents, {when}",
+            "  {}  {} documents, {when}; {}",
             root.path.display(),
-            root.documents
+            root.documents,
+            root.record.rules.describe()
         )?;
     }
     Ok(ExitCode::SUCCESS)

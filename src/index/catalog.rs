@@ -12,6 +12,7 @@ use tantivy::{DocSet, Index, Searcher, TERMINATED};
 
 use super::path_key::path_key;
 use super::schema::LanternSchema;
+use super::walk::WalkOptions;
 use super::IndexError;
 
 /// The roots an index holds, keyed by the path key of their absolute path.
@@ -29,6 +30,9 @@ pub struct RootRecord {
     /// False while a run over the root is under way (or was interrupted): the root then holds only
     /// what was committed so far, and the next run completes it.
     pub complete: bool,
+    /// The rules the root was last indexed with (absent in older indexes: the defaults).
+    #[serde(default)]
+    pub rules: WalkOptions,
 }
 
 impl Catalog {

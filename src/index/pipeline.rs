@@ -14,7 +14,7 @@ use super::path_key::path_key;
 use super::plan::{Job, Plan};
 use super::queue::WorkQueue;
 use super::reading::{commit_if_due, index_file, JobContext, SharedCounts};
-use super::roots::{outermost, resolve_roots};
+use super::roots::{outermost, resolve_roots, Root};
 use super::run::{IndexObserver, IndexOptions, IndexStats};
 use super::schema::LanternSchema;
 use super::writer::{commit, discard_uncommitted, heap_bytes, Writer};
@@ -57,7 +57,7 @@ pub fn index_roots(
         let (index, fields) = open_for_writing(index_dir, options.rebuild && !roots.is_empty())?;
         let mut catalog = Catalog::load(&index)?;
         let index_folder = index_dir.canonicalize().ok();
-        let roots = resolve_roots(roots, &catalog, index_folder.as_deref())?;
+        let roots = resolve_roots(roots, &options.walk, &catalog, index_folder.as_deref())?;
         let writer: Writer = index
             .writer_with_num_threads(threads, heap)
             .map_err(|err| writer_error(index_dir, err))?;
@@ -67,7 +67,7 @@ pub fn index_roots(
             && catalog
                 .roots
                 .keys()
-                .all(|known| roots.iter().any(|root| path_key(root) == *known));
+                .all(|known| roots.iter().any(|root| path_key(&root.path) == *known));
         let searcher = if rebuild_all {
             writer.delete_all_documents()?;
             catalog.roots.clear();
@@ -117,11 +117,15 @@ impl Run<'_> {
         writer: Writer,
         searcher: Option<&Searcher>,
         catalog: &mut Catalog,
-        roots: &[PathBuf],
+        roots: &[Root],
     ) -> Result<IndexStats, RunError> {
         // Until this run completes, each root holds only what was committed so far.
         for root in roots {
-            catalog.roots.entry(path_key(root)).or_default().complete = false;
+            catalog
+                .roots
+                .entry(path_key(&root.path))
+                .or_default()
+                .complete = false;
         }
         let writer = RwLock::new(writer);
         let counts = SharedCounts::default();
@@ -149,7 +153,6 @@ impl Run<'_> {
                 searcher,
                 fields: self.fields,
                 writer: &writer,
-                walk: &self.options.walk,
                 exclude: self.index_folder,
                 rebuild: self.options.rebuild,
                 observer: self.observer,
@@ -157,7 +160,7 @@ impl Run<'_> {
             };
             outermost(roots)
                 .iter()
-                .try_for_each(|root| plan.plan_root(root, |job| queue.push(job)))
+                .try_for_each(|root| plan.plan_root(&root.path, &root.rules, |job| queue.push(job)))
         });
         let failed = failure
             .into_inner()
@@ -175,10 +178,11 @@ impl Run<'_> {
             .map_or(0, |since| since.as_secs());
         for root in roots {
             catalog.roots.insert(
-                path_key(root),
+                path_key(&root.path),
                 RootRecord {
                     last_indexed: Some(now),
                     complete: true,
+                    rules: root.rules.clone(),
                 },
             );
         }

@@ -31,7 +31,6 @@ pub(super) struct Plan<'a> {
     pub(super) searcher: Option<&'a Searcher>,
     pub(super) fields: &'a LanternSchema,
     pub(super) writer: &'a RwLock<Writer>,
-    pub(super) walk: &'a WalkOptions,
     /// The index folder, never walked.
     pub(super) exclude: Option<&'a Path>,
     pub(super) rebuild: bool,
@@ -46,6 +45,7 @@ impl Plan<'_> {
     pub(super) fn plan_root(
         &mut self,
         root: &Path,
+        rules: &WalkOptions,
         mut read: impl FnMut(Job),
     ) -> Result<(), IndexError> {
         let mut known = match self.searcher {
@@ -57,21 +57,23 @@ impl Plan<'_> {
             known.clear();
         }
         let mut unreadable: Vec<String> = Vec::new();
-        for found in walk_files(root, self.walk, self.exclude) {
+        let walk = walk_files(root, rules, self.exclude).map_err(|err| IndexError::BadRoot {
+            path: root.to_path_buf(),
+            reason: err.to_string(),
+        })?;
+        for found in walk {
             let entry = match found {
                 Ok(entry) => entry,
                 Err(err) => {
                     if let Some(path) = &err.path {
-                        if err.error.io_error().map(std::io::Error::kind)
-                            != Some(std::io::ErrorKind::NotFound)
-                        {
+                        if err.error.kind() != std::io::ErrorKind::NotFound {
                             unreadable.push(path_key(path));
                         }
                     }
                     self.stats.unreadable += 1;
                     self.observer.warning(IndexWarning::Unreadable {
                         path: err.path,
-                        message: io_message(err.error.into()),
+                        message: io_message(err.error),
                     });
                     continue;
                 }

@@ -6,43 +6,66 @@ use std::path::{Path, PathBuf};
 use super::catalog::Catalog;
 use super::path_key::key_path;
 use super::run::io_message;
+use super::walk::{check_globs, WalkOptions};
 use super::IndexError;
+
+/// A folder to index and the rules that say which of its files belong to the index.
+#[derive(Clone, Debug)]
+pub(super) struct Root {
+    /// The absolute, symlink-free path.
+    pub(super) path: PathBuf,
+    /// Which files are indexed.
+    pub(super) rules: WalkOptions,
+}
 
 /// The roots to walk: each once, and none inside another (its files are the outer root's), so
 /// that no file is planned twice in one run.
-pub(super) fn outermost(roots: &[PathBuf]) -> Vec<PathBuf> {
-    let mut sorted = roots.to_vec();
-    sorted.sort();
-    let mut walked: Vec<PathBuf> = Vec::new();
+pub(super) fn outermost(roots: &[Root]) -> Vec<&Root> {
+    let mut sorted: Vec<&Root> = roots.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut walked: Vec<&Root> = Vec::new();
     for root in sorted {
-        if !walked.iter().any(|outer| root.starts_with(outer)) {
+        if !walked
+            .iter()
+            .any(|outer| root.path.starts_with(&outer.path))
+        {
             walked.push(root);
         }
     }
     walked
 }
 
-/// The roots to index: those given, each absolute, symlink-free, a readable folder and not the
-/// index itself; none given means every root of `catalog`.
+/// The roots to index: those given, with `rules`, each absolute, symlink-free, a readable folder
+/// and not the index itself; none given means every root of `catalog`, each with the rules it
+/// was last indexed with.
 pub(super) fn resolve_roots(
     given: &[PathBuf],
+    rules: &WalkOptions,
     catalog: &Catalog,
     index_folder: Option<&Path>,
-) -> Result<Vec<PathBuf>, IndexError> {
+) -> Result<Vec<Root>, IndexError> {
+    let root = |path: &Path, rules: &WalkOptions| -> Result<Root, IndexError> {
+        let path = canonical_root(path, index_folder)?;
+        check_globs(&path, rules).map_err(|err| IndexError::BadRoot {
+            path: path.clone(),
+            reason: err.to_string(),
+        })?;
+        Ok(Root {
+            path,
+            rules: rules.clone(),
+        })
+    };
     if given.is_empty() {
         if catalog.roots.is_empty() {
             return Err(IndexError::NoRoots);
         }
-        let known: Vec<PathBuf> = catalog.roots.keys().map(|key| key_path(key)).collect();
-        return known
+        return catalog
+            .roots
             .iter()
-            .map(|root| canonical_root(root, index_folder))
+            .map(|(key, record)| root(&key_path(key), &record.rules))
             .collect();
     }
-    given
-        .iter()
-        .map(|root| canonical_root(root, index_folder))
-        .collect()
+    given.iter().map(|path| root(path, rules)).collect()
 }
 
 /// The absolute, symlink-free form of a root, which must be a readable folder and must not be,

@@ -1,17 +1,58 @@
-//! Walking a folder tree into the list of files to consider for indexing.
+//! Walking a folder tree into the list of files to consider for indexing, with the rules that
+//! say which files belong to a root: ripgrep's walker (the `ignore` crate), so `.gitignore`,
+//! `.ignore`, `.git/info/exclude`, the global git excludes file and Lantern's own `.lanternignore`
+//! are honoured as ripgrep honours them.
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use walkdir::WalkDir;
+use ignore::overrides::OverrideBuilder;
+use ignore::WalkBuilder;
+use serde::{Deserialize, Serialize};
 
-/// What the walk needs to know beyond the root.
-#[derive(Clone, Debug, Default)]
+/// The name of Lantern's own ignore files, with `.gitignore`'s syntax.
+pub const LANTERN_IGNORE_FILE: &str = ".lanternignore";
+
+/// Which files of a root are indexed. Remembered with the root, so that a later run without
+/// folders named uses the same rules.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct WalkOptions {
     /// Include hidden files and folders (names starting with `.`).
     pub hidden: bool,
     /// Follow symbolic links (loops are detected and reported, not followed).
     pub follow_links: bool,
+    /// Index files that ignore files (`.gitignore`, `.ignore`, `.lanternignore`...) exclude.
+    pub no_ignore: bool,
+    /// Globs matched against the path relative to the root: a file must match one of them (when
+    /// any is given without `!`), and must match none given with `!`.
+    pub globs: Vec<String>,
+    /// Descend at most this many folders below the root (0: the root's own files only).
+    pub max_depth: Option<usize>,
+}
+
+impl WalkOptions {
+    /// The rules in a few words, for `lantern status`.
+    pub fn describe(&self) -> String {
+        let mut parts = vec![if self.no_ignore {
+            "ignore files not honoured".to_string()
+        } else {
+            "ignore files honoured".to_string()
+        }];
+        if self.hidden {
+            parts.push("hidden files".to_string());
+        }
+        if self.follow_links {
+            parts.push("links followed".to_string());
+        }
+        if let Some(depth) = self.max_depth {
+            parts.push(format!("max depth {depth}"));
+        }
+        if !self.globs.is_empty() {
+            parts.push(format!("globs {}", self.globs.join(" ")));
+        }
+        parts.join(", ")
+    }
 }
 
 /// A regular file found by the walk, with the metadata that tells whether it changed.
@@ -19,7 +60,7 @@ pub struct WalkOptions {
 pub struct FileEntry {
     /// Absolute path of the file.
     pub path: PathBuf,
-    /// Modification time, in nanoseconds since the Unix epoch.
+    /// Modification time, see [`stamp_nanos`].
     pub mtime: u64,
     /// Size in bytes.
     pub size: u64,
@@ -31,35 +72,70 @@ pub struct WalkError {
     /// The path concerned, when known.
     pub path: Option<PathBuf>,
     /// What went wrong.
-    pub error: walkdir::Error,
+    pub error: std::io::Error,
 }
 
-/// Walks `root` (an absolute path) and yields every regular file, or an error for each path that
-/// could not be read, never descending into `exclude` (the index folder), however it is reached:
-/// folders are compared by identity (device and inode), not by name, so neither the root itself
-/// nor a followed link leads into it. Entries come in a stable (sorted) order.
+/// A glob given to the walk that does not parse.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid --glob '{glob}': {reason}")]
+pub struct GlobError {
+    /// The glob as given.
+    pub glob: String,
+    /// Why it does not parse.
+    pub reason: String,
+}
+
+/// Checks that every glob of `options` parses.
+pub fn check_globs(root: &Path, options: &WalkOptions) -> Result<(), GlobError> {
+    overrides(root, &options.globs).map(|_| ())
+}
+
+fn overrides(root: &Path, globs: &[String]) -> Result<ignore::overrides::Override, GlobError> {
+    let mut builder = OverrideBuilder::new(root);
+    for glob in globs {
+        builder.add(glob).map_err(|err| GlobError {
+            glob: glob.clone(),
+            reason: err.to_string(),
+        })?;
+    }
+    builder.build().map_err(|err| GlobError {
+        glob: globs.join(" "),
+        reason: err.to_string(),
+    })
+}
+
+/// Walks `root` (an absolute path) and yields every regular file its rules admit, or an error for
+/// each path that could not be read, never descending into `exclude` (the index folder), however
+/// it is reached: folders are compared by identity (device and inode), not by name, so neither
+/// the root itself nor a followed link leads into it. Entries come in a stable (sorted) order.
 pub fn walk_files(
     root: &Path,
     options: &WalkOptions,
     exclude: Option<&Path>,
-) -> impl Iterator<Item = Result<FileEntry, WalkError>> {
-    let hidden = options.hidden;
+) -> Result<impl Iterator<Item = Result<FileEntry, WalkError>>, GlobError> {
     let follow = options.follow_links;
     let excluded = exclude.map(|folder| (folder.to_path_buf(), FolderId::of(folder)));
-    WalkDir::new(root)
+    let honour = !options.no_ignore;
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(!options.hidden)
         .follow_links(follow)
-        .sort_by_file_name()
-        .into_iter()
+        .max_depth(options.max_depth.map(|depth| depth + 1))
+        .parents(honour)
+        .ignore(honour)
+        .git_ignore(honour)
+        .git_global(honour)
+        .git_exclude(honour)
+        // A `.gitignore` counts in any folder, not only inside a git repository: a folder of
+        // notes with one means it.
+        .require_git(false)
+        .overrides(overrides(root, &options.globs)?)
+        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |entry| {
-            // The root itself is always walked, even if its own name starts with a dot.
-            if entry.depth() > 0 && !hidden && entry.file_name().to_string_lossy().starts_with('.')
-            {
-                return false;
-            }
             let Some((folder, id)) = &excluded else {
                 return true;
             };
-            if entry.file_type().is_dir() {
+            if entry.file_type().is_some_and(|kind| kind.is_dir()) {
                 return entry.path() != folder
                     && (id.is_none() || FolderId::of(entry.path()) != *id);
             }
@@ -70,25 +146,54 @@ pub fn walk_files(
                     .path()
                     .canonicalize()
                     .is_ok_and(|target| target.starts_with(folder)))
-        })
-        .filter_map(|entry| match entry {
-            Err(error) => Some(Err(WalkError {
-                path: error.path().map(Path::to_path_buf),
-                error,
-            })),
-            Ok(entry) if !entry.file_type().is_file() => None,
-            Ok(entry) => Some(match entry.metadata() {
-                Ok(metadata) => Ok(FileEntry {
-                    mtime: metadata.modified().map_or(0, stamp_nanos),
-                    size: metadata.len(),
-                    path: entry.into_path(),
-                }),
-                Err(error) => Err(WalkError {
-                    path: Some(entry.into_path()),
-                    error,
-                }),
+        });
+    if honour {
+        builder.add_custom_ignore_filename(LANTERN_IGNORE_FILE);
+    }
+    Ok(builder.build().filter_map(|entry| match entry {
+        Err(error) => Some(Err(walk_error(error))),
+        Ok(entry) if !entry.file_type().is_some_and(|kind| kind.is_file()) => None,
+        Ok(entry) => Some(match entry.metadata() {
+            Ok(metadata) => Ok(FileEntry {
+                mtime: metadata.modified().map_or(0, stamp_nanos),
+                size: metadata.len(),
+                path: entry.into_path(),
             }),
-        })
+            Err(error) => Err(walk_error(error)),
+        }),
+    }))
+}
+
+/// The path and I/O error an error of the walk concerns.
+fn walk_error(error: ignore::Error) -> WalkError {
+    let mut path = None;
+    let mut current = &error;
+    loop {
+        match current {
+            ignore::Error::WithPath { path: at, err } => {
+                path.get_or_insert_with(|| at.clone());
+                current = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                current = err;
+            }
+            ignore::Error::Loop { child, .. } => {
+                path.get_or_insert_with(|| child.clone());
+                break;
+            }
+            ignore::Error::Partial(_)
+            | ignore::Error::Io(_)
+            | ignore::Error::Glob { .. }
+            | ignore::Error::UnrecognizedFileType(_)
+            | ignore::Error::InvalidDefinition => break,
+        }
+    }
+    let kind = error.io_error().map(std::io::Error::kind);
+    let error = match kind {
+        Some(kind) => std::io::Error::new(kind, error.to_string()),
+        None => std::io::Error::other(error.to_string()),
+    };
+    WalkError { path, error }
 }
 
 /// A modification time as stored in the index: nanoseconds since the Unix epoch as a signed
