@@ -77,19 +77,23 @@ pub fn files_under(
     }
     let mut files = HashMap::new();
     for segment in searcher.segment_readers() {
-        let inverted = segment.inverted_index(fields.path)?;
+        let inverted = segment
+            .inverted_index(fields.path)
+            .map_err(IndexError::Tantivy)?;
         let fast = segment.fast_fields();
-        let mtimes = fast.u64("mtime")?;
-        let sizes = fast.u64("size")?;
+        let mtimes = fast.u64("mtime").map_err(IndexError::Tantivy)?;
+        let sizes = fast.u64("size").map_err(IndexError::Tantivy)?;
         let mut terms = inverted
             .terms()
             .range()
             .ge(prefix.as_bytes())
             .lt(&end)
-            .into_stream()?;
+            .into_stream()
+            .map_err(|err| IndexError::Tantivy(err.into()))?;
         while terms.advance() {
-            let mut postings =
-                inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut postings = inverted
+                .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
+                .map_err(|err| IndexError::Tantivy(err.into()))?;
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 if !segment.is_deleted(doc) {

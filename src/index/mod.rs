@@ -113,12 +113,9 @@ pub enum IndexError {
         /// Why it cannot be created.
         source: io::Error,
     },
-    /// Any other failure inside tantivy.
+    /// A failure inside tantivy, before [`guard_engine`] names the index it concerns.
     #[error("index error: {0}")]
-    Tantivy(#[from] TantivyError),
-    /// Any other I/O failure.
-    #[error("I/O error: {0}")]
-    Io(#[from] io::Error),
+    Tantivy(TantivyError),
 }
 
 /// The smallest writer heap tantivy accepts for one indexing thread.
@@ -183,7 +180,10 @@ pub fn open_or_create_index(dir: &Path) -> Result<(Index, LanternSchema), IndexE
         source,
     })?;
     let (schema, fields) = LanternSchema::build();
-    let index = Index::create_in_dir(dir, schema)?;
+    let index = Index::create_in_dir(dir, schema).map_err(|cause| IndexError::Engine {
+        path: dir.to_path_buf(),
+        cause: format!("cannot create the index: {cause}"),
+    })?;
     schema::register_tokenizers(&index);
     Ok((index, fields))
 }
@@ -289,7 +289,6 @@ pub fn guard_engine<T>(
 fn explain_engine_error(dir: &Path, err: IndexError) -> IndexError {
     let text = match &err {
         IndexError::Tantivy(cause) => cause.to_string(),
-        IndexError::Io(cause) => cause.to_string(),
         IndexError::Corrupt { cause, .. } => cause.to_string(),
         _ => return err,
     };
@@ -308,10 +307,6 @@ fn explain_engine_error(dir: &Path, err: IndexError) -> IndexError {
                 cause,
             },
             IndexError::Tantivy(cause) => IndexError::Engine {
-                path: dir.to_path_buf(),
-                cause: cause.to_string(),
-            },
-            IndexError::Io(cause) => IndexError::Engine {
                 path: dir.to_path_buf(),
                 cause: cause.to_string(),
             },

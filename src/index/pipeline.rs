@@ -69,7 +69,7 @@ pub fn index_roots(
                 .keys()
                 .all(|known| roots.iter().any(|root| path_key(&root.path) == *known));
         let searcher = if rebuild_all {
-            writer.delete_all_documents()?;
+            writer.delete_all_documents().map_err(IndexError::Tantivy)?;
             catalog.roots.clear();
             None
         } else {
@@ -191,7 +191,7 @@ impl Run<'_> {
         }
         writer
             .wait_merging_threads()
-            .map_err(|err| Box::new((err.into(), None)))?;
+            .map_err(|err| Box::new((IndexError::Tantivy(err), None)))?;
         counts.add_to(&mut stats);
         Ok(stats)
     }

@@ -106,10 +106,12 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
     doc.add_text(fields.contents, decoded.text);
     doc.add_u64(fields.mtime, job.entry.mtime);
     doc.add_u64(fields.size, job.entry.size);
-    writer.add_document(BudgetedDocument {
-        document: doc,
-        permit,
-    })?;
+    writer
+        .add_document(BudgetedDocument {
+            document: doc,
+            permit,
+        })
+        .map_err(IndexError::Tantivy)?;
     let counter = if job.replaces {
         &counts.updated
     } else {

@@ -52,9 +52,9 @@ pub(super) fn heap_bytes(asked: usize, threads: usize) -> Result<usize, IndexErr
 /// right after its N-th successful commit, as `kill -9` would stop it there (see
 /// `tests/crash.rs`).
 pub(super) fn commit(writer: &mut Writer, catalog: &Catalog) -> Result<(), IndexError> {
-    let mut prepared = writer.prepare_commit()?;
+    let mut prepared = writer.prepare_commit().map_err(IndexError::Tantivy)?;
     prepared.set_payload(&catalog.to_payload());
-    prepared.commit()?;
+    prepared.commit().map_err(IndexError::Tantivy)?;
     abort_if_a_test_asks();
     Ok(())
 }

@@ -11,12 +11,14 @@
 //! distances above 2 are errors (Lucene caps them), and `\uXXXX` escapes are not decoded (a
 //! backslash escapes exactly one character, so Windows-like paths such as `C\:\users` stay intact).
 
-use std::fmt;
-
 use super::ast::{Clause, FieldName, Occur, QueryNode};
-use lexer::{lex, parse_decimal, Tok, Token, Word};
+pub use error::{caret_line, QuerySyntaxError};
+use lexer::{lex, Tok, Token, Word};
+use suffix::{fuzzy_distance, phrase_slop};
 
+mod error;
 mod lexer;
+mod suffix;
 
 /// Which operator joins clauses that have none between them (Lucene's default operator).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -27,54 +29,6 @@ pub enum DefaultOperator {
     /// `a b` means `a AND b`.
     And,
 }
-
-/// A query that could not be parsed: what is wrong and where.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QuerySyntaxError {
-    /// What is wrong, in lowercase plain English, with a hint when the fix is obvious.
-    pub message: String,
-    /// 0-based position in *characters* (not bytes) of the offending place.
-    pub position: usize,
-}
-
-/// `query` on one line and a caret under its character at `position` on the next, e.g.
-/// `"(a b\n^"`. Line breaks and tabs in the query are shown as spaces so the caret lines up.
-pub fn caret_line(query: &str, position: usize) -> String {
-    let line: String = query
-        .chars()
-        .map(|c| {
-            if c.is_whitespace() || c.is_control() {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    format!("{line}\n{}^", " ".repeat(position))
-}
-
-impl QuerySyntaxError {
-    fn new(message: impl Into<String>, position: usize) -> Self {
-        QuerySyntaxError {
-            message: message.into(),
-            position,
-        }
-    }
-
-    /// The query on one line and a caret under the offending character on the next; see
-    /// [`caret_line`].
-    pub fn caret_line(&self, query: &str) -> String {
-        caret_line(query, self.position)
-    }
-}
-
-impl fmt::Display for QuerySyntaxError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at position {}", self.message, self.position + 1)
-    }
-}
-
-impl std::error::Error for QuerySyntaxError {}
 
 /// Parses `input` in Lucene's classic query syntax.
 pub fn parse(
@@ -96,44 +50,6 @@ pub fn parse(
         Tok::Eof => Ok(node),
         // `query` only stops at the end or at a ')', which at the top level has no '(' to close.
         _ => Err(QuerySyntaxError::new("unexpected ')'", end.pos)),
-    }
-}
-
-/// The edit distance of `text~slop`. `~` alone means 2 and `~0`, `~1`, `~2` mean themselves.
-///
-/// For compatibility Lucene still accepts a legacy minimum similarity in (0, 1) such as `~0.8`; we
-/// convert it exactly like Lucene's `FuzzyQuery.floatToEdits`: `min(floor((1 - sim) * length), 2)`
-/// where length counts the term's characters. Anything else (`~7`, `~1.5`, `~x`) is an error
-/// (Lucene silently caps or ignores those).
-fn fuzzy_distance(slop: &str, text: &str, pos: usize) -> Result<u8, QuerySyntaxError> {
-    if slop.is_empty() {
-        return Ok(2);
-    }
-    let error = || QuerySyntaxError::new("fuzzy distance must be 0, 1 or 2", pos);
-    let similarity = f64::from(parse_decimal(slop).ok_or_else(error)? as f32);
-    if similarity.fract() == 0.0 {
-        if similarity <= 2.0 {
-            return Ok(similarity as u8);
-        }
-    } else if similarity < 1.0 {
-        let length = text.chars().count() as f64;
-        return Ok(((1.0 - similarity) * length).floor().min(2.0) as u8);
-    }
-    Err(error())
-}
-
-/// The slop of `"a phrase"~slop`: 0 when absent, fractions are truncated like Lucene does.
-fn phrase_slop(slop: &str, pos: usize) -> Result<u32, QuerySyntaxError> {
-    if slop.is_empty() {
-        return Ok(0);
-    }
-    match parse_decimal(slop) {
-        Some(n) if n <= f64::from(u32::MAX) => Ok(n as u32),
-        Some(_) => Err(QuerySyntaxError::new("phrase slop is too large", pos)),
-        None => Err(QuerySyntaxError::new(
-            "expected a number after '~', e.g. '\"a b\"~2'",
-            pos,
-        )),
     }
 }
 
