@@ -174,6 +174,7 @@ fn measure(
         query: query.to_string(),
         default_operator: DefaultOperator::Or,
         limit: LIMIT,
+        offset: 0,
         fragments,
         timeout: None,
     };
@@ -230,6 +231,7 @@ fn measure(
         queries: queries.len(),
         iterations,
         limit: LIMIT,
+        offset: 0,
         fragments: fragments.count,
         highlighted: Latency::of(&with.concat()),
         not_highlighted: Latency::of(&without.concat()),

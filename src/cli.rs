@@ -1,9 +1,11 @@
 //! The whole command-line surface, declared with clap's derive API.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use lantern::serve::EditorLinks;
 
 /// Full-text search over a folder of documents, with highlighted fragments.
 #[derive(Debug, Parser)]
@@ -29,6 +31,22 @@ pub enum Command {
     Status,
     /// Drop folders from the index, with every document under them (they need not exist).
     Forget(ForgetArgs),
+    /// Serve search as a local web application and JSON API, until Ctrl-C.
+    Serve(ServeArgs),
+}
+
+/// Options of `lantern serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (port 0: any free port). Anything but a loopback address
+    /// makes the index readable from other machines.
+    #[arg(long, default_value = "127.0.0.1:7700", value_name = "ADDR:PORT")]
+    pub bind: SocketAddr,
+
+    /// What "open in editor" links open: vscode, idea, sublime, file, or a URL template with
+    /// {path}, {line} and {column}, e.g. 'nvim://open?file={path}&line={line}'.
+    #[arg(long, default_value = "file", value_name = "EDITOR")]
+    pub editor: EditorLinks,
 }
 
 /// Options of `lantern forget`.

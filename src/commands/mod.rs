@@ -3,6 +3,7 @@
 mod forget;
 mod index;
 mod search;
+mod serve;
 mod status;
 
 use std::path::PathBuf;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search::run(&index_dir, &args),
         Command::Status => status::run(&index_dir),
         Command::Forget(args) => forget::run(&index_dir, &args),
+        Command::Serve(args) => serve::run(&index_dir, &args),
     }
 }
 

@@ -64,11 +64,13 @@ impl Pattern {
                 .binary_search_by(|term| term.as_str().cmp(token))
                 .is_ok(),
             Pattern::Fuzzy { word, distance } => within_distance(word, token, *distance),
-            Pattern::Range { lower, upper } => (
-                lower.as_ref().map(String::as_str),
-                upper.as_ref().map(String::as_str),
-            )
-                .contains(token),
+            Pattern::Range { lower, upper } => RangeBounds::<str>::contains(
+                &(
+                    lower.as_ref().map(String::as_str),
+                    upper.as_ref().map(String::as_str),
+                ),
+                token,
+            ),
             Pattern::Phrase { .. } => false,
         }
     }
