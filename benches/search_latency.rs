@@ -231,7 +231,6 @@ fn measure(
         queries: queries.len(),
         iterations,
         limit: LIMIT,
-        offset: 0,
         fragments: fragments.count,
         highlighted: Latency::of(&with.concat()),
         not_highlighted: Latency::of(&without.concat()),
