@@ -174,6 +174,7 @@ fn measure(
         query: query.to_string(),
         default_operator: DefaultOperator::Or,
         limit: LIMIT,
+        offset: 0,
         fragments,
         timeout: None,
     };

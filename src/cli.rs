@@ -1,5 +1,6 @@
 //! The whole command-line surface, declared with clap's derive API.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use clap_complete::Shell;
 /// The version `--version` shows: the package version and the commit it was built from, as
 /// `build.rs` found it.
 const VERSION: &str = env!("LANTERN_BUILD_VERSION");
+use lantern::serve::EditorLinks;
 
 /// Full-text search over a folder of documents, with highlighted fragments.
 #[derive(Debug, Parser)]
@@ -38,6 +40,22 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. to save as ~/.local/share/man/man1/lantern.1.
     Man,
+    /// Serve search as a local web application and JSON API, until Ctrl-C.
+    Serve(ServeArgs),
+}
+
+/// Options of `lantern serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (port 0: any free port). Anything but a loopback address
+    /// makes the index readable from other machines.
+    #[arg(long, default_value = "127.0.0.1:7700", value_name = "ADDR:PORT")]
+    pub bind: SocketAddr,
+
+    /// What "open in editor" links open: vscode, idea, sublime, file, or a URL template with
+    /// {path}, {line} and {column}, e.g. 'nvim://open?file={path}&line={line}'.
+    #[arg(long, default_value = "file", value_name = "EDITOR")]
+    pub editor: EditorLinks,
 }
 
 /// Options of `lantern forget`.

@@ -2,10 +2,12 @@
 //!
 //! The library is split by concern: [`index`] walks folders and builds the tantivy index,
 //! [`search`] parses queries and runs them, [`highlight`] cuts marked fragments out of documents,
-//! and [`render`] prints results as text, JSON or HTML. Only the binary prints to the terminal.
+//! [`render`] prints results as text, JSON or HTML, and [`serve`] offers search as a local web
+//! application and JSON API. Only the binary prints to the terminal.
 
 pub mod highlight;
 pub mod index;
 pub mod query;
 pub mod render;
 pub mod search;
+pub mod serve;

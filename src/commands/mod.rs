@@ -5,6 +5,7 @@ mod forget;
 mod index;
 mod man;
 mod search;
+mod serve;
 mod status;
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Forget(args) => forget::run(&index_dir, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),
+        Command::Serve(args) => serve::run(&index_dir, &args),
     }
 }
 

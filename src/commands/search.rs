@@ -25,6 +25,7 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             DefaultOperator::Or
         },
         limit: args.limit,
+        offset: 0,
         fragments: FragmentOptions {
             count: args.fragments.into(),
             max_chars: args.fragment_chars.into(),
@@ -40,7 +41,7 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(SearchError::Query(err)) => {
-            let problem = problem(&args.query, &err);
+            let problem = QueryProblem::from_error(&args.query, &err);
             let mut stderr = io::stderr().lock();
             writeln!(stderr, "lantern: invalid query: {err}")?;
             if let QueryError::Syntax(syntax) = &err {
@@ -74,18 +75,5 @@ fn color_choice(args: &SearchArgs) -> ColorChoice {
         (Format::Text, Color::Always) => ColorChoice::Always,
         (Format::Text, Color::Auto) if io::stdout().is_terminal() => ColorChoice::Auto,
         (Format::Text, Color::Auto) => ColorChoice::Never,
-    }
-}
-
-/// A query error as the printers show it.
-fn problem(query: &str, err: &QueryError) -> QueryProblem {
-    let (message, position) = match err {
-        QueryError::Syntax(syntax) => (syntax.message.clone(), Some(syntax.position)),
-        other => (other.to_string(), None),
-    };
-    QueryProblem {
-        query: query.to_string(),
-        message,
-        position,
     }
 }

@@ -66,13 +66,19 @@ impl Highlighter {
 
     /// The whole of `text` with every match marked (for short texts such as paths).
     pub fn mark_all(&mut self, text: &str) -> MarkedText {
+        let marks = self.match_ranges(text);
+        MarkedText::cut(text, 0..text.len(), &marks)
+    }
+
+    /// The byte ranges of every match in `text` that the query keeps, in order and without
+    /// overlap. Unlike [`Highlighter::mark_all`], the text itself is left alone (its line breaks
+    /// included), for a caller that lays a whole document out line by line.
+    pub fn match_ranges(&mut self, text: &str) -> Vec<std::ops::Range<usize>> {
         let matches = find_matches(text, &mut self.analyzer, self.query.patterns());
-        let marks: Vec<_> = self
-            .query
+        self.query
             .keep_deciding(matches)
             .into_iter()
             .map(|m| m.range)
-            .collect();
-        MarkedText::cut(text, 0..text.len(), &marks)
+            .collect()
     }
 }

@@ -14,6 +14,7 @@ pub use json::JsonPrinter;
 pub use text::TextPrinter;
 
 use crate::highlight::MarkedText;
+use crate::query::QueryError;
 use crate::search::SearchResults;
 
 /// The marks placed around query matches in fragments and paths.
@@ -60,6 +61,21 @@ pub struct QueryProblem {
     pub message: String,
     /// Character position of the problem in the query, when known.
     pub position: Option<usize>,
+}
+
+impl QueryProblem {
+    /// The problem `err` found in `query`: a syntax error keeps its position, for the caret.
+    pub fn from_error(query: &str, err: &QueryError) -> QueryProblem {
+        let (message, position) = match err {
+            QueryError::Syntax(syntax) => (syntax.message.clone(), Some(syntax.position)),
+            other => (other.to_string(), None),
+        };
+        QueryProblem {
+            query: query.to_string(),
+            message,
+            position,
+        }
+    }
 }
 
 /// Writes search results, or the reason there are none, in one output format. The writer says

@@ -2,7 +2,9 @@
 
 mod compile;
 pub mod deadline;
+mod document;
 pub mod expand;
+mod freshness;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -18,11 +20,14 @@ use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
 use crate::index::path_key::display_key;
 use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSchema};
 use crate::query::{
-    check_size, lower, parse, Analyzers, DefaultOperator, LowerError, QueryError, Target,
+    check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError, Target,
 };
 use compile::compile;
 use deadline::{Deadline, DeadlineQuery};
 use expand::TermExpander;
+use freshness::CommitWatch;
+
+pub use document::StoredDocument;
 
 /// How long past its timeout a search waits for the hits found so far: the query checks its
 /// deadline between documents, so it normally returns well within this.
@@ -37,6 +42,9 @@ pub struct SearchRequest {
     pub default_operator: DefaultOperator,
     /// How many hits to return, best first.
     pub limit: usize,
+    /// How many of the best hits to skip before those returned (for paging): with offset 50,
+    /// the first hit returned has rank 51.
+    pub offset: usize,
     /// How many fragments per hit, and how long.
     pub fragments: FragmentOptions,
     /// How long the search may take; past it, the hits found so far are returned, flagged as
@@ -137,6 +145,7 @@ pub struct IndexSearcher {
     dir: PathBuf,
     reader: IndexReader,
     fields: LanternSchema,
+    commits: CommitWatch,
 }
 
 impl IndexSearcher {
@@ -144,16 +153,36 @@ impl IndexSearcher {
     pub fn open(dir: &Path) -> Result<IndexSearcher, IndexError> {
         guard_engine(dir, || {
             let (index, fields) = open_index(dir)?;
+            // Noted before the reader opens: a commit landing in between is then seen as new
+            // by the next `refresh`, never missed.
+            let commits = CommitWatch::new(dir);
             let reader = open_reader(&index, dir)?;
             Ok(IndexSearcher {
                 dir: dir.to_path_buf(),
                 reader,
                 fields,
+                commits,
             })
         })
     }
 
-    /// Runs `request`: the total number of matches and the best `limit` hits, highlighted. A
+    /// Makes the commits other processes made since the last call visible to the searches that
+    /// start after it. The reader is opened with `ReloadPolicy::Manual`, so a long-running
+    /// process (`lantern serve`) calls this before each request: it costs one `stat` of the
+    /// index's `meta.json` (which every commit replaces), and reloads the reader only when that
+    /// file changed. Returns whether it reloaded.
+    pub fn refresh(&self) -> Result<bool, SearchError> {
+        if !self.commits.changed() {
+            return Ok(false);
+        }
+        guard_engine(&self.dir, || {
+            self.reader.reload().map_err(IndexError::Tantivy)
+        })?;
+        Ok(true)
+    }
+
+    /// Runs `request`: the total number of matches and the best `limit` hits after the first
+    /// `offset`, highlighted. A
     /// panic inside the engine (which damaged index files can cause) becomes
     /// [`IndexError::Damaged`].
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
@@ -164,25 +193,21 @@ impl IndexSearcher {
     fn search_unguarded(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let started = Instant::now();
         let deadline = Deadline::after(request.timeout);
-        let tree = parse(&request.query, request.default_operator).map_err(QueryError::from)?;
-        check_size(&tree)?;
         let searcher = self.reader.searcher();
-        let expander = TermExpander::new(&searcher, self.fields.contents);
-        let mut analyzers = Analyzers::default();
-        let lowered = lower(&tree, &mut analyzers, Some(&expander)).map_err(|err| match err {
-            LowerError::Query(err) => SearchError::Query(err),
-            LowerError::Index(err) => self.engine_error(err),
-        })?;
+        let (lowered, analyzers) =
+            self.lower_query(&searcher, &request.query, request.default_operator)?;
         let query = DeadlineQuery::new(
             compile(&lowered, &self.fields, &deadline)?,
             Arc::clone(&deadline),
         );
 
-        // No more hits than documents: a huge `--limit` must not reserve memory for them.
-        let limit = request
-            .limit
-            .min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX));
-        let (top, total) = self.collect(&searcher, query, limit, request.timeout)?;
+        // No more hits than documents: a huge `--limit` (or offset) must not reserve memory
+        // for them. The collector keeps the best `offset + limit`; the first `offset` are skipped.
+        let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
+        let offset = request.offset.min(documents);
+        let limit = request.limit.min(documents - offset);
+        let (top, total) = self.collect(&searcher, query, offset + limit, request.timeout)?;
+        let top = top.get(offset..).unwrap_or_default();
         let top = &top[..top.len().min(limit)];
 
         let highlighters = HitHighlighters {
@@ -206,7 +231,8 @@ impl IndexSearcher {
             .map_init(
                 || highlighters.clone(),
                 |highlighters, (rank, &(score, address))| {
-                    self.hit(&searcher, highlighters, &deadline, rank + 1, score, address)
+                    let rank = offset + rank + 1;
+                    self.hit(&searcher, highlighters, &deadline, rank, score, address)
                 },
             )
             .collect::<Result<Vec<_>, SearchError>>()?;
@@ -217,6 +243,26 @@ impl IndexSearcher {
             timed_out: deadline.passed(),
             hits,
         })
+    }
+
+    /// Parses, checks and lowers `query`, expanding its patterns from `searcher`'s terms: what
+    /// both searching and highlighting consume. Returns the analyzers the lowering used, which
+    /// the highlighters must use too.
+    fn lower_query(
+        &self,
+        searcher: &Searcher,
+        query: &str,
+        default_operator: DefaultOperator,
+    ) -> Result<(Lowered, Analyzers), SearchError> {
+        let tree = parse(query, default_operator).map_err(QueryError::from)?;
+        check_size(&tree)?;
+        let expander = TermExpander::new(searcher, self.fields.contents);
+        let mut analyzers = Analyzers::default();
+        let lowered = lower(&tree, &mut analyzers, Some(&expander)).map_err(|err| match err {
+            LowerError::Query(err) => SearchError::Query(err),
+            LowerError::Index(err) => self.engine_error(err),
+        })?;
+        Ok((lowered, analyzers))
     }
 
     /// The best `limit` hits of `query` and the number of matches. With a timeout, the work runs

@@ -9,6 +9,7 @@
 mod command;
 mod html;
 mod json;
+mod server;
 mod summary;
 
 use std::fs;
@@ -22,6 +23,8 @@ pub use command::{Output, TestCommand, HANG_LIMIT};
 pub use html::{assert_well_formed_html, element, marked, visible_text};
 #[allow(unused_imports)]
 pub use json::{assert_keys, JsonHit, SearchJson};
+#[allow(unused_imports)]
+pub use server::{encode, ServerGuard};
 #[allow(unused_imports)]
 pub use summary::IndexSummary;
 

@@ -1,0 +1,88 @@
+//! One indexed document, looked up by its identity (the exact path term) and shown whole, with
+//! every match of a query located: what `lantern serve`'s document page displays.
+
+use std::ops::Range;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::TantivyDocument;
+
+use super::{IndexSearcher, SearchError};
+use crate::highlight::{FragmentOptions, Highlighter};
+use crate::index::guard_engine;
+use crate::index::path_key::display_key;
+use crate::index::IndexError;
+use crate::query::{DefaultOperator, Target};
+
+/// A document's stored text and where a query matches it.
+#[derive(Clone, Debug)]
+pub struct StoredDocument {
+    /// The path as people see it (bytes that are not UTF-8 shown as U+FFFD).
+    pub path: String,
+    /// The stored text, cut to the requested size at a character boundary.
+    pub text: String,
+    /// True when `text` is only the beginning of the stored text.
+    pub truncated: bool,
+    /// The byte ranges of `text` the query matches, in order, not overlapping.
+    pub matches: Vec<Range<usize>>,
+}
+
+impl IndexSearcher {
+    /// The document whose path key (see [`crate::index::path_key`]) is exactly `key`, or `None`
+    /// when the index holds none: the key is looked up as a term, never opened as a file. Its
+    /// text is cut to `max_bytes`; with a `query`, every match the query keeps in that text is
+    /// located, through the same lowering (and pattern expansion) as a search of that query.
+    pub fn document(
+        &self,
+        key: &str,
+        query: Option<(&str, DefaultOperator)>,
+        max_bytes: usize,
+    ) -> Result<Option<StoredDocument>, SearchError> {
+        let searcher = self.reader.searcher();
+        let lowered = query
+            .map(|(query, operator)| self.lower_query(&searcher, query, operator))
+            .transpose()?;
+        let found = guard_engine(&self.dir, || {
+            let term = TermQuery::new(self.fields.path_term(key), IndexRecordOption::Basic);
+            let top = searcher
+                .search(&term, &TopDocs::with_limit(1).order_by_score())
+                .map_err(IndexError::Tantivy)?;
+            let Some(&(_, address)) = top.first() else {
+                return Ok(None);
+            };
+            Ok(Some(
+                searcher
+                    .doc::<TantivyDocument>(address)
+                    .map_err(IndexError::Tantivy)?,
+            ))
+        })?;
+        let Some(doc) = found else {
+            return Ok(None);
+        };
+        let text_of = |field| {
+            doc.get_first(field)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+        };
+        let stored = text_of(self.fields.contents);
+        let cut = stored.floor_char_boundary(max_bytes.min(stored.len()));
+        let text = &stored[..cut];
+        let matches = match lowered {
+            Some((lowered, analyzers)) => Highlighter::new(
+                &lowered,
+                Target::Contents,
+                analyzers.contents,
+                FragmentOptions::default(),
+            )
+            .match_ranges(text),
+            None => Vec::new(),
+        };
+        Ok(Some(StoredDocument {
+            path: display_key(text_of(self.fields.path)).into_owned(),
+            text: text.to_string(),
+            truncated: cut < stored.len(),
+            matches,
+        }))
+    }
+}

@@ -1,0 +1,199 @@
+//! The JSON API: `/api/search`, the document `lantern search --format json` prints plus
+//! `"offset"`, and `/api/status`. Failures are JSON too: `{"error": {"message": ...}}`, a
+//! malformed query as the command line prints it.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use termcolor::NoColor;
+
+use crate::highlight::FragmentOptions;
+use crate::index::index_status;
+use crate::query::DefaultOperator;
+use crate::render::{JsonPrinter, ResultsPrinter};
+use crate::search::SearchRequest;
+
+use super::app::AppState;
+use super::failure::Failure;
+use super::limits::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
+
+/// The parameters of `/api/search`.
+#[derive(Debug, Deserialize)]
+pub(super) struct SearchParams {
+    /// The query.
+    q: Option<String>,
+    /// Hits to return, 0 to [`MAX_LIMIT`] (default [`PAGE_SIZE`]).
+    limit: Option<String>,
+    /// Best hits to skip, 0 to [`MAX_OFFSET`] (default 0).
+    offset: Option<String>,
+}
+
+/// `/api/search?q=QUERY&limit=N&offset=M`.
+pub(super) async fn search(
+    State(state): State<Arc<AppState>>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Response {
+    match run_search(&state, params).await {
+        Ok(response) => response,
+        Err(failure) => json_failure(failure),
+    }
+}
+
+async fn run_search(
+    state: &Arc<AppState>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Result<Response, Failure> {
+    let Query(params) = params.map_err(|rejection| Failure::BadRequest(rejection.body_text()))?;
+    let query = params
+        .q
+        .ok_or_else(|| Failure::BadRequest("missing parameter 'q', the query".to_string()))?;
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(Failure::QueryTooLong);
+    }
+    let limit = number_param("limit", params.limit.as_deref(), PAGE_SIZE, MAX_LIMIT)?;
+    let offset = number_param("offset", params.offset.as_deref(), 0, MAX_OFFSET)?;
+    let request = SearchRequest {
+        query,
+        default_operator: DefaultOperator::Or,
+        limit,
+        offset,
+        fragments: FragmentOptions::default(),
+        timeout: Some(SEARCH_TIMEOUT),
+    };
+    let results = state.search(request).await?;
+    let mut document = printed(|printer, out| printer.print_results(&results, out))?;
+    if let serde_json::Value::Object(fields) = &mut document {
+        fields.insert("offset".to_string(), offset.into());
+    }
+    Ok(json(StatusCode::OK, &document))
+}
+
+/// The value of the numeric parameter `name`: `default` when absent, at most `max`.
+fn number_param(
+    name: &str,
+    value: Option<&str>,
+    default: usize,
+    max: usize,
+) -> Result<usize, Failure> {
+    match value {
+        None | Some("") => Ok(default),
+        Some(value) => value
+            .parse::<usize>()
+            .ok()
+            .filter(|number| *number <= max)
+            .ok_or_else(|| {
+                Failure::BadRequest(format!(
+                    "'{name}' must be a number from 0 to {max}, not '{value}'"
+                ))
+            }),
+    }
+}
+
+/// What the JSON printer writes through `print`, as a value.
+fn printed(
+    print: impl FnOnce(&JsonPrinter, &mut NoColor<Vec<u8>>) -> std::io::Result<()>,
+) -> Result<serde_json::Value, Failure> {
+    let mut out = NoColor::new(Vec::new());
+    print(&JsonPrinter::default(), &mut out)
+        .map_err(|err| Failure::Internal(format!("cannot write the results: {err}")))?;
+    serde_json::from_slice(&out.into_inner())
+        .map_err(|err| Failure::Internal(format!("cannot write the results: {err}")))
+}
+
+/// The status of an index, as `/api/status` shows it.
+#[derive(Serialize)]
+struct StatusJson {
+    location: String,
+    documents: u64,
+    size_on_disk: u64,
+    segments: usize,
+    roots: Vec<RootJson>,
+}
+
+#[derive(Serialize)]
+struct RootJson {
+    path: String,
+    documents: u64,
+    /// False while a run over the root is under way or was interrupted.
+    complete: bool,
+    /// When the last complete run finished, in seconds since the Unix epoch.
+    last_indexed: Option<u64>,
+}
+
+/// `/api/status`: what `lantern status` shows, as JSON.
+pub(super) async fn status(State(state): State<Arc<AppState>>) -> Response {
+    let status = state
+        .in_turn(|state| {
+            index_status(&state.index_dir).map_err(|err| Failure::Internal(err.to_string()))
+        })
+        .await;
+    match status {
+        Ok(status) => json(
+            StatusCode::OK,
+            &StatusJson {
+                location: status.location.to_string_lossy().into_owned(),
+                documents: status.documents,
+                size_on_disk: status.size_on_disk,
+                segments: status.segments,
+                roots: status
+                    .roots
+                    .into_iter()
+                    .map(|root| RootJson {
+                        path: root.path.to_string_lossy().into_owned(),
+                        documents: root.documents,
+                        complete: root.record.complete,
+                        last_indexed: root.record.last_indexed,
+                    })
+                    .collect(),
+            },
+        ),
+        Err(failure) => json_failure(failure),
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorJson {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize)]
+struct ErrorDetail {
+    message: String,
+}
+
+/// A failure as JSON: a malformed query as `lantern search --format json` prints it, anything
+/// else as `{"error": {"message": ...}}`.
+pub(super) fn json_failure(failure: Failure) -> Response {
+    let status = failure.status();
+    if let Failure::Query(problem) = &failure {
+        if let Ok(document) = printed(|printer, out| printer.print_problem(problem, out)) {
+            return json(status, &document);
+        }
+    }
+    json(
+        status,
+        &ErrorJson {
+            error: ErrorDetail {
+                message: failure.message(),
+            },
+        },
+    )
+}
+
+/// `value` as a JSON response with `status`.
+fn json(status: StatusCode, value: &impl Serialize) -> Response {
+    match serde_json::to_string_pretty(value) {
+        Ok(body) => (status, [(CONTENT_TYPE, "application/json")], body + "\n").into_response(),
+        Err(err) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("cannot write JSON: {err}"),
+        )
+            .into_response(),
+    }
+}

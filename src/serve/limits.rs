@@ -1,0 +1,40 @@
+//! What one request may cost: the bounds `lantern serve` puts on every request, documented in
+//! the README's Limits section.
+
+use std::time::Duration;
+
+/// The longest query (after the filters are added), in bytes.
+pub const MAX_QUERY_BYTES: usize = 4096;
+
+/// The longest request target (path and query string) accepted; longer gets 414. A query of
+/// [`MAX_QUERY_BYTES`] percent-encoded takes at most three times as many, plus the other
+/// parameters.
+pub const MAX_URI_BYTES: usize = 3 * MAX_QUERY_BYTES + 1024;
+
+/// Hits per page of the search page.
+pub const PAGE_SIZE: usize = 50;
+
+/// The most hits one API request may ask for.
+pub const MAX_LIMIT: usize = 200;
+
+/// The deepest a request may page: `offset` at most this (as Elasticsearch's default
+/// `max_result_window`), since collecting the best `offset + limit` hits costs memory and time.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// Searches (and document pages) running at once; more wait for a turn.
+pub const MAX_CONCURRENT_SEARCHES: usize = 4;
+
+/// How long a request waits for its turn before it gets 503.
+pub const QUEUE_WAIT: Duration = Duration::from_secs(2);
+
+/// The time limit of one search (`SearchRequest::timeout`): past it, the hits found so far.
+pub const SEARCH_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The time limit of a whole request, waiting included; past it, 503.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The most bytes of a document the document page shows.
+pub const MAX_DOCUMENT_BYTES: usize = 4 << 20;
+
+/// How long a shutdown waits for requests under way.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);

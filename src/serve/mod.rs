@@ -1,0 +1,127 @@
+//! `lantern serve`: the search as a local web application and a JSON API, over the same search
+//! and render layers as the command line.
+//!
+//! One process holds the index open; before each request it picks up the commits other
+//! processes made ([`IndexSearcher::refresh`]). Every request is bounded: its query length,
+//! hits per page, how many searches run at once, and how long each may take (see [`limits`]).
+//! The server answers only requests addressed to it by name (a DNS-rebinding defence), and
+//! every page forbids inline scripts and styles.
+
+mod api;
+mod app;
+mod assets;
+mod editor;
+mod failure;
+mod filters;
+pub mod limits;
+mod lines;
+mod pages;
+mod security;
+mod urls;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+
+use crate::index::IndexError;
+use crate::search::IndexSearcher;
+
+pub use editor::{EditorLinks, EditorLinksError};
+pub use filters::compose_query;
+
+/// How to serve.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    /// Where to listen; port 0 picks a free port (see [`Server::local_addr`]).
+    pub bind: SocketAddr,
+    /// How "open in editor" links are made.
+    pub editor: EditorLinks,
+}
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The index could not be opened.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    /// The address could not be bound (in use, or not this machine's).
+    #[error("cannot listen on {addr}: {source}; pick another address or port with --bind")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// Accepting or serving connections failed.
+    #[error("the server stopped: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A server bound to its address, not yet answering.
+pub struct Server {
+    listener: TcpListener,
+    local: SocketAddr,
+    router: axum::Router,
+}
+
+impl Server {
+    /// Opens the index at `index_dir` and binds `options.bind`.
+    pub async fn bind(index_dir: &Path, options: ServeOptions) -> Result<Server, ServeError> {
+        let dir: PathBuf = index_dir.to_path_buf();
+        let searcher = tokio::task::spawn_blocking(move || IndexSearcher::open(&dir))
+            .await
+            .map_err(|err| ServeError::Io(std::io::Error::other(err)))??;
+        let listener =
+            TcpListener::bind(options.bind)
+                .await
+                .map_err(|source| ServeError::Bind {
+                    addr: options.bind,
+                    source,
+                })?;
+        let local = listener.local_addr()?;
+        let state = Arc::new(app::AppState::new(
+            index_dir.to_path_buf(),
+            searcher,
+            options.editor,
+            local,
+        ));
+        Ok(Server {
+            listener,
+            local,
+            router: app::router(state),
+        })
+    }
+
+    /// The address the server listens on (with the port chosen, when 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
+    }
+
+    /// Answers requests until `shutdown` completes, then lets the requests under way finish
+    /// (at most [`limits::SHUTDOWN_GRACE`]) and returns.
+    pub async fn run(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServeError> {
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        let serve = axum::serve(self.listener, self.router).with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stopping.send(());
+        });
+        let deadline = async move {
+            // Never ends if the sender is dropped without a shutdown: then `serve` decides.
+            if stopped.await.is_ok() {
+                tokio::time::sleep(limits::SHUTDOWN_GRACE).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            served = serve => Ok(served?),
+            () = deadline => Ok(()),
+        }
+    }
+}

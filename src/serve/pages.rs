@@ -1,0 +1,326 @@
+//! The HTML pages: the search page (`/`, `/search`), the document page (`/doc`) and the error
+//! page, rendered from `templates/serve/` by askama, which escapes every value; only text that
+//! [`Marks::apply`] escaped and marked is printed as it is.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::highlight::FragmentOptions;
+use crate::query::parser::caret_line;
+use crate::query::DefaultOperator;
+use crate::render::{snippet, Marks, QueryProblem};
+use crate::search::{SearchRequest, SearchResults};
+
+use super::app::AppState;
+use super::failure::Failure;
+use super::filters::compose_query;
+use super::limits::{MAX_DOCUMENT_BYTES, MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
+use super::lines::{lay_out, Line};
+use super::urls::with_params;
+
+/// The parameters of the search page.
+#[derive(Debug, Deserialize)]
+pub(super) struct SearchParams {
+    /// The search box.
+    q: Option<String>,
+    /// The path filter box.
+    path: Option<String>,
+    /// The page of hits, from 1.
+    page: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "serve/search.html")]
+struct SearchPage {
+    /// The search box's text.
+    q: String,
+    /// The path filter's text.
+    path_filter: String,
+    /// The query run: the search box with the filters' clauses.
+    query: String,
+    outcome: Outcome,
+}
+
+/// What the search page shows under the form.
+enum Outcome {
+    /// No query yet: a hint.
+    Empty,
+    /// The query is malformed: the message and a caret under the problem.
+    Problem(ProblemView),
+    /// A page of hits.
+    Results(ResultsView),
+}
+
+struct ProblemView {
+    message: String,
+    caret_line: Option<String>,
+}
+
+struct ResultsView {
+    total: usize,
+    /// The rank of the first hit shown.
+    first: usize,
+    /// The rank of the last hit shown (below `first` past the last hit).
+    last: usize,
+    elapsed_ms: String,
+    timed_out: bool,
+    page: usize,
+    hits: Vec<HitView>,
+    previous_href: Option<String>,
+    next_href: Option<String>,
+}
+
+struct HitView {
+    rank: usize,
+    score: String,
+    doc_href: String,
+    editor_href: String,
+    /// Escaped and marked by [`Marks::apply`].
+    marked_path: String,
+    /// Escaped and marked by [`Marks::apply`].
+    snippet: String,
+}
+
+/// `/` and `/search?q=QUERY&path=FILTER&page=N`: the search form and a page of hits. A
+/// malformed query is explained on the page, with status 400.
+pub(super) async fn search(
+    State(state): State<Arc<AppState>>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> Response {
+    let Query(params) = match params {
+        Ok(params) => params,
+        Err(rejection) => return Failure::BadRequest(rejection.body_text()).respond(false),
+    };
+    let q = params.q.unwrap_or_default();
+    let path_filter = params.path.unwrap_or_default();
+    let query = compose_query(&q, &path_filter);
+    let mut page = SearchPage {
+        q,
+        path_filter,
+        query,
+        outcome: Outcome::Empty,
+    };
+    if page.query.trim().is_empty() {
+        return render(StatusCode::OK, &page);
+    }
+    if page.query.len() > MAX_QUERY_BYTES {
+        return Failure::QueryTooLong.respond(false);
+    }
+    let number = match parse_page(params.page.as_deref()) {
+        Ok(number) => number,
+        Err(failure) => return failure.respond(false),
+    };
+    let request = SearchRequest {
+        query: page.query.clone(),
+        default_operator: DefaultOperator::Or,
+        limit: PAGE_SIZE,
+        offset: (number - 1) * PAGE_SIZE,
+        fragments: FragmentOptions::default(),
+        timeout: Some(SEARCH_TIMEOUT),
+    };
+    match state.search(request).await {
+        Ok(results) => {
+            page.outcome = Outcome::Results(results_view(&state, &page, &results, number));
+            render(StatusCode::OK, &page)
+        }
+        Err(Failure::Query(problem)) => {
+            page.outcome = Outcome::Problem(problem_view(&problem));
+            render(StatusCode::BAD_REQUEST, &page)
+        }
+        Err(other) => other.respond(false),
+    }
+}
+
+/// The page number `page` names (1 when absent), within [`MAX_OFFSET`].
+fn parse_page(page: Option<&str>) -> Result<usize, Failure> {
+    let last = MAX_OFFSET / PAGE_SIZE + 1;
+    let invalid = || Failure::BadRequest(format!("page must be a number from 1 to {last}"));
+    match page {
+        None | Some("") => Ok(1),
+        Some(page) => page
+            .parse::<usize>()
+            .ok()
+            .filter(|page| (1..=last).contains(page))
+            .ok_or_else(invalid),
+    }
+}
+
+/// The view of one page of `results`, page `number`.
+fn results_view(
+    state: &AppState,
+    page: &SearchPage,
+    results: &SearchResults,
+    number: usize,
+) -> ResultsView {
+    let marks = Marks::default();
+    let offset = (number - 1) * PAGE_SIZE;
+    let page_href = |number: usize| {
+        with_params(
+            "/search",
+            &[
+                ("q", &page.q),
+                ("path", &page.path_filter),
+                ("page", &number.to_string()),
+            ],
+        )
+    };
+    let has_next = offset + results.hits.len() < results.total && offset + PAGE_SIZE <= MAX_OFFSET;
+    ResultsView {
+        total: results.total,
+        first: offset + 1,
+        last: offset + results.hits.len(),
+        elapsed_ms: format!("{:.1}", results.elapsed.as_secs_f64() * 1e3),
+        timed_out: results.timed_out,
+        page: number,
+        hits: results
+            .hits
+            .iter()
+            .map(|hit| HitView {
+                rank: hit.rank,
+                score: format!("{:.2}", hit.score),
+                doc_href: with_params("/doc", &[("path", &hit.path), ("q", &page.query)]),
+                editor_href: state.editor.link(&hit.path, 1, 1),
+                marked_path: marks.apply(&hit.marked_path),
+                snippet: snippet(
+                    &hit.fragments
+                        .iter()
+                        .map(|fragment| marks.apply(fragment))
+                        .collect::<Vec<_>>(),
+                ),
+            })
+            .collect(),
+        previous_href: (number > 1).then(|| page_href(number - 1)),
+        next_href: has_next.then(|| page_href(number + 1)),
+    }
+}
+
+/// A query problem as the pages show it.
+fn problem_view(problem: &QueryProblem) -> ProblemView {
+    ProblemView {
+        message: problem.message.clone(),
+        caret_line: problem
+            .position
+            .map(|position| caret_line(&problem.query, position)),
+    }
+}
+
+/// The parameters of the document page.
+#[derive(Debug, Deserialize)]
+pub(super) struct DocumentParams {
+    /// The document's path, exactly as the index has it.
+    path: Option<String>,
+    /// The query whose matches to mark.
+    q: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "serve/document.html")]
+struct DocumentPage {
+    path: String,
+    query: String,
+    back_href: String,
+    editor_href: String,
+    match_count: usize,
+    truncated: bool,
+    shown_mb: usize,
+    lines: Vec<Line>,
+}
+
+/// `/doc?path=PATH&q=QUERY`: the stored text of the indexed document whose path is exactly
+/// `PATH`, with line numbers and every match of `QUERY` marked. Only documents in the index are
+/// shown (the path is looked up as a term, never opened): anything else is 404.
+pub(super) async fn document(
+    State(state): State<Arc<AppState>>,
+    params: Result<Query<DocumentParams>, QueryRejection>,
+) -> Response {
+    let Query(params) = match params {
+        Ok(params) => params,
+        Err(rejection) => return Failure::BadRequest(rejection.body_text()).respond(false),
+    };
+    let path = params.path.unwrap_or_default();
+    let query = params.q.unwrap_or_default();
+    if query.len() > MAX_QUERY_BYTES {
+        return Failure::QueryTooLong.respond(false);
+    }
+    let key = path.clone();
+    let lookup = query.clone();
+    let found = state
+        .in_turn(move |state| {
+            let query =
+                (!lookup.trim().is_empty()).then_some((lookup.as_str(), DefaultOperator::Or));
+            state
+                .searcher
+                .document(&key, query, MAX_DOCUMENT_BYTES)
+                .map_err(|err| Failure::from_search(&lookup, err))
+        })
+        .await;
+    let document = match found {
+        Ok(Some(document)) => document,
+        Ok(None) => {
+            return Failure::NotFound(format!(
+                "the index holds no document with the path '{path}'"
+            ))
+            .respond(false)
+        }
+        Err(failure) => return failure.respond(false),
+    };
+    let laid = lay_out(&document.text, &document.matches, |line, column| {
+        state.editor.link(&document.path, line, column)
+    });
+    let page = DocumentPage {
+        editor_href: state
+            .editor
+            .link(&document.path, laid.first.0, laid.first.1),
+        back_href: with_params("/search", &[("q", &query)]),
+        path: document.path,
+        query,
+        match_count: laid.matches,
+        truncated: document.truncated,
+        shown_mb: MAX_DOCUMENT_BYTES >> 20,
+        lines: laid.lines,
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "serve/error.html")]
+struct ErrorPage {
+    title: String,
+    message: String,
+    caret_line: Option<String>,
+}
+
+/// The page for a failed request.
+pub(super) fn html_failure(failure: Failure) -> Response {
+    let status = failure.status();
+    let caret_line = match &failure {
+        Failure::Query(problem) => problem_view(problem).caret_line,
+        _ => None,
+    };
+    let page = ErrorPage {
+        title: status.canonical_reason().unwrap_or("Error").to_string(),
+        message: failure.message(),
+        caret_line,
+    };
+    render(status, &page)
+}
+
+/// `page` as an HTML response with `status`.
+fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Err(err) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("cannot render the page: {err}"),
+        )
+            .into_response(),
+    }
+}

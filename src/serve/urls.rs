@@ -1,0 +1,51 @@
+//! Building the server's own URLs: percent-encoding of paths and query parameters.
+
+/// `text` with every byte outside the unreserved set (`A-Z a-z 0-9 - . _ ~`) and `keep`
+/// percent-encoded.
+fn percent_encode(text: &str, keep: &[u8]) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) || keep.contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+/// A file path for a URL: every byte percent-encoded but the unreserved ones and `/`.
+pub(super) fn percent_encode_path(path: &str) -> String {
+    percent_encode(path, b"/")
+}
+
+/// `route` with the query parameters `params` (names and values percent-encoded); parameters
+/// whose value is empty are left out.
+pub(super) fn with_params(route: &str, params: &[(&str, &str)]) -> String {
+    let mut url = route.to_string();
+    let mut separator = '?';
+    for (name, value) in params.iter().filter(|(_, value)| !value.is_empty()) {
+        url.push(separator);
+        url.push_str(&percent_encode(name, b""));
+        url.push('=');
+        url.push_str(&percent_encode(value, b""));
+        separator = '&';
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_are_encoded_and_empty_ones_dropped() {
+        assert_eq!(
+            with_params(
+                "/search",
+                &[("q", "a&b \"c\""), ("path", ""), ("page", "2")]
+            ),
+            "/search?q=a%26b%20%22c%22&page=2"
+        );
+    }
+}

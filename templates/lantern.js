@@ -1,0 +1,121 @@
+// Lantern's pages work without this script; with it, results follow the query as it is typed,
+// the arrow keys move through the hits, and the document page's match links follow the match
+// in view. No framework, nothing from elsewhere: the server renders every result (escaped), and
+// this script only swaps in the part of the page that changed.
+"use strict";
+
+(function () {
+  var DEBOUNCE_MS = 150;
+
+  function searchPage() {
+    var form = document.querySelector("form.search");
+    var query = document.getElementById("q");
+    var pathFilter = document.getElementById("path");
+    var results = document.getElementById("results");
+    if (!form || !query || !results) return;
+
+    var timer = null;
+    var latest = 0; // sequence number of the newest request sent
+    var inFlight = null; // its AbortController
+    var selected = -1;
+
+    function searchUrl() {
+      var params = new URLSearchParams();
+      params.set("q", query.value);
+      if (pathFilter && pathFilter.value !== "") params.set("path", pathFilter.value);
+      return "/search?" + params.toString();
+    }
+
+    function update() {
+      var url = searchUrl();
+      var sequence = ++latest;
+      if (inFlight) inFlight.abort();
+      inFlight = new AbortController();
+      fetch(url, { signal: inFlight.signal, headers: { Accept: "text/html" } })
+        .then(function (response) { return response.text(); })
+        .then(function (html) {
+          // An older response never replaces a newer one.
+          if (sequence !== latest) return;
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var fresh = page.getElementById("results");
+          if (!fresh) return;
+          results.replaceWith(document.adoptNode(fresh));
+          results = fresh;
+          selected = -1;
+          document.title = page.title;
+          history.replaceState(null, "", url);
+        })
+        .catch(function (error) {
+          if (error.name !== "AbortError") console.warn("lantern: search failed", error);
+        });
+    }
+
+    function schedule() {
+      if (timer !== null) clearTimeout(timer);
+      timer = setTimeout(function () { timer = null; update(); }, DEBOUNCE_MS);
+    }
+
+    query.addEventListener("input", schedule);
+    if (pathFilter) pathFilter.addEventListener("input", schedule);
+
+    function hits() { return results.querySelectorAll("li.hit"); }
+
+    function select(index) {
+      var all = hits();
+      if (all.length === 0) return;
+      index = Math.max(0, Math.min(all.length - 1, index));
+      if (selected >= 0 && selected < all.length) all[selected].classList.remove("selected");
+      selected = index;
+      all[selected].classList.add("selected");
+      all[selected].scrollIntoView({ block: "nearest" });
+    }
+
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") {
+        select(selected + 1);
+        event.preventDefault();
+      } else if (event.key === "ArrowUp") {
+        select(selected - 1);
+        event.preventDefault();
+      } else if (event.key === "Enter" && selected >= 0) {
+        var link = hits()[selected] && hits()[selected].querySelector("a.open");
+        if (link) {
+          event.preventDefault();
+          window.location.href = link.href;
+        }
+      }
+    });
+  }
+
+  function documentPage() {
+    var nav = document.getElementById("match-nav");
+    var previous = document.getElementById("previous-match");
+    var next = document.getElementById("next-match");
+    if (!nav || !previous || !next) return;
+    var count = parseInt(nav.getAttribute("data-count"), 10) || 0;
+
+    function current() {
+      var found = /^#m(\d+)$/.exec(window.location.hash);
+      return found ? parseInt(found[1], 10) : 0;
+    }
+
+    // The links point at the matches around the one in the address: without this script they
+    // lead to the last and the first match.
+    function follow() {
+      var at = current();
+      previous.setAttribute("href", "#m" + (at > 1 ? at - 1 : count));
+      next.setAttribute("href", "#m" + (at > 0 && at < count ? at + 1 : at === 0 ? 1 : count));
+    }
+
+    window.addEventListener("hashchange", follow);
+    follow();
+    document.addEventListener("keydown", function (event) {
+      if (event.target && event.target.tagName === "INPUT") return;
+      if (event.key === "n") next.click();
+      else if (event.key === "p" || event.key === "N") previous.click();
+    });
+  }
+
+  searchPage();
+  documentPage();
+})();

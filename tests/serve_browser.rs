@@ -1,0 +1,298 @@
+//! End-to-end tests of `lantern serve` in a real browser: headless Chromium driven through
+//! chromedriver, as a person uses the pages. Without chromium and chromedriver the tests say
+//! SKIPPED and pass, unless `LANTERN_REQUIRE_BROWSER` is set (as in CI), where they fail.
+
+mod util;
+
+use std::future::Future;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use util::{encode, Dir, ServerGuard};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// How long a test may wait for the page to get to the state it expects.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// One browser at a time: the machine running the tests may have few cores.
+static ONE_BROWSER: Mutex<()> = Mutex::new(());
+
+/// True when the browser tools are installed; otherwise skips loudly, or fails when
+/// `LANTERN_REQUIRE_BROWSER` is set.
+fn browser_available(test: &str) -> bool {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("LANTERN_REQUIRE_BROWSER").is_none(),
+        "{test}: {CHROMIUM} or {CHROMEDRIVER} is missing and LANTERN_REQUIRE_BROWSER is set: \
+         install chromium chromium-driver"
+    );
+    eprintln!("SKIPPED {test}: no {CHROMIUM} or {CHROMEDRIVER} (install chromium chromium-driver)");
+    false
+}
+
+/// A chromedriver process, killed when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + PATIENCE;
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        driver
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `scenario` with a fresh headless browser, unless the browser tools are missing.
+fn in_browser<F, Fut>(test: &str, scenario: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = Client>,
+{
+    if !browser_available(test) {
+        return;
+    }
+    let _turn = ONE_BROWSER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let driver = Driver::start();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".to_string(),
+            json!({
+                "binary": CHROMIUM,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1200,900"],
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&driver.url)
+            .await
+            .expect("a browser session");
+        let client = tokio::time::timeout(Duration::from_secs(120), scenario(client))
+            .await
+            .unwrap_or_else(|_| panic!("{test} did not finish within 2 minutes"));
+        let _ = client.close().await;
+    });
+}
+
+/// Waits until the page's `expression` (JavaScript) is true.
+async fn wait_until(client: &Client, expression: &str) {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let value = client
+            .execute(&format!("return Boolean({expression});"), Vec::new())
+            .await
+            .expect("run a script in the page");
+        if value == Value::Bool(true) {
+            return;
+        }
+        if Instant::now() > deadline {
+            let url = client.current_url().await.map(|url| url.to_string());
+            let source = client.source().await.unwrap_or_default();
+            panic!("still not true: {expression}\nat {url:?}\n{source}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A folder of `count` documents that hold `lantern`, indexed, and a server on it.
+fn served(count: usize) -> (Dir, ServerGuard) {
+    let dir = Dir::new();
+    for n in 0..count {
+        let filler = "word ".repeat(n);
+        dir.create(
+            &format!("docs/d{n:02}.txt"),
+            format!("lantern {filler}\nsecond line\nlantern again\nand lantern once more\n"),
+        );
+    }
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    (dir, server)
+}
+
+#[test]
+fn typing_updates_the_results_and_the_keyboard_opens_a_hit() {
+    let (_dir, server) = served(3);
+    let home = server.url("/");
+    in_browser("typing_updates_the_results", |client| async move {
+        client.goto(&home).await.expect("open the search page");
+        let input = client.find(Locator::Id("q")).await.expect("the search box");
+        input.send_keys("lanter").await.expect("type");
+        // Nothing matches the prefix as a word; the full word does. No Enter is pressed.
+        input.send_keys("n").await.expect("type");
+        wait_until(
+            &client,
+            "document.querySelectorAll('#results li.hit').length === 3",
+        )
+        .await;
+        wait_until(&client, "location.search === '?q=lantern'").await;
+        input.send_keys(&Key::Down).await.expect("arrow down");
+        input.send_keys(&Key::Down).await.expect("arrow down");
+        wait_until(
+            &client,
+            "document.querySelectorAll('#results li.hit')[1].classList.contains('selected')",
+        )
+        .await;
+        input.send_keys(&Key::Up).await.expect("arrow up");
+        wait_until(
+            &client,
+            "document.querySelectorAll('#results li.hit')[0].classList.contains('selected')",
+        )
+        .await;
+        input.send_keys(&Key::Enter).await.expect("enter");
+        wait_until(&client, "location.pathname === '/doc'").await;
+        wait_until(
+            &client,
+            "document.getElementById('m1').textContent === 'lantern'",
+        )
+        .await;
+        client
+    });
+}
+
+#[test]
+fn next_and_previous_match_move_the_anchor() {
+    let (dir, server) = served(1);
+    let doc = server.url(&format!(
+        "/doc?path={}&q=lantern",
+        encode(&dir.display("docs/d00.txt"))
+    ));
+    in_browser(
+        "next_and_previous_match_move_the_anchor",
+        |client| async move {
+            client.goto(&doc).await.expect("open the document");
+            wait_until(
+                &client,
+                "document.querySelectorAll('mark[id]').length === 3",
+            )
+            .await;
+            let next = client
+                .find(Locator::Id("next-match"))
+                .await
+                .expect("next link");
+            next.click().await.expect("next");
+            wait_until(&client, "location.hash === '#m1'").await;
+            next.click().await.expect("next");
+            wait_until(&client, "location.hash === '#m2'").await;
+            next.click().await.expect("next");
+            wait_until(&client, "location.hash === '#m3'").await;
+            let previous = client
+                .find(Locator::Id("previous-match"))
+                .await
+                .expect("previous link");
+            previous.click().await.expect("previous");
+            wait_until(&client, "location.hash === '#m2'").await;
+            client
+        },
+    );
+}
+
+#[test]
+fn paging_links_lead_to_the_next_fifty() {
+    let (_dir, server) = served(55);
+    let search = server.url("/search?q=lantern");
+    in_browser("paging_links_lead_to_the_next_fifty", |client| async move {
+        client.goto(&search).await.expect("open the results");
+        wait_until(
+            &client,
+            "document.querySelectorAll('#results li.hit').length === 50",
+        )
+        .await;
+        client
+            .find(Locator::Id("next-page"))
+            .await
+            .expect("a next page link")
+            .click()
+            .await
+            .expect("follow it");
+        wait_until(
+            &client,
+            "new URLSearchParams(location.search).get('page') === '2'",
+        )
+        .await;
+        wait_until(
+            &client,
+            "document.querySelectorAll('#results li.hit').length === 5",
+        )
+        .await;
+        wait_until(
+            &client,
+            "document.querySelector('#results .rank').textContent === '51.'",
+        )
+        .await;
+        client
+            .find(Locator::Id("previous-page"))
+            .await
+            .expect("a previous page link");
+        client
+    });
+}
+
+#[test]
+fn a_malformed_query_shows_the_caret_message() {
+    let (_dir, server) = served(1);
+    let home = server.url("/");
+    in_browser(
+        "a_malformed_query_shows_the_caret_message",
+        |client| async move {
+            client.goto(&home).await.expect("open the search page");
+            let input = client.find(Locator::Id("q")).await.expect("the search box");
+            input.send_keys("(lantern OR").await.expect("type");
+            wait_until(
+            &client,
+            "document.querySelector('#results .error pre') !== null && \
+             document.querySelector('#results .error pre').textContent === '(lantern OR\\n         ^'",
+        )
+        .await;
+            wait_until(
+                &client,
+                "document.querySelector('#results .error').textContent.includes('needs a clause')",
+            )
+            .await;
+            client
+        },
+    );
+}

@@ -1,0 +1,276 @@
+//! End-to-end tests of `lantern serve` over HTTP: the real binary on a temporary index, asked
+//! the way a browser or a script asks.
+
+mod util;
+
+use std::time::{Duration, Instant};
+
+use util::{encode, Dir, ServerGuard};
+
+/// A folder with `count` documents that all hold `lantern`, indexed.
+fn indexed(count: usize) -> Dir {
+    let dir = Dir::new();
+    for n in 0..count {
+        // Different lengths, so that the scores (and the ranks) differ.
+        let filler = "word ".repeat(n);
+        dir.create(&format!("docs/d{n:02}.txt"), format!("lantern {filler}"));
+    }
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    dir
+}
+
+#[test]
+fn the_api_returns_the_cli_json_with_offset_and_ranks_from_the_top() {
+    let dir = indexed(5);
+    let server = ServerGuard::start(&dir, &[]);
+    let (status, all) = server.get_json("/api/search?q=lantern");
+    assert_eq!(status, 200, "{all}");
+    let cli = dir.search_json(&["lantern"]);
+    let mut without_timing = all.clone();
+    let fields = without_timing.as_object_mut().expect("an object");
+    assert_eq!(fields.remove("offset"), Some(0.into()));
+    fields.remove("elapsed_ms");
+    let mut cli_raw = cli.raw.clone();
+    cli_raw
+        .as_object_mut()
+        .expect("an object")
+        .remove("elapsed_ms");
+    assert_eq!(without_timing, cli_raw, "the API document is the CLI's");
+
+    let (status, page) = server.get_json("/api/search?q=lantern&limit=2&offset=2");
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["offset"], 2);
+    assert_eq!(page["total"], 5);
+    let ranks: Vec<u64> = page["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| hit["rank"].as_u64().expect("rank"))
+        .collect();
+    assert_eq!(ranks, [3, 4]);
+    assert_eq!(page["hits"][0]["path"], all["hits"][2]["path"]);
+    let (_, past) = server.get_json("/api/search?q=lantern&offset=9");
+    assert_eq!(past["hits"].as_array().map(Vec::len), Some(0));
+    assert_eq!(past["total"], 5);
+
+    let (status, state) = server.get_json("/api/status");
+    assert_eq!(status, 200, "{state}");
+    assert_eq!(state["documents"], 5);
+    assert_eq!(state["roots"][0]["path"], dir.display("docs"));
+    assert_eq!(state["roots"][0]["complete"], true);
+}
+
+#[test]
+fn bad_requests_get_json_errors_with_their_status() {
+    let dir = indexed(1);
+    let server = ServerGuard::start(&dir, &[]);
+    let (status, error) = server.get_json(&format!("/api/search?q={}", encode("(lantern OR")));
+    assert_eq!(status, 400);
+    assert_eq!(error["query"], "(lantern OR");
+    assert_eq!(error["error"]["position"], 9);
+    assert!(error["error"]["message"]
+        .as_str()
+        .expect("message")
+        .contains("OR"));
+    for (target, status) in [
+        ("/api/search", 400),
+        ("/api/search?q=x&limit=201", 400),
+        ("/api/search?q=x&limit=-1", 400),
+        ("/api/search?q=x&offset=10001", 400),
+        ("/api/nothing", 404),
+    ] {
+        let (got, error) = server.get_json(target);
+        assert_eq!(got, status, "{target}: {error}");
+        assert!(error["error"]["message"].is_string(), "{target}: {error}");
+    }
+    let long = "a".repeat(5000);
+    let (status, error) = server.get_json(&format!("/api/search?q={long}"));
+    assert_eq!(status, 414, "{error}");
+    let (status, _) = server.get(&format!("/search?q={long}"));
+    assert_eq!(status, 414);
+    let (status, page) = server.get(&format!("/search?q={}", encode("(lantern OR")));
+    assert_eq!(status, 400);
+    assert!(page.contains("(lantern OR\n         ^"), "{page}");
+}
+
+#[test]
+fn only_indexed_documents_are_shown_never_a_file_the_request_names() {
+    let dir = indexed(1);
+    dir.create("docs/later.txt", "lantern written after indexing");
+    let server = ServerGuard::start(&dir, &[]);
+    let indexed = dir.display("docs/d00.txt");
+    let (status, page) = server.get(&format!("/doc?path={}&q=lantern", encode(&indexed)));
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("<mark id=\"m1\">lantern</mark>"), "{page}");
+    let docs = dir.display("docs");
+    for path in [
+        "/etc/passwd".to_string(),
+        format!("{docs}/../docs/d00.txt"),
+        format!("{docs}/./d00.txt"),
+        format!("{docs}/d00.txt/"),
+        format!("{docs}/d00.txt\0"),
+        dir.display("docs/later.txt"),
+        "d00.txt".to_string(),
+        String::new(),
+    ] {
+        let (status, page) = server.get(&format!("/doc?path={}", encode(&path)));
+        assert_eq!(status, 404, "{path:?} must not be shown:\n{page}");
+        assert!(!page.contains("root:"), "{page}");
+    }
+    // Percent-encoded traversal in the raw target, decoded once by the server.
+    for target in [
+        "/doc?path=%2Fetc%2Fpasswd",
+        "/doc?path=%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/doc?path=%252e%252e%252fetc%252fpasswd",
+        "/doc?path=..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+        "/doc/../../etc/passwd",
+        "/assets/../../../../etc/passwd",
+    ] {
+        let (status, page) = server.get(target);
+        assert_eq!(status, 404, "{target}:\n{page}");
+        assert!(!page.contains("root:"), "{target}: {page}");
+    }
+}
+
+#[test]
+fn a_host_header_naming_another_server_is_refused() {
+    let dir = indexed(1);
+    let server = ServerGuard::start(&dir, &[]);
+    let port = server.addr.rsplit(':').next().expect("a port");
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        "localhost:1".to_string(),
+    ] {
+        let response = server.raw_get("/api/search?q=lantern", &host);
+        assert!(
+            response.starts_with("HTTP/1.1 403"),
+            "Host {host}:\n{response}"
+        );
+        assert!(!response.contains("d00.txt"), "{response}");
+    }
+    for host in [
+        server.addr.clone(),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        let response = server.raw_get("/api/search?q=lantern", &host);
+        assert!(
+            response.starts_with("HTTP/1.1 200"),
+            "Host {host}:\n{response}"
+        );
+    }
+    let page = server.raw_get("/", &server.addr);
+    let headers = page.to_ascii_lowercase();
+    assert!(
+        headers.contains("content-security-policy: default-src 'self'"),
+        "{page}"
+    );
+    assert!(
+        headers.contains("x-content-type-options: nosniff"),
+        "{page}"
+    );
+}
+
+#[test]
+fn markup_in_names_and_text_is_escaped_on_every_page() {
+    let dir = Dir::new();
+    let name = "docs/<img src=x onerror=alert(1)> \"q\" & 'a'.html";
+    dir.create(name, "<script>alert(1)</script> lantern <b>bold</b>");
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let path = dir.display(name);
+    let query = "lantern OR script OR \"<b>\"";
+    let pages = [
+        format!("/search?q={}", encode(query)),
+        format!("/search?q={}&path={}", encode(query), encode("<i>docs</i>")),
+        format!("/doc?path={}&q={}", encode(&path), encode(query)),
+        format!("/doc?path={}", encode(&format!("{path}<script>"))),
+        format!("/search?q={}", encode("<script>alert(1)</script> (")),
+    ];
+    for target in &pages {
+        let (_, page) = server.get(target);
+        for raw in [
+            "<script>alert",
+            "<img",
+            "<b>bold",
+            "<i>docs",
+            "onerror=alert(1)>",
+        ] {
+            assert!(
+                !page.contains(raw),
+                "{target} shows {raw:?} unescaped:\n{page}"
+            );
+        }
+    }
+    let (_, page) = server.get(&pages[0]);
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{page}"
+    );
+    let (_, page) = server.get(&pages[2]);
+    assert!(
+        page.contains("&#60;<mark id=\"m1\">script</mark>&#62;alert(1)"),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_commit_by_another_process_is_seen_without_a_restart() {
+    let dir = indexed(1);
+    let server = ServerGuard::start(&dir, &[]);
+    let (_, before) = server.get_json("/api/search?q=newcomer");
+    assert_eq!(before["total"], 0);
+    dir.create("docs/new.txt", "a newcomer arrives");
+    dir.index(&[]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, after) = server.get_json("/api/search?q=newcomer");
+        if after["total"] == 1 {
+            assert_eq!(after["hits"][0]["path"], dir.display("docs/new.txt"));
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the new commit is not seen: {after}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, page) = server.get("/search?q=newcomer");
+    assert_eq!(status, 200);
+    assert!(page.contains("<b>newcomer</b>"), "{page}");
+}
+
+#[test]
+fn the_search_page_pages_by_fifty_and_keeps_the_filter() {
+    let dir = indexed(60);
+    dir.create("other/x.txt", "lantern elsewhere");
+    dir.index(&[dir.path("other").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &["--editor", "vscode"]);
+    let (status, first) = server.get("/search?q=lantern");
+    assert_eq!(status, 200);
+    assert!(
+        first.contains("61 total matching documents; showing 1–50"),
+        "{first}"
+    );
+    assert!(
+        first.contains("href=\"/search?q=lantern&#38;page=2\""),
+        "{first}"
+    );
+    assert!(first.contains("vscode://file/"), "{first}");
+    let (_, second) = server.get("/search?q=lantern&page=2");
+    assert!(second.contains("showing 51–61"), "{second}");
+    assert!(
+        second.contains("<span class=\"rank\">51.</span>"),
+        "{second}"
+    );
+    let (_, filtered) = server.get("/search?q=lantern&path=other");
+    assert!(
+        filtered.contains("1 total matching documents"),
+        "{filtered}"
+    );
+    assert!(filtered.contains("x.txt"), "{filtered}");
+    let (status, _) = server.get("/search?q=lantern&page=0");
+    assert_eq!(status, 400);
+}
