@@ -6,7 +6,9 @@
 # CORPUS_DIR holds linux-docs/ and linux/ as built by ../shared/corpora.sh; RUNS (default 5) is how
 # many times each measure is taken. For each corpus, every run does, in this order and in the same
 # warm page cache:
-#   - a full index into a fresh index folder: wall time, MB/s over the corpus' bytes, peak RSS, size;
+#   - a full index into a fresh index folder: wall time, MB/s over the corpus' bytes, user CPU, peak
+#     RSS, size; then the same for the straightforward tantivy program of ../shared/anchors
+#     (tantivy-naive), and its search of bench/queries.txt with one snippet per hit;
 #   - a no-op re-index and a `find DIR -newer REF -type f` stat-walk, one after the other;
 #   - a re-index after appending a line to one file (the file is restored afterwards, mtime too);
 #   - in-process search latency over bench/queries.txt (benches/search_latency.rs);
@@ -22,6 +24,7 @@
 #   ITERATIONS=10                timed runs of each query in the in-process search bench
 #   CMD_REPS=3                   whole-command repetitions per run and word
 #   TMPDIR                       where the index folders go (same disk as the corpus is fairest)
+#   NAIVE=/path/to/tantivy-naive the reference program; built from ../shared/anchors when unset
 # Installs ripgrep and GNU time with apt-get when missing (needs root); needs cargo and python3.
 set -euo pipefail
 export LC_ALL=C
@@ -76,6 +79,15 @@ for line in sys.stdin:
             and msg.get("executable"):
         print(msg["executable"])')
 [ -x "$lantern" ] && [ -x "$search_bench" ] || { say "build produced no binaries"; exit 1; }
+naive=${NAIVE:-}
+if [ -z "$naive" ]; then
+  anchor=$repo/../shared/anchors/tantivy-naive/Cargo.toml
+  [ -f "$anchor" ] || { say "no reference program at $anchor; set NAIVE"; exit 1; }
+  say "building the reference program (release)"
+  CARGO_TARGET_DIR=${TMPDIR:-/tmp}/lantern-bench-naive cargo build --release --quiet --manifest-path "$anchor"
+  naive=${TMPDIR:-/tmp}/lantern-bench-naive/release/tantivy-naive
+fi
+[ -x "$naive" ] || { say "no reference program at $naive"; exit 1; }
 
 # --- Scratch space and the one file we edit ----------------------------------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/lantern-bench.XXXXXX")
@@ -163,12 +175,29 @@ for corpus in $corpora; do
   for ((run = 1; run <= runs; run++)); do
     say "$corpus: run $run/$runs: full index"
     rm -rf "$index"
-    us=$(timed "$work/out" /usr/bin/time -f %M -o "$work/rss" \
+    us=$(timed "$work/out" /usr/bin/time -f '%M %U' -o "$work/rss" \
       "$lantern" --index "$index" index "${index_args[@]}" "$dir")
     expect_summary "$work/out" "full index" " 0 updated, 0 removed, 0 unchanged"
     printf 'sample\tindex_us\t%s\n' "$us" >>"$raw"
-    printf 'sample\trss_kb\t%s\n' "$(tail -n 1 "$work/rss")" >>"$raw"
+    read -r rss user <"$work/rss"
+    printf 'sample\trss_kb\t%s\n' "$rss" >>"$raw"
+    printf 'sample\tuser_s\t%s\n' "$user" >>"$raw"
     printf 'sample\tindex_bytes\t%s\n' "$(du -sb "$index" | cut -f1)" >>"$raw"
+
+    say "$corpus: run $run/$runs: the reference program: full index and search"
+    rm -rf "$work/naive-index"
+    us=$(timed "$work/out" /usr/bin/time -f '%M %U' -o "$work/rss" \
+      "$naive" index "$dir" "$work/naive-index")
+    printf 'sample\tnaive_index_us\t%s\n' "$us" >>"$raw"
+    read -r rss user <"$work/rss"
+    printf 'sample\tnaive_rss_kb\t%s\n' "$rss" >>"$raw"
+    printf 'sample\tnaive_user_s\t%s\n' "$user" >>"$raw"
+    "$naive" searchmany "$work/naive-index" "$repo/bench/queries.txt" >"$work/naive.out"
+    sed -n 's/^queries=.* p50=\([0-9.]*\) ms p95=\([0-9.]*\) ms.*/\1 \2/p' "$work/naive.out" >"$work/naive.p"
+    read -r p50 p95 <"$work/naive.p"
+    printf 'sample\tnaive_p50_ms\t%s\n' "$p50" >>"$raw"
+    printf 'sample\tnaive_p95_ms\t%s\n' "$p95" >>"$raw"
+    rm -rf "$work/naive-index"
 
     say "$corpus: run $run/$runs: no-op re-index and stat-walk"
     touch "$work/ref"

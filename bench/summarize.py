@@ -59,7 +59,7 @@ def ratio(numerators, denominators):
 
 
 def times(values):
-    return spread(values, lambda v: f"{v:.1f}") + "×"
+    return spread(values, lambda v: f"{v:.2f}") + "×"
 
 
 def millis(values):
@@ -91,6 +91,12 @@ def report(meta, samples, searches):
         f"| Full index, throughput | "
         f"{spread([corpus_mb / (us / 1e6) for us in index_us], lambda v: f'{v:.1f}')} MB/s |",
         f"| Full index, peak RSS | {megabytes([kb * 1e3 for kb in samples['rss_kb']])} |",
+        f"| Full index, user CPU | {spread(samples['user_s'], lambda v: f'{v:.1f}')} s |",
+        f"| Reference program (tantivy-naive), full index, wall | {seconds(samples['naive_index_us'])} |",
+        f"| Reference program, user CPU | {spread(samples['naive_user_s'], lambda v: f'{v:.1f}')} s |",
+        f"| Reference program, peak RSS | {megabytes([kb * 1e3 for kb in samples['naive_rss_kb']])} |",
+        f"| Lantern ÷ reference, full index wall | {times(ratio(index_us, samples['naive_index_us']))} |",
+        f"| Lantern ÷ reference, full index user CPU | {times(ratio(samples['user_s'], samples['naive_user_s']))} |",
         f"| Index size on disk | {megabytes(samples['index_bytes'])} |",
         f"| No-op re-index | {seconds(samples['noop_us'])} |",
         f"| Stat-walk `find -newer` | {seconds(samples['find_us'])} |",
@@ -108,6 +114,11 @@ def report(meta, samples, searches):
             for stat in ("p50", "p95", "max"):
                 values = [s[key][f"{stat}_ms"] for s in searches]
                 out.append(f"| Search {stat}, in-process, {label}, {what} | {millis(values)} |")
+        for stat in ("p50", "p95"):
+            naive = samples[f"naive_{stat}_ms"]
+            ours = [s["highlighted"][f"{stat}_ms"] for s in searches]
+            out.append(f"| Reference program search {stat} (50 hits, 1 snippet each) | {millis(naive)} |")
+            out.append(f"| Lantern ÷ reference, search {stat} | {times(ratio(ours, naive))} |")
 
     words = [name.split(":", 1)[1] for name in samples if name.startswith("lantern_us:")]
     if words:
