@@ -2,10 +2,13 @@
 //!
 //! The library is split by concern: [`index`] walks folders and builds the tantivy index,
 //! [`search`] parses queries and runs them, [`highlight`] cuts marked fragments out of documents,
-//! and [`render`] prints results as text, JSON or HTML. Only the binary prints to the terminal.
+//! and [`render`] prints results as text, JSON or HTML; [`mcp`] serves searches to coding agents
+//! over the Model Context Protocol. Only the binary prints to the terminal, and the MCP server
+//! writes nothing but the protocol to stdout.
 
 pub mod highlight;
 pub mod index;
+pub mod mcp;
 pub mod query;
 pub mod render;
 pub mod search;

@@ -4,6 +4,7 @@ mod completions;
 mod forget;
 mod index;
 mod man;
+mod mcp;
 mod search;
 mod status;
 
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Forget(args) => forget::run(&index_dir, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),
+        Command::Mcp => mcp::run(&index_dir),
     }
 }
 

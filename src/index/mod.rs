@@ -3,6 +3,7 @@
 
 mod budget;
 mod catalog;
+mod document;
 mod forget;
 pub mod path_key;
 mod pipeline;
@@ -25,6 +26,7 @@ use tantivy::directory::error::{LockError, OpenDirectoryError};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
 pub use catalog::{Catalog, FileStamp, RootRecord};
+pub use document::stored_text;
 pub use forget::forget_roots;
 pub use pipeline::index_roots;
 pub use run::{IndexObserver, IndexOptions, IndexStats, IndexWarning};
