@@ -63,8 +63,8 @@ pub struct SearchOutput {
 pub struct HitOutput {
     /// 1 for the best hit of the whole list (not of this page).
     pub rank: usize,
-    /// BM25 relevance score.
-    pub score: f32,
+    /// BM25 relevance score, to three decimals.
+    pub score: f64,
     /// The document's absolute path, as `read` takes it.
     pub path: String,
     /// The best fragments of its text, best first.
@@ -140,7 +140,8 @@ fn page_of_hits<'a>(hits: impl Iterator<Item = &'a Hit>, max_bytes: usize) -> Ve
 fn hit_output(hit: &Hit) -> HitOutput {
     HitOutput {
         rank: hit.rank,
-        score: hit.score,
+        // Three decimals tell hits apart; the float's other digits are noise to an agent.
+        score: (f64::from(hit.score) * 1000.0).round() / 1000.0,
         path: hit.path.clone(),
         fragments: hit
             .fragments
