@@ -119,6 +119,7 @@ impl Session {
         session
     }
 
+    /// Writes one message, on its own line.
     fn send(&mut self, message: Value) {
         writeln!(self.input, "{message}").expect("write to lantern mcp");
         self.input.flush().expect("flush");

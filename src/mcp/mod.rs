@@ -121,6 +121,7 @@ impl LanternServer {
         }
     }
 
+    /// The `search` tool: see [`search::run`]; the description is what the agent reads.
     #[tool(
         description = "Search the indexed documents with a query in Lucene's classic syntax: \
 `rust mutex` (either word), `+rust -unsafe` (required / excluded), `a AND NOT b`, `\"a phrase\"`, \
@@ -138,6 +139,7 @@ caret under the problem."
         self.call(move |dir| search::run(dir, &args)).await
     }
 
+    /// The `read` tool: see [`read::run`].
     #[tool(
         description = "Read lines of an indexed document's text, as the index stores it: \
 `path` exactly as a search hit gave it, `start_line` and `end_line` 1-based and inclusive \
@@ -151,6 +153,7 @@ caret under the problem."
         self.call(move |dir| read::run(dir, &args)).await
     }
 
+    /// The `status` tool: see [`status::run`].
     #[tool(
         description = "The index's status: where it is, its document count, size on disk, \
 segments, and each indexed folder (root) with its documents and when it was last indexed."

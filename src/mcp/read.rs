@@ -126,6 +126,10 @@ mod tests {
         );
         assert_eq!(
             capped_lines(lines.into_iter(), 8),
+            ("abc\ndef\n".to_string(), 2, true)
+        );
+        assert_eq!(
+            capped_lines(lines.into_iter(), 7),
             ("abc\n".to_string(), 1, true)
         );
     }
