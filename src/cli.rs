@@ -40,6 +40,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. to save as ~/.local/share/man/man1/lantern.1.
     Man,
+    /// Serve the index to coding agents: a Model Context Protocol server on stdin/stdout, with
+    /// tools to search, read indexed documents and show the status.
+    Mcp,
     /// Serve search as a local web application and JSON API, until Ctrl-C.
     Serve(ServeArgs),
 }

@@ -2,11 +2,14 @@
 //!
 //! The library is split by concern: [`index`] walks folders and builds the tantivy index,
 //! [`search`] parses queries and runs them, [`highlight`] cuts marked fragments out of documents,
-//! [`render`] prints results as text, JSON or HTML, and [`serve`] offers search as a local web
-//! application and JSON API. Only the binary prints to the terminal.
+//! [`render`] prints results as text, JSON or HTML, [`serve`] offers search as a local web
+//! application and JSON API, and [`mcp`] serves searches to coding agents over the Model
+//! Context Protocol. Only the binary prints to the terminal, and the MCP server writes nothing
+//! but the protocol to stdout.
 
 pub mod highlight;
 pub mod index;
+pub mod mcp;
 pub mod query;
 pub mod render;
 pub mod search;

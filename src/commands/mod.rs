@@ -4,6 +4,7 @@ mod completions;
 mod forget;
 mod index;
 mod man;
+mod mcp;
 mod search;
 mod serve;
 mod status;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),
         Command::Serve(args) => serve::run(&index_dir, &args),
+        Command::Mcp => mcp::run(&index_dir),
     }
 }
 

@@ -64,7 +64,9 @@ impl Pattern {
                 .binary_search_by(|term| term.as_str().cmp(token))
                 .is_ok(),
             Pattern::Fuzzy { word, distance } => within_distance(word, token, *distance),
-            Pattern::Range { lower, upper } => RangeBounds::<str>::contains(
+            // Spelled out: with the `bytes` crate linked (its types compare with `str` too),
+            // the range's item type is ambiguous to inference.
+            Pattern::Range { lower, upper } => RangeBounds::<str>::contains::<str>(
                 &(
                     lower.as_ref().map(String::as_str),
                     upper.as_ref().map(String::as_str),

@@ -122,6 +122,17 @@ impl TestCommand {
             .expect("start lantern")
     }
 
+    /// Starts the command in the background with its stdin and stdout piped, for a test that
+    /// talks to it (`lantern mcp`); its stderr is discarded.
+    pub fn spawn_conversation(mut self) -> Child {
+        self.cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start lantern")
+    }
+
     /// Starts the command in the background with its stdout and stderr piped, for a test that
     /// reads (or stops reading) them itself.
     pub fn spawn_piped(mut self) -> Child {

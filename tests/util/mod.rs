@@ -123,6 +123,14 @@ impl Dir {
         TestCommand::new(cmd)
     }
 
+    /// `python3`, run in the folder with the hang limit and checks of [`TestCommand`]: for the
+    /// tests that drive the binary through a client written in Python.
+    pub fn python3(&self) -> TestCommand {
+        let mut cmd = Command::new("python3");
+        cmd.current_dir(&self.root).env_remove("LANTERN_INDEX");
+        TestCommand::new(cmd)
+    }
+
     /// `lantern index ARGS...`, which must succeed; returns its summary line.
     pub fn index(&self, args: &[&str]) -> IndexSummary {
         let output = self.lantern().arg("index").args(args).assert_success();

@@ -1,0 +1,25 @@
+//! `lantern mcp`: serve the index to a coding agent over the Model Context Protocol on stdio.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+/// Serves the index at `index_dir` until the client closes stdin. Stdout carries the protocol,
+/// so the one line of news goes to stderr, which MCP clients keep as the server's log.
+pub fn run(index_dir: &Path) -> anyhow::Result<ExitCode> {
+    // The server waits on one connection; a single thread drives it, and the engine's work runs
+    // on tokio's blocking pool.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the MCP server's runtime")?;
+    writeln!(
+        io::stderr(),
+        "lantern mcp: serving the index at {} on stdin/stdout",
+        index_dir.display()
+    )?;
+    runtime.block_on(lantern::mcp::serve_stdio(index_dir.to_path_buf()))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,293 @@
+//! `lantern mcp`: the Model Context Protocol server, driven by a real client (the official
+//! Python SDK, through tests/mcp_client.py) and, for the index's life cycle, by raw JSON-RPC
+//! lines.
+
+mod util;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin};
+use std::sync::mpsc::{self, Receiver};
+
+use serde_json::{json, Value};
+use util::{Dir, HANG_LIMIT};
+
+/// A folder with three documents, indexed; `notes/locks.md` holds "mutex" twice on line 12, far
+/// from the words of the lines before, and ranks first for it; `notes/queues.md` holds it once.
+fn indexed() -> Dir {
+    let dir = Dir::new();
+    let filler = "Background that says nothing about synchronisation at all, really.\n";
+    dir.create(
+        "docs/notes/locks.md",
+        format!(
+            "# Locks\n{}\nA mutex guards shared state, and code must take the mutex before touching it.\nThen release it.\n",
+            filler.repeat(9)
+        ),
+    );
+    dir.create(
+        "docs/notes/queues.md",
+        format!(
+            "A queue hands work between threads.\n{}A mutex is one way.\n",
+            filler.repeat(20)
+        ),
+    );
+    dir.create("docs/other.txt", "Nothing to see here.\n");
+    dir.index(&["docs"]);
+    dir
+}
+
+/// True when python3 can import the MCP SDK. When it cannot, the test fails if
+/// `LANTERN_REQUIRE_MCP_CLIENT` is set (as in CI), and otherwise says loudly that it skips.
+fn python_client_available(test: &str) -> bool {
+    let importable = std::process::Command::new("python3")
+        .args(["-c", "import mcp"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !importable {
+        assert!(
+            std::env::var_os("LANTERN_REQUIRE_MCP_CLIENT").is_none(),
+            "LANTERN_REQUIRE_MCP_CLIENT is set but python3 cannot import mcp: pip install mcp"
+        );
+        eprintln!("SKIPPED {test}: python3 cannot import the MCP client SDK (pip install mcp)");
+    }
+    importable
+}
+
+#[test]
+fn a_real_mcp_client_searches_reads_and_gets_the_status() {
+    if !python_client_available("a_real_mcp_client_searches_reads_and_gets_the_status") {
+        return;
+    }
+    let dir = indexed();
+    let client = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp_client.py");
+    let output = dir
+        .python3()
+        .arg(client)
+        .arg(env!("CARGO_BIN_EXE_lantern"))
+        .arg(dir.index_dir())
+        .arg("mutex")
+        .arg(dir.path("docs/notes/locks.md"))
+        .args(["12", "3"])
+        .run();
+    assert_eq!(
+        output.code,
+        Some(0),
+        "the MCP client's checks failed\n{output}"
+    );
+    assert!(output.stdout.ends_with("ALL OK\n"), "{output}");
+}
+
+/// A conversation with `lantern mcp` in raw JSON-RPC, one message a line.
+struct Session {
+    child: Child,
+    input: ChildStdin,
+    lines: Receiver<String>,
+    next_id: u64,
+}
+
+impl Session {
+    /// Starts `lantern mcp` on the index of `dir` and completes the handshake.
+    fn start(dir: &Dir) -> Session {
+        let mut child = dir.lantern().arg("mcp").spawn_conversation();
+        let input = child.stdin.take().expect("stdin");
+        let output = child.stdout.take().expect("stdout");
+        let (send, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(output).lines() {
+                let Ok(line) = line else { break };
+                if send.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut session = Session {
+            child,
+            input,
+            lines,
+            next_id: 0,
+        };
+        let init = session.request(
+            "initialize",
+            json!({
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "lantern-tests", "version": "0"},
+            }),
+        );
+        assert_eq!(init["result"]["serverInfo"]["name"], "lantern", "{init}");
+        session.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+        session
+    }
+
+    /// Writes one message, on its own line.
+    fn send(&mut self, message: Value) {
+        writeln!(self.input, "{message}").expect("write to lantern mcp");
+        self.input.flush().expect("flush");
+    }
+
+    /// Sends a request and waits for its response; every line on stdout must be a JSON-RPC
+    /// message.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(HANG_LIMIT)
+                .unwrap_or_else(|err| panic!("no answer to {method}: {err}"));
+            let message: Value = serde_json::from_str(&line).unwrap_or_else(|err| {
+                panic!("stdout carries only the protocol, got {line:?}: {err}")
+            });
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+
+    /// Calls a tool; returns whether it is an error, and its output (structured, or the text).
+    fn call(&mut self, tool: &str, arguments: Value) -> (bool, Value) {
+        let response = self.request("tools/call", json!({"name": tool, "arguments": arguments}));
+        let result = &response["result"];
+        assert!(
+            result.is_object(),
+            "{tool}: a result, not a protocol error: {response}"
+        );
+        let output = match &result["structuredContent"] {
+            Value::Null => result["content"][0]["text"].clone(),
+            structured => structured.clone(),
+        };
+        (result["isError"] == true, output)
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_running_server_sees_the_index_appear_and_change() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "wombat burrows\n");
+    let mut session = Session::start(&dir);
+
+    let (error, message) = session.call("status", json!({}));
+    assert!(error, "no index yet: {message}");
+    let message = message.as_str().expect("an error message");
+    assert!(
+        message.contains("no index at") && message.contains("lantern index"),
+        "{message}"
+    );
+    let (error, _) = session.call("search", json!({"query": "wombat"}));
+    assert!(error, "searching a missing index is a tool error");
+
+    dir.index(&["docs"]);
+    let (error, found) = session.call("search", json!({"query": "wombat"}));
+    assert!(!error, "{found}");
+    assert_eq!(found["total"], 1, "{found}");
+
+    dir.create("docs/b.txt", "a wombat and a quokka\n");
+    dir.index(&[]);
+    let (_, found) = session.call("search", json!({"query": "quokka"}));
+    assert_eq!(found["total"], 1, "a new commit is seen: {found}");
+    assert_eq!(
+        found["hits"][0]["path"],
+        dir.display("docs/b.txt"),
+        "{found}"
+    );
+    assert_eq!(
+        found["hits"][0]["fragments"][0]["text"],
+        "a wombat and a **quokka**"
+    );
+    let (_, status) = session.call("status", json!({}));
+    assert_eq!(status["documents"], 2, "{status}");
+}
+
+#[test]
+fn a_damaged_index_is_a_tool_error_not_a_crash() {
+    let dir = indexed();
+    let mut session = Session::start(&dir);
+    let locks = dir.display("docs/notes/locks.md");
+    let (error, _) = session.call("read", json!({"path": locks}));
+    assert!(!error, "readable before the damage");
+
+    fs::write(dir.index_dir().join("meta.json"), "{ garbled").expect("damage meta.json");
+    for (tool, arguments) in [
+        ("search", json!({"query": "mutex"})),
+        ("read", json!({"path": locks})),
+        ("status", json!({})),
+    ] {
+        let (error, message) = session.call(tool, arguments);
+        let message = message.as_str().unwrap_or_default().to_string();
+        assert!(error, "{tool}: {message}");
+        assert!(
+            message.contains("damaged") && message.contains("lantern index --rebuild"),
+            "{tool}: says the index is damaged and what to do: {message}"
+        );
+    }
+}
+
+#[test]
+fn pages_of_hits_rank_from_the_top_and_read_ranges_are_checked() {
+    let dir = Dir::new();
+    for n in 1..=12 {
+        dir.create(&format!("docs/{n:02}.txt"), "kiwi ".repeat(n));
+    }
+    dir.index(&["docs"]);
+    let mut session = Session::start(&dir);
+
+    let (_, first) = session.call("search", json!({"query": "kiwi"}));
+    assert_eq!(first["total"], 12);
+    assert_eq!(
+        first["hits"].as_array().map(Vec::len),
+        Some(10),
+        "10 hits by default"
+    );
+    assert_eq!(first["next_offset"], 10);
+    let (_, rest) = session.call(
+        "search",
+        json!({"query": "kiwi", "offset": 10, "fragments": 0}),
+    );
+    let ranks: Vec<&Value> = rest["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| &hit["rank"])
+        .collect();
+    assert_eq!(ranks, [11, 12], "{rest}");
+    assert!(rest.get("next_offset").is_none(), "the last page: {rest}");
+    assert_eq!(
+        rest["hits"][0]["fragments"],
+        json!([]),
+        "no fragments asked for"
+    );
+    let (_, many) = session.call("search", json!({"query": "kiwi", "limit": 500}));
+    assert_eq!(
+        many["hits"].as_array().map(Vec::len),
+        Some(12),
+        "limit is capped, not refused"
+    );
+
+    let path = dir.display("docs/03.txt");
+    let (error, message) = session.call("read", json!({"path": path, "start_line": 2}));
+    assert!(error, "past the end");
+    assert!(
+        message.as_str().is_some_and(|m| m.contains("has 1 lines")),
+        "{message}"
+    );
+    let (error, _) = session.call(
+        "read",
+        json!({"path": path, "start_line": 1, "end_line": 0}),
+    );
+    assert!(error, "end before start");
+    let (error, lines) = session.call("read", json!({"path": path}));
+    assert!(!error);
+    assert_eq!(lines["text"], "kiwi kiwi kiwi \n");
+    assert_eq!(
+        (lines["total_lines"].as_u64(), lines["end_line"].as_u64()),
+        (Some(1), Some(1))
+    );
+}
