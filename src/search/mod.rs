@@ -182,9 +182,8 @@ impl IndexSearcher {
     }
 
     /// Runs `request`: the total number of matches and the best `limit` hits after the first
-    /// `offset`, highlighted. A
-    /// panic inside the engine (which damaged index files can cause) becomes
-    /// [`IndexError::Damaged`].
+    /// `offset`, highlighted. A panic inside the engine (which damaged index files can cause)
+    /// becomes [`IndexError::Damaged`].
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         catch_unwind(AssertUnwindSafe(|| self.search_unguarded(request)))
             .unwrap_or_else(|panic| Err(IndexError::from_panic(&self.dir, panic.as_ref()).into()))
