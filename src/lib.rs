@@ -3,7 +3,7 @@
 //! The library is split by concern: [`index`] walks folders and builds the tantivy index,
 //! [`search`] parses queries and runs them, [`highlight`] cuts marked fragments out of documents,
 //! [`render`] prints results as text, JSON or HTML, and [`serve`] offers search as a local web
-//! application and JSON API. Only the binary prints to the terminal.
+//! application and JSON API, and [`watch`] keeps an index fresh as files change. Only the binary prints to the terminal.
 
 pub mod highlight;
 pub mod index;
@@ -11,3 +11,4 @@ pub mod query;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod watch;

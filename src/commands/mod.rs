@@ -7,6 +7,7 @@ mod man;
 mod search;
 mod serve;
 mod status;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),
         Command::Serve(args) => serve::run(&index_dir, &args),
+        Command::Watch(args) => watch::run(&index_dir, &args),
     }
 }
 
