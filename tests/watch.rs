@@ -307,3 +307,17 @@ fn polling_finds_changes_without_notifications() {
         hits(&dir, "cassowary").len() == 2
     });
 }
+
+#[test]
+fn an_index_inside_the_watched_folder_does_not_wake_the_watcher() {
+    let dir = Dir::new();
+    dir.create("a.txt", "bandicoot");
+    // The index lives in `index/` under the folder watched: its own commits are not changes.
+    let watcher = Watcher::start(&dir, &["."]);
+    dir.create("b.txt", "bandicoot");
+    watcher.wait_for_line("applied");
+    assert_eq!(hits(&dir, "bandicoot"), ["a.txt", "b.txt"]);
+    // Had the commit woken it, another pass would follow within a few commit delays.
+    let next = watcher.lines.recv_timeout(Duration::from_millis(1500));
+    assert!(next.is_err(), "the watcher kept working: {next:?}");
+}
