@@ -74,7 +74,6 @@ impl Watch {
         options: &WatchOptions,
         observer: &dyn WatchObserver,
     ) -> Result<(), WatchError> {
-        super::ensure_unwatched(index_dir)?;
         let roots = known_roots(index_dir, dirs, &options.index.walk).map_err(WatchError::Index)?;
         std::fs::create_dir_all(index_dir).map_err(|source| {
             WatchError::Index(IndexError::CreateDir {
@@ -106,7 +105,8 @@ impl Watch {
             &paths,
             document_count(index_dir).map_err(WatchError::Index)?,
         );
-        state.wait(&self.receiver, &mut lease)
+        state.wait(&self.receiver, &mut lease);
+        Ok(())
     }
 }
 
@@ -182,7 +182,7 @@ impl State<'_> {
 
     /// Waits for changes and applies them, until stopped. Blocks while nothing changes (and no
     /// root is polled): an idle watch costs no CPU.
-    fn wait(&mut self, receiver: &Receiver<Message>, lease: &mut Lease) -> Result<(), WatchError> {
+    fn wait(&mut self, receiver: &Receiver<Message>, lease: &mut Lease) {
         let delay = self.options.commit_delay;
         let mut burst: Option<(Instant, Instant)> = None;
         let mut next_poll = Instant::now() + self.options.poll_interval;
@@ -200,12 +200,12 @@ impl State<'_> {
                     match receiver.recv_timeout(due.saturating_duration_since(Instant::now())) {
                         Ok(message) => Some(message),
                         Err(RecvTimeoutError::Timeout) => None,
-                        Err(RecvTimeoutError::Disconnected) => return Ok(()),
+                        Err(RecvTimeoutError::Disconnected) => return,
                     }
                 }
             };
             match message {
-                Some(Message::Stop) => return Ok(()),
+                Some(Message::Stop) => return,
                 Some(Message::Notified(notified)) => {
                     let had_changes = !self.pending.is_empty();
                     self.note(notified);
@@ -213,7 +213,8 @@ impl State<'_> {
                         let now = Instant::now();
                         burst = Some((burst.map_or(now, |(first, _)| first), now));
                         if !had_changes {
-                            lease.pending(self.changes)?;
+                            // A courtesy to `lantern status`, like `Lease::applied` below.
+                            let _ = lease.pending(self.changes);
                         }
                     }
                 }
@@ -422,4 +423,38 @@ fn unwatchable_file_system(root: &Path) -> Option<String> {
 #[cfg(not(target_os = "linux"))]
 fn unwatchable_file_system(_root: &Path) -> Option<String> {
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, ModifyKind};
+
+    #[test]
+    fn reading_a_file_is_not_a_change_but_writing_one_is() {
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Read
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Any)));
+    }
+
+    #[test]
+    fn the_watch_limit_is_explained_with_its_fix() {
+        let err = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
+        let problem = degraded_by(&err, PathBuf::from("/docs"), Duration::from_secs(60));
+        let message = problem.to_string();
+        assert!(message.contains("/docs"), "{message}");
+        assert!(
+            message.contains("sudo sysctl fs.inotify.max_user_watches=524288"),
+            "{message}"
+        );
+        assert!(message.contains("every 60 s"), "{message}");
+    }
 }
