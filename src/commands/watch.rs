@@ -147,8 +147,10 @@ impl WatchObserver for StatusObserver {
                 pass.documents
             )),
             None => self.show(format!(
-                "applied {} change(s) at {at}: {what}; {} documents",
-                pass.changes, pass.documents
+                "applied {} change(s) at {at} in {:.2} s: {what}; {} documents",
+                pass.changes,
+                stats.elapsed.as_secs_f64(),
+                pass.documents
             )),
         }
     }
