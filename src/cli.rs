@@ -45,6 +45,42 @@ pub enum Command {
     Mcp,
     /// Serve search as a local web application and JSON API, until Ctrl-C.
     Serve(ServeArgs),
+    /// Keep the index fresh: catch up, then apply changes to files as they happen, until Ctrl-C.
+    Watch(WatchArgs),
+}
+
+/// Options of `lantern watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Folders to watch, each with the rules it was indexed with; a folder the index does not
+    /// hold yet is indexed with the default rules [default: every root of the index]
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+
+    /// Apply a burst of changes once files have been quiet this long, e.g. 500ms or 2s.
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_duration)]
+    pub commit_delay: Duration,
+
+    /// How often to re-scan folders the system cannot watch (see --poll), e.g. 30s or 5m.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub poll_interval: Duration,
+
+    /// Re-scan every folder each --poll-interval instead of asking the system for notifications
+    /// (for network file systems, whose remote changes the system does not report).
+    #[arg(long)]
+    pub poll: bool,
+
+    /// Threads for reading files, and as many for indexing [default: number of CPUs]
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Memory for the indexing threads' in-memory segments during a pass, e.g. 256M or 1G.
+    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    pub memory: u64,
+
+    /// Skip files larger than this, with a warning (at most 1G).
+    #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_file_size)]
+    pub max_file_size: u64,
 }
 
 /// Options of `lantern serve`.
@@ -215,6 +251,12 @@ pub struct Timeout(pub Option<Duration>);
 
 /// Parses a duration such as `500ms`, `5s`, `5` (seconds) or `1m`; `0` means no limit.
 fn parse_timeout(text: &str) -> Result<Timeout, String> {
+    let duration = parse_duration(text)?;
+    Ok(Timeout((!duration.is_zero()).then_some(duration)))
+}
+
+/// Parses a duration such as `500ms`, `5s`, `5` (seconds) or `1m`, of at most 24 hours.
+fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit() && c != '.')
@@ -234,9 +276,7 @@ fn parse_timeout(text: &str) -> Result<Timeout, String> {
         .ok_or_else(|| {
             format!("'{text}' is not a duration like 500ms, 5s or 1m (at most 24 hours)")
         })?;
-    Ok(Timeout(
-        (seconds > 0.0).then(|| Duration::from_secs_f64(seconds)),
-    ))
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// The largest `--max-file-size`: a document is read, stored and highlighted whole.

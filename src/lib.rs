@@ -3,9 +3,9 @@
 //! The library is split by concern: [`index`] walks folders and builds the tantivy index,
 //! [`search`] parses queries and runs them, [`highlight`] cuts marked fragments out of documents,
 //! [`render`] prints results as text, JSON or HTML, [`serve`] offers search as a local web
-//! application and JSON API, and [`mcp`] serves searches to coding agents over the Model
-//! Context Protocol. Only the binary prints to the terminal, and the MCP server writes nothing
-//! but the protocol to stdout.
+//! application and JSON API, [`mcp`] serves searches to coding agents over the Model Context
+//! Protocol, and [`watch`] keeps an index fresh as files change. Only the binary prints to the
+//! terminal, and the MCP server writes nothing but the protocol to stdout.
 
 pub mod highlight;
 pub mod index;
@@ -14,3 +14,4 @@ pub mod query;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod watch;

@@ -10,6 +10,7 @@ use crate::cli::ForgetArgs;
 
 /// Drops the roots `args` names from the index at `index_dir` and says how many documents went.
 pub fn run(index_dir: &Path, args: &ForgetArgs) -> anyhow::Result<ExitCode> {
+    lantern::watch::ensure_unwatched(index_dir)?;
     let removed = forget_roots(index_dir, &args.dirs)?;
     writeln!(
         io::stdout(),

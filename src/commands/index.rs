@@ -12,9 +12,8 @@ use crate::cli::IndexArgs;
 
 /// Indexes the folders `args` names into the index at `index_dir`.
 pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
-    let threads = args.threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
-    });
+    lantern::watch::ensure_unwatched(index_dir)?;
+    let threads = args.threads.unwrap_or_else(default_threads);
     let options = IndexOptions {
         threads,
         heap_bytes: usize::try_from(args.memory).unwrap_or(usize::MAX),
@@ -34,6 +33,11 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
     observer.bar.finish_and_clear();
     writeln!(io::stdout(), "{}", summary(&stats))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Threads for reading (and as many for indexing) when not told: one per CPU.
+pub(super) fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
 }
 
 /// One line saying what the run did.
@@ -60,7 +64,7 @@ fn summary(stats: &IndexStats) -> String {
 
 /// `text` safe for a terminal: control characters (a file name may hold escape sequences) are
 /// written as escapes such as `\u{1b}`, never sent as they are.
-fn printable(text: &str) -> String {
+pub(super) fn printable(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {

@@ -8,6 +8,7 @@ mod mcp;
 mod search;
 mod serve;
 mod status;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Man => man::run(),
         Command::Serve(args) => serve::run(&index_dir, &args),
         Command::Mcp => mcp::run(&index_dir),
+        Command::Watch(args) => watch::run(&index_dir, &args),
     }
 }
 

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use lantern::index::index_status;
+use lantern::watch::{live_watcher, utc_time};
 
-/// Prints the index location, document count, size and roots.
+/// Prints the index location, document count, size, roots and the watcher keeping it fresh.
 pub fn run(index_dir: &Path) -> anyhow::Result<ExitCode> {
     let status = index_status(index_dir)?;
     let mut out = io::stdout().lock();
@@ -19,6 +20,19 @@ pub fn run(index_dir: &Path) -> anyhow::Result<ExitCode> {
         status.size_on_disk as f64 / 1e6,
         status.segments
     )?;
+    if let Some(watcher) = live_watcher(index_dir) {
+        let applied = match watcher.last_applied_at {
+            Some(secs) => format!("last change applied at {}", utc_time(secs)),
+            None => "no change applied yet".to_string(),
+        };
+        writeln!(
+            out,
+            "watcher:   running (pid {}) since {}, {applied}; {} change(s) pending",
+            watcher.pid,
+            utc_time(watcher.started_at),
+            watcher.pending_changes
+        )?;
+    }
     writeln!(out, "roots:")?;
     for root in &status.roots {
         let when = match (root.record.complete, root.record.last_indexed) {

@@ -27,6 +27,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 pub use catalog::{Catalog, FileStamp, RootRecord};
 pub use forget::forget_roots;
 pub use pipeline::index_roots;
+pub use roots::{known_roots, Root};
 pub use run::{IndexObserver, IndexOptions, IndexStats, IndexWarning};
 pub use schema::LanternSchema;
 pub use status::{index_status, IndexStatus, RootStatus};

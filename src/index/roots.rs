@@ -11,11 +11,11 @@ use super::IndexError;
 
 /// A folder to index and the rules that say which of its files belong to the index.
 #[derive(Clone, Debug)]
-pub(super) struct Root {
+pub struct Root {
     /// The absolute, symlink-free path.
-    pub(super) path: PathBuf,
+    pub path: PathBuf,
     /// Which files are indexed.
-    pub(super) rules: WalkOptions,
+    pub rules: WalkOptions,
 }
 
 /// The roots to walk: each once, and none inside another (its files are the outer root's), so
@@ -66,6 +66,30 @@ pub(super) fn resolve_roots(
             .collect();
     }
     given.iter().map(|path| root(path, rules)).collect()
+}
+
+/// The roots of the index at `index_dir` that `lantern watch` keeps fresh: each folder `given`
+/// (absolute and symlink-free), with the rules the index remembers for it, or `rules` when the
+/// index does not hold it yet; none given means every root of the index with its own rules.
+pub fn known_roots(
+    index_dir: &Path,
+    given: &[PathBuf],
+    rules: &WalkOptions,
+) -> Result<Vec<Root>, IndexError> {
+    let catalog = if index_dir.join("meta.json").is_file() {
+        let (index, _) = super::open_index(index_dir)?;
+        Catalog::load(&index)?
+    } else {
+        Catalog::default()
+    };
+    let index_folder = index_dir.canonicalize().ok();
+    let mut roots = resolve_roots(given, rules, &catalog, index_folder.as_deref())?;
+    for root in &mut roots {
+        if let Some(record) = catalog.roots.get(&super::path_key::path_key(&root.path)) {
+            root.rules = record.rules.clone();
+        }
+    }
+    Ok(roots)
 }
 
 /// The absolute, symlink-free form of a root, which must be a readable folder and must not be,

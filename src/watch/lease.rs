@@ -1,0 +1,206 @@
+//! The watcher file: `watcher.json` next to the index says which process keeps the index fresh,
+//! since when and when it last applied a change, so that `lantern index` can refuse to compete
+//! with it and `lantern status` can show it. A file whose process is gone is stale and ignored.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::WatchError;
+
+/// The name of the watcher file inside the index folder.
+pub const WATCHER_FILE: &str = "watcher.json";
+
+/// What a running watcher says about itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatcherInfo {
+    /// The watcher's process id.
+    pub pid: u32,
+    /// When it started, in seconds since the Unix epoch.
+    pub started_at: u64,
+    /// When it last committed a batch of changes, if it did.
+    pub last_applied_at: Option<u64>,
+    /// Changed paths seen and not yet applied.
+    pub pending_changes: usize,
+    /// The roots it watches.
+    pub roots: Vec<PathBuf>,
+}
+
+/// The watcher of the index at `index_dir`, if one is running: a watcher file whose process is
+/// gone (killed, or the machine restarted) does not count.
+pub fn live_watcher(index_dir: &Path) -> Option<WatcherInfo> {
+    let text = std::fs::read_to_string(index_dir.join(WATCHER_FILE)).ok()?;
+    let info: WatcherInfo = serde_json::from_str(&text).ok()?;
+    (info.pid != std::process::id() && process_is_watcher(info.pid)).then_some(info)
+}
+
+/// Fails with [`WatchError::Running`] when a watcher keeps the index at `index_dir` fresh: a
+/// second writer would only compete with it.
+pub fn ensure_unwatched(index_dir: &Path) -> Result<(), WatchError> {
+    match live_watcher(index_dir) {
+        Some(info) => Err(WatchError::Running {
+            index: index_dir.to_path_buf(),
+            pid: info.pid,
+            since: utc_time(info.started_at),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// This process's claim on an index, kept up to date in the watcher file and removed when dropped.
+#[derive(Debug)]
+pub(super) struct Lease {
+    path: PathBuf,
+    info: WatcherInfo,
+}
+
+impl Lease {
+    /// Claims the index at `index_dir` (which must exist) for this process, unless another
+    /// watcher holds it.
+    pub(super) fn acquire(index_dir: &Path, roots: Vec<PathBuf>) -> Result<Lease, WatchError> {
+        ensure_unwatched(index_dir)?;
+        let lease = Lease {
+            path: index_dir.join(WATCHER_FILE),
+            info: WatcherInfo {
+                pid: std::process::id(),
+                started_at: unix_now(),
+                last_applied_at: None,
+                pending_changes: 0,
+                roots,
+            },
+        };
+        lease.write()?;
+        Ok(lease)
+    }
+
+    /// Records how many changes wait to be applied.
+    pub(super) fn pending(&mut self, changes: usize) -> Result<(), WatchError> {
+        self.info.pending_changes = changes;
+        self.write()
+    }
+
+    /// Records that every pending change was applied just now.
+    pub(super) fn applied(&mut self) -> Result<(), WatchError> {
+        self.info.pending_changes = 0;
+        self.info.last_applied_at = Some(unix_now());
+        self.write()
+    }
+
+    /// Writes the file whole or not at all: a reader never sees half of it.
+    fn write(&self) -> Result<(), WatchError> {
+        let failed = |source: io::Error| WatchError::WatcherFile {
+            path: self.path.clone(),
+            source,
+        };
+        let text = serde_json::to_string_pretty(&self.info).map_err(io::Error::other);
+        let temporary = self.path.with_extension("json.tmp");
+        std::fs::write(&temporary, text.map_err(failed)?).map_err(failed)?;
+        std::fs::rename(&temporary, &self.path).map_err(failed)
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// True when process `pid` is alive and is a `lantern` (so that a pid reused by another program
+/// after a crash does not look like a watcher). A zombie, killed and not yet reaped, is dead.
+#[cfg(target_os = "linux")]
+fn process_is_watcher(pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // The state follows the command name, which is in parentheses and may hold spaces.
+    let state = stat
+        .rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().next());
+    if matches!(state, Some("Z" | "X")) {
+        return false;
+    }
+    std::fs::read(format!("/proc/{pid}/cmdline")).map_or(true, |cmdline| {
+        String::from_utf8_lossy(&cmdline).contains("lantern")
+    })
+}
+
+/// True when process `pid` is alive.
+#[cfg(all(unix, not(target_os = "linux")))]
+fn process_is_watcher(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists and may be signalled.
+    unsafe { libc::kill(pid, 0) == 0 }
+    || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Elsewhere a watcher file is trusted as it is.
+#[cfg(not(unix))]
+fn process_is_watcher(_pid: u32) -> bool {
+    true
+}
+
+/// Now, in seconds since the Unix epoch.
+pub(super) fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
+}
+
+/// A Unix time as `YYYY-MM-DD HH:MM:SS UTC`.
+pub fn utc_time(unix_secs: u64) -> String {
+    let days = i64::try_from(unix_secs / 86_400).unwrap_or(i64::MAX / 2);
+    let secs = unix_secs % 86_400;
+    // Howard Hinnant's days-to-civil conversion.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_times_print_as_utc_dates() {
+        assert_eq!(utc_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc_time(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc_time(1_764_475_845), "2025-11-30 04:10:45 UTC");
+    }
+
+    #[test]
+    fn a_file_of_a_dead_process_is_stale() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let info = WatcherInfo {
+            pid: u32::MAX - 1,
+            started_at: 0,
+            last_applied_at: None,
+            pending_changes: 0,
+            roots: Vec::new(),
+        };
+        let text = serde_json::to_string(&info).expect("serializes");
+        std::fs::write(dir.path().join(WATCHER_FILE), text).expect("write");
+        assert_eq!(live_watcher(dir.path()), None);
+        assert!(ensure_unwatched(dir.path()).is_ok());
+    }
+}

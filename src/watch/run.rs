@@ -1,0 +1,460 @@
+//! The watch loop: catch up, then wait on the OS's notifications and apply each burst of changes
+//! as one incremental pass over the roots it touched.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant, SystemTime};
+
+use notify::event::{AccessKind, AccessMode};
+use notify::{Event, EventKind, RecursiveMode, Watcher};
+
+use super::lease::Lease;
+use super::{Degraded, PassReport, WatchError, WatchObserver, WatchOptions};
+use crate::index::{
+    index_roots, known_roots, open_index, open_reader, IndexError, IndexOptions, IndexStats, Root,
+};
+
+/// However busy the file system stays, changes wait at most this many commit delays: a
+/// never-ending stream of writes still reaches the index.
+const MAX_WAIT_IN_DELAYS: u32 = 20;
+
+/// What wakes the watch loop.
+enum Message {
+    /// The OS reported a change, or that it could not watch something.
+    Notified(notify::Result<Event>),
+    /// Stop: Ctrl-C or SIGTERM.
+    Stop,
+}
+
+/// A watch about to run, and the channel it waits on.
+pub struct Watch {
+    sender: Sender<Message>,
+    receiver: Receiver<Message>,
+}
+
+/// Asks a running [`Watch`] to stop after the pass under way, from any thread (a signal
+/// handler's, say).
+#[derive(Clone, Debug)]
+pub struct Stopper(Sender<Message>);
+
+impl Stopper {
+    /// Asks the watch to stop; it finishes the pass under way, if any, and returns.
+    pub fn stop(&self) {
+        let _ = self.0.send(Message::Stop);
+    }
+}
+
+impl Default for Watch {
+    fn default() -> Watch {
+        Watch::new()
+    }
+}
+
+impl Watch {
+    /// A watch, not yet running.
+    pub fn new() -> Watch {
+        let (sender, receiver) = channel();
+        Watch { sender, receiver }
+    }
+
+    /// A handle that stops the watch.
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.sender.clone())
+    }
+
+    /// Keeps the index at `index_dir` fresh for the folders `dirs` (none: every root of the
+    /// index) until stopped: catches up with one incremental pass, then applies each burst of
+    /// changes as one more. Only the pass under way holds the index's writer; the watcher file
+    /// next to the index tells other commands that a watcher runs.
+    pub fn run(
+        self,
+        index_dir: &Path,
+        dirs: &[PathBuf],
+        options: &WatchOptions,
+        observer: &dyn WatchObserver,
+    ) -> Result<(), WatchError> {
+        let roots = known_roots(index_dir, dirs, &options.index.walk).map_err(WatchError::Index)?;
+        std::fs::create_dir_all(index_dir).map_err(|source| {
+            WatchError::Index(IndexError::CreateDir {
+                path: index_dir.to_path_buf(),
+                source,
+            })
+        })?;
+        let paths: Vec<PathBuf> = roots.iter().map(|root| root.path.clone()).collect();
+        let mut lease = Lease::acquire(index_dir, paths.clone())?;
+        let mut state = State {
+            index_dir,
+            index_folder: index_dir.canonicalize().ok(),
+            roots,
+            options,
+            observer,
+            pending: BTreeSet::new(),
+            changes: 0,
+            polled: BTreeSet::new(),
+            overflow_reported: false,
+        };
+        // Watch before catching up: a change made during the catch-up is then seen too.
+        let _watcher = state.start_watching(&self.sender);
+        let all: BTreeSet<usize> = (0..state.roots.len()).collect();
+        // The catch-up must succeed: a folder that cannot be indexed is the user's to fix.
+        state
+            .pass(&all, &mut lease, true)
+            .map_err(WatchError::Index)?;
+        observer.watching(
+            &paths,
+            document_count(index_dir).map_err(WatchError::Index)?,
+        );
+        state.wait(&self.receiver, &mut lease);
+        Ok(())
+    }
+}
+
+/// The watch loop's state.
+struct State<'a> {
+    index_dir: &'a Path,
+    /// The index folder, canonical, whose own changes (our commits) are not changes to apply.
+    index_folder: Option<PathBuf>,
+    roots: Vec<Root>,
+    options: &'a WatchOptions,
+    observer: &'a dyn WatchObserver,
+    /// Roots with changes not yet applied, by position in `roots`.
+    pending: BTreeSet<usize>,
+    /// Changed paths reported since the last pass.
+    changes: usize,
+    /// Roots the OS cannot watch, passed over every poll interval.
+    polled: BTreeSet<usize>,
+    overflow_reported: bool,
+}
+
+impl State<'_> {
+    /// Asks the OS to report changes under every root; roots it cannot watch are polled. The
+    /// watcher must be kept alive for as long as notifications are wanted.
+    fn start_watching(&mut self, sender: &Sender<Message>) -> Option<notify::RecommendedWatcher> {
+        let every = self.options.poll_interval;
+        if self.options.poll_only {
+            self.polled = (0..self.roots.len()).collect();
+            return None;
+        }
+        let events = sender.clone();
+        let watcher = notify::recommended_watcher(move |event| {
+            let _ = events.send(Message::Notified(event));
+        });
+        let mut watcher = match watcher {
+            Ok(watcher) => watcher,
+            Err(err) => {
+                self.observer.degraded(&Degraded::Unavailable {
+                    root: None,
+                    reason: err.to_string(),
+                    every,
+                });
+                self.polled = (0..self.roots.len()).collect();
+                return None;
+            }
+        };
+        for at in 0..self.roots.len() {
+            let root = self.roots[at].path.clone();
+            if let Some(reason) = unwatchable_file_system(&root) {
+                self.degrade(
+                    at,
+                    Degraded::Unavailable {
+                        root: Some(root),
+                        reason,
+                        every,
+                    },
+                );
+                continue;
+            }
+            if let Err(err) = watcher.watch(&root, RecursiveMode::Recursive) {
+                let problem = degraded_by(&err, root, every);
+                self.degrade(at, problem);
+            }
+        }
+        Some(watcher)
+    }
+
+    /// Polls root `at` from now on, and says why, once.
+    fn degrade(&mut self, at: usize, problem: Degraded) {
+        if self.polled.insert(at) {
+            self.observer.degraded(&problem);
+        }
+    }
+
+    /// Waits for changes and applies them, until stopped. Blocks while nothing changes (and no
+    /// root is polled): an idle watch costs no CPU.
+    fn wait(&mut self, receiver: &Receiver<Message>, lease: &mut Lease) {
+        let delay = self.options.commit_delay;
+        let mut burst: Option<(Instant, Instant)> = None;
+        let mut next_poll = Instant::now() + self.options.poll_interval;
+        loop {
+            let burst_due =
+                burst.map(|(first, last)| (last + delay).min(first + delay * MAX_WAIT_IN_DELAYS));
+            let poll_due = (!self.polled.is_empty()).then_some(next_poll);
+            let due = match (burst_due, poll_due) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            let message = match due {
+                None => receiver.recv().ok(),
+                Some(due) => {
+                    match receiver.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                        Ok(message) => Some(message),
+                        Err(RecvTimeoutError::Timeout) => None,
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+            };
+            match message {
+                Some(Message::Stop) => return,
+                Some(Message::Notified(notified)) => {
+                    let had_changes = !self.pending.is_empty();
+                    self.note(notified);
+                    if !self.pending.is_empty() {
+                        let now = Instant::now();
+                        burst = Some((burst.map_or(now, |(first, _)| first), now));
+                        if !had_changes {
+                            // A courtesy to `lantern status`, like `Lease::applied` below.
+                            let _ = lease.pending(self.changes);
+                        }
+                    }
+                }
+                None => {
+                    let now = Instant::now();
+                    let mut roots = BTreeSet::new();
+                    if burst_due.is_some_and(|due| due <= now) {
+                        roots.append(&mut self.pending);
+                        burst = None;
+                    }
+                    if poll_due.is_some_and(|due| due <= now) {
+                        roots.extend(self.polled.iter().copied());
+                        next_poll = now + self.options.poll_interval;
+                    }
+                    if !roots.is_empty() {
+                        // A failed pass is reported; the next change or poll tries again.
+                        let _ = self.pass(&roots, lease, false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes note of what the OS reported: which roots changed, or that it could not watch.
+    fn note(&mut self, notified: notify::Result<Event>) {
+        let every = self.options.poll_interval;
+        match notified {
+            Ok(event) if event.need_rescan() => {
+                if !self.overflow_reported {
+                    self.overflow_reported = true;
+                    self.observer.degraded(&Degraded::Overflow);
+                }
+                self.pending.extend(0..self.roots.len());
+            }
+            Ok(event) if is_change(&event.kind) => {
+                for path in &event.paths {
+                    if self
+                        .index_folder
+                        .as_ref()
+                        .is_some_and(|folder| path.starts_with(folder))
+                    {
+                        continue;
+                    }
+                    self.pending.extend(
+                        (0..self.roots.len()).filter(|&at| path.starts_with(&self.roots[at].path)),
+                    );
+                    self.changes += 1;
+                }
+            }
+            Ok(_) => {}
+            Err(err) => {
+                // Which root is concerned is known when the error names a path under one.
+                let concerned: Vec<usize> = (0..self.roots.len())
+                    .filter(|&at| {
+                        err.paths.is_empty()
+                            || err
+                                .paths
+                                .iter()
+                                .any(|path| path.starts_with(&self.roots[at].path))
+                    })
+                    .collect();
+                for at in concerned {
+                    let problem = degraded_by(&err, self.roots[at].path.clone(), every);
+                    self.degrade(at, problem);
+                    self.pending.insert(at);
+                }
+            }
+        }
+    }
+
+    /// One incremental pass over the roots `which`, each with its own rules, then a report. A
+    /// root that fails is reported, except in the `catch_up` pass, which it ends with its error
+    /// (and which [`WatchObserver::watching`] reports instead).
+    fn pass(
+        &mut self,
+        which: &BTreeSet<usize>,
+        lease: &mut Lease,
+        catch_up: bool,
+    ) -> Result<(), IndexError> {
+        let changes = std::mem::take(&mut self.changes);
+        let mut stats = IndexStats::default();
+        let mut passed = Vec::new();
+        for &at in which {
+            let root = &self.roots[at];
+            let options = IndexOptions {
+                walk: root.rules.clone(),
+                ..self.options.index.clone()
+            };
+            match index_roots(
+                self.index_dir,
+                std::slice::from_ref(&root.path),
+                &options,
+                self.observer,
+            ) {
+                Ok(run) => {
+                    add_stats(&mut stats, &run);
+                    passed.push(root.path.clone());
+                }
+                Err(err) if catch_up => return Err(err),
+                Err(err) => self.observer.pass_failed(&root.path, &err),
+            }
+        }
+        if passed.is_empty() || catch_up {
+            return Ok(());
+        }
+        // The watcher file is a courtesy to other commands; failing to update it is no reason
+        // to stop keeping the index fresh.
+        let _ = lease.applied();
+        match document_count(self.index_dir) {
+            Ok(documents) => self.observer.applied(&PassReport {
+                roots: passed,
+                changes,
+                stats,
+                documents,
+                at: SystemTime::now(),
+            }),
+            Err(err) => self.observer.pass_failed(self.index_dir, &err),
+        }
+        Ok(())
+    }
+}
+
+/// Adds what one run did to a pass's total.
+fn add_stats(total: &mut IndexStats, run: &IndexStats) {
+    total.added += run.added;
+    total.updated += run.updated;
+    total.removed += run.removed;
+    total.unchanged += run.unchanged;
+    total.binary += run.binary;
+    total.too_large += run.too_large;
+    total.unreadable += run.unreadable;
+    total.lossy += run.lossy;
+    total.bytes += run.bytes;
+    total.elapsed += run.elapsed;
+}
+
+/// Live documents in the index at `index_dir`.
+fn document_count(index_dir: &Path) -> Result<u64, IndexError> {
+    let (index, _) = open_index(index_dir)?;
+    Ok(open_reader(&index, index_dir)?.searcher().num_docs())
+}
+
+/// True for the kinds of event that may change what the index holds. Reading a file (as a pass
+/// does) is not one, or every pass would trigger the next.
+fn is_change(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(
+            AccessKind::Any
+            | AccessKind::Read
+            | AccessKind::Open(_)
+            | AccessKind::Close(_)
+            | AccessKind::Other,
+        ) => false,
+        EventKind::Any
+        | EventKind::Create(_)
+        | EventKind::Modify(_)
+        | EventKind::Remove(_)
+        | EventKind::Other => true,
+    }
+}
+
+/// What an error of the OS's watching means for `root`.
+fn degraded_by(err: &notify::Error, root: PathBuf, every: Duration) -> Degraded {
+    match &err.kind {
+        notify::ErrorKind::MaxFilesWatch => Degraded::WatchLimit { root, every },
+        notify::ErrorKind::Generic(_)
+        | notify::ErrorKind::Io(_)
+        | notify::ErrorKind::PathNotFound
+        | notify::ErrorKind::WatchNotFound
+        | notify::ErrorKind::InvalidConfig(_) => Degraded::Unavailable {
+            root: Some(root),
+            reason: err.to_string(),
+            every,
+        },
+    }
+}
+
+/// Why the OS cannot report every change under `root`, if it cannot: on a network or FUSE file
+/// system, changes made by other machines (or behind FUSE's back) never reach inotify.
+#[cfg(target_os = "linux")]
+fn unwatchable_file_system(root: &Path) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt;
+    let path = std::ffi::CString::new(root.as_os_str().as_bytes()).ok()?;
+    let mut stats: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is a valid C string and `stats` a valid, writable statfs.
+    if unsafe { libc::statfs(path.as_ptr(), &mut stats) } != 0 {
+        return None;
+    }
+    // Magic numbers from statfs(2).
+    let name = match stats.f_type as u64 {
+        0x6969 => "NFS",
+        0x517B => "SMB",
+        0xFF53_4D42 => "CIFS",
+        0xFE53_4D42 => "SMB2",
+        0x0102_1997 => "9P",
+        0x6573_5546 => "FUSE",
+        _ => return None,
+    };
+    Some(format!(
+        "it is on a {name} file system, whose changes the OS does not all report"
+    ))
+}
+
+/// Elsewhere the OS is trusted to report every change.
+#[cfg(not(target_os = "linux"))]
+fn unwatchable_file_system(_root: &Path) -> Option<String> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, ModifyKind};
+
+    #[test]
+    fn reading_a_file_is_not_a_change_but_writing_one_is() {
+        assert!(!is_change(&EventKind::Access(AccessKind::Open(
+            AccessMode::Read
+        ))));
+        assert!(!is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(is_change(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
+        assert!(is_change(&EventKind::Create(CreateKind::File)));
+        assert!(is_change(&EventKind::Modify(ModifyKind::Any)));
+    }
+
+    #[test]
+    fn the_watch_limit_is_explained_with_its_fix() {
+        let err = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
+        let problem = degraded_by(&err, PathBuf::from("/docs"), Duration::from_secs(60));
+        let message = problem.to_string();
+        assert!(message.contains("/docs"), "{message}");
+        assert!(
+            message.contains("sudo sysctl fs.inotify.max_user_watches=524288"),
+            "{message}"
+        );
+        assert!(message.contains("every 60 s"), "{message}");
+    }
+}

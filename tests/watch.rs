@@ -1,0 +1,323 @@
+//! `lantern watch`: changes to files reach the index while it runs, and it shares the index
+//! politely with the other commands.
+
+mod util;
+
+use std::io::{BufRead, BufReader};
+use std::process::Child;
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use util::{sorted, Dir};
+
+/// How long a change may take to become searchable before a test fails.
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// A running `lantern watch`, killed when dropped.
+struct Watcher {
+    child: Child,
+    /// Lines the watcher printed (stdout and stderr).
+    lines: Receiver<String>,
+}
+
+impl Watcher {
+    /// Starts `lantern watch ARGS...` with a short commit delay and waits until it says it is
+    /// watching, so that changes made afterwards are seen.
+    fn start(dir: &Dir, args: &[&str]) -> Watcher {
+        let mut child = dir
+            .lantern()
+            .args(["watch", "--commit-delay", "100ms"])
+            .args(args)
+            .spawn_piped();
+        let (sender, lines) = channel();
+        for pipe in [
+            Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().expect("stderr")),
+        ] {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let _ = sender.send(line);
+                }
+            });
+        }
+        let watcher = Watcher { child, lines };
+        watcher.wait_for_line("watching");
+        watcher
+    }
+
+    /// Waits until the watcher prints a line holding `text`; returns the line.
+    fn wait_for_line(&self, text: &str) -> String {
+        let started = Instant::now();
+        let mut seen = Vec::new();
+        while started.elapsed() < DEADLINE {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
+                if line.contains(text) {
+                    return line;
+                }
+                seen.push(line);
+            }
+        }
+        panic!(
+            "the watcher never printed {text:?}; it printed:\n{}",
+            seen.join("\n")
+        );
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Kills the watcher at once (SIGKILL), as a crash would.
+    fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Polls `condition` until it holds, failing the test after [`DEADLINE`].
+fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !condition() {
+        assert!(
+            started.elapsed() < DEADLINE,
+            "timed out waiting until {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The sorted hit paths of `query`.
+fn hits(dir: &Dir, query: &str) -> Vec<String> {
+    sorted(dir.search_json(&["-n", "10000", query]).paths())
+}
+
+/// The document count `lantern status` shows.
+fn documents(dir: &Dir) -> u64 {
+    let status = dir.lantern().arg("status").assert_success();
+    status
+        .stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("documents:"))
+        .and_then(|count| count.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no document count in {status}"))
+}
+
+#[test]
+fn files_created_modified_deleted_and_renamed_reach_the_index() {
+    let dir = Dir::new();
+    dir.create("docs/old.txt", "wombat");
+    let _watcher = Watcher::start(&dir, &["docs"]);
+    assert_eq!(hits(&dir, "wombat"), ["docs/old.txt"], "caught up");
+
+    dir.create("docs/new.txt", "koala");
+    wait_until("a created file is found", || {
+        hits(&dir, "koala") == ["docs/new.txt"]
+    });
+
+    dir.create("docs/new.txt", "platypus");
+    wait_until("a modified file's new word is found", || {
+        hits(&dir, "platypus") == ["docs/new.txt"]
+    });
+    assert!(hits(&dir, "koala").is_empty(), "the old word is gone");
+
+    std::fs::rename(dir.path("docs/new.txt"), dir.path("docs/renamed.txt")).expect("rename");
+    wait_until("a renamed file is found under its new path only", || {
+        hits(&dir, "platypus") == ["docs/renamed.txt"]
+    });
+
+    dir.remove("docs/old.txt");
+    wait_until("a deleted file disappears", || {
+        hits(&dir, "wombat").is_empty()
+    });
+}
+
+#[test]
+fn an_editors_atomic_save_is_seen() {
+    let dir = Dir::new();
+    dir.create("docs/note.md", "draft echidna");
+    let _watcher = Watcher::start(&dir, &["docs"]);
+    // Write a temporary file beside it, then rename it over the original.
+    dir.create("docs/.note.md.swp", "final dingo");
+    std::fs::rename(dir.path("docs/.note.md.swp"), dir.path("docs/note.md")).expect("rename");
+    wait_until("the saved text is found", || {
+        hits(&dir, "dingo") == ["docs/note.md"]
+    });
+    assert!(hits(&dir, "echidna").is_empty());
+}
+
+#[test]
+fn folders_renamed_and_trees_deleted_move_and_drop_their_documents() {
+    let dir = Dir::new();
+    for file in ["a.txt", "b.txt", "deep/c.txt"] {
+        dir.create(&format!("docs/sub/{file}"), "quokka");
+        dir.create(&format!("docs/tree/{file}"), "numbat");
+    }
+    let _watcher = Watcher::start(&dir, &["docs"]);
+    assert_eq!(hits(&dir, "quokka").len(), 3);
+
+    std::fs::rename(dir.path("docs/sub"), dir.path("docs/moved")).expect("rename a folder");
+    wait_until("hits move with the folder", || {
+        hits(&dir, "quokka")
+            == [
+                "docs/moved/a.txt",
+                "docs/moved/b.txt",
+                "docs/moved/deep/c.txt",
+            ]
+    });
+
+    // A folder moved in from outside the root is indexed, one moved out is dropped.
+    dir.create("outside/in.txt", "bilby");
+    std::fs::rename(dir.path("outside"), dir.path("docs/inside")).expect("move in");
+    std::fs::rename(dir.path("docs/moved"), dir.path("gone")).expect("move out");
+    wait_until(
+        "a folder moved in is indexed, one moved out dropped",
+        || hits(&dir, "bilby") == ["docs/inside/in.txt"] && hits(&dir, "quokka").is_empty(),
+    );
+
+    std::fs::remove_dir_all(dir.path("docs/tree")).expect("delete a tree");
+    wait_until("a deleted tree's documents disappear", || {
+        hits(&dir, "numbat").is_empty()
+    });
+}
+
+#[test]
+fn editing_gitignore_removes_and_restores_files() {
+    let dir = Dir::new();
+    dir.create("docs/keep.txt", "wallaby");
+    dir.create("docs/drafts/idea.txt", "wallaby");
+    dir.create("docs/.gitignore", "build/\n");
+    dir.create("docs/build/out.txt", "wallaby");
+    let _watcher = Watcher::start(&dir, &["docs"]);
+    assert_eq!(
+        hits(&dir, "wallaby"),
+        ["docs/drafts/idea.txt", "docs/keep.txt"]
+    );
+
+    dir.create("docs/.gitignore", "build/\ndrafts/\n");
+    wait_until("newly ignored files are removed", || {
+        hits(&dir, "wallaby") == ["docs/keep.txt"]
+    });
+
+    // Files written in ignored folders never appear; a later change proves a pass ran.
+    dir.create("docs/build/more.txt", "wallaby");
+    dir.create("docs/drafts/other.txt", "wallaby");
+    dir.create("docs/marker.txt", "marker");
+    wait_until("the marker is indexed", || {
+        hits(&dir, "marker") == ["docs/marker.txt"]
+    });
+    assert_eq!(hits(&dir, "wallaby"), ["docs/keep.txt"]);
+
+    dir.create("docs/.gitignore", "");
+    wait_until("un-ignored files are added", || {
+        hits(&dir, "wallaby").len() == 5
+    });
+}
+
+#[test]
+fn a_burst_of_two_thousand_files_ends_consistent() {
+    let dir = Dir::new();
+    dir.create("docs/first.txt", "seed");
+    let _watcher = Watcher::start(&dir, &["docs"]);
+    for n in 0..2000 {
+        dir.create(
+            &format!("docs/burst/{}/f{n}.txt", n % 20),
+            format!("file {n} kangaroo"),
+        );
+    }
+    wait_until("every file of the burst is indexed", || {
+        documents(&dir) == 2001
+    });
+    assert_eq!(dir.search_json(&["kangaroo"]).total, 2000);
+}
+
+#[test]
+fn index_refuses_to_run_and_status_shows_the_watcher() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "possum");
+    let watcher = Watcher::start(&dir, &["docs"]);
+    let output = dir.lantern().args(["index", "docs"]).assert_exit(1);
+    let pid = watcher.pid().to_string();
+    assert!(output.stderr.contains("a watcher (pid"), "{output}");
+    assert!(output.stderr.contains(&pid), "{output}");
+    assert!(output.stderr.contains("stop it first"), "{output}");
+    let status = dir.lantern().arg("status").assert_success();
+    assert!(
+        status
+            .stdout
+            .contains(&format!("watcher:   running (pid {pid}) since")),
+        "{status}"
+    );
+    // Searching goes on as usual.
+    assert_eq!(hits(&dir, "possum"), ["docs/a.txt"]);
+
+    // Once it is gone, its file no longer counts.
+    watcher.kill();
+    let status = dir.lantern().arg("status").assert_success();
+    assert!(!status.stdout.contains("watcher:"), "{status}");
+    dir.index(&["docs"]);
+}
+
+#[test]
+fn a_watcher_killed_mid_burst_catches_up_when_restarted() {
+    let dir = Dir::new();
+    dir.create("docs/first.txt", "seed");
+    let watcher = Watcher::start(&dir, &["docs"]);
+    for n in 0..500 {
+        dir.create(&format!("docs/burst/f{n}.txt"), format!("file {n} wombat"));
+    }
+    watcher.kill();
+    for n in 500..600 {
+        dir.create(&format!("docs/burst/f{n}.txt"), format!("file {n} wombat"));
+    }
+    // No folder named: every root of the index, with its rules.
+    let _watcher = Watcher::start(&dir, &[]);
+    assert_eq!(documents(&dir), 601, "the catch-up found every file");
+    assert_eq!(dir.search_json(&["wombat"]).total, 600);
+}
+
+#[test]
+fn sigterm_stops_the_watcher_cleanly() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "dunnart");
+    let mut watcher = Watcher::start(&dir, &["docs"]);
+    let pid = i32::try_from(watcher.pid()).expect("a pid");
+    // SAFETY: sending a signal to our own child.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let status = watcher.child.wait().expect("wait for the watcher");
+    assert_eq!(status.code(), Some(0));
+    assert!(!dir.index_dir().join("watcher.json").exists());
+    dir.index(&["docs"]);
+}
+
+#[test]
+fn polling_finds_changes_without_notifications() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "cassowary");
+    let _watcher = Watcher::start(&dir, &["docs", "--poll", "--poll-interval", "200ms"]);
+    dir.create("docs/b.txt", "cassowary");
+    wait_until("a poll finds the new file", || {
+        hits(&dir, "cassowary").len() == 2
+    });
+}
+
+#[test]
+fn an_index_inside_the_watched_folder_does_not_wake_the_watcher() {
+    let dir = Dir::new();
+    dir.create("a.txt", "bandicoot");
+    // The index lives in `index/` under the folder watched: its own commits are not changes.
+    let watcher = Watcher::start(&dir, &["."]);
+    dir.create("b.txt", "bandicoot");
+    watcher.wait_for_line("applied");
+    assert_eq!(hits(&dir, "bandicoot"), ["a.txt", "b.txt"]);
+    // Had the commit woken it, another pass would follow within a few commit delays.
+    let next = watcher.lines.recv_timeout(Duration::from_millis(1500));
+    assert!(next.is_err(), "the watcher kept working: {next:?}");
+}
