@@ -19,6 +19,8 @@ fn project() -> Dir {
     ] {
         dir.create(file, "wombat");
     }
+    // A .gitignore counts inside a git repository only, as in git and ripgrep.
+    dir.create("docs/.git/HEAD", "ref: refs/heads/main\n");
     dir.create("docs/.gitignore", "target/\n*.log\n");
     dir.create("docs/.lanternignore", "secret.txt\n");
     dir.create("docs/.ignore", "vendor/\n");
@@ -89,4 +91,15 @@ fn editing_an_ignore_file_takes_effect_on_the_next_run() {
     let summary = dir.index(&["docs"]);
     assert_eq!(summary.added, 3, "drafts, target and the log come back");
     assert!(wombats(&dir).contains(&"docs/app.log".to_string()));
+}
+
+#[test]
+fn a_gitignore_outside_a_git_repository_is_not_honoured() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "wombat");
+    dir.create("docs/b.log", "wombat");
+    dir.create("docs/.gitignore", "/*\n");
+    dir.create("docs/.lanternignore", "*.log\n");
+    dir.index(&["docs"]);
+    assert_eq!(wombats(&dir), ["docs/a.txt"]);
 }

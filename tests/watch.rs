@@ -193,6 +193,8 @@ fn editing_gitignore_removes_and_restores_files() {
     let dir = Dir::new();
     dir.create("docs/keep.txt", "wallaby");
     dir.create("docs/drafts/idea.txt", "wallaby");
+    // A .gitignore counts inside a git repository only.
+    dir.create("docs/.git/HEAD", "ref: refs/heads/main\n");
     dir.create("docs/.gitignore", "build/\n");
     dir.create("docs/build/out.txt", "wallaby");
     let _watcher = Watcher::start(&dir, &["docs"]);

@@ -126,9 +126,10 @@ pub fn walk_files(
         .git_ignore(honour)
         .git_global(honour)
         .git_exclude(honour)
-        // A `.gitignore` counts in any folder, not only inside a git repository: a folder of
-        // notes with one means it.
-        .require_git(false)
+        // As in ripgrep and git, a `.gitignore` counts only inside a git repository: outside one
+        // it may mean something else (Debian's Linux source tree ships one that ignores every
+        // top-level entry, for its packaging). `.ignore` and `.lanternignore` count anywhere.
+        .require_git(true)
         .overrides(overrides(root, &options.globs)?)
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |entry| {
