@@ -96,18 +96,38 @@ pub struct Location {
 
 impl Location {
     /// The locations of the byte offsets `starts` in `text`; pages only when `text` has any.
+    /// One pass over the text up to the last start, counting with SIMD-accelerated search: a hit's
+    /// text can be megabytes, and this runs for every hit.
     pub fn all_of(text: &str, starts: impl Iterator<Item = usize>) -> Vec<Location> {
-        let paginated = text.contains(PAGE_BREAK);
-        starts
-            .map(|at| {
-                let before = &text.as_bytes()[..at.min(text.len())];
-                let count = |byte: u8| before.iter().filter(|&&b| b == byte).count();
-                Location {
-                    line: count(b'\n') + 1,
-                    page: paginated.then(|| count(PAGE_BREAK as u8) + 1),
-                }
-            })
-            .collect()
+        let bytes = text.as_bytes();
+        let paginated = memchr::memchr(PAGE_BREAK as u8, bytes).is_some();
+        let mut order: Vec<(usize, usize)> = starts
+            .map(|at| at.min(bytes.len()))
+            .enumerate()
+            .map(|(index, at)| (at, index))
+            .collect();
+        order.sort_unstable();
+        let mut locations = vec![
+            Location {
+                line: 1,
+                page: None
+            };
+            order.len()
+        ];
+        let (mut at, mut lines, mut pages) = (0, 0, 0);
+        for (start, index) in order {
+            let between = &bytes[at..start];
+            lines += memchr::memchr_iter(b'\n', between).count();
+            if paginated {
+                pages += memchr::memchr_iter(PAGE_BREAK as u8, between).count();
+            }
+            at = start;
+            locations[index] = Location {
+                line: lines + 1,
+                page: paginated.then_some(pages + 1),
+            };
+        }
+        locations
     }
 }
 
@@ -354,4 +374,28 @@ impl IndexSearcher {
 struct HitHighlighters {
     contents: Highlighter,
     path: Highlighter,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Location;
+
+    #[test]
+    fn locations_keep_the_order_of_their_starts() {
+        let at = |line, page| Location {
+            line,
+            page: Some(page),
+        };
+        assert_eq!(
+            Location::all_of("a\nb\u{c}c\nd", [6, 0, 2].into_iter()),
+            [at(3, 2), at(1, 1), at(2, 1)]
+        );
+        assert_eq!(
+            Location::all_of("x\ny", [2].into_iter()),
+            [Location {
+                line: 2,
+                page: None
+            }]
+        );
+    }
 }
