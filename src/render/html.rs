@@ -7,7 +7,7 @@ use termcolor::WriteColor;
 
 use askama::Template;
 
-use super::{snippet, Marks, QueryProblem, ResultsPrinter};
+use super::{Marks, QueryProblem, ResultsPrinter};
 use crate::query::parser::caret_line;
 use crate::search::SearchResults;
 
@@ -62,12 +62,7 @@ impl ResultsPrinter for HtmlPrinter {
                     score: format!("{:.2}", hit.score),
                     href: file_url(&hit.path),
                     marked_path: self.marks.apply(&hit.marked_path),
-                    snippet: snippet(
-                        &hit.fragments
-                            .iter()
-                            .map(|fragment| self.marks.apply(fragment))
-                            .collect::<Vec<_>>(),
-                    ),
+                    snippet: self.marks.snippet(&hit.fragments),
                 })
                 .collect(),
         };

@@ -41,6 +41,16 @@ impl Marks {
         }
         html
     }
+
+    /// The fragments of a hit, each marked and escaped by [`Marks::apply`], joined as the
+    /// one-line snippet.
+    pub fn snippet(&self, fragments: &[MarkedText]) -> String {
+        let marked: Vec<String> = fragments
+            .iter()
+            .map(|fragment| self.apply(fragment))
+            .collect();
+        snippet(&marked)
+    }
 }
 
 impl Default for Marks {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use crate::highlight::FragmentOptions;
 use crate::query::parser::caret_line;
 use crate::query::DefaultOperator;
-use crate::render::{snippet, Marks, QueryProblem};
+use crate::render::{Marks, QueryProblem};
 use crate::search::{SearchRequest, SearchResults};
 
 use super::app::AppState;
@@ -188,12 +188,7 @@ fn results_view(
                 doc_href: with_params("/doc", &[("path", &hit.path), ("q", &page.query)]),
                 editor_href: state.editor.link(&hit.path, 1, 1),
                 marked_path: marks.apply(&hit.marked_path),
-                snippet: snippet(
-                    &hit.fragments
-                        .iter()
-                        .map(|fragment| marks.apply(fragment))
-                        .collect::<Vec<_>>(),
-                ),
+                snippet: marks.snippet(&hit.fragments),
             })
             .collect(),
         previous_href: (number > 1).then(|| page_href(number - 1)),
