@@ -3,6 +3,7 @@
 
 mod budget;
 mod catalog;
+pub mod extract;
 mod forget;
 pub mod path_key;
 mod pipeline;
