@@ -81,6 +81,9 @@ pub struct WatchArgs {
     /// Skip files larger than this, with a warning (at most 1G).
     #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_file_size)]
     pub max_file_size: u64,
+
+    #[command(flatten)]
+    pub extract: ExtractArgs,
 }
 
 /// Options of `lantern serve`.
@@ -148,6 +151,9 @@ pub struct IndexArgs {
     #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_file_size)]
     pub max_file_size: u64,
 
+    #[command(flatten)]
+    pub extract: ExtractArgs,
+
     /// Commit after this much text, so an interrupted run keeps what it did.
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub commit_every: u64,
@@ -207,6 +213,30 @@ pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum, value_name = "SHELL")]
     pub shell: Shell,
+}
+
+/// How the text of documents (PDF, HTML, office files, e-books) is extracted: options of
+/// `index` and `watch`.
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Give up on a document whose text takes longer than this to extract, with a warning
+    /// (0: never), e.g. 30s or 2m.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub extract_timeout: Duration,
+
+    /// What extracts the text of PDFs: Lantern's own extractor, or poppler's pdftotext (which
+    /// must be installed).
+    #[arg(long, value_enum, value_name = "EXTRACTOR", default_value = "builtin")]
+    pub pdf_extractor: PdfExtractorArg,
+}
+
+/// Values of `--pdf-extractor`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PdfExtractorArg {
+    /// Lantern's own extractor.
+    Builtin,
+    /// Poppler's `pdftotext` command.
+    Pdftotext,
 }
 
 /// Output formats of `lantern search`.

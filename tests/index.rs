@@ -418,7 +418,7 @@ fn status_lists_the_roots_and_document_counts() {
         lines[0],
         format!("index:     {}", dir.index_dir().display())
     );
-    assert_eq!(lines[1], "documents: 3");
+    assert_eq!(lines[1], "documents: 3 (3 text)");
     assert!(lines[2].starts_with("size:      "), "{output}");
     assert_eq!(lines[3], "roots:");
     let roots = &lines[4..];

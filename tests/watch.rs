@@ -106,7 +106,7 @@ fn documents(dir: &Dir) -> u64 {
         .stdout
         .lines()
         .find_map(|line| line.strip_prefix("documents:"))
-        .and_then(|count| count.trim().parse().ok())
+        .and_then(|counts| counts.split_whitespace().next()?.parse().ok())
         .unwrap_or_else(|| panic!("no document count in {status}"))
 }
 

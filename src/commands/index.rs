@@ -5,10 +5,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lantern::index::extract::{ExtractOptions, PdfExtractor};
 use lantern::index::walk::WalkOptions;
 use lantern::index::{index_roots, IndexObserver, IndexOptions, IndexStats, IndexWarning};
 
-use crate::cli::IndexArgs;
+use crate::cli::{ExtractArgs, IndexArgs, PdfExtractorArg};
 
 /// Indexes the folders `args` names into the index at `index_dir`.
 pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
@@ -27,12 +28,25 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
             globs: args.globs.clone(),
             max_depth: args.max_depth,
         },
+        extract: extract_options(&args.extract),
     };
     let observer = ProgressObserver::new();
     let stats = index_roots(index_dir, &args.dirs, &options, &observer)?;
     observer.bar.finish_and_clear();
     writeln!(io::stdout(), "{}", summary(&stats))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The extraction options `args` ask for.
+pub(super) fn extract_options(args: &ExtractArgs) -> ExtractOptions {
+    ExtractOptions {
+        timeout: (!args.extract_timeout.is_zero()).then_some(args.extract_timeout),
+        pdf: match args.pdf_extractor {
+            PdfExtractorArg::Builtin => PdfExtractor::Builtin,
+            PdfExtractorArg::Pdftotext => PdfExtractor::Pdftotext,
+        },
+        ..ExtractOptions::default()
+    }
 }
 
 /// Threads for reading (and as many for indexing) when not told: one per CPU.
@@ -44,10 +58,25 @@ pub(super) fn default_threads() -> usize {
 fn summary(stats: &IndexStats) -> String {
     let secs = stats.elapsed.as_secs_f64();
     let mb = stats.bytes as f64 / 1e6;
+    let extracted = if stats.extracted.is_empty() {
+        String::new()
+    } else {
+        let counts = stats.extracted.iter().map(|(kind, n)| (kind.name(), *n));
+        format!("; extracted {}", listed(counts))
+    };
+    let failed: u64 = stats.failed.values().sum();
+    let reasons = if failed == 0 {
+        String::new()
+    } else {
+        format!(
+            ": {}",
+            listed(stats.failed.iter().map(|(reason, n)| (*reason, *n)))
+        )
+    };
     format!(
-        "indexed {} files ({} added, {} updated, {} removed, {} unchanged); skipped {} \
-         ({} binary, {} too large, {} unreadable); {} with invalid UTF-8 replaced; \
-         {mb:.1} MB in {secs:.2} s ({:.1} MB/s)",
+        "indexed {} files ({} added, {} updated, {} removed, {} unchanged){extracted}; \
+         skipped {} ({} binary, {} too large, {} unreadable, {failed} failed{reasons}); \
+         {} with invalid UTF-8 replaced; {mb:.1} MB in {secs:.2} s ({:.1} MB/s)",
         stats.added + stats.updated,
         stats.added,
         stats.updated,
@@ -60,6 +89,14 @@ fn summary(stats: &IndexStats) -> String {
         stats.lossy,
         if secs > 0.0 { mb / secs } else { 0.0 },
     )
+}
+
+/// Counts as `3 pdf, 1 html`.
+fn listed<'a>(counts: impl Iterator<Item = (&'a str, u64)>) -> String {
+    counts
+        .map(|(name, n)| format!("{n} {name}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `text` safe for a terminal: control characters (a file name may hold escape sequences) are

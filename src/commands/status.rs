@@ -13,7 +13,21 @@ pub fn run(index_dir: &Path) -> anyhow::Result<ExitCode> {
     let status = index_status(index_dir)?;
     let mut out = io::stdout().lock();
     writeln!(out, "index:     {}", status.location.display())?;
-    writeln!(out, "documents: {}", status.documents)?;
+    let types: Vec<String> = status
+        .types
+        .iter()
+        .map(|(kind, count)| format!("{count} {}", kind.name()))
+        .collect();
+    if types.is_empty() {
+        writeln!(out, "documents: {}", status.documents)?;
+    } else {
+        writeln!(
+            out,
+            "documents: {} ({})",
+            status.documents,
+            types.join(", ")
+        )?;
+    }
     writeln!(
         out,
         "size:      {:.1} MB in {} segment(s)",

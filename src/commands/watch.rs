@@ -12,7 +12,7 @@ use lantern::index::walk::WalkOptions;
 use lantern::index::{IndexError, IndexObserver, IndexOptions, IndexWarning};
 use lantern::watch::{utc_time, Degraded, PassReport, Watch, WatchObserver, WatchOptions};
 
-use super::index::{default_threads, printable};
+use super::index::{default_threads, extract_options, printable};
 use crate::cli::WatchArgs;
 
 /// Watches the folders `args` names (or every root) and applies their changes to the index at
@@ -26,6 +26,7 @@ pub fn run(index_dir: &Path, args: &WatchArgs) -> anyhow::Result<ExitCode> {
             commit_every_bytes: 1 << 30,
             rebuild: false,
             walk: WalkOptions::default(),
+            extract: extract_options(&args.extract),
         },
         commit_delay: args.commit_delay,
         poll_interval: args.poll_interval,

@@ -201,11 +201,23 @@ fn collect(node: &Lowered, wanted: Target, out: &mut Vec<Pattern>) -> MatchTree 
         ),
         Lowered::Boost { query, .. } => collect(query, wanted, out),
         Lowered::Leaf(leaf) if leaf.target == wanted => leaf_tree(out, pattern_of(&leaf.matcher)),
+        // Words with no field are looked for in the text and in the title. To the highlighter
+        // of one, the other's clauses are absent: when they decided the match, the highlighter
+        // falls back to marking everything it finds.
+        Lowered::Leaf(leaf) if is_words(leaf.target) && is_words(wanted) => MatchTree::Never,
         // Another field's clause, or every document: this text cannot decide it, and the
         // document did match.
         Lowered::Leaf(_) | Lowered::All => MatchTree::Elsewhere,
         // Matches no document, so no text.
         Lowered::Nothing => MatchTree::Never,
+    }
+}
+
+/// True for the fields searched by words with no field named: the text and the title.
+fn is_words(target: Target) -> bool {
+    match target {
+        Target::Contents | Target::Title => true,
+        Target::Type | Target::PathParts | Target::WholePath => false,
     }
 }
 

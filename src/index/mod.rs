@@ -94,7 +94,7 @@ pub enum IndexError {
         max_mb: u64,
     },
     /// The folder holds a tantivy index that Lantern did not make.
-    #[error("the index has no '{0}' field: it was not made by this version of Lantern; use another --index folder or rebuild it")]
+    #[error("the index has no '{0}' field: it was made by an older version of Lantern or by another program; run 'lantern index --rebuild' or use another --index folder")]
     NotLantern(String),
     /// The list of roots stored with the index cannot be read.
     #[error("the index's list of roots is unreadable ({0}); run 'lantern index --rebuild <DIR>'")]

@@ -54,8 +54,8 @@ pub fn index_roots(
         let started = Instant::now();
         let threads = options.threads.max(1);
         let heap = heap_bytes(options.heap_bytes, threads)?;
-        let (index, fields) = open_for_writing(index_dir, options.rebuild && !roots.is_empty())?;
-        let mut catalog = Catalog::load(&index)?;
+        let (index, fields, mut catalog) =
+            open_for_writing(index_dir, options.rebuild, !roots.is_empty())?;
         let index_folder = index_dir.canonicalize().ok();
         let roots = resolve_roots(roots, &options.walk, &catalog, index_folder.as_deref())?;
         let writer: Writer = index
@@ -197,16 +197,39 @@ impl Run<'_> {
     }
 }
 
-/// Opens the index for writing. With `start_over`, an index whose list of roots cannot even be
-/// read is replaced by an empty one.
-fn open_for_writing(dir: &Path, start_over: bool) -> Result<(Index, LanternSchema), IndexError> {
-    match open_or_create_index(dir) {
-        Err(IndexError::Corrupt { .. } | IndexError::BadCatalog(_)) if start_over => {
-            remove_index_files(dir)?;
-            open_or_create_index(dir)
+/// Opens the index for writing, with its catalog of roots. When rebuilding, an index made by an
+/// older Lantern (whose fields differ) is replaced by an empty one that keeps its roots, and,
+/// when roots were named, an index whose list of roots cannot even be read is replaced by an
+/// empty one.
+fn open_for_writing(
+    dir: &Path,
+    rebuild: bool,
+    roots_named: bool,
+) -> Result<(Index, LanternSchema, Catalog), IndexError> {
+    let opened = open_or_create_index(dir)
+        .and_then(|(index, fields)| Ok((Catalog::load(&index)?, index, fields)));
+    let catalog = match opened {
+        Ok((catalog, index, fields)) => return Ok((index, fields, catalog)),
+        Err(IndexError::NotLantern(_)) if rebuild => {
+            let mut old = Index::open_in_dir(dir)
+                .ok()
+                .and_then(|old| Catalog::load(&old).ok())
+                .unwrap_or_default();
+            // Its roots hold nothing until indexed again: those this run does not name show as
+            // incomplete, and the next 'lantern index' fills them.
+            for record in old.roots.values_mut() {
+                record.complete = false;
+            }
+            old
         }
-        opened => opened,
-    }
+        Err(IndexError::Corrupt { .. } | IndexError::BadCatalog(_)) if rebuild && roots_named => {
+            Catalog::default()
+        }
+        Err(err) => return Err(err),
+    };
+    remove_index_files(dir)?;
+    let (index, fields) = open_or_create_index(dir)?;
+    Ok((index, fields, catalog))
 }
 
 /// A reading thread: takes jobs until the walk is over. After a failure it keeps draining the

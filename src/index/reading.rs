@@ -1,18 +1,20 @@
 //! The reading side of an indexing run: read a file, decode it, hand its document to tantivy, and
 //! commit when enough text went in.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use tantivy::TantivyDocument;
 
 use super::budget::{BudgetedDocument, ByteBudget};
 use super::catalog::Catalog;
+use super::extract::DocumentType;
 use super::path_key::display_key;
 use super::plan::Job;
 use super::run::{io_message, IndexObserver, IndexOptions, IndexStats, IndexWarning};
 use super::schema::{path_components, reversed_component, LanternSchema};
-use super::text::{read_text_file, SkipReason};
+use super::text::{read_file, SkipReason};
 use super::writer::{commit, poisoned, Writer};
 use super::IndexError;
 
@@ -38,6 +40,25 @@ pub(super) struct SharedCounts {
     pub(super) lossy: AtomicU64,
     pub(super) bytes: AtomicU64,
     pub(super) since_commit: AtomicU64,
+    /// Documents extracted, by type (plain text is not counted here).
+    pub(super) extracted: Mutex<BTreeMap<DocumentType, u64>>,
+    /// Documents whose text could not be extracted, by reason.
+    pub(super) failed: Mutex<BTreeMap<&'static str, u64>>,
+}
+
+/// The counts gathered in `counts`.
+fn into_counts<K>(counts: Mutex<BTreeMap<K, u64>>) -> BTreeMap<K, u64> {
+    counts
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Adds one to `key`'s count in `counts`.
+fn count<K: Ord>(counts: &Mutex<BTreeMap<K, u64>>, key: K) {
+    let mut counts = counts
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    *counts.entry(key).or_default() += 1;
 }
 
 impl SharedCounts {
@@ -50,6 +71,8 @@ impl SharedCounts {
         stats.unreadable += self.unreadable.into_inner();
         stats.lossy += self.lossy.into_inner();
         stats.bytes += self.bytes.into_inner();
+        stats.extracted = into_counts(self.extracted);
+        stats.failed = into_counts(self.failed);
     }
 }
 
@@ -62,14 +85,18 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
         observer,
         ..
     } = context;
-    let permit = context.budget.acquire(job.entry.size);
+    let read = read_file(&job.entry.path, options.max_file_size, &options.extract);
+    // The budget counts the text that goes to the index, not the size of the file.
+    let permit = context
+        .budget
+        .acquire(read.as_ref().map_or(0, |file| file.text.len() as u64));
     let writer = context.writer.read().map_err(|_| poisoned())?;
     if job.replaces {
         // A changed file loses its old document even if it can no longer be indexed.
         writer.delete_term(fields.path_term(&job.path));
     }
-    let decoded = match read_text_file(&job.entry.path, options.max_file_size) {
-        Ok(decoded) => decoded,
+    let file = match read {
+        Ok(file) => file,
         Err(SkipReason::Binary) => {
             counts.binary.fetch_add(1, Ordering::Relaxed);
             return Ok(());
@@ -91,11 +118,23 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
             });
             return Ok(());
         }
+        Err(SkipReason::Unextractable { kind, error }) => {
+            count(&counts.failed, error.reason());
+            observer.warning(IndexWarning::Unextractable {
+                path: job.entry.path.clone(),
+                kind,
+                message: error.to_string(),
+            });
+            return Ok(());
+        }
     };
-    if decoded.lossy {
+    if file.lossy {
         counts.lossy.fetch_add(1, Ordering::Relaxed);
     }
-    let len = decoded.text.len() as u64;
+    if file.kind != DocumentType::Text {
+        count(&counts.extracted, file.kind);
+    }
+    let len = file.text.len() as u64;
     let shown = display_key(&job.path);
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.path, &job.path);
@@ -103,7 +142,11 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
     for component in path_components(&shown) {
         doc.add_text(fields.path_parts_reversed, reversed_component(component));
     }
-    doc.add_text(fields.contents, decoded.text);
+    doc.add_text(fields.contents, file.text);
+    if let Some(title) = &file.title {
+        doc.add_text(fields.title, title);
+    }
+    doc.add_text(fields.doc_type, file.kind.name());
     doc.add_u64(fields.mtime, job.entry.mtime);
     doc.add_u64(fields.size, job.entry.size);
     writer

@@ -1,10 +1,12 @@
 //! What an indexing run is asked to do and what it reports: its options, the observer that hears
 //! its progress and warnings, and its statistics.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::extract::{DocumentType, ExtractOptions};
 use super::walk::WalkOptions;
 
 /// How an indexing run behaves.
@@ -23,6 +25,8 @@ pub struct IndexOptions {
     pub rebuild: bool,
     /// Which files the walk yields.
     pub walk: WalkOptions,
+    /// How the text of documents (PDF, HTML, office files...) is extracted.
+    pub extract: ExtractOptions,
 }
 
 /// Receives the progress and warnings of an indexing run. The library never prints; the command
@@ -55,6 +59,15 @@ pub enum IndexWarning {
         /// The cap in bytes.
         limit: u64,
     },
+    /// A document whose text could not be extracted.
+    Unextractable {
+        /// The file.
+        path: PathBuf,
+        /// What it was taken for.
+        kind: DocumentType,
+        /// Why its text could not be had.
+        message: String,
+    },
 }
 
 impl fmt::Display for IndexWarning {
@@ -73,6 +86,11 @@ impl fmt::Display for IndexWarning {
                 "skipped {}: {size} bytes is over the {limit}-byte limit (raise --max-file-size)",
                 path.display()
             ),
+            IndexWarning::Unextractable {
+                path,
+                kind,
+                message,
+            } => write!(f, "skipped {} ({}): {message}", path.display(), kind.name()),
         }
     }
 }
@@ -96,8 +114,12 @@ pub struct IndexStats {
     pub unreadable: u64,
     /// Indexed files whose invalid UTF-8 was replaced by U+FFFD.
     pub lossy: u64,
-    /// Bytes of text indexed, as decoded (a skipped file counts nothing).
+    /// Bytes of text indexed, as decoded or extracted (a skipped file counts nothing).
     pub bytes: u64,
+    /// Documents whose text was extracted, by type (plain text files are not counted here).
+    pub extracted: BTreeMap<DocumentType, u64>,
+    /// Documents skipped because their text could not be extracted, by reason.
+    pub failed: BTreeMap<&'static str, u64>,
     /// Wall-clock time of the run.
     pub elapsed: Duration,
 }
@@ -105,7 +127,7 @@ pub struct IndexStats {
 impl IndexStats {
     /// Files skipped for any reason.
     pub fn skipped(&self) -> u64 {
-        self.binary + self.too_large + self.unreadable
+        self.binary + self.too_large + self.unreadable + self.failed.values().sum::<u64>()
     }
 }
 

@@ -3,7 +3,9 @@
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, Term, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
-use tantivy::tokenizer::{LowerCaser, RegexTokenizer, RemoveLongFilter, TextAnalyzer};
+use tantivy::tokenizer::{
+    LowerCaser, RawTokenizer, RegexTokenizer, RemoveLongFilter, TextAnalyzer,
+};
 use tantivy::Index;
 
 use super::tokenizer::TextTokenizer;
@@ -30,6 +32,11 @@ pub struct LanternSchema {
     /// The file's text. Indexed with positions (phrase and proximity queries need them) and stored
     /// (the highlighter re-reads the text of each hit).
     pub contents: Field,
+    /// The document's own title (PDF document info, HTML `<title>`, document properties), when
+    /// it has one: tokenized like the text, with positions, and stored.
+    pub title: Field,
+    /// The document's type (`text`, `pdf`, `html`...) as one exact term, stored.
+    pub doc_type: Field,
     /// Modification time in nanoseconds since the Unix epoch (fast field): with `size`, tells an
     /// incremental run whether a file changed without reading it.
     pub mtime: Field,
@@ -66,6 +73,17 @@ impl LanternSchema {
                 )
                 .set_stored(),
         );
+        let title = builder.add_text_field(
+            "title",
+            TextOptions::default()
+                .set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(TEXT_TOKENIZER)
+                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                )
+                .set_stored(),
+        );
+        let doc_type = builder.add_text_field("type", STRING | STORED);
         let mtime = builder.add_u64_field("mtime", FAST);
         let size = builder.add_u64_field("size", FAST);
         let fields = LanternSchema {
@@ -73,6 +91,8 @@ impl LanternSchema {
             path_parts,
             path_parts_reversed,
             contents,
+            title,
+            doc_type,
             mtime,
             size,
         };
@@ -92,6 +112,8 @@ impl LanternSchema {
             path_parts: field("path_parts")?,
             path_parts_reversed: field("path_parts_reversed")?,
             contents: field("contents")?,
+            title: field("title")?,
+            doc_type: field("type")?,
             mtime: field("mtime")?,
             size: field("size")?,
         })
@@ -114,6 +136,14 @@ pub fn register_tokenizers(index: &Index) {
 /// The analyzer for `contents`: see [`TextTokenizer`].
 pub fn text_analyzer() -> TextAnalyzer {
     TextAnalyzer::from(TextTokenizer::default())
+}
+
+/// The analyzer of `type` in queries: the whole word, lower-cased (types are indexed as
+/// lower-case names).
+pub fn keyword_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .build()
 }
 
 /// Splits a path into its components, as the `path_parts` analyzer does.

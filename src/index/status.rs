@@ -2,7 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use tantivy::collector::Count;
+use tantivy::query::TermQuery;
+use tantivy::schema::{IndexRecordOption, Term};
+
 use super::catalog::{files_under, Catalog, RootRecord};
+use super::extract::DocumentType;
 use super::path_key::key_path;
 use super::{guard_engine, open_index, open_reader, IndexError};
 
@@ -13,6 +18,8 @@ pub struct IndexStatus {
     pub location: PathBuf,
     /// Live documents in the whole index.
     pub documents: u64,
+    /// Live documents of each type the index holds, in [`DocumentType::ALL`] order.
+    pub types: Vec<(DocumentType, u64)>,
     /// Bytes the index folder takes on disk.
     pub size_on_disk: u64,
     /// Segments the index is made of.
@@ -54,9 +61,21 @@ fn read_status(dir: &Path) -> Result<IndexStatus, IndexError> {
             })
         })
         .collect::<Result<Vec<_>, IndexError>>()?;
+    let mut types = Vec::new();
+    for kind in DocumentType::ALL {
+        let term = Term::from_field_text(fields.doc_type, kind.name());
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
+        let count = searcher
+            .search(&query, &Count)
+            .map_err(IndexError::Tantivy)? as u64;
+        if count > 0 {
+            types.push((kind, count));
+        }
+    }
     Ok(IndexStatus {
         location: dir.to_path_buf(),
         documents: searcher.num_docs(),
+        types,
         size_on_disk: folder_size(dir)?,
         segments: searcher.segment_readers().len(),
         roots,

@@ -1,8 +1,11 @@
-//! Deciding whether a file is text, and decoding it.
+//! Reading a file as a document: its format's extractor for a document, decoding for plain
+//! text, nothing for a binary file.
 
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+
+use super::extract::{self, DocumentType, ExtractError, ExtractOptions};
 
 /// How many leading bytes are searched for a NUL byte to call a file binary (like git and ripgrep).
 const BINARY_SNIFF_LEN: usize = 8 * 1024;
@@ -35,14 +38,40 @@ pub enum SkipReason {
     },
     /// Opening or reading failed.
     Unreadable(std::io::Error),
+    /// The document's text could not be extracted.
+    Unextractable {
+        /// What the file was taken for.
+        kind: DocumentType,
+        /// Why its text could not be had.
+        error: ExtractError,
+    },
 }
 
-/// Reads and decodes the file at `path`. Only the first 8 KiB are read from a binary file, and
+/// What a file holds, as it is indexed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileText {
+    /// The text: decoded, or extracted from a document.
+    pub text: String,
+    /// The document's own title, if it has one.
+    pub title: Option<String>,
+    /// The file's type.
+    pub kind: DocumentType,
+    /// True when decoding had to replace invalid bytes.
+    pub lossy: bool,
+}
+
+/// Reads the file at `path` as a document: a format with an extractor (recognised by its
+/// extension and first bytes) gives its extracted text and title; any other file is decoded as
+/// plain text unless it is binary. Only the first 8 KiB are read from a binary file, and
 /// nothing from a file larger than `max_size` bytes. Whatever the file turned into since the walk
 /// saw it, nothing blocks: it is opened without waiting (a FIFO or a device would wait for a
-/// writer) and read only if it is still a regular file; memory for its text is asked for, not
+/// writer) and read only if it is still a regular file; memory for its bytes is asked for, not
 /// assumed, so a file too large to hold fails alone.
-pub fn read_text_file(path: &Path, max_size: u64) -> Result<DecodedText, SkipReason> {
+pub fn read_file(
+    path: &Path,
+    max_size: u64,
+    options: &ExtractOptions,
+) -> Result<FileText, SkipReason> {
     let mut file = open_without_blocking(path).map_err(SkipReason::Unreadable)?;
     let metadata = file.metadata().map_err(SkipReason::Unreadable)?;
     if !metadata.is_file() {
@@ -59,9 +88,42 @@ pub fn read_text_file(path: &Path, max_size: u64) -> Result<DecodedText, SkipRea
         .take(BINARY_SNIFF_LEN as u64)
         .read_to_end(&mut bytes)
         .map_err(SkipReason::Unreadable)?;
+    if let Some(format) = extract::recognise(path, &bytes) {
+        read_rest(&mut file, &mut bytes, size, max_size)?;
+        let extracted = extract::extract(format, bytes, *options).map_err(|error| {
+            SkipReason::Unextractable {
+                kind: format.kind,
+                error,
+            }
+        })?;
+        return Ok(FileText {
+            text: extracted.text,
+            title: extracted.title,
+            kind: format.kind,
+            lossy: false,
+        });
+    }
     if is_binary(&bytes) {
         return Err(SkipReason::Binary);
     }
+    read_rest(&mut file, &mut bytes, size, max_size)?;
+    let decoded = decode_text(bytes);
+    Ok(FileText {
+        text: decoded.text,
+        title: None,
+        kind: DocumentType::Text,
+        lossy: decoded.lossy,
+    })
+}
+
+/// Reads the rest of `file`, whose first bytes are in `bytes` and whose size was `size`, keeping
+/// to `max_size` bytes in all.
+fn read_rest(
+    file: &mut File,
+    bytes: &mut Vec<u8>,
+    size: u64,
+    max_size: u64,
+) -> Result<(), SkipReason> {
     let rest = usize::try_from(size.saturating_sub(bytes.len() as u64)).unwrap_or(usize::MAX);
     bytes
         .try_reserve_exact(rest.saturating_add(1))
@@ -69,16 +131,15 @@ pub fn read_text_file(path: &Path, max_size: u64) -> Result<DecodedText, SkipRea
             SkipReason::Unreadable(std::io::Error::from(std::io::ErrorKind::OutOfMemory))
         })?;
     // The size may have changed since it was checked; the cap still holds.
-    (&mut file)
-        .take(max_size.saturating_sub(bytes.len() as u64) + 1)
-        .read_to_end(&mut bytes)
+    file.take(max_size.saturating_sub(bytes.len() as u64) + 1)
+        .read_to_end(bytes)
         .map_err(SkipReason::Unreadable)?;
     if bytes.len() as u64 > max_size {
         return Err(SkipReason::TooLarge {
             size: bytes.len() as u64,
         });
     }
-    Ok(decode_text(bytes))
+    Ok(())
 }
 
 /// Opens `path` for reading without waiting for anything: `O_NONBLOCK` makes opening a FIFO
@@ -194,7 +255,7 @@ mod tests {
             .unwrap();
         assert!(made.success());
         // Opening a FIFO with no writer would block this thread for good: the test would hang.
-        let outcome = read_text_file(&fifo, 1 << 20);
+        let outcome = read_file(&fifo, 1 << 20, &ExtractOptions::default());
         assert!(
             matches!(&outcome, Err(SkipReason::Unreadable(err)) if err.to_string() == "not a regular file"),
             "{outcome:?}"

@@ -67,6 +67,12 @@ pub struct HitOutput {
     pub score: f64,
     /// The document's absolute path, as `read` takes it.
     pub path: String,
+    /// The document's own title (of a PDF, web page, office file or e-book), if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The document's type: text, pdf, html, docx...
+    #[serde(rename = "type")]
+    pub doc_type: String,
     /// The best fragments of its text, best first.
     pub fragments: Vec<FragmentOutput>,
 }
@@ -143,6 +149,8 @@ fn hit_output(hit: &Hit) -> HitOutput {
         // Three decimals tell hits apart; the float's other digits are noise to an agent.
         score: (f64::from(hit.score) * 1000.0).round() / 1000.0,
         path: hit.path.clone(),
+        title: hit.title.as_ref().map(MarkedText::plain),
+        doc_type: hit.doc_type.clone(),
         fragments: hit
             .fragments
             .iter()
@@ -190,6 +198,8 @@ mod tests {
             score: 1.0,
             path: format!("/docs/{rank}.txt"),
             marked_path: MarkedText::default(),
+            title: None,
+            doc_type: "text".to_string(),
             fragments: vec![MarkedText {
                 pieces: vec![piece(text, false)],
                 start: 0,

@@ -8,10 +8,16 @@ use std::ops::Bound;
 /// The field a query clause searches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldName {
-    /// The document's text (the default field).
+    /// No field named: the document's text and its title.
+    Default,
+    /// The document's text (`contents:`).
     Contents,
-    /// The document's absolute path.
+    /// The document's own title, for documents that have one (`title:`).
+    Title,
+    /// The document's absolute path (`path:`).
     Path,
+    /// The document's type: `pdf`, `html`, `text`... (`type:`).
+    Type,
 }
 
 /// How a clause takes part in a boolean query.

@@ -15,7 +15,7 @@ use tantivy::TantivyError;
 
 use super::ast::{FieldName, Occur, QueryNode};
 use super::{analyze, effective_slop, reversed_wildcard_regex, wildcard_to_regex, QueryError};
-use crate::index::schema::{path_analyzer, text_analyzer};
+use crate::index::schema::{keyword_analyzer, path_analyzer, text_analyzer};
 
 /// A query as the index sees it: leaves analysed, with their boolean shape.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +51,10 @@ pub struct Leaf {
 pub enum Target {
     /// The document's text.
     Contents,
+    /// The document's own title.
+    Title,
+    /// The document's type, one exact term (`pdf`, `html`, `text`...).
+    Type,
     /// The components of its path (`path:word`).
     PathParts,
     /// The whole path as one term (`path:[a TO m]`).
@@ -108,13 +112,15 @@ pub trait TermExpansion {
     fn expand(&self, pattern: &MultiTerm) -> Result<Option<Vec<String>>, TantivyError>;
 }
 
-/// The analyzers of the index's text and path components.
+/// The analyzers of the index's text, path components and types.
 #[derive(Clone)]
 pub struct Analyzers {
-    /// The analyzer of `contents`.
+    /// The analyzer of `contents` and `title`.
     pub contents: TextAnalyzer,
     /// The analyzer of `path_parts`.
     pub path: TextAnalyzer,
+    /// The analyzer of `type`: the whole word, lower-cased.
+    pub keyword: TextAnalyzer,
 }
 
 impl Default for Analyzers {
@@ -123,9 +129,14 @@ impl Default for Analyzers {
         Analyzers {
             contents: text_analyzer(),
             path: path_analyzer(),
+            keyword: keyword_analyzer(),
         }
     }
 }
+
+/// How much more a word found in a document's title counts than one found in its text, when
+/// the query names no field: enough that a title match ranks first among similar documents.
+pub const TITLE_BOOST: f32 = 2.0;
 
 /// Why a query could not be lowered.
 #[derive(Debug, thiserror::Error)]
@@ -175,7 +186,10 @@ impl Lowering<'_> {
             QueryNode::Wildcard { field, pattern } => {
                 let reversed = match field {
                     FieldName::Path => reversed_wildcard_regex(pattern),
-                    FieldName::Contents => None,
+                    FieldName::Default
+                    | FieldName::Contents
+                    | FieldName::Title
+                    | FieldName::Type => None,
                 };
                 self.pattern(
                     *field,
@@ -217,10 +231,13 @@ impl Lowering<'_> {
                 if matches!((lower, upper), (Bound::Unbounded, Bound::Unbounded)) {
                     return Ok(Lowered::All);
                 }
-                // Ranges on the path compare whole paths; on the text, lower-cased terms.
+                // Ranges on the path compare whole paths; elsewhere, lower-cased terms. With no
+                // field named, a range is on the text only.
                 let (target, lowercase) = match field {
                     FieldName::Path => (Target::WholePath, false),
-                    FieldName::Contents => (Target::Contents, true),
+                    FieldName::Default | FieldName::Contents => (Target::Contents, true),
+                    FieldName::Title => (Target::Title, true),
+                    FieldName::Type => (Target::Type, true),
                 };
                 let bound = |bound: &Bound<String>| {
                     bound.as_ref().map(|text| {
@@ -245,13 +262,17 @@ impl Lowering<'_> {
     /// The analyzer and target of words on `field`.
     fn analyzer(&mut self, field: FieldName) -> &mut TextAnalyzer {
         match field {
-            FieldName::Contents => &mut self.analyzers.contents,
+            FieldName::Default | FieldName::Contents | FieldName::Title => {
+                &mut self.analyzers.contents
+            }
             FieldName::Path => &mut self.analyzers.path,
+            FieldName::Type => &mut self.analyzers.keyword,
         }
     }
 
     /// A word or phrase: one token is a term, several a phrase (`foo-bar` is the phrase "foo
-    /// bar", as in Lucene), none (only punctuation) matches nothing.
+    /// bar", as in Lucene), none (only punctuation) matches nothing. With no field named, it is
+    /// looked for in the text and, counting [`TITLE_BOOST`] times more, in the title.
     fn words(&mut self, field: FieldName, text: &str, slop: u32) -> Lowered {
         let mut words = analyze(self.analyzer(field), text);
         let matcher = match words.len() {
@@ -262,10 +283,33 @@ impl Lowering<'_> {
                 slop: effective_slop(count, slop),
             },
         };
-        Lowered::Leaf(Leaf {
-            target: words_target(field),
-            matcher,
-        })
+        match field {
+            FieldName::Default => Lowered::Bool(vec![
+                (
+                    Occur::Should,
+                    Lowered::Leaf(Leaf {
+                        target: Target::Contents,
+                        matcher: matcher.clone(),
+                    }),
+                ),
+                (
+                    Occur::Should,
+                    Lowered::Boost {
+                        query: Box::new(Lowered::Leaf(Leaf {
+                            target: Target::Title,
+                            matcher,
+                        })),
+                        boost: TITLE_BOOST,
+                    },
+                ),
+            ]),
+            FieldName::Contents | FieldName::Title | FieldName::Path | FieldName::Type => {
+                Lowered::Leaf(Leaf {
+                    target: words_target(field),
+                    matcher,
+                })
+            }
+        }
     }
 
     /// A pattern leaf, its regular expression checked and, on the text, expanded.
@@ -279,8 +323,10 @@ impl Lowering<'_> {
             check_regex(source)?;
         }
         let expansion = match (field, self.expansion) {
-            (FieldName::Contents, Some(expansion)) => expansion.expand(&pattern)?,
-            _ => None,
+            (FieldName::Default | FieldName::Contents, Some(expansion)) => {
+                expansion.expand(&pattern)?
+            }
+            (FieldName::Title | FieldName::Path | FieldName::Type, _) | (_, None) => None,
         };
         Ok(Lowered::Leaf(Leaf {
             target: words_target(field),
@@ -293,11 +339,14 @@ impl Lowering<'_> {
     }
 }
 
-/// Where words of a query field are searched: `path:` words among the path's components.
+/// Where words of a query field are searched: `path:` words among the path's components. A
+/// pattern (wildcard, regex, fuzzy) with no field named searches the text only.
 fn words_target(field: FieldName) -> Target {
     match field {
-        FieldName::Contents => Target::Contents,
+        FieldName::Default | FieldName::Contents => Target::Contents,
+        FieldName::Title => Target::Title,
         FieldName::Path => Target::PathParts,
+        FieldName::Type => Target::Type,
     }
 }
 
@@ -340,23 +389,56 @@ mod tests {
         Lowered::Leaf(Leaf { target, matcher })
     }
 
+    /// Words with no field: in the text, or in the title counting more.
+    fn text_or_title(matcher: Matcher) -> Lowered {
+        Lowered::Bool(vec![
+            (Occur::Should, leaf(Target::Contents, matcher.clone())),
+            (
+                Occur::Should,
+                Lowered::Boost {
+                    query: Box::new(leaf(Target::Title, matcher)),
+                    boost: TITLE_BOOST,
+                },
+            ),
+        ])
+    }
+
     #[test]
     fn words_become_terms_phrases_or_nothing() {
         assert_eq!(
             lowered("Mutex"),
-            leaf(Target::Contents, Matcher::Term("mutex".into()))
+            text_or_title(Matcher::Term("mutex".into()))
         );
         assert_eq!(
             lowered("foo-bar"),
+            text_or_title(Matcher::Phrase {
+                words: vec!["foo".into(), "bar".into()],
+                slop: 0
+            })
+        );
+        assert_eq!(lowered("\"--\""), Lowered::Nothing);
+    }
+
+    #[test]
+    fn named_fields_search_only_themselves() {
+        assert_eq!(
+            lowered("contents:Mutex"),
+            leaf(Target::Contents, Matcher::Term("mutex".into()))
+        );
+        assert_eq!(
+            lowered("title:\"Lantern Guide\""),
             leaf(
-                Target::Contents,
+                Target::Title,
                 Matcher::Phrase {
-                    words: vec!["foo".into(), "bar".into()],
+                    words: vec!["lantern".into(), "guide".into()],
                     slop: 0
                 }
             )
         );
-        assert_eq!(lowered("\"--\""), Lowered::Nothing);
+        assert_eq!(
+            lowered("type:PDF"),
+            leaf(Target::Type, Matcher::Term("pdf".into()))
+        );
     }
 
     #[test]
@@ -364,7 +446,7 @@ mod tests {
         let Lowered::Leaf(Leaf {
             matcher: Matcher::Phrase { slop, .. },
             ..
-        }) = lowered("\"a b c\"~100000")
+        }) = lowered("contents:\"a b c\"~100000")
         else {
             panic!("a phrase")
         };

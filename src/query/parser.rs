@@ -213,16 +213,16 @@ impl Parser {
         }
         let field = match (word.pattern.is_none(), word.text.as_str()) {
             (true, "contents") => FieldName::Contents,
+            (true, "title") => FieldName::Title,
             (true, "path") => FieldName::Path,
-            _ => {
-                return Err(QuerySyntaxError::new(
-                    format!(
-                        "unknown field '{}': known fields are 'contents' and 'path'",
-                        token.raw
-                    ),
-                    token.pos,
-                ))
-            }
+            (true, "type") => FieldName::Type,
+            _ => return Err(QuerySyntaxError::new(
+                format!(
+                    "unknown field '{}': known fields are 'contents', 'title', 'path' and 'type'",
+                    token.raw
+                ),
+                token.pos,
+            )),
         };
         let next = self.peek()?;
         if !matches!(
@@ -248,7 +248,7 @@ impl Parser {
         before: &[Token],
     ) -> Result<QueryNode, QuerySyntaxError> {
         let token = self.peek()?.clone();
-        let default_field = field.unwrap_or(FieldName::Contents);
+        let default_field = field.unwrap_or(FieldName::Default);
         let node = match token.tok {
             Tok::LParen => return self.group(field, depth, &token),
             Tok::Word(Word { star: true, .. }) if field.is_none() => QueryNode::All,

@@ -34,6 +34,9 @@ struct HtmlHit {
     href: String,
     /// Escaped by the highlighter, marks included.
     marked_path: String,
+    /// The document's title, escaped, marks included; empty when it has none.
+    marked_title: String,
+    doc_type: String,
     /// Escaped by the highlighter, marks included.
     snippet: String,
 }
@@ -62,6 +65,11 @@ impl ResultsPrinter for HtmlPrinter {
                     score: format!("{:.2}", hit.score),
                     href: file_url(&hit.path),
                     marked_path: self.marks.apply(&hit.marked_path),
+                    marked_title: hit
+                        .title
+                        .as_ref()
+                        .map_or_else(String::new, |title| self.marks.apply(title)),
+                    doc_type: hit.doc_type.clone(),
                     snippet: self.marks.snippet(&hit.fragments),
                 })
                 .collect(),

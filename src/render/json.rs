@@ -31,6 +31,12 @@ struct JsonHit<'a> {
     score: f32,
     path: &'a str,
     marked_path: String,
+    /// The document's own title, `null` when it has none.
+    title: Option<String>,
+    /// The title with the words the query found in it marked.
+    marked_title: Option<String>,
+    #[serde(rename = "type")]
+    doc_type: &'a str,
     fragments: Vec<String>,
     locations: Vec<JsonLocation>,
     snippet: String,
@@ -71,6 +77,9 @@ impl ResultsPrinter for JsonPrinter {
                     score: hit.score,
                     path: &hit.path,
                     marked_path: self.marks.apply(&hit.marked_path),
+                    title: hit.title.as_ref().map(|title| title.plain()),
+                    marked_title: hit.title.as_ref().map(|title| self.marks.apply(title)),
+                    doc_type: &hit.doc_type,
                     snippet: snippet(&fragments),
                     fragments,
                     locations: hit

@@ -14,7 +14,10 @@ use crate::search::SearchResults;
 const TIMED_OUT: &str = "The search ran out of time (--timeout): these are the hits found so far, \
                          and the total counts only the part of the index searched.";
 
-/// Prints `N total matching documents.`, then per hit its path and its snippet, a blank line
+/// What separates a hit's path from its title.
+const TITLE_SEPARATOR: &str = "  — ";
+
+/// Prints `N total matching documents.`, then per hit its path (and title, if any) and its snippet, a blank line
 /// between hits. On a writer that takes colour, matches are bold red, paths bold magenta, and the
 /// text is shown as it is; otherwise matches are wrapped in the marks and the text HTML-escaped.
 #[derive(Clone, Debug, Default)]
@@ -54,9 +57,15 @@ impl ResultsPrinter for TextPrinter {
         let mut path = ColorSpec::new();
         path.set_fg(Some(Color::Magenta)).set_bold(true);
         let plain = ColorSpec::new();
+        let mut title_color = ColorSpec::new();
+        title_color.set_fg(Some(Color::Cyan));
         for hit in &results.hits {
             writeln!(out)?;
             self.write_marked(out, &hit.marked_path, &path)?;
+            if let Some(title) = &hit.title {
+                out.write_all(TITLE_SEPARATOR.as_bytes())?;
+                self.write_marked(out, title, &title_color)?;
+            }
             writeln!(out)?;
             for (index, fragment) in hit.fragments.iter().enumerate() {
                 if index > 0 {

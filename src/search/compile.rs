@@ -57,6 +57,8 @@ fn compile_leaf(
 ) -> Result<Box<dyn Query>, QueryError> {
     let field = match leaf.target {
         Target::Contents => fields.contents,
+        Target::Title => fields.title,
+        Target::Type => fields.doc_type,
         Target::PathParts => fields.path_parts,
         Target::WholePath => fields.path,
     };

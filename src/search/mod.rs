@@ -79,6 +79,10 @@ pub struct Hit {
     pub path: String,
     /// The path with the parts matched by `path:` clauses marked.
     pub marked_path: MarkedText,
+    /// The document's own title, if it has one, with the words the query found in it marked.
+    pub title: Option<MarkedText>,
+    /// The document's type: `text`, `pdf`, `html`...
+    pub doc_type: String,
     /// The best fragments of the text, best first.
     pub fragments: Vec<MarkedText>,
     /// Where each fragment begins in the text, in the same order.
@@ -233,6 +237,12 @@ impl IndexSearcher {
             contents: Highlighter::new(
                 &lowered,
                 Target::Contents,
+                analyzers.contents.clone(),
+                request.fragments,
+            ),
+            title: Highlighter::new(
+                &lowered,
+                Target::Title,
                 analyzers.contents,
                 request.fragments,
             ),
@@ -350,10 +360,15 @@ impl IndexSearcher {
         } else {
             highlighters.contents.fragments(text)
         };
+        let title = Some(text_of(self.fields.title))
+            .filter(|title| !title.is_empty())
+            .map(|title| highlighters.title.mark_all(title));
         Ok(Hit {
             rank,
             score,
             marked_path: highlighters.path.mark_all(&path),
+            title,
+            doc_type: text_of(self.fields.doc_type).to_string(),
             path: path.into_owned(),
             locations: Location::all_of(text, fragments.iter().map(|fragment| fragment.start)),
             fragments,
@@ -369,10 +384,11 @@ impl IndexSearcher {
     }
 }
 
-/// The highlighters for a hit's text and path; each thread gets its own copy.
+/// The highlighters for a hit's text, title and path; each thread gets its own copy.
 #[derive(Clone)]
 struct HitHighlighters {
     contents: Highlighter,
+    title: Highlighter,
     path: Highlighter,
 }
 

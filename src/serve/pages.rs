@@ -84,6 +84,9 @@ struct HitView {
     editor_href: String,
     /// Escaped and marked by [`Marks::apply`].
     marked_path: String,
+    /// The document's title, escaped and marked by [`Marks::apply`]; empty when it has none.
+    marked_title: String,
+    doc_type: String,
     /// Escaped and marked by [`Marks::apply`].
     snippet: String,
 }
@@ -188,6 +191,11 @@ fn results_view(
                 doc_href: with_params("/doc", &[("path", &hit.path), ("q", &page.query)]),
                 editor_href: state.editor.link(&hit.path, 1, 1),
                 marked_path: marks.apply(&hit.marked_path),
+                marked_title: hit
+                    .title
+                    .as_ref()
+                    .map_or_else(String::new, |title| marks.apply(title)),
+                doc_type: hit.doc_type.clone(),
                 snippet: marks.snippet(&hit.fragments),
             })
             .collect(),

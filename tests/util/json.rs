@@ -20,6 +20,12 @@ pub struct JsonHit {
     pub score: f64,
     pub path: String,
     pub marked_path: String,
+    /// The document's title, if it has one.
+    pub title: Option<String>,
+    /// The title with its matches marked.
+    pub marked_title: Option<String>,
+    /// `text`, `pdf`, `html`...
+    pub doc_type: String,
     pub fragments: Vec<String>,
     /// Each fragment's (line, page), in the order of `fragments`.
     pub locations: Vec<(u64, Option<u64>)>,
@@ -49,6 +55,9 @@ impl SearchJson {
                         "score",
                         "path",
                         "marked_path",
+                        "title",
+                        "marked_title",
+                        "type",
                         "fragments",
                         "locations",
                         "snippet",
@@ -67,6 +76,9 @@ impl SearchJson {
                     score: hit["score"].as_f64().expect("score is a number"),
                     path: dir.relative(&path),
                     marked_path: string("marked_path"),
+                    title: optional_string(hit, "title"),
+                    marked_title: optional_string(hit, "marked_title"),
+                    doc_type: string("type"),
                     fragments: hit["fragments"]
                         .as_array()
                         .expect("fragments is an array")
@@ -131,6 +143,15 @@ impl SearchJson {
 }
 
 /// Asserts `value` is an object with exactly these keys.
+/// The string at `key`, or `None` for `null`; anything else fails the test.
+fn optional_string(value: &Value, key: &str) -> Option<String> {
+    match &value[key] {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        other => panic!("{key} is a string or null, not {other}"),
+    }
+}
+
 pub fn assert_keys(value: &Value, keys: &[&str]) {
     let object = value
         .as_object()

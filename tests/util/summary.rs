@@ -12,6 +12,7 @@ pub struct IndexSummary {
     pub binary: u64,
     pub too_large: u64,
     pub unreadable: u64,
+    pub failed: u64,
     pub lossy: u64,
 }
 
@@ -19,7 +20,7 @@ impl IndexSummary {
     /// Reads the summary line out of `index`'s stdout.
     pub fn parse(stdout: &str) -> IndexSummary {
         let pattern = regex::Regex::new(
-            r"^indexed (\d+) files \((\d+) added, (\d+) updated, (\d+) removed, (\d+) unchanged\); skipped (\d+) \((\d+) binary, (\d+) too large, (\d+) unreadable\); (\d+) with invalid UTF-8 replaced; [\d.]+ MB in [\d.]+ s \([\d.]+ MB/s\)$",
+            r"^indexed (\d+) files \((\d+) added, (\d+) updated, (\d+) removed, (\d+) unchanged\)(?:; extracted [^;]*)?; skipped (\d+) \((\d+) binary, (\d+) too large, (\d+) unreadable, (\d+) failed(?:: [^)]*)?\); (\d+) with invalid UTF-8 replaced; [\d.]+ MB in [\d.]+ s \([\d.]+ MB/s\)$",
         )
         .expect("valid regex");
         let line = stdout.lines().last().unwrap_or_default();
@@ -37,7 +38,8 @@ impl IndexSummary {
             binary: n(7),
             too_large: n(8),
             unreadable: n(9),
-            lossy: n(10),
+            failed: n(10),
+            lossy: n(11),
         }
     }
 }

@@ -75,13 +75,6 @@ impl DocumentType {
             DocumentType::Epub => "epub",
         }
     }
-
-    /// The type called `name`, if any.
-    pub fn from_name(name: &str) -> Option<DocumentType> {
-        DocumentType::ALL
-            .into_iter()
-            .find(|kind| kind.name() == name)
-    }
 }
 
 /// The text of a document and what it says about itself.
@@ -124,7 +117,7 @@ impl ExtractError {
         match self {
             ExtractError::Encrypted => "encrypted",
             ExtractError::Damaged(_) => "damaged",
-            ExtractError::TooLarge { .. } => "too large",
+            ExtractError::TooLarge { .. } => "too large unpacked",
             ExtractError::TimedOut(_) => "timed out",
             ExtractError::Crashed(..) => "extractor crashed",
         }
@@ -228,7 +221,9 @@ pub fn extract(
             let _ = sender.send(outcome);
         });
     if let Err(err) = spawned {
-        return Err(ExtractError::Damaged(format!("no thread to extract it: {err}")));
+        return Err(ExtractError::Damaged(format!(
+            "no thread to extract it: {err}"
+        )));
     }
     let outcome = match options.timeout {
         Some(timeout) => receiver.recv_timeout(timeout).map_err(|err| match err {
@@ -245,5 +240,54 @@ pub fn extract(
             limit: options.max_inflated,
         });
     }
-    Ok(extracted)
+    Ok(Extracted {
+        title: extracted.title.as_deref().and_then(one_line_title),
+        text: extracted.text,
+    })
+}
+
+/// Titles longer than this many characters are cut: a title is shown on one line.
+const MAX_TITLE_CHARS: usize = 300;
+
+/// `title` as one line: runs of whitespace and control characters (which a terminal would
+/// obey) become one space, and it is cut to [`MAX_TITLE_CHARS`]; `None` when nothing is left.
+fn one_line_title(title: &str) -> Option<String> {
+    let words = title.split(|c: char| c.is_whitespace() || c.is_control());
+    let line = words
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let line: String = line.chars().take(MAX_TITLE_CHARS).collect();
+    (!line.is_empty()).then_some(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_one_clean_line() {
+        assert_eq!(
+            one_line_title("  The\u{1b}[31m  Manual\n of\tLanterns "),
+            Some("The [31m Manual of Lanterns".to_string())
+        );
+        assert_eq!(one_line_title(" \n\t "), None);
+        assert_eq!(
+            one_line_title(&"x".repeat(1000)).map(|title| title.len()),
+            Some(MAX_TITLE_CHARS)
+        );
+    }
+
+    #[test]
+    fn plain_text_files_have_no_format() {
+        assert!(recognise(Path::new("notes.txt"), b"hello").is_none());
+        assert!(recognise(Path::new("Makefile"), b"all: build").is_none());
+    }
+
+    #[test]
+    fn type_names_are_distinct() {
+        let names: std::collections::BTreeSet<&str> =
+            DocumentType::ALL.iter().map(|kind| kind.name()).collect();
+        assert_eq!(names.len(), DocumentType::ALL.len());
+    }
 }

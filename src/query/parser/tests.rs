@@ -2,11 +2,11 @@
 use super::*;
 use proptest::prelude::*;
 use std::ops::Bound;
-use FieldName::{Contents, Path};
+use FieldName::{Contents, Default, Path};
 
 fn term(text: &str) -> QueryNode {
     QueryNode::Term {
-        field: Contents,
+        field: Default,
         text: text.into(),
     }
 }
@@ -18,20 +18,20 @@ fn path_term(text: &str) -> QueryNode {
 }
 fn phrase(text: &str) -> QueryNode {
     QueryNode::Phrase {
-        field: Contents,
+        field: Default,
         text: text.into(),
         slop: 0,
     }
 }
 fn wildcard(pattern: &str) -> QueryNode {
     QueryNode::Wildcard {
-        field: Contents,
+        field: Default,
         pattern: pattern.into(),
     }
 }
 fn fuzzy(text: &str, distance: u8) -> QueryNode {
     QueryNode::Fuzzy {
-        field: Contents,
+        field: Default,
         text: text.into(),
         distance,
     }
@@ -92,7 +92,10 @@ fn lucene_syntax_page_examples() {
                     text: "The Right Way".into(),
                     slop: 0,
                 }),
-                must(term("go")),
+                must(QueryNode::Term {
+                    field: Contents,
+                    text: "go".into(),
+                }),
             ]),
         ),
         ("te?t", wildcard("te?t")),
@@ -108,21 +111,21 @@ fn lucene_syntax_page_examples() {
         (
             r#""jakarta apache"~10"#,
             QueryNode::Phrase {
-                field: Contents,
+                field: Default,
                 text: "jakarta apache".into(),
                 slop: 10,
             },
         ),
         ("path:[a TO m]", range(Path, Included("a"), Included("m"))),
         ("path:{a TO m}", range(Path, Excluded("a"), Excluded("m"))),
-        ("[a TO m}", range(Contents, Included("a"), Excluded("m"))),
+        ("[a TO m}", range(Default, Included("a"), Excluded("m"))),
         (
             "path:[* TO m]",
             range(Path, Bound::Unbounded, Included("m")),
         ),
         (
             r#"["a b" TO "*"]"#,
-            range(Contents, Included("a b"), Included("*")),
+            range(Default, Included("a b"), Included("*")),
         ),
         (
             "jakarta^4 apache",
@@ -203,7 +206,7 @@ fn lucene_syntax_page_examples() {
         (
             "/joh?n(ath[oa]n)/",
             QueryNode::Regex {
-                field: Contents,
+                field: Default,
                 pattern: "joh?n(ath[oa]n)".into(),
             },
         ),
@@ -279,7 +282,13 @@ fn lucene_syntax_page_examples() {
         ),
         (
             "path:(a contents:b)",
-            bool_(vec![should(path_term("a")), should(term("b"))]),
+            bool_(vec![
+                should(path_term("a")),
+                should(QueryNode::Term {
+                    field: Contents,
+                    text: "b".into(),
+                }),
+            ]),
         ),
         ("\"\"", phrase("")),
         (r#""say \"hi\"""#, phrase(r#"say "hi""#)),
@@ -338,7 +347,7 @@ fn malformed_inputs() {
         ("a)", "unexpected ')'", 1),
         (
             "foo:bar",
-            "unknown field 'foo': known fields are 'contents' and 'path'",
+            "unknown field 'foo': known fields are 'contents', 'title', 'path' and 'type'",
             0,
         ),
         ("a b Path:c", "unknown field 'Path'", 4),
