@@ -115,3 +115,98 @@ fn vocabulary(space: Space, local: &str, element: &BytesStart, tables: Tables) -
         _ => Role::Inherit,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::super::office_text::testing::{package, sample};
+    use super::super::{recognise, ExtractError, ExtractOptions, Extracted};
+    use super::{ODP, ODS, ODT};
+
+    fn extracted(path: &str) -> Extracted {
+        let bytes = sample(path);
+        let format = recognise(Path::new(path), &bytes[..bytes.len().min(8192)])
+            .unwrap_or_else(|| panic!("{path} is not recognised"));
+        (format.extract)(&bytes, &ExtractOptions::default()).expect("extracted")
+    }
+
+    #[test]
+    fn text_paragraphs_spans_spaces_tabs_breaks_and_tables() {
+        let letter = extracted("documents/letter.odt");
+        assert_eq!(
+            letter.text,
+            "Letter from the juniper grove\n\
+             Dear reader, spaces   counted, a\ttab\nand a new line & an entity.\n\
+             Second paragraph\nthird paragraph\n\
+             left cell\tright cell"
+        );
+        assert_eq!(letter.title.as_deref(), Some("Juniper letter"));
+    }
+
+    #[test]
+    fn presentation_pages_even_empty_ones() {
+        let talk = extracted("documents/talk.odp");
+        assert_eq!(
+            talk.text,
+            "Obsidian talk\nfirst page\u{c}\u{c}third page about the lagoon"
+        );
+        assert_eq!(talk.title.as_deref(), Some("Obsidian talk"));
+    }
+
+    #[test]
+    fn spreadsheet_cells_rows_and_one_sheet_a_page() {
+        let sheet = extracted("documents/sheet.ods");
+        assert_eq!(
+            sheet.text,
+            "Item\tCount\npelican feed\t12\nquasar lamp\t3\u{c}marzipan"
+        );
+        assert_eq!(sheet.title.as_deref(), Some("Marzipan stock"));
+    }
+
+    #[test]
+    fn documents_are_known_by_their_mimetype_without_an_extension() {
+        for (path, kind) in [
+            ("documents/letter.odt", ODT.kind),
+            ("documents/talk.odp", ODP.kind),
+            ("documents/sheet.ods", ODS.kind),
+        ] {
+            let bytes = sample(path);
+            let format = recognise(Path::new("renamed"), &bytes[..bytes.len().min(8192)]);
+            assert_eq!(format.map(|format| format.kind), Some(kind), "{path}");
+        }
+    }
+
+    #[test]
+    fn an_encrypted_document_is_encrypted() {
+        let document = package(&[
+            ("mimetype", "application/vnd.oasis.opendocument.text"),
+            (
+                "META-INF/manifest.xml",
+                "<manifest:manifest><manifest:file-entry manifest:full-path=\"content.xml\">\
+                 <manifest:encryption-data/></manifest:file-entry></manifest:manifest>",
+            ),
+            ("content.xml", "\u{1}\u{2}garbage"),
+        ]);
+        let outcome = (ODT.extract)(&document, &ExtractOptions::default());
+        assert!(
+            matches!(outcome, Err(ExtractError::Encrypted)),
+            "{outcome:?}"
+        );
+    }
+
+    #[test]
+    fn an_empty_title_is_none() {
+        let document = package(&[
+            ("mimetype", "application/vnd.oasis.opendocument.text"),
+            ("content.xml", "<office:document-content/>"),
+            (
+                "meta.xml",
+                "<office:document-meta xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\
+                 <dc:title>  </dc:title></office:document-meta>",
+            ),
+        ]);
+        let extracted = (ODT.extract)(&document, &ExtractOptions::default()).expect("extracted");
+        assert_eq!(extracted, Extracted::default());
+    }
+}

@@ -424,3 +424,31 @@ pub fn document_title(
     let title = walker.into_text();
     Ok((!title.is_empty()).then_some(title))
 }
+
+/// What the tests of office formats share: sample files and packages made on the spot.
+#[cfg(test)]
+pub mod testing {
+    use std::io::Write;
+
+    use zip::write::SimpleFileOptions;
+
+    /// The bytes of `sample-docs/{path}`.
+    pub fn sample(path: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-docs")
+            .join(path);
+        std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+    }
+
+    /// A zip archive of `parts` (name, text), stored in that order.
+    pub fn package(parts: &[(&str, &str)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for (name, text) in parts {
+            writer.start_file(*name, options).expect("start a part");
+            writer.write_all(text.as_bytes()).expect("write a part");
+        }
+        writer.finish().expect("finish the archive").into_inner()
+    }
+}

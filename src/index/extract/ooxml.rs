@@ -225,3 +225,149 @@ fn finish(
         title: document_title(zip, CORE_PROPERTIES, options.max_inflated)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    use super::super::office_text::testing::{package, sample};
+    use super::super::{extract, recognise, ExtractError, ExtractOptions, Extracted};
+    use super::{DOCX, PPTX, XLSX};
+
+    fn extracted(path: &str) -> Extracted {
+        let bytes = sample(path);
+        let format = recognise(Path::new(path), &bytes[..bytes.len().min(8192)])
+            .unwrap_or_else(|| panic!("{path} is not recognised"));
+        (format.extract)(&bytes, &ExtractOptions::default()).expect("extracted")
+    }
+
+    #[test]
+    fn word_paragraphs_runs_tabs_breaks_tables_and_headers() {
+        let report = extracted("documents/report.docx");
+        assert_eq!(
+            report.text,
+            "Quarterly report\n\
+             The aurora team met at Smith & Sons.\tTabbed\nbroken line\n\
+             Second paragraph\nthird paragraph\n\
+             cell one\tcell two\ncell three\tcell four\n\
+             Confidential header"
+        );
+        assert_eq!(report.title.as_deref(), Some("Aurora quarterly report"));
+    }
+
+    #[test]
+    fn slides_in_numeric_order_one_page_each() {
+        let slides = extracted("documents/slides.pptx");
+        let pages: Vec<&str> = slides.text.split('\u{c}').collect();
+        assert_eq!(
+            pages,
+            [
+                "Glacier talk\nfirst slide",
+                "second slide",
+                "third slide <3",
+                "tenth slide mentions the fjord",
+            ]
+        );
+        assert_eq!(slides.title.as_deref(), Some("Glacier talk"));
+    }
+
+    #[test]
+    fn workbook_cells_shared_inline_and_numeric_one_sheet_a_page() {
+        let budget = extracted("documents/budget.xlsx");
+        assert_eq!(
+            budget.text,
+            "Item\tCost\ntundra tent\t249.5\nStove & fuel\t24.95\nsleeping bag\t120\
+             \u{c}Saffron\t7"
+        );
+        assert_eq!(budget.title.as_deref(), Some("Tundra trip budget"));
+    }
+
+    #[test]
+    fn packages_are_known_by_their_parts_without_an_extension() {
+        for (path, kind) in [
+            ("documents/report.docx", DOCX.kind),
+            ("documents/slides.pptx", PPTX.kind),
+            ("documents/budget.xlsx", XLSX.kind),
+        ] {
+            let bytes = sample(path);
+            let format = recognise(Path::new("renamed"), &bytes[..bytes.len().min(8192)]);
+            assert_eq!(format.map(|format| format.kind), Some(kind), "{path}");
+        }
+    }
+
+    #[test]
+    fn an_encrypted_package_is_encrypted_and_a_legacy_file_is_left_alone() {
+        let mut encrypted = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+        encrypted.resize(1024, 0);
+        let legacy = encrypted.clone();
+        encrypted.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        let format = recognise(Path::new("secret.docx"), &encrypted).expect("recognised");
+        assert_eq!(format.kind, DOCX.kind);
+        let outcome = extract(format, encrypted, ExtractOptions::default());
+        assert!(
+            matches!(outcome, Err(ExtractError::Encrypted)),
+            "{outcome:?}"
+        );
+        assert!(recognise(Path::new("old.doc"), &legacy).is_none());
+        assert!(recognise(Path::new("old.docx"), &legacy).is_none());
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_at_once() {
+        let start = Instant::now();
+        let outcome = extract(&DOCX, sample("broken/bomb.docx"), ExtractOptions::default());
+        assert!(
+            matches!(outcome, Err(ExtractError::TooLarge { limit }) if limit == 256 << 20),
+            "{outcome:?}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(1));
+    }
+
+    #[test]
+    fn text_past_the_cap_is_refused() {
+        // Each cell repeats a long shared string: a small package, a large text.
+        let long = "x".repeat(1000);
+        let cells = "<row><c t=\"s\"><v>0</v></c></row>".repeat(100);
+        let workbook = package(&[
+            (
+                "xl/sharedStrings.xml",
+                &format!("<sst xmlns=\"{SHEET}\"><si><t>{long}</t></si></sst>"),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                &format!("<worksheet xmlns=\"{SHEET}\"><sheetData>{cells}</sheetData></worksheet>"),
+            ),
+        ]);
+        let options = ExtractOptions {
+            max_inflated: 50_000,
+            ..ExtractOptions::default()
+        };
+        let outcome = (XLSX.extract)(&workbook, &options);
+        assert!(
+            matches!(outcome, Err(ExtractError::TooLarge { .. })),
+            "{outcome:?}"
+        );
+    }
+
+    const SHEET: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+    #[test]
+    fn damaged_packages_and_parts_are_damaged() {
+        let report = sample("documents/report.docx");
+        let truncated = &report[..report.len() / 2];
+        let unclosed = package(&[(
+            "word/document.xml",
+            "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+             <w:body><w:p><w:t>cut</w:t></w:body></w:document>",
+        )]);
+        let missing = package(&[("word/styles.xml", "<w:styles/>")]);
+        for bytes in [truncated, &unclosed, &missing] {
+            let outcome = (DOCX.extract)(bytes, &ExtractOptions::default());
+            assert!(
+                matches!(outcome, Err(ExtractError::Damaged(_))),
+                "{outcome:?}"
+            );
+        }
+    }
+}
