@@ -47,6 +47,11 @@ impl<'a> BoundedZip<'a> {
             }
             Err(err) => return Err(ExtractError::Damaged(format!("{name}: {err}"))),
         };
+        // A bomb usually declares its size: refuse it before inflating a byte. One that lies
+        // is stopped by the bounded read below.
+        if part.size() > self.remaining {
+            return Err(ExtractError::TooLarge { limit: self.limit });
+        }
         let mut bytes = Vec::new();
         (&mut part)
             .take(self.remaining + 1)
@@ -73,6 +78,17 @@ pub fn has_mimetype(head: &[u8], mime: &str) -> bool {
         && head
             .get(38..38 + mime.len())
             .is_some_and(|data| data == mime.as_bytes())
+}
+
+/// True when `head` starts a zip archive one of whose first parts is named under `folder`
+/// (`"word/"`), as the parts of an Office Open XML file show its kind.
+pub fn has_part_under(head: &[u8], folder: &str) -> bool {
+    // A local file header is a signature, 26 bytes of fields, then the name.
+    is_zip(head)
+        && memchr::memmem::find_iter(head, b"PK\x03\x04").any(|at| {
+            head.get(at + 30..)
+                .is_some_and(|name| name.starts_with(folder.as_bytes()))
+        })
 }
 
 /// True when `head` starts a zip archive.
