@@ -101,7 +101,7 @@ pub enum ExtractError {
     #[error("it is damaged or unreadable ({0})")]
     Damaged(String),
     /// An archive's parts inflate past the cap: a zip bomb, or a document too large to hold.
-    #[error("its parts inflate past {limit} bytes (a zip bomb?)")]
+    #[error("its parts inflate past {} MiB (a zip bomb?)", .limit >> 20)]
     TooLarge {
         /// The cap, in bytes.
         limit: u64,
@@ -286,6 +286,59 @@ mod tests {
             one_line_title(&"x".repeat(1000)).map(|title| title.len()),
             Some(MAX_TITLE_CHARS)
         );
+    }
+
+    /// A format whose extractor does what `extract` does, for testing the runner.
+    fn fake(extract: fn(&[u8], &ExtractOptions) -> Result<Extracted, ExtractError>) -> Format {
+        Format {
+            kind: DocumentType::Html,
+            extensions: &[],
+            magic: |_| false,
+            binary: false,
+            extract,
+        }
+    }
+
+    #[test]
+    fn a_panicking_extractor_fails_its_document_only() {
+        let format: &'static Format = Box::leak(Box::new(fake(|_, _| panic!("bad table"))));
+        let outcome = extract(format, b"x".to_vec(), ExtractOptions::default());
+        assert!(
+            matches!(&outcome, Err(ExtractError::Crashed("html", message)) if message == "bad table"),
+            "{outcome:?}"
+        );
+    }
+
+    #[test]
+    fn a_slow_extractor_is_abandoned_at_the_time_limit() {
+        let format: &'static Format = Box::leak(Box::new(fake(|_, _| {
+            std::thread::sleep(Duration::from_secs(5));
+            Ok(Extracted::default())
+        })));
+        let options = ExtractOptions {
+            timeout: Some(Duration::from_millis(50)),
+            ..ExtractOptions::default()
+        };
+        let started = std::time::Instant::now();
+        let outcome = extract(format, Vec::new(), options);
+        assert!(matches!(outcome, Err(ExtractError::TimedOut(_))), "{outcome:?}");
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn text_past_the_cap_is_refused() {
+        let format: &'static Format = Box::leak(Box::new(fake(|_, _| {
+            Ok(Extracted {
+                text: "x".repeat(100),
+                title: None,
+            })
+        })));
+        let options = ExtractOptions {
+            max_inflated: 10,
+            ..ExtractOptions::default()
+        };
+        let outcome = extract(format, Vec::new(), options);
+        assert!(matches!(outcome, Err(ExtractError::TooLarge { limit: 10 })), "{outcome:?}");
     }
 
     #[test]
