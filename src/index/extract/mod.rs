@@ -10,6 +10,10 @@ use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
+mod epub;
+mod html;
+mod markup;
+mod xml;
 mod zip;
 
 /// What kind of document a file is: the value of its `type` field.
@@ -180,7 +184,7 @@ pub struct Format {
 }
 
 /// Every format Lantern extracts, in the order their magic is tried.
-const FORMATS: &[&Format] = &[];
+const FORMATS: &[&Format] = &[&html::HTML, &xml::SVG, &xml::XML, &epub::EPUB];
 
 /// The format of the file at `path` whose first bytes are `head`, or `None` for plain text.
 /// The extension decides when the head agrees with it; otherwise a binary format's magic does;
@@ -228,7 +232,9 @@ pub fn extract(
             let _ = sender.send(outcome);
         });
     if let Err(err) = spawned {
-        return Err(ExtractError::Damaged(format!("no thread to extract it: {err}")));
+        return Err(ExtractError::Damaged(format!(
+            "no thread to extract it: {err}"
+        )));
     }
     let outcome = match options.timeout {
         Some(timeout) => receiver.recv_timeout(timeout).map_err(|err| match err {
