@@ -242,6 +242,21 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_novel() {
+        let bytes = include_bytes!("../../../sample-docs/documents/novel.epub");
+        let format = super::super::recognise(std::path::Path::new("novel.epub"), bytes);
+        assert_eq!(format.map(|f| f.kind), Some(DocumentType::Epub));
+        let extracted = extract(bytes, &ExtractOptions::default()).unwrap();
+        let title = "The Cartographer\u{2019}s Daughter";
+        assert_eq!(extracted.title.as_deref(), Some(title));
+        let text = &extracted.text;
+        assert!(text.starts_with("The Map Room\nInes unrolled the portolan chart"));
+        assert!(text.contains("not guessed.\u{201d}\n\nThe Astrolabe\nAt midnight"));
+        assert!(text.ends_with("outlast them both."));
+        assert!(!text.contains("small-caps") && !text.contains("Contents"));
+    }
+
+    #[test]
     fn refuses_parts_inflating_past_the_cap() {
         let big = format!("<p>{}</p>", "a ".repeat(100_000));
         let bytes = epub(&[

@@ -204,6 +204,36 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_page() {
+        let bytes = include_bytes!("../../../sample-docs/documents/page.html");
+        let format = super::super::recognise(std::path::Path::new("page.html"), bytes);
+        assert_eq!(format.map(|f| f.kind), Some(DocumentType::Html));
+        let extracted = extract(bytes, &ExtractOptions::default()).unwrap();
+        assert_eq!(
+            extracted.title.as_deref(),
+            Some("Harbour & Lighthouse Notes")
+        );
+        assert!(extracted
+            .text
+            .starts_with("The harbour at dawn\nFishing boats"));
+        assert!(extracted.text.contains("sunrise\u{a0}— the tide decides"));
+        assert!(extracted.text.contains("A tidetable hangs"));
+        assert!(extracted.text.contains("“storm-proof” — mostly"));
+        assert!(extracted
+            .text
+            .contains("high water  06:12\nlow water   12:31\n"));
+        for hidden in [
+            "lighthousekeeper",
+            "stowaway",
+            "smuggler",
+            "mermaid",
+            "headerlink",
+        ] {
+            assert!(!extracted.text.contains(hidden), "{hidden}");
+        }
+    }
+
+    #[test]
     fn recognises_html_heads() {
         assert!(is_html(b"<!DOCTYPE html>\n<html>"));
         assert!(is_html(b"\xEF\xBB\xBF  <HTML lang=en>"));

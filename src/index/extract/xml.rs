@@ -143,6 +143,22 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_diagram() {
+        let bytes = include_bytes!("../../../sample-docs/documents/diagram.svg");
+        for name in ["diagram.svg", "diagram"] {
+            let format = super::super::recognise(std::path::Path::new(name), bytes);
+            assert_eq!(format.map(|f| f.kind), Some(DocumentType::Svg), "{name}");
+        }
+        let extracted = extract_svg(bytes, &ExtractOptions::default()).unwrap();
+        assert_eq!(extracted.title.as_deref(), Some("Windmill sketch"));
+        assert_eq!(
+            extracted.text,
+            "Windmill sketch\nA windmill beside a canal, drawn with three shapes.\n\
+             Polder & canal\nSails turning"
+        );
+    }
+
+    #[test]
     fn recognises_svg_and_xml_heads() {
         let declared_svg = b"<?xml version='1.0'?>\n<!DOCTYPE svg PUBLIC 'x'>\n<svg>";
         assert!(is_svg(declared_svg) && is_xml(declared_svg));
