@@ -52,9 +52,10 @@ struct Dialect {
 }
 
 impl Dialect {
-    /// SVG: scripts and style sheets are not text, and the image may have a title.
+    /// SVG: scripts, style sheets and metadata (an editor's RDF: `image/svg+xml`...) are not
+    /// text, and the image may have a title.
     const SVG: Dialect = Dialect {
-        hidden: &["script", "style"],
+        hidden: &["script", "style", "metadata"],
         titled: true,
     };
     /// Generic XML: every text node is text.
@@ -136,6 +137,7 @@ mod tests {
     fn svg_title_is_the_root_title_and_code_is_left_out() {
         let svg = r#"<svg xmlns="http://www.w3.org/2000/svg"><title> The  Chart </title>
             <style>.x { fill: red }</style><script>alert(1)</script>
+            <metadata><rdf:RDF><dc:format>image/svg+xml</dc:format></rdf:RDF></metadata>
             <g><title>nested</title><text x="1">Label</text></g></svg>"#;
         let extracted = to_text(svg, &Dialect::SVG);
         assert_eq!(extracted.title.as_deref(), Some("The Chart"));
