@@ -10,9 +10,13 @@ use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
+mod epub;
+mod html;
+mod markup;
 mod odf;
 mod office_text;
 mod ooxml;
+mod xml;
 mod zip;
 
 /// What kind of document a file is: the value of its `type` field.
@@ -167,8 +171,10 @@ pub struct Format {
     pub extensions: &'static [&'static str],
     /// True when a file's first bytes (up to 8 KiB) show it is of this format.
     pub magic: fn(&[u8]) -> bool,
-    /// Whether `magic` alone, whatever the extension, makes a file this format. True for binary
-    /// formats (whose files would otherwise be skipped as binary); false for markup, so a
+    /// Whether this is a binary format. A binary format is recognised by its magic whatever the
+    /// extension (a file of it would otherwise be skipped as binary). A markup format is
+    /// recognised by its extension when the file is text, even without the magic (an HTML
+    /// fragment has no doctype), and by its magic only in a file without an extension, so a
     /// `.csproj` or a `.xsd` that opens with `<?xml` stays searchable as source.
     pub binary: bool,
     /// Extracts the text of a whole file.
@@ -177,17 +183,22 @@ pub struct Format {
 
 /// Every format Lantern extracts, in the order their magic is tried.
 const FORMATS: &[&Format] = &[
+    &html::HTML,
+    &xml::SVG,
+    &xml::XML,
     &ooxml::DOCX,
     &ooxml::PPTX,
     &ooxml::XLSX,
     &odf::ODT,
     &odf::ODP,
     &odf::ODS,
+    &epub::EPUB,
 ];
 
 /// The format of the file at `path` whose first bytes are `head`, or `None` for plain text.
-/// The extension decides when the head agrees with it; otherwise a binary format's magic does;
-/// a file without an extension may also be recognised as markup by its head.
+/// The extension decides when the head agrees with it (for markup: when the head is text);
+/// otherwise a binary format's magic does; a file without an extension may also be recognised
+/// as markup by its head.
 pub fn recognise(path: &Path, head: &[u8]) -> Option<&'static Format> {
     let extension = path
         .extension()
@@ -197,7 +208,10 @@ pub fn recognise(path: &Path, head: &[u8]) -> Option<&'static Format> {
         let named = FORMATS
             .iter()
             .find(|format| format.extensions.contains(&extension.as_str()));
-        if let Some(format) = named.filter(|format| (format.magic)(head)) {
+        let agrees = |format: &&&Format| {
+            (format.magic)(head) || (!format.binary && memchr::memchr(0, head).is_none())
+        };
+        if let Some(format) = named.filter(agrees) {
             return Some(format);
         }
     }
