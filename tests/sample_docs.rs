@@ -92,7 +92,11 @@ fn the_sample_corpus_indexes_and_answers_its_demo_queries() {
     assert!(dir.hit_paths("xss").is_empty());
     let code = dir.search_json(&["\"a < b\""]);
     assert_eq!(code.paths()[0], "sample-docs/web/escaping.html");
-    assert!(code.hits[0].fragments[0].contains("<b>a &lt; b</b>"), "{:?}", code.hits[0]);
+    assert!(
+        code.hits[0].fragments[0].contains("<b>a &lt; b</b>"),
+        "{:?}",
+        code.hits[0]
+    );
 
     let mutex = dir.search_json(&["mutex"]);
     for expected in [

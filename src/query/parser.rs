@@ -216,13 +216,15 @@ impl Parser {
             (true, "title") => FieldName::Title,
             (true, "path") => FieldName::Path,
             (true, "type") => FieldName::Type,
-            _ => return Err(QuerySyntaxError::new(
-                format!(
+            _ => {
+                return Err(QuerySyntaxError::new(
+                    format!(
                     "unknown field '{}': known fields are 'contents', 'title', 'path' and 'type'",
                     token.raw
                 ),
-                token.pos,
-            )),
+                    token.pos,
+                ))
+            }
         };
         let next = self.peek()?;
         if !matches!(

@@ -335,7 +335,10 @@ mod tests {
         };
         let started = std::time::Instant::now();
         let outcome = extract(format, Vec::new(), options);
-        assert!(matches!(outcome, Err(ExtractError::TimedOut(_))), "{outcome:?}");
+        assert!(
+            matches!(outcome, Err(ExtractError::TimedOut(_))),
+            "{outcome:?}"
+        );
         assert!(started.elapsed() < Duration::from_secs(2));
     }
 
@@ -352,7 +355,10 @@ mod tests {
             ..ExtractOptions::default()
         };
         let outcome = extract(format, Vec::new(), options);
-        assert!(matches!(outcome, Err(ExtractError::TooLarge { limit: 10 })), "{outcome:?}");
+        assert!(
+            matches!(outcome, Err(ExtractError::TooLarge { limit: 10 })),
+            "{outcome:?}"
+        );
     }
 
     #[test]
