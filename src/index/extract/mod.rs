@@ -367,6 +367,32 @@ mod tests {
         assert!(recognise(Path::new("Makefile"), b"all: build").is_none());
     }
 
+    /// The type `recognise` gives a file called `name` starting with `head`.
+    fn kind_of(name: &str, head: &[u8]) -> Option<&'static str> {
+        recognise(Path::new(name), head).map(|format| format.kind.name())
+    }
+
+    #[test]
+    fn markup_counts_by_its_extension_or_in_a_file_without_one() {
+        assert_eq!(kind_of("page.HTML", b"<p>no doctype</p>"), Some("html"));
+        assert_eq!(kind_of("page", b"<!DOCTYPE html><p>x</p>"), Some("html"));
+        assert_eq!(kind_of("data", b"<?xml version=\"1.0\"?><a/>"), Some("xml"));
+        // Source that happens to be XML stays searchable as source.
+        assert_eq!(kind_of("app.csproj", b"<?xml version=\"1.0\"?><a/>"), None);
+        assert_eq!(kind_of("notes.md", b"<html> in a note"), None);
+        // Binary bytes behind a markup name are not markup.
+        assert_eq!(kind_of("page.html", b"\0\x01binary"), None);
+    }
+
+    #[test]
+    fn a_binary_format_is_known_by_its_bytes_whatever_its_name() {
+        let odt = b"PK\x03\x04\x14\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x08\0\0\0mimetypeapplication/vnd.oasis.opendocument.text";
+        assert_eq!(kind_of("letter.txt", odt), Some("odt"));
+        assert_eq!(kind_of("letter", odt), Some("odt"));
+        // A name that lies the other way: not a zip, so not a document.
+        assert_eq!(kind_of("notes.docx", b"just text"), None);
+    }
+
     #[test]
     fn type_names_are_distinct() {
         let names: std::collections::BTreeSet<&str> =
