@@ -11,8 +11,11 @@
 # the write to the first finding search is one latency (it includes the --commit-delay of
 # 500 ms of quiet that ends a burst). Latencies are printed as p50 and p95. Finally the watcher's
 # CPU time (utime + stime from /proc/PID/stat) is read before and after 30 s with no change.
+# With BURST=N, last, N distinct files (e.g. 10000 on the Linux tree: a checkout-like burst) get
+# a line with one new word appended as fast as Python writes them, and searches every 100 ms
+# time how long until all N are found.
 #
-# Environment (all optional): WATCH_ARGS (extra arguments to `lantern watch`, e.g.
+# Environment (all optional): BURST (default 0: none), WATCH_ARGS (extra arguments to `lantern watch`, e.g.
 # "--commit-delay 100ms"), IDLE_SECS (default 30), TMPDIR (where the copy and the index go).
 set -euo pipefail
 export LC_ALL=C
@@ -41,19 +44,24 @@ cp -r "$corpus" "$work/docs"
 watcher=$!
 until grep -q watching "$work/watch.log"; do sleep 0.05; done
 
-python3 - "$lantern" "$work" "$watcher" "$edits" "$idle" <<'EOF'
+python3 - "$lantern" "$work" "$watcher" "$edits" "$idle" "${BURST:-0}" <<'EOF'
 import json, os, random, subprocess, sys, time
 
 lantern, work, pid, edits, idle = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+burst = int(sys.argv[6])
 docs = os.path.join(work, "docs")
 files = sorted(os.path.join(root, name) for root, _, names in os.walk(docs) for name in names
                if not name.startswith("."))
 random.seed(7)
 
-def found(word):
+def total(word):
     out = subprocess.run([lantern, "--index", os.path.join(work, "index"), "search", word,
-                          "--format", "json"], capture_output=True, text=True).stdout
-    return json.loads(out)["total"] >= 1
+                          "--format", "json", "-n", "1", "--fragments", "0"],
+                         capture_output=True, text=True).stdout
+    return json.loads(out)["total"]
+
+def found(word):
+    return total(word) >= 1
 
 latencies = []
 for n in range(edits):
@@ -81,4 +89,15 @@ pct = lambda p: latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))
 print(f"files: {len(files)}; edits: {edits}")
 print(f"write-to-searchable latency: p50 {pct(50):.0f} ms, p95 {pct(95):.0f} ms, max {latencies[-1]*1000:.0f} ms")
 print(f"idle CPU over {idle} s: {(after - before) / hz:.3f} s ({100 * (after - before) / hz / idle:.2f}%)")
+
+if burst:
+    start = time.monotonic()
+    for path in random.sample(files, min(burst, len(files))):
+        with open(path, "a") as f:
+            f.write("\nzqxburstq\n")
+    written = time.monotonic() - start
+    while total("zqxburstq") < min(burst, len(files)):
+        time.sleep(0.1)
+    applied = time.monotonic() - start
+    print(f"burst of {min(burst, len(files))} files: written in {written:.1f} s, all searchable after {applied:.1f} s")
 EOF
