@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
+mod pdf;
 mod zip;
 
 /// What kind of document a file is: the value of its `type` field.
@@ -180,7 +181,7 @@ pub struct Format {
 }
 
 /// Every format Lantern extracts, in the order their magic is tried.
-const FORMATS: &[&Format] = &[];
+const FORMATS: &[&Format] = &[&pdf::FORMAT];
 
 /// The format of the file at `path` whose first bytes are `head`, or `None` for plain text.
 /// The extension decides when the head agrees with it; otherwise a binary format's magic does;
