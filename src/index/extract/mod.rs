@@ -16,6 +16,7 @@ mod markup;
 mod odf;
 mod office_text;
 mod ooxml;
+mod pdf;
 mod xml;
 mod zip;
 
@@ -183,6 +184,7 @@ pub struct Format {
 
 /// Every format Lantern extracts, in the order their magic is tried.
 const FORMATS: &[&Format] = &[
+    &pdf::FORMAT,
     &html::HTML,
     &xml::SVG,
     &xml::XML,
