@@ -176,7 +176,7 @@ fn a_host_header_naming_another_server_is_refused() {
 #[test]
 fn markup_in_names_and_text_is_escaped_on_every_page() {
     let dir = Dir::new();
-    let name = "docs/<img src=x onerror=alert(1)> \"q\" & 'a'.html";
+    let name = "docs/<img src=x onerror=alert(1)> \"q\" & 'a'.txt";
     dir.create(name, "<script>alert(1)</script> lantern <b>bold</b>");
     dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
     let server = ServerGuard::start(&dir, &[]);

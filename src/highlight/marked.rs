@@ -36,6 +36,28 @@ impl MarkedText {
         self.pieces.iter().any(|piece| piece.marked)
     }
 
+    /// Where in `text`, the text this was cut from, its first marked piece begins (its start
+    /// when nothing is marked). Pieces show each run of blanks as one space, so they are walked
+    /// back over the text.
+    pub fn first_mark_in(&self, text: &str) -> usize {
+        let mut rest = text.get(self.start..).unwrap_or_default();
+        for piece in &self.pieces {
+            // A run of blanks may have been dropped at a piece's start, and one shows as ' '.
+            rest = rest.trim_start_matches(is_blank);
+            if piece.marked {
+                return text.len() - rest.len();
+            }
+            for c in piece.text.chars().filter(|c| *c != ' ') {
+                rest = rest.trim_start_matches(is_blank);
+                match rest.strip_prefix(c) {
+                    Some(after) => rest = after,
+                    None => return self.start,
+                }
+            }
+        }
+        self.start
+    }
+
     /// Cuts `range` out of `text`, marking the parts covered by `marks` (sorted, non-overlapping;
     /// parts outside `range` are ignored). Linear in the length of `range` plus the marks.
     pub fn cut(text: &str, range: Range<usize>, marks: &[Range<usize>]) -> MarkedText {
@@ -91,4 +113,21 @@ impl MarkedText {
 /// characters, which would otherwise glue the words around them together.
 pub(super) fn is_blank(c: char) -> bool {
     c.is_whitespace() || c.is_control()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_mark_is_found_back_in_the_text_despite_collapsed_blanks() {
+        let text = "end of page\u{c}\n\n  Next   page: the\tlamp is lit";
+        let lamp = text.find("lamp").unwrap();
+        let marks = vec![lamp..lamp + 4];
+        let fragment = MarkedText::cut(text, 4..text.len(), &marks);
+        assert_eq!(fragment.plain(), "of page Next page: the lamp is lit");
+        assert_eq!(fragment.first_mark_in(text), lamp);
+        let unmarked = MarkedText::cut(text, 4..20, &[]);
+        assert_eq!(unmarked.first_mark_in(text), 4);
+    }
 }

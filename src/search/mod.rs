@@ -85,14 +85,15 @@ pub struct Hit {
     pub doc_type: String,
     /// The best fragments of the text, best first.
     pub fragments: Vec<MarkedText>,
-    /// Where each fragment begins in the text, in the same order.
+    /// Where each fragment's first match is in the text, in the same order.
     pub locations: Vec<Location>,
 }
 
-/// Where a fragment begins in its document.
+/// Where a fragment's first match (or, when it marks nothing, its start) is in its document:
+/// what a reader looks for, on the right page when the fragment spans a page break.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Location {
-    /// The 1-based line of the fragment's first character.
+    /// The 1-based line.
     pub line: usize,
     /// The 1-based page, for paginated documents (pages separated by form feeds, `\f`).
     pub page: Option<usize>,
@@ -370,7 +371,12 @@ impl IndexSearcher {
             title,
             doc_type: text_of(self.fields.doc_type).to_string(),
             path: path.into_owned(),
-            locations: Location::all_of(text, fragments.iter().map(|fragment| fragment.start)),
+            locations: Location::all_of(
+                text,
+                fragments
+                    .iter()
+                    .map(|fragment| fragment.first_mark_in(text)),
+            ),
             fragments,
         })
     }
