@@ -123,8 +123,8 @@ mod tests {
     fn the_first_mark_is_found_back_in_the_text_despite_collapsed_blanks() {
         let text = "end of page\u{c}\n\n  Next   page: the\tlamp is lit";
         let lamp = text.find("lamp").unwrap();
-        let marks = vec![lamp..lamp + 4];
-        let fragment = MarkedText::cut(text, 4..text.len(), &marks);
+        let lamp_mark = lamp..lamp + 4;
+        let fragment = MarkedText::cut(text, 4..text.len(), std::slice::from_ref(&lamp_mark));
         assert_eq!(fragment.plain(), "of page Next page: the lamp is lit");
         assert_eq!(fragment.first_mark_in(text), lamp);
         let unmarked = MarkedText::cut(text, 4..20, &[]);
