@@ -11,7 +11,7 @@
 # the write to the first finding search is one latency (it includes the --commit-delay of
 # 500 ms of quiet that ends a burst). Latencies are printed as p50 and p95. Finally the watcher's
 # CPU time (utime + stime from /proc/PID/stat) is read before and after 30 s with no change.
-# With BURST=N, last, N distinct text files (.c .h .rst .txt; e.g. 10000 on the Linux tree: a
+# With BURST=N, last, N distinct text files (.c .h .rst .txt .md; e.g. 10000 on the Linux tree: a
 # checkout-like burst) get a line with one new word appended as fast as Python writes them, and searches every 100 ms
 # time how long until all N are found.
 #
@@ -53,6 +53,8 @@ docs = os.path.join(work, "docs")
 files = sorted(os.path.join(root, name) for root, _, names in os.walk(docs) for name in names
                if not name.startswith("."))
 random.seed(7)
+# Text files only: a line appended to a binary one would leave it unindexed, never found.
+texts = [path for path in files if path.endswith((".c", ".h", ".rst", ".txt", ".md"))] or files
 
 def total(word):
     out = subprocess.run([lantern, "--index", os.path.join(work, "index"), "search", word,
@@ -66,7 +68,7 @@ def found(word):
 latencies = []
 for n in range(edits):
     word = f"zqxwatch{n}q"
-    with open(random.choice(files), "a") as f:
+    with open(random.choice(texts), "a") as f:
         f.write(f"\n{word}\n")
     start = time.monotonic()
     while not found(word):
@@ -91,9 +93,7 @@ print(f"write-to-searchable latency: p50 {pct(50):.0f} ms, p95 {pct(95):.0f} ms,
 print(f"idle CPU over {idle} s: {(after - before) / hz:.3f} s ({100 * (after - before) / hz / idle:.2f}%)")
 
 if burst:
-    # Source files only: appending to a binary one would leave it unindexed, never found.
-    sources = [path for path in files if path.endswith((".c", ".h", ".rst", ".txt"))]
-    chosen = random.sample(sources, min(burst, len(sources)))
+    chosen = random.sample(texts, min(burst, len(texts)))
     start = time.monotonic()
     for path in chosen:
         with open(path, "a") as f:
