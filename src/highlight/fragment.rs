@@ -174,20 +174,35 @@ fn candidates(text: &str, matches: &[Match], max_chars: usize) -> Vec<Candidate>
 /// only ever compared within `max_chars` of each other, so once a gap between two positions is
 /// wider than that, the rest of it is skipped: its width then counts as just over `max_chars`.
 /// The cost is bounded by the matches and the fragment size, not by the length of the text.
+/// Every gap is walked (up to `max_chars`), which makes this the hot loop for common words: ASCII
+/// bytes are classified without decoding characters.
 fn columns(text: &str, matches: &[Match], max_chars: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     let mut columns = Vec::with_capacity(matches.len());
     let mut column = 0;
     let mut counted_to = 0;
-    let mut previous = None;
+    let mut previous_blank = false;
     let mut column_at = |at: usize| {
         let gap_start = column;
-        for c in text[counted_to..at].chars() {
+        let mut offset = counted_to;
+        while offset < at {
             if column - gap_start > max_chars {
-                previous = text[..at].chars().next_back();
+                previous_blank = text[..at].chars().next_back().is_some_and(is_blank);
                 break;
             }
-            column += width(previous, c);
-            previous = Some(c);
+            let blank = match bytes[offset] {
+                byte if byte.is_ascii() => {
+                    offset += 1;
+                    is_blank(char::from(byte))
+                }
+                _ => {
+                    let c = text[offset..].chars().next().unwrap_or_default();
+                    offset += c.len_utf8();
+                    is_blank(c)
+                }
+            };
+            column += usize::from(!(blank && previous_blank));
+            previous_blank = blank;
         }
         counted_to = at;
         column

@@ -4,7 +4,9 @@
 //! source tree are megabytes of text. When every pattern is a plain word or a phrase of words, an
 //! ASCII case-insensitive multi-word search (Aho-Corasick, SIMD-accelerated, cheap to build even
 //! for the hundreds of terms a wildcard expands to) finds every place a match can be; only a
-//! small neighbourhood of each is tokenized and checked.
+//! small neighbourhood of each is tokenized and checked. A word matched on its own needs no
+//! neighbourhood: only its own token is tokenized, so a common word costs its occurrences, not
+//! the text around them.
 
 use std::ops::Range;
 
@@ -24,6 +26,10 @@ const MAX_SLOP: u32 = 16;
 #[derive(Clone, Debug)]
 pub struct Prefilter {
     words: AhoCorasick,
+    /// For each word of `words`, the bytes of context tokenized around its candidates:
+    /// [`REACH`] for a phrase's word (the phrase's other words must be tokenized with it), none
+    /// for a word only ever matched alone.
+    reach: Vec<usize>,
 }
 
 /// The only character outside ASCII that lower-cases to an ASCII letter (`K`, the Kelvin sign,
@@ -35,33 +41,39 @@ impl Prefilter {
     /// not expanded to terms, a very sloppy phrase, a non-ASCII word) cannot be located by its
     /// words.
     pub fn new(patterns: &[Pattern]) -> Option<Prefilter> {
-        let mut words = Vec::new();
+        let mut words: Vec<(&str, usize)> = Vec::new();
         for pattern in patterns {
-            match pattern {
+            let reach = match pattern {
                 Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => {
                     return None
                 }
                 Pattern::Phrase { slop, .. } if *slop > MAX_SLOP => return None,
-                exact => words.extend(exact.exact_words()),
-            }
+                Pattern::Phrase { .. } => REACH,
+                Pattern::Word(_) | Pattern::Terms(_) => 0,
+            };
+            words.extend(pattern.exact_words().map(|word| (word, reach)));
         }
         // Only ASCII words: a token equal to one is then ASCII letters and digits, except that
         // the Kelvin sign lower-cases to `k` (see `regions`).
-        if words.is_empty() || !words.iter().all(|word| word.is_ascii()) {
+        if words.is_empty() || !words.iter().all(|(word, _)| word.is_ascii()) {
             return None;
         }
+        // One entry a word, with the widest reach any pattern asks of it.
+        words.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
+        words.dedup_by(|next, kept| next.0 == kept.0);
+        let reach = words.iter().map(|&(_, reach)| reach).collect();
         // Leftmost-longest: where a longer word and its prefix both start, the longer is found
         // (a candidate that is not a whole token is skipped, see `regions`). Every token equal
         // to a word contains a match; the reverse need not hold: tokenizing the region checks.
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
-            .build(words)
+            .build(words.iter().map(|&(word, _)| word))
             .ok()
-            .map(|words| Prefilter { words })
+            .map(|words| Prefilter { words, reach })
     }
 
-    /// The regions of `text` to tokenize: each candidate with [`REACH`] bytes around it, widened
+    /// The regions of `text` to tokenize: each candidate with its reach around it, widened
     /// to whole tokens, merged when they touch. Sorted and disjoint. `None` when the text holds
     /// a Kelvin sign: it must then be tokenized whole.
     pub fn regions(&self, text: &str) -> Option<Vec<Range<usize>>> {
@@ -77,8 +89,9 @@ impl Prefilter {
             if before.is_some_and(continues_token) || after.is_some_and(continues_token) {
                 continue;
             }
-            let start = token_start(text, found.start().saturating_sub(REACH));
-            let end = token_end(text, (found.end() + REACH).min(text.len()));
+            let reach = self.reach[found.pattern().as_usize()];
+            let start = token_start(text, found.start().saturating_sub(reach));
+            let end = token_end(text, (found.end() + reach).min(text.len()));
             match regions.last_mut() {
                 // Regions that touch, or that only separators keep apart (the words of a phrase
                 // can be adjacent tokens however much punctuation stands between them), are one.
@@ -139,13 +152,31 @@ mod tests {
     }
 
     #[test]
-    fn regions_cover_whole_tokens_around_candidates() {
+    fn phrase_words_get_context_in_whole_tokens() {
         let filler = "lorem ".repeat(100);
         let text = format!("{filler}The MUTEX is held{filler}");
-        let regions = regions_of(&text, &[Pattern::Word("mutex".into())]);
+        let phrase = Pattern::Phrase {
+            words: vec!["mutex".into(), "held".into()],
+            slop: 0,
+        };
+        let regions = regions_of(&text, &[phrase]);
         assert_eq!(regions.len(), 1);
         assert!(regions[0].contains("The MUTEX is held"));
         assert!(regions[0].starts_with("lorem") && regions[0].ends_with("lorem"));
+    }
+
+    #[test]
+    fn a_word_alone_is_only_its_token() {
+        let filler = "lorem ".repeat(100);
+        let text = format!("{filler}The MUTEX, a mutex {filler}");
+        let word = Pattern::Word("mutex".into());
+        assert_eq!(regions_of(&text, &[word.clone()]), ["MUTEX", "mutex"]);
+        // The same word in a phrase too: the context the phrase needs.
+        let phrase = Pattern::Phrase {
+            words: vec!["a".into(), "mutex".into()],
+            slop: 0,
+        };
+        assert_eq!(regions_of(&text, &[word, phrase]).len(), 1);
     }
 
     #[test]
