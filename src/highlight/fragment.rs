@@ -472,7 +472,12 @@ mod tests {
     #[test]
     fn a_blank_after_a_chunk_counts_unless_the_chunk_ends_blank() {
         let text = "aaaaaaaaaaaaaa b c";
-        let at = |start: usize| [Match { range: start..start + 1, pattern: 0 }];
+        let at = |start: usize| {
+            [Match {
+                range: start..start + 1,
+                pattern: 0,
+            }]
+        };
         assert_eq!(columns(text, &at(17), 64), [17..18]);
         let text = "aaaaaaaaaaaaaaa  c";
         assert_eq!(columns(text, &at(17), 64), [16..17]);
