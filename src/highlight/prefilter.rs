@@ -22,10 +22,14 @@ const REACH: usize = 256;
 /// Phrases with more slop than this may span more than [`REACH`]: their text is tokenized whole.
 const MAX_SLOP: u32 = 16;
 
+/// Up to this many words are looked for one by one, each by its rarest byte; more (a wildcard's
+/// expansion) with one automaton.
+const FEW_WORDS: usize = 3;
+
 /// Locates the candidate regions of a text for a set of patterns.
 #[derive(Clone, Debug)]
 pub struct Prefilter {
-    words: AhoCorasick,
+    words: Finder,
     /// For each word of `words`, the bytes of context tokenized around its candidates:
     /// [`REACH`] for a phrase's word (the phrase's other words must be tokenized with it), none
     /// for a word only ever matched alone.
@@ -62,6 +66,13 @@ impl Prefilter {
         words.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
         words.dedup_by(|next, kept| next.0 == kept.0);
         let reach = words.iter().map(|&(_, reach)| reach).collect();
+        if words.len() <= FEW_WORDS {
+            let finders = words.iter().map(|&(word, _)| RareByte::new(word)).collect();
+            return Some(Prefilter {
+                words: Finder::Few(finders),
+                reach,
+            });
+        }
         // Leftmost-longest: where a longer word and its prefix both start, the longer is found
         // (a candidate that is not a whole token is skipped, see `regions`). Every token equal
         // to a word contains a match; the reverse need not hold: tokenizing the region checks.
@@ -70,7 +81,10 @@ impl Prefilter {
             .match_kind(MatchKind::LeftmostLongest)
             .build(words.iter().map(|&(word, _)| word))
             .ok()
-            .map(|words| Prefilter { words, reach })
+            .map(|words| Prefilter {
+                words: Finder::Many(words),
+                reach,
+            })
     }
 
     /// The regions of `text` to tokenize: each candidate with its reach around it, widened
@@ -81,17 +95,17 @@ impl Prefilter {
             return None;
         }
         let mut regions: Vec<Range<usize>> = Vec::new();
-        for found in self.words.find_iter(text) {
+        for (found, word) in self.words.candidates(text) {
             // A candidate inside a longer token (`lock` in `spinlock`) cannot match. Words are
             // ASCII letters and digits, so no real match starts inside a skipped candidate.
-            let before = text[..found.start()].chars().next_back();
-            let after = text[found.end()..].chars().next();
+            let before = text[..found.start].chars().next_back();
+            let after = text[found.end..].chars().next();
             if before.is_some_and(continues_token) || after.is_some_and(continues_token) {
                 continue;
             }
-            let reach = self.reach[found.pattern().as_usize()];
-            let start = token_start(text, found.start().saturating_sub(reach));
-            let end = token_end(text, (found.end() + reach).min(text.len()));
+            let reach = self.reach[word];
+            let start = token_start(text, found.start.saturating_sub(reach));
+            let end = token_end(text, (found.end + reach).min(text.len()));
             match regions.last_mut() {
                 // Regions that touch, or that only separators keep apart (the words of a phrase
                 // can be adjacent tokens however much punctuation stands between them), are one.
@@ -102,6 +116,89 @@ impl Prefilter {
             }
         }
         Some(regions)
+    }
+}
+
+/// How the words' occurrences are found. Either way every occurrence that is a whole token is
+/// found: two such occurrences cannot overlap, and an occurrence that is not a whole token
+/// cannot hide one (it would run into it with a letter or digit).
+#[derive(Clone, Debug)]
+enum Finder {
+    /// A few words, each searched for on its own.
+    Few(Vec<RareByte>),
+    /// Many words, in one pass.
+    Many(AhoCorasick),
+}
+
+impl Finder {
+    /// Occurrences of the words in `text`, any case, by start: each with the index of its word.
+    fn candidates<'t>(
+        &'t self,
+        text: &'t str,
+    ) -> Box<dyn Iterator<Item = (Range<usize>, usize)> + 't> {
+        match self {
+            Finder::Few(finders) if finders.len() == 1 => {
+                Box::new(finders[0].find_iter(text).map(|found| (found, 0)))
+            }
+            Finder::Few(finders) => {
+                let mut all: Vec<(Range<usize>, usize)> = finders
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(word, finder)| {
+                        finder.find_iter(text).map(move |found| (found, word))
+                    })
+                    .collect();
+                all.sort_unstable_by_key(|(found, _)| found.start);
+                Box::new(all.into_iter())
+            }
+            Finder::Many(words) => Box::new(
+                words
+                    .find_iter(text)
+                    .map(|found| (found.range(), found.pattern().as_usize())),
+            ),
+        }
+    }
+}
+
+/// Finds one ASCII word in any case: a vectorized search for its rarest byte (both cases),
+/// then a comparison of the bytes around. Much cheaper than an automaton when the first letter
+/// is common (`m` of `mutex`, found everywhere) and another is not (its `x`).
+#[derive(Clone, Debug)]
+struct RareByte {
+    word: Vec<u8>,
+    /// Where the rarest byte is in the word.
+    at: usize,
+}
+
+/// Lower-case letters from the most to the least common in English and code, roughly; digits
+/// and letters not listed count as rarer still.
+const LETTERS_BY_FREQUENCY: &[u8] = b"etaoinsrlcdumhpfgbywvkxzqj";
+
+impl RareByte {
+    fn new(word: &str) -> RareByte {
+        let word = word.as_bytes().to_ascii_lowercase();
+        let rank = |byte: &u8| {
+            LETTERS_BY_FREQUENCY
+                .iter()
+                .position(|letter| letter == byte)
+                .unwrap_or(LETTERS_BY_FREQUENCY.len())
+        };
+        let at = (0..word.len()).max_by_key(|&i| rank(&word[i])).unwrap_or(0);
+        RareByte { word, at }
+    }
+
+    /// Every occurrence of the word in `text`, any case, by start (overlapping ones too).
+    fn find_iter<'t>(&'t self, text: &'t str) -> impl Iterator<Item = Range<usize>> + 't {
+        let bytes = text.as_bytes();
+        let rare = self.word.get(self.at).copied().unwrap_or_default();
+        memchr::memchr2_iter(rare, rare.to_ascii_uppercase(), bytes).filter_map(move |found| {
+            let start = found.checked_sub(self.at)?;
+            let end = start + self.word.len();
+            let candidate = bytes.get(start..end)?;
+            candidate
+                .eq_ignore_ascii_case(&self.word)
+                .then_some(start..end)
+        })
     }
 }
 
