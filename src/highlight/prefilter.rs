@@ -19,6 +19,10 @@ use crate::index::tokenizer::{continues_token, is_token_char};
 /// around any one of them, with some slop between.
 const REACH: usize = 256;
 
+/// Regions this close are tokenized as one: a token stream costs an allocation and some set-up,
+/// about what tokenizing a few dozen bytes does.
+const JOIN_GAP: usize = 32;
+
 /// Phrases with more slop than this may span more than [`REACH`]: their text is tokenized whole.
 const MAX_SLOP: u32 = 16;
 
@@ -108,8 +112,11 @@ impl Prefilter {
             let end = token_end(text, (found.end + reach).min(text.len()));
             match regions.last_mut() {
                 // Regions that touch, or that only separators keep apart (the words of a phrase
-                // can be adjacent tokens however much punctuation stands between them), are one.
-                Some(last) if start <= last.end || !has_token(&text[last.end..start]) => {
+                // can be adjacent tokens however much punctuation stands between them), are one;
+                // so are regions a few bytes apart, cheaper to tokenize together than apart.
+                Some(last)
+                    if start <= last.end + JOIN_GAP || !has_token(&text[last.end..start]) =>
+                {
                     last.end = last.end.max(end)
                 }
                 _ => regions.push(start..end),
@@ -265,7 +272,8 @@ mod tests {
     #[test]
     fn a_word_alone_is_only_its_token() {
         let filler = "lorem ".repeat(100);
-        let text = format!("{filler}The MUTEX, a mutex {filler}");
+        let text =
+            format!("{filler}The MUTEX, and then after a long while at last, a mutex {filler}");
         let word = Pattern::Word("mutex".into());
         assert_eq!(regions_of(&text, &[word.clone()]), ["MUTEX", "mutex"]);
         // The same word in a phrase too: the context the phrase needs.
@@ -274,6 +282,13 @@ mod tests {
             slop: 0,
         };
         assert_eq!(regions_of(&text, &[word, phrase]).len(), 1);
+    }
+
+    #[test]
+    fn close_regions_are_one() {
+        let text = "lorem ipsum MUTEX, a mutex lorem ipsum";
+        let regions = regions_of(text, &[Pattern::Word("mutex".into())]);
+        assert_eq!(regions, ["MUTEX, a mutex"]);
     }
 
     #[test]
