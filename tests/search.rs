@@ -171,7 +171,8 @@ fn the_html_format_is_a_complete_page_with_the_hits() {
 #[test]
 fn markup_in_a_document_is_escaped_in_every_format() {
     let dir = Dir::new();
-    dir.create("docs/evil.html", "<script>alert(1)</script> & stuff");
+    // Plain text that holds markup (a web page would be indexed as its visible text).
+    dir.create("docs/evil.txt", "<script>alert(1)</script> & stuff");
     dir.index(&["docs"]);
     let expected = "&lt;<b>script</b>&gt;alert(1)&lt;/<b>script</b>&gt; &amp; stuff";
 
