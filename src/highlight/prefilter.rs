@@ -275,7 +275,10 @@ mod tests {
         let text =
             format!("{filler}The MUTEX, and then after a long while at last, a mutex {filler}");
         let word = Pattern::Word("mutex".into());
-        assert_eq!(regions_of(&text, &[word.clone()]), ["MUTEX", "mutex"]);
+        assert_eq!(
+            regions_of(&text, std::slice::from_ref(&word)),
+            ["MUTEX", "mutex"]
+        );
         // The same word in a phrase too: the context the phrase needs.
         let phrase = Pattern::Phrase {
             words: vec!["a".into(), "mutex".into()],
