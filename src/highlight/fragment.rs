@@ -2,9 +2,10 @@
 //!
 //! Widths are counted as the fragment will print: one per character, a run of blanks (whitespace,
 //! control characters) counting once, since it prints as one space. Everything here is linear in
-//! the text and the matches, except one sort of the candidate windows (n log n): a 1 MB document
-//! with tens of thousands of matches costs a few passes over it.
+//! the text and the matches: a 1 MB document with tens of thousands of matches costs a few passes
+//! over it.
 
+use std::cmp::Reverse;
 use std::ops::Range;
 
 use crate::index::tokenizer::continues_token;
@@ -82,23 +83,33 @@ pub(super) fn select_extents(
         return vec![beginning(text, options.max_chars)];
     }
     let mut candidates = candidates(text, matches, options.max_chars);
-    candidates.sort_by(|a, b| {
-        (b.distinct, b.matches.len())
-            .cmp(&(a.distinct, a.matches.len()))
-            .then(a.matches.start.cmp(&b.matches.start))
-    });
+    let core = |candidate: &Candidate| {
+        matches[candidate.matches.start].range.start..matches[candidate.matches.end - 1].range.end
+    };
+    // The best candidate not overlapping those chosen, again and again: what taking them in order
+    // of quality would choose (a candidate passed over overlaps a fragment for good), without
+    // sorting them all, for a few fragments out of thousands of candidates.
     let mut chosen: Vec<Extent> = Vec::new();
-    for candidate in candidates {
-        if chosen.len() == options.count {
+    while chosen.len() < options.count {
+        let best = candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, candidate)| {
+                let core = core(candidate);
+                !chosen
+                    .iter()
+                    .any(|taken| core.start < taken.range.end && taken.range.start < core.end)
+            })
+            .max_by_key(|(_, candidate)| {
+                let quality = (candidate.distinct, candidate.matches.len());
+                (quality, Reverse(candidate.matches.start))
+            })
+            .map(|(index, _)| index);
+        let Some(best) = best else {
             break;
-        }
-        let core = matches[candidate.matches.start].range.start
-            ..matches[candidate.matches.end - 1].range.end;
-        let overlaps =
-            |taken: &Extent| core.start < taken.range.end && taken.range.start < core.end;
-        if chosen.iter().any(overlaps) {
-            continue;
-        }
+        };
+        let candidate = candidates.swap_remove(best);
+        let core = core(&candidate);
         let lower = chosen
             .iter()
             .map(|taken| taken.range.end)
@@ -174,30 +185,87 @@ fn candidates(text: &str, matches: &[Match], max_chars: usize) -> Vec<Candidate>
 /// only ever compared within `max_chars` of each other, so once a gap between two positions is
 /// wider than that, the rest of it is skipped: its width then counts as just over `max_chars`.
 /// The cost is bounded by the matches and the fragment size, not by the length of the text.
+/// Every gap is walked (up to `max_chars`), which makes this the hot loop for common words: ASCII
+/// bytes are classified without decoding characters.
 fn columns(text: &str, matches: &[Match], max_chars: usize) -> Vec<Range<usize>> {
-    let mut columns = Vec::with_capacity(matches.len());
-    let mut column = 0;
-    let mut counted_to = 0;
-    let mut previous = None;
-    let mut column_at = |at: usize| {
-        let gap_start = column;
-        for c in text[counted_to..at].chars() {
-            if column - gap_start > max_chars {
-                previous = text[..at].chars().next_back();
-                break;
-            }
-            column += width(previous, c);
-            previous = Some(c);
-        }
-        counted_to = at;
-        column
+    let mut counter = ColumnCounter {
+        text,
+        max_chars,
+        column: 0,
+        counted_to: 0,
+        previous_blank: false,
     };
-    for m in matches {
-        let start = column_at(m.range.start);
-        let end = column_at(m.range.end);
-        columns.push(start..end);
+    matches
+        .iter()
+        .map(|m| counter.column_at(m.range.start)..counter.column_at(m.range.end))
+        .collect()
+}
+
+/// The state of [`columns`]' walk through the text.
+struct ColumnCounter<'t> {
+    text: &'t str,
+    max_chars: usize,
+    /// The column of `counted_to`.
+    column: usize,
+    /// Where the walk has reached (a char boundary).
+    counted_to: usize,
+    /// Whether the character before `counted_to` is blank.
+    previous_blank: bool,
+}
+
+/// Bytes of ASCII text [`ColumnCounter`] counts at once.
+const CHUNK: usize = 16;
+
+impl ColumnCounter<'_> {
+    /// The column of `at` (not before `counted_to`), a gap wider than `max_chars` counted as just
+    /// over it. ASCII text is counted [`CHUNK`] bytes at a time, other characters one by one.
+    fn column_at(&mut self, at: usize) -> usize {
+        let bytes = &self.text.as_bytes()[..at];
+        let limit = self.column + self.max_chars;
+        let (mut column, mut previous_blank, mut offset) =
+            (self.column, self.previous_blank, self.counted_to);
+        while offset < at && column <= limit {
+            let chunk = bytes.get(offset..offset + CHUNK).and_then(ascii_blanks);
+            if let Some(blanks) = chunk {
+                // A blank after a blank adds nothing.
+                let after_blank = (blanks << 1) | u32::from(previous_blank);
+                column += CHUNK - (blanks & after_blank).count_ones() as usize;
+                previous_blank = blanks >> (CHUNK - 1) != 0;
+                offset += CHUNK;
+                continue;
+            }
+            let c = self.text[offset..].chars().next().unwrap_or_default();
+            offset += c.len_utf8();
+            let blank = is_blank(c);
+            column += usize::from(!(blank && previous_blank));
+            previous_blank = blank;
+        }
+        if offset < at {
+            previous_blank = self.text[..at].chars().next_back().is_some_and(is_blank);
+        }
+        // A chunk may overshoot; the width of a gap is counted up to just over `max_chars`.
+        self.column = column.min(limit + 1);
+        self.previous_blank = previous_blank;
+        self.counted_to = at;
+        self.column
     }
-    columns
+}
+
+/// When `chunk` is all ASCII, a mask of its blanks (bit `i` for byte `i`). Written so that the
+/// compiler makes it a few vector instructions.
+fn ascii_blanks(chunk: &[u8]) -> Option<u32> {
+    let mut blanks = 0;
+    let mut high = 0;
+    for (i, &byte) in chunk.iter().enumerate() {
+        high |= byte;
+        blanks |= u32::from(is_ascii_blank(byte)) << i;
+    }
+    high.is_ascii().then_some(blanks)
+}
+
+/// [`is_blank`] for an ASCII byte: whitespace and control characters.
+fn is_ascii_blank(byte: u8) -> bool {
+    byte <= b' ' || byte == 0x7f
 }
 
 /// The printed width of `c` after `previous`: a blank after a blank adds nothing.
@@ -365,4 +433,79 @@ fn extends_previous(c: char) -> bool {
         | '\u{1F3FB}'..='\u{1F3FF}'
         | '\u{E0020}'..='\u{E007F}'
         | '\u{E0100}'..='\u{E01EF}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What [`columns`] computes, a character at a time: each gap's width, up to just over
+    /// `max_chars`.
+    fn columns_by_chars(text: &str, matches: &[Match], max_chars: usize) -> Vec<Range<usize>> {
+        let mut column = 0;
+        let mut counted_to = 0;
+        let mut previous = None;
+        let mut column_at = |at: usize| {
+            let mut gap = 0;
+            for c in text[counted_to..at].chars() {
+                gap += width(previous, c);
+                previous = Some(c);
+            }
+            column += gap.min(max_chars + 1);
+            counted_to = at;
+            column
+        };
+        matches
+            .iter()
+            .map(|m| column_at(m.range.start)..column_at(m.range.end))
+            .collect()
+    }
+
+    #[test]
+    fn ascii_blanks_are_blanks() {
+        for byte in 0..=127u8 {
+            assert_eq!(is_ascii_blank(byte), is_blank(char::from(byte)), "{byte}");
+        }
+    }
+
+    #[test]
+    fn a_blank_after_a_chunk_counts_unless_the_chunk_ends_blank() {
+        let text = "aaaaaaaaaaaaaa b c";
+        let at = |start: usize| {
+            [Match {
+                range: start..start + 1,
+                pattern: 0,
+            }]
+        };
+        assert_eq!(columns(text, &at(17), 64)[0], 17..18);
+        let text = "aaaaaaaaaaaaaaa  c";
+        assert_eq!(columns(text, &at(17), 64)[0], 16..17);
+    }
+
+    proptest! {
+        #[test]
+        fn columns_count_as_characters_do(
+            text in "([a-z]{1,20}|[ \t\n]{1,3}|[ ]{16,40}|\u{0}|é|\u{3000}|猫|\u{85}){0,80}",
+            cuts in proptest::collection::vec(0usize..10_000, 0..8),
+            max_chars in 1usize..80,
+        ) {
+            let boundaries: Vec<usize> = text
+                .char_indices()
+                .map(|(offset, _)| offset)
+                .chain([text.len()])
+                .collect();
+            let mut cuts: Vec<usize> = cuts.iter().map(|cut| boundaries[cut % boundaries.len()]).collect();
+            cuts.sort_unstable();
+            cuts.dedup();
+            let matches: Vec<Match> = cuts
+                .chunks_exact(2)
+                .map(|pair| Match { range: pair[0]..pair[1], pattern: 0 })
+                .collect();
+            prop_assert_eq!(
+                columns(&text, &matches, max_chars),
+                columns_by_chars(&text, &matches, max_chars)
+            );
+        }
+    }
 }

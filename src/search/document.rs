@@ -5,9 +5,9 @@ use std::ops::Range;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::TantivyDocument;
+use tantivy::schema::IndexRecordOption;
 
+use super::stored::StoredText;
 use super::{IndexSearcher, SearchError};
 use crate::highlight::{FragmentOptions, Highlighter};
 use crate::index::guard_engine;
@@ -53,19 +53,14 @@ impl IndexSearcher {
             };
             Ok(Some(
                 searcher
-                    .doc::<TantivyDocument>(address)
+                    .doc::<StoredText>(address)
                     .map_err(IndexError::Tantivy)?,
             ))
         })?;
         let Some(doc) = found else {
             return Ok(None);
         };
-        let text_of = |field| {
-            doc.get_first(field)
-                .and_then(|value| value.as_str())
-                .unwrap_or_default()
-        };
-        let stored = text_of(self.fields.contents);
+        let stored = doc.first(self.fields.contents);
         let cut = stored.floor_char_boundary(max_bytes.min(stored.len()));
         let text = &stored[..cut];
         let matches = match lowered {
@@ -79,7 +74,7 @@ impl IndexSearcher {
             None => Vec::new(),
         };
         Ok(Some(StoredDocument {
-            path: display_key(text_of(self.fields.path)).into_owned(),
+            path: display_key(doc.first(self.fields.path)).into_owned(),
             text: text.to_string(),
             truncated: cut < stored.len(),
             matches,

@@ -5,6 +5,7 @@ pub mod deadline;
 mod document;
 pub mod expand;
 mod freshness;
+mod stored;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -13,8 +14,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::schema::Value;
-use tantivy::{DocAddress, IndexReader, Searcher, TantivyDocument, TantivyError};
+use tantivy::{DocAddress, IndexReader, Searcher, TantivyError};
 
 use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
 use crate::index::path_key::display_key;
@@ -26,6 +26,7 @@ use compile::compile;
 use deadline::{Deadline, DeadlineQuery};
 use expand::TermExpander;
 use freshness::CommitWatch;
+use stored::StoredText;
 
 pub use document::StoredDocument;
 
@@ -345,14 +346,10 @@ impl IndexSearcher {
         score: f32,
         address: DocAddress,
     ) -> Result<Hit, SearchError> {
-        let doc: TantivyDocument = searcher
+        let doc: StoredText = searcher
             .doc(address)
             .map_err(|err| self.engine_error(err))?;
-        let text_of = |field| {
-            doc.get_first(field)
-                .and_then(|value| value.as_str())
-                .unwrap_or_default()
-        };
+        let text_of = |field| doc.first(field);
         let path = display_key(text_of(self.fields.path));
         let text = text_of(self.fields.contents);
         // Past the deadline, or when none are asked for, the text is not even looked at.
