@@ -41,7 +41,7 @@ def main():
     pdfs = sorted(Path(pdf_dir).resolve().rglob("*.pdf"))
     sample = rng.sample(pdfs, min(files, len(pdfs)))
     hits = total = 0
-    worst = (1.0, None)
+    worst = (1.0, "")
     for pdf in sample:
         text = subprocess.run(["pdftotext", "-q", "-enc", "UTF-8", str(pdf), "-"],
                               capture_output=True, text=True, errors="replace").stdout
