@@ -107,6 +107,7 @@ struct RunEnd {
 #[derive(Default)]
 pub(super) struct FontCache {
     fonts: HashMap<usize, Rc<Font>>,
+    fallback: Option<Rc<Font>>,
 }
 
 /// Runs content streams and writes the text they show.
@@ -208,7 +209,7 @@ impl<'a> TextWriter<'a> {
             }
             b"Tf" => {
                 if let (Some(Operand::Name(name)), Some(size)) = (operands.first(), last_number()) {
-                    self.state.font = self.font(resources, name)?;
+                    self.state.font = Some(self.font(resources, name)?);
                     self.state.size = size;
                 }
             }
@@ -296,27 +297,32 @@ impl<'a> TextWriter<'a> {
         Ok(())
     }
 
-    /// The font `name` of `resources`, loaded once per document.
+    /// The font `name` of `resources`, loaded once per document; the fallback font when
+    /// there is no such font.
     fn font(
         &mut self,
         resources: Option<&Dictionary>,
         name: &[u8],
-    ) -> Result<Option<Rc<Font>>, ExtractError> {
+    ) -> Result<Rc<Font>, ExtractError> {
         let objects = self.objects;
         let Some(dict) = resources
             .and_then(|resources| objects.dict(resources, b"Font"))
             .and_then(|fonts| objects.dict(fonts, name))
         else {
-            return Ok(None);
+            let fallback = self
+                .fonts
+                .fallback
+                .get_or_insert_with(|| Rc::new(Font::fallback()));
+            return Ok(Rc::clone(fallback));
         };
         // The document outlives the cache, so a dictionary's address names it.
         let key = dict as *const Dictionary as usize;
         if let Some(font) = self.fonts.fonts.get(&key) {
-            return Ok(Some(Rc::clone(font)));
+            return Ok(Rc::clone(font));
         }
         let font = Rc::new(Font::load(objects, dict)?);
         self.fonts.fonts.insert(key, Rc::clone(&font));
-        Ok(Some(font))
+        Ok(font)
     }
 
     /// Runs the form XObject `name` of `resources`, in its own coordinates and resources.
@@ -437,6 +443,11 @@ impl<'a> TextWriter<'a> {
         } else {
             return;
         };
+        if separator == '\n' && self.ends_with_hyphenated_word() {
+            // Joined as pdftotext joins them, so that the word can be found.
+            self.out.pop();
+            return;
+        }
         match self.out.chars().next_back() {
             None | Some('\n' | '\x0c') => {}
             Some(c) if c.is_whitespace() && separator == ' ' => {}
@@ -446,6 +457,14 @@ impl<'a> TextWriter<'a> {
             }
             Some(_) => self.out.push(separator),
         }
+    }
+}
+
+impl TextWriter<'_> {
+    /// True when the text ends with a letter and a hyphen: a word broken across lines.
+    fn ends_with_hyphenated_word(&self) -> bool {
+        let mut last = self.out.chars().rev();
+        last.next() == Some('-') && last.next().is_some_and(char::is_alphabetic)
     }
 }
 
@@ -544,6 +563,14 @@ mod tests {
     }
 
     #[test]
+    fn a_word_hyphenated_at_a_line_end_is_joined() {
+        assert_eq!(
+            text_of(b"BT /F1 10 Tf 12 TL (docu-) Tj T* (mentation 1-) Tj T* (-y) Tj ET"),
+            "documentation 1-\n-y"
+        );
+    }
+
+    #[test]
     fn forms_and_matrices_place_text() {
         assert_eq!(
             text_of(b"q 2 0 0 2 0 0 cm BT /F1 5 Tf (big) Tj ET Q BT /F1 10 Tf 15 0 Td (next) Tj ET"),
@@ -552,9 +579,14 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_font_reads_as_latin_1() {
+        assert_eq!(text_of(b"BT /F9 10 Tf (caf\xe9) Tj ET"), "café");
+    }
+
+    #[test]
     fn garbage_does_not_stop_the_page() {
         assert_eq!(
-            text_of(b"BT /F1 Tf /F9 10 Tf (lost) Tj ] >> /F1 10 Tf BI /W 1 ID \x01\x02 EI (kept) Tj"),
+            text_of(b"BT /F1 Tf (lost) Tj ] >> /F1 10 Tf BI /W 1 ID \x01\x02 EI (kept) Tj"),
             "kept"
         );
     }

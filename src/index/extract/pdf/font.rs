@@ -73,6 +73,24 @@ impl Font {
         Ok(Font { codes, scale })
     }
 
+    /// The font of a `Tf` naming one the page's resources lack (a file cut short): codes read
+    /// as Latin-1, glyphs half an em wide.
+    pub(super) fn fallback() -> Font {
+        let text: Vec<Box<str>> = (0..=255u8)
+            .map(|code| match code {
+                0x20..=0x7E | 0xA0..=0xFF => char::from(code).to_string().into_boxed_str(),
+                _ => Box::from(""),
+            })
+            .collect();
+        Font {
+            codes: Codes::Simple {
+                text: text.into_boxed_slice(),
+                widths: Box::new([DEFAULT_WIDTH; 256]),
+            },
+            scale: 0.001,
+        }
+    }
+
     /// Appends the text of the string `bytes` to `out` and measures its glyphs.
     pub(super) fn show(&self, bytes: &[u8], out: &mut String) -> Shown {
         let mut shown = Shown::default();
@@ -246,7 +264,9 @@ fn code_map(
                 Some(Object::Integer(number)) => code = (*number).clamp(0, 256) as usize,
                 Some(Object::Name(name)) => {
                     if let Some(slot) = codes.get_mut(code) {
-                        *slot = glyphs::glyph_char(name).unwrap_or('\0');
+                        *slot = glyphs::glyph_char(name)
+                            .or_else(|| glyphs::numbered_glyph_char(name))
+                            .unwrap_or('\0');
                     }
                     code += 1;
                 }

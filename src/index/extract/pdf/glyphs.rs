@@ -75,6 +75,23 @@ pub(super) fn glyph_char(name: &[u8]) -> Option<char> {
     u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
 }
 
+/// The character of a glyph name that only numbers its code, as bitmap (Type 3) fonts from TeX
+/// do: one or two letters then two or three decimal digits (`a65` is `A`). Poppler reads them
+/// the same way.
+pub(super) fn numbered_glyph_char(name: &[u8]) -> Option<char> {
+    let digits = name.iter().position(u8::is_ascii_digit)?;
+    let (letters, number) = name.split_at(digits);
+    if !(1..=2).contains(&letters.len())
+        || !letters.iter().all(u8::is_ascii_alphabetic)
+        || !(2..=3).contains(&number.len())
+        || !number.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let code = std::str::from_utf8(number).ok()?.parse::<u8>().ok()?;
+    (code >= 0x20).then(|| char::from(code))
+}
+
 /// The ligature characters of `_`-joined names TeX fonts use.
 fn known_ligature(name: &[u8]) -> Option<char> {
     match name {
@@ -118,6 +135,15 @@ mod tests {
         assert_eq!(glyph_char(b"a.sc"), Some('a'));
         assert_eq!(glyph_char(b"zero.oldstyle"), Some('0'));
         assert_eq!(glyph_char(b"nonsense"), None);
+    }
+
+    #[test]
+    fn numbered_glyph_names_are_their_codes() {
+        assert_eq!(numbered_glyph_char(b"a65"), Some('A'));
+        assert_eq!(numbered_glyph_char(b"g101"), Some('e'));
+        assert_eq!(numbered_glyph_char(b"a5"), None);
+        assert_eq!(numbered_glyph_char(b"abc65"), None);
+        assert_eq!(numbered_glyph_char(b"a300"), None);
     }
 
     #[test]
