@@ -54,7 +54,10 @@ impl Matrix {
 
     fn from_numbers(numbers: &[f32]) -> Option<Matrix> {
         let numbers: [f32; 6] = numbers.try_into().ok()?;
-        numbers.iter().all(|n| n.is_finite()).then_some(Matrix(numbers))
+        numbers
+            .iter()
+            .all(|n| n.is_finite())
+            .then_some(Matrix(numbers))
     }
 }
 
@@ -277,10 +280,8 @@ impl<'a> TextWriter<'a> {
                     self.state.ctm = matrix.then(self.state.ctm);
                 }
             }
-            b"q" => {
-                if self.saved.len() < MAX_SAVED_STATES {
-                    self.saved.push(self.state.clone());
-                }
+            b"q" if self.saved.len() < MAX_SAVED_STATES => {
+                self.saved.push(self.state.clone());
             }
             b"Q" => {
                 if let Some(state) = self.saved.pop() {
@@ -492,7 +493,7 @@ fn array<'a>(lexer: &mut Lexer<'a>) -> Vec<Operand<'a>> {
 /// Skips a dictionary after its `<<`, up to its `>>`.
 fn skip_dict(lexer: &mut Lexer) {
     let mut depth = 0usize;
-    while let Some(token) = lexer.next() {
+    for token in lexer.by_ref() {
         match token {
             Token::DictStart => depth += 1,
             Token::DictEnd if depth == 0 => return,
@@ -573,7 +574,9 @@ mod tests {
     #[test]
     fn forms_and_matrices_place_text() {
         assert_eq!(
-            text_of(b"q 2 0 0 2 0 0 cm BT /F1 5 Tf (big) Tj ET Q BT /F1 10 Tf 15 0 Td (next) Tj ET"),
+            text_of(
+                b"q 2 0 0 2 0 0 cm BT /F1 5 Tf (big) Tj ET Q BT /F1 10 Tf 15 0 Td (next) Tj ET"
+            ),
             "bignext"
         );
     }

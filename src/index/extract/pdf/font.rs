@@ -167,10 +167,9 @@ fn cid_widths(objects: &Objects, w: &[Object], widths: &mut HashMap<u32, f32>) {
                 at += 2;
             }
             Some(last) => {
-                let (Some(last), Some(width)) = (
-                    last.as_float().ok(),
-                    w.get(at + 2).and_then(number),
-                ) else {
+                let (Some(last), Some(width)) =
+                    (last.as_float().ok(), w.get(at + 2).and_then(number))
+                else {
                     return;
                 };
                 let count = (last.max(0.0) as u32).saturating_sub(first).min(budget);
@@ -291,16 +290,18 @@ fn builtin_encoding(objects: &Objects, dict: &Dictionary) -> Result<Option<CodeM
     };
     let clear = objects
         .number(&program.dict, b"Length1")
-        .map_or(data.len(), |length| (length.max(0.0) as usize).min(data.len()));
+        .map_or(data.len(), |length| {
+            (length.max(0.0) as usize).min(data.len())
+        });
     let clear = &data[..clear];
     let clear = memchr::memmem::find(clear, b"eexec").map_or(clear, |end| &clear[..end]);
     let Some(start) = memchr::memmem::find(clear, b"/Encoding") else {
         return Ok(None);
     };
     let mut codes = ['\0'; 256];
-    let mut tokens = Lexer::new(&clear[start + b"/Encoding".len()..]);
+    let tokens = Lexer::new(&clear[start + b"/Encoding".len()..]);
     let mut pending: Option<f32> = None;
-    while let Some(token) = tokens.next() {
+    for token in tokens {
         match token {
             Token::Operator(b"StandardEncoding") => return Ok(None),
             Token::Operator(b"def" | b"readonly") => break,

@@ -71,7 +71,10 @@ pub(super) fn glyph_char(name: &[u8]) -> Option<char> {
         .strip_prefix("uni")
         .filter(|hex| hex.len() >= 4)
         .map(|hex| &hex[..4])
-        .or_else(|| name.strip_prefix('u').filter(|hex| (4..=6).contains(&hex.len())))?;
+        .or_else(|| {
+            name.strip_prefix('u')
+                .filter(|hex| (4..=6).contains(&hex.len()))
+        })?;
     u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
 }
 

@@ -182,7 +182,10 @@ fn decode_text_string(bytes: &[u8]) -> String {
         [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
         [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
         [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
-        _ => bytes.iter().filter_map(|&byte| glyphs::pdf_doc_char(byte)).collect(),
+        _ => bytes
+            .iter()
+            .filter_map(|&byte| glyphs::pdf_doc_char(byte))
+            .collect(),
     }
 }
 

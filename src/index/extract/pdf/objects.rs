@@ -14,7 +14,10 @@ pub(super) struct Objects {
 impl Objects {
     /// `object`, or what it refers to.
     pub(super) fn resolve<'a>(&'a self, object: &'a Object) -> Option<&'a Object> {
-        self.document.dereference(object).ok().map(|(_, object)| object)
+        self.document
+            .dereference(object)
+            .ok()
+            .map(|(_, object)| object)
     }
 
     /// The value of `key` in `dict`, references followed.
