@@ -7,6 +7,7 @@
 //! font's ToUnicode CMap or encoding ([`font`]). It does only what search needs: text in stream
 //! order, with the spaces and line breaks the glyphs' positions imply.
 
+mod bidi;
 mod cmap;
 mod content;
 mod font;
@@ -115,6 +116,15 @@ fn page_text(
     if text[start..].contains(PAGE_BREAK) {
         let page = text.split_off(start).replace(PAGE_BREAK, "\n");
         text.push_str(&page);
+    }
+    if let Some(page) = bidi::reading_order(&text[start..]) {
+        text.truncate(start);
+        text.push_str(&page);
+    }
+    // The page's last line ends like its others, so that no fragment runs on across the page
+    // break (a hit's page is that of its fragment's start).
+    if text.len() > start && !text.ends_with('\n') {
+        text.push('\n');
     }
     Ok(())
 }
