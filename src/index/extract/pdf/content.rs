@@ -9,6 +9,7 @@ use lopdf::{Dictionary, Object};
 
 use super::font::Font;
 use super::lexer::{Lexer, Token};
+use super::matrix::Matrix;
 use super::objects::Objects;
 use super::ExtractError;
 
@@ -26,40 +27,6 @@ const WORD_GAP: f32 = 0.15;
 const LINE_GAP: f32 = 0.5;
 /// Going back on a line by more than this share of the font size is a space too.
 const BACKWARD_GAP: f32 = 1.0;
-
-/// An affine transformation `[a b c d e f]`.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Matrix([f32; 6]);
-
-impl Matrix {
-    const IDENTITY: Matrix = Matrix([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
-
-    fn translation(x: f32, y: f32) -> Matrix {
-        Matrix([1.0, 0.0, 0.0, 1.0, x, y])
-    }
-
-    /// `self` applied first, then `then`.
-    fn then(self, then: Matrix) -> Matrix {
-        let [a, b, c, d, e, f] = self.0;
-        let [a2, b2, c2, d2, e2, f2] = then.0;
-        Matrix([
-            a * a2 + b * c2,
-            a * b2 + b * d2,
-            c * a2 + d * c2,
-            c * b2 + d * d2,
-            e * a2 + f * c2 + e2,
-            e * b2 + f * d2 + f2,
-        ])
-    }
-
-    fn from_numbers(numbers: &[f32]) -> Option<Matrix> {
-        let numbers: [f32; 6] = numbers.try_into().ok()?;
-        numbers
-            .iter()
-            .all(|n| n.is_finite())
-            .then_some(Matrix(numbers))
-    }
-}
 
 /// The state `q` saves and `Q` restores that matters to text.
 #[derive(Clone, Debug)]

@@ -13,6 +13,7 @@ mod content;
 mod font;
 mod glyphs;
 mod lexer;
+mod matrix;
 mod objects;
 
 use std::io::Write;
