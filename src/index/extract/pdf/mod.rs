@@ -15,6 +15,7 @@ mod glyphs;
 mod lexer;
 mod matrix;
 mod objects;
+mod salvage;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -56,15 +57,26 @@ fn extract(bytes: &[u8], options: &ExtractOptions) -> Result<Extracted, ExtractE
 
 /// Extracts every page's text, refusing a stream that inflates past `max_inflated` bytes and
 /// text past that size. A page whose content cannot be read leaves its text out (its page
-/// break stays); a truncated document without any text left is damaged.
+/// break stays). A file whose objects cannot be loaded, or that has no pages, keeps the text
+/// [`salvage`] finds in it; one without any is damaged.
 fn extract_builtin(bytes: &[u8], max_inflated: u64) -> Result<Extracted, ExtractError> {
+    let limit = usize::try_from(max_inflated).unwrap_or(usize::MAX);
+    let salvaged = |failure: ExtractError| match salvage::salvage(bytes, limit)? {
+        Some(text) => Ok(Extracted { text, title: None }),
+        None => Err(failure),
+    };
+    let document = match open(bytes, max_inflated) {
+        Ok(document) => document,
+        Err(failure @ ExtractError::Damaged(_)) => return salvaged(failure),
+        Err(failure) => return Err(failure),
+    };
     let objects = Objects {
-        document: open(bytes, max_inflated)?,
-        max_inflated: usize::try_from(max_inflated).unwrap_or(usize::MAX),
+        document,
+        max_inflated: limit,
     };
     let pages = objects.document.get_pages();
     if pages.is_empty() {
-        return Err(ExtractError::Damaged("it has no pages".to_string()));
+        return salvaged(ExtractError::Damaged("it has no pages".to_string()));
     }
     let mut text = String::new();
     let mut fonts = FontCache::default();
