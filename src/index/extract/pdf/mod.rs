@@ -1,14 +1,30 @@
-//! PDF: the text of every page, pages separated by form feeds, read by pdf_oxide (pure Rust) or,
-//! when the user opts in, by poppler's `pdftotext`.
+//! PDF: the text of every page, pages separated by form feeds, read by Lantern's own lean
+//! extractor or, when the user opts in, by poppler's `pdftotext`.
+//!
+//! The builtin extractor loads the file's objects with lopdf (which repairs a damaged
+//! cross-reference table and decrypts a file its empty user password opens), then runs each
+//! page's content streams for the strings they show ([`content`]), decoded through each
+//! font's ToUnicode CMap or encoding ([`font`]). It does only what search needs: text in stream
+//! order, with the spaces and line breaks the glyphs' positions imply.
+
+mod bidi;
+mod cmap;
+mod content;
+mod font;
+mod glyphs;
+mod lexer;
+mod matrix;
+mod objects;
+mod salvage;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use pdf_oxide::converters::ConversionOptions;
-use pdf_oxide::document::PdfDocument;
-use pdf_oxide::error::Error as PdfError;
+use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
 use super::{DocumentType, ExtractError, ExtractOptions, Extracted, Format, PdfExtractor};
+use content::{FontCache, TextWriter};
+use objects::Objects;
 
 /// Portable Document Format.
 pub const FORMAT: Format = Format {
@@ -21,6 +37,9 @@ pub const FORMAT: Format = Format {
 
 /// The separator between two pages' text.
 const PAGE_BREAK: char = '\x0c';
+
+/// How many `/Parent` links are followed looking for a page's inherited resources.
+const MAX_PAGE_TREE_DEPTH: usize = 32;
 
 /// True when `head` holds a PDF header. Readers accept one anywhere in the first KiB, after
 /// whatever junk precedes it.
@@ -36,43 +55,36 @@ fn extract(bytes: &[u8], options: &ExtractOptions) -> Result<Extracted, ExtractE
     }
 }
 
-/// Extracts with pdf_oxide, page by page, refusing text past `max_text` bytes. A page that
-/// cannot be read leaves its text out (its page break stays); a document none of whose pages
-/// can be read, or a truncated one without any text left, is damaged.
-///
-/// pdf_oxide refuses on its own any stream that inflates past 100 MB or 100 times its size;
-/// its API does not let `max_text` lower that cap.
-fn extract_builtin(bytes: &[u8], max_text: u64) -> Result<Extracted, ExtractError> {
-    let document = open(bytes)?;
-    let pages = document.page_count().map_err(pdf_error)?;
-    // Table detection costs more than the text itself and only pads cells with spaces.
-    let conversion = ConversionOptions {
-        extract_tables: false,
-        ..ConversionOptions::default()
+/// Extracts every page's text, refusing a stream that inflates past `max_inflated` bytes and
+/// text past that size. A page whose content cannot be read leaves its text out (its page
+/// break stays). A file whose objects cannot be loaded, or that has no pages, keeps the text
+/// [`salvage`] finds in it; one without any is damaged.
+fn extract_builtin(bytes: &[u8], max_inflated: u64) -> Result<Extracted, ExtractError> {
+    let limit = usize::try_from(max_inflated).unwrap_or(usize::MAX);
+    let salvaged = |failure: ExtractError| match salvage::salvage(bytes, limit)? {
+        Some(text) => Ok(Extracted { text, title: None }),
+        None => Err(failure),
     };
+    let document = match open(bytes, max_inflated) {
+        Ok(document) => document,
+        Err(failure @ ExtractError::Damaged(_)) => return salvaged(failure),
+        Err(failure) => return Err(failure),
+    };
+    let objects = Objects {
+        document,
+        max_inflated: limit,
+    };
+    let pages = objects.document.get_pages();
+    if pages.is_empty() {
+        return salvaged(ExtractError::Damaged("it has no pages".to_string()));
+    }
     let mut text = String::new();
-    let mut first_failure = None;
-    let mut read = 0;
-    for page in 0..pages {
-        if page > 0 {
+    let mut fonts = FontCache::default();
+    for (number, &page) in pages.values().enumerate() {
+        if number > 0 {
             text.push(PAGE_BREAK);
         }
-        match document.extract_text_with_options(page, &conversion) {
-            Ok(page_text) => {
-                push_page(&mut text, &page_text);
-                read += 1;
-            }
-            Err(PdfError::EncryptedPdf) => return Err(ExtractError::Encrypted),
-            Err(err) => {
-                first_failure.get_or_insert(err);
-            }
-        }
-        if text.len() as u64 > max_text {
-            return Err(ExtractError::TooLarge { limit: max_text });
-        }
-    }
-    if let Some(err) = first_failure.filter(|_| read == 0) {
-        return Err(pdf_error(err));
+        page_text(&objects, &mut fonts, page, &mut text)?;
     }
     if is_truncated(bytes) && text.chars().all(|c| c.is_whitespace()) {
         return Err(ExtractError::Damaged(
@@ -81,51 +93,101 @@ fn extract_builtin(bytes: &[u8], max_text: u64) -> Result<Extracted, ExtractErro
     }
     Ok(Extracted {
         text,
-        title: title(&document),
+        title: title(&objects.document),
     })
 }
 
+/// Appends the text of the page `page` to `text`.
+fn page_text(
+    objects: &Objects,
+    fonts: &mut FontCache,
+    page: ObjectId,
+    text: &mut String,
+) -> Result<(), ExtractError> {
+    let Ok(dict) = objects.document.get_dictionary(page) else {
+        return Ok(());
+    };
+    let resources = page_resources(objects, dict);
+    let mut content = Vec::new();
+    for id in objects.document.get_page_contents(page) {
+        let Some(stream) = objects
+            .document
+            .get_object(id)
+            .ok()
+            .and_then(|object| object.as_stream().ok())
+        else {
+            continue;
+        };
+        if let Some(data) = objects.data(stream)? {
+            content.extend_from_slice(&data);
+            content.push(b'\n');
+        }
+    }
+    let start = text.len();
+    TextWriter::new(objects, fonts, text).run(&content, resources, 0)?;
+    // A page's own form feeds would shift every later page number.
+    if text[start..].contains(PAGE_BREAK) {
+        let page = text.split_off(start).replace(PAGE_BREAK, "\n");
+        text.push_str(&page);
+    }
+    if let Some(page) = bidi::reading_order(&text[start..]) {
+        text.truncate(start);
+        text.push_str(&page);
+    }
+    // The page's last line ends like its others, so that no fragment runs on across the page
+    // break (a hit's page is that of its fragment's start).
+    if text.len() > start && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(())
+}
+
+/// The page's resources, its own or the nearest ancestor's in the page tree.
+fn page_resources<'a>(objects: &'a Objects, mut page: &'a Dictionary) -> Option<&'a Dictionary> {
+    for _ in 0..MAX_PAGE_TREE_DEPTH {
+        if let Some(resources) = objects.dict(page, b"Resources") {
+            return Some(resources);
+        }
+        page = objects.dict(page, b"Parent")?;
+    }
+    None
+}
+
 /// True when `bytes` lacks the end-of-file marker a complete PDF closes with (give or take
-/// trailing junk). pdf_oxide reads what such a file still holds; only when that is nothing is
-/// it damaged.
+/// trailing junk). lopdf reads what such a file still holds; only when that is nothing is it
+/// damaged.
 fn is_truncated(bytes: &[u8]) -> bool {
     let tail = &bytes[bytes.len().saturating_sub(1024)..];
     memchr::memmem::rfind(tail, b"%%EOF").is_none()
 }
 
-/// Opens the PDF in `bytes`, decrypted with the empty user password when it is encrypted.
-fn open(bytes: &[u8]) -> Result<PdfDocument, ExtractError> {
-    let document = PdfDocument::from_bytes(bytes.to_vec()).map_err(pdf_error)?;
-    if !document.is_authenticated() {
+/// Loads the PDF in `bytes`, decrypted with the empty user password when it is encrypted.
+fn open(bytes: &[u8], max_inflated: u64) -> Result<Document, ExtractError> {
+    let options = LoadOptions {
+        max_decompressed_size: Some(usize::try_from(max_inflated).unwrap_or(usize::MAX)),
+        ..LoadOptions::default()
+    };
+    let document = Document::load_mem_with_options(bytes, options).map_err(|err| match err {
+        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => ExtractError::Encrypted,
+        err => ExtractError::Damaged(err.to_string()),
+    })?;
+    // lopdf leaves a file its empty password does not open encrypted.
+    if document.trailer.has(b"Encrypt") {
         return Err(ExtractError::Encrypted);
     }
     Ok(document)
 }
 
-/// Appends one page's text, whose own form feeds would shift every later page number.
-fn push_page(text: &mut String, page_text: &str) {
-    text.extend(page_text.chars().map(|c| match c {
-        PAGE_BREAK => '\n',
-        c => c,
-    }));
-}
-
-/// The error a pdf_oxide failure becomes.
-fn pdf_error(err: PdfError) -> ExtractError {
-    match err {
-        PdfError::EncryptedPdf => ExtractError::Encrypted,
-        err => ExtractError::Damaged(err.to_string()),
-    }
-}
-
 /// The trimmed `/Title` of the document information dictionary, if it is not empty.
-fn title(document: &PdfDocument) -> Option<String> {
-    let info = document.trailer().as_dict()?.get("Info")?;
-    let info = document.resolve_object(info).ok()?;
-    let title = document
-        .resolve_object(info.as_dict()?.get("Title")?)
-        .ok()?;
-    let title = decode_text_string(title.as_string()?);
+fn title(document: &Document) -> Option<String> {
+    let info = document.trailer.get(b"Info").ok()?;
+    let (_, info) = document.dereference(info).ok()?;
+    let title = info.as_dict().ok()?.get(b"Title").ok()?;
+    let (_, title) = document.dereference(title).ok()?;
+    let Object::String(title, _) = title else {
+        return None;
+    };
+    let title = decode_text_string(title);
     let title = title.trim();
     (!title.is_empty()).then(|| title.to_string())
 }
@@ -145,13 +207,13 @@ fn decode_text_string(bytes: &[u8]) -> String {
         [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8_lossy(rest).into_owned(),
         _ => bytes
             .iter()
-            .filter_map(|&byte| pdf_oxide::fonts::font_dict::pdfdoc_encoding_lookup(byte))
+            .filter_map(|&byte| glyphs::pdf_doc_char(byte))
             .collect(),
     }
 }
 
 /// Extracts with `pdftotext -enc UTF-8 - -`, the PDF on its standard input; the title comes from
-/// pdf_oxide, which reads no more than the document information for it.
+/// lopdf's reading of the document information alone.
 fn extract_pdftotext(bytes: &[u8]) -> Result<Extracted, ExtractError> {
     let mut child = Command::new("pdftotext")
         .args(["-enc", "UTF-8", "-", "-"])
@@ -198,9 +260,11 @@ fn extract_pdftotext(bytes: &[u8]) -> Result<Extracted, ExtractError> {
     if text.ends_with(PAGE_BREAK) {
         text.pop();
     }
-    let title = PdfDocument::from_bytes(bytes.to_vec())
+    let title = Document::load_metadata_mem(bytes)
         .ok()
-        .and_then(|document| title(&document));
+        .and_then(|metadata| metadata.title)
+        .map(|title| title.trim().to_string())
+        .filter(|title| !title.is_empty());
     Ok(Extracted { text, title })
 }
 
@@ -275,7 +339,7 @@ mod tests {
 
     #[test]
     fn a_truncated_file_keeps_the_pages_it_still_holds() {
-        // pdf_oxide rebuilds the cross-reference table of a cut file from its objects;
+        // lopdf rebuilds the cross-reference table of a cut file from its objects;
         // pdftotext gives up.
         let bytes = sample("broken/truncated.pdf");
         let builtin = extract(&bytes, &options(PdfExtractor::Builtin)).unwrap();
