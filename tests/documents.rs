@@ -303,3 +303,38 @@ fn status_counts_documents_by_type() {
         "{status}"
     );
 }
+
+#[test]
+fn poppler_reads_pdfs_when_asked() {
+    let test = "poppler_reads_pdfs_when_asked";
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("LANTERN_REQUIRE_PDFTOTEXT").is_none(),
+            "{test}: pdftotext is missing and LANTERN_REQUIRE_PDFTOTEXT is set: install poppler-utils"
+        );
+        eprintln!("SKIPPED {test}: no pdftotext (install poppler-utils)");
+        return;
+    }
+    let dir = Dir::new();
+    dir.create("docs/manual.pdf", sample("documents/manual.pdf"));
+    let output = dir
+        .lantern()
+        .args(["index", "--pdf-extractor", "pdftotext", "docs"])
+        .assert_success();
+    assert_eq!(
+        extracted(&output.stdout).as_deref(),
+        Some("1 pdf"),
+        "{output}"
+    );
+    let results = dir.search_json(&["sunset"]);
+    assert_eq!(results.paths(), ["docs/manual.pdf"]);
+    assert_eq!(results.hits[0].locations[0].1, Some(2));
+    assert_eq!(
+        results.hits[0].title.as_deref(),
+        Some("Keeper's Manual: The Lighthouse")
+    );
+}
