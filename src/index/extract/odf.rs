@@ -120,16 +120,9 @@ fn vocabulary(space: Space, local: &str, element: &BytesStart, tables: Tables) -
 mod tests {
     use std::path::Path;
 
-    use super::super::office_text::testing::{package, sample};
+    use super::super::office_text::testing::{extracted, package, sample};
     use super::super::{recognise, ExtractError, ExtractOptions, Extracted};
     use super::{ODP, ODS, ODT};
-
-    fn extracted(path: &str) -> Extracted {
-        let bytes = sample(path);
-        let format = recognise(Path::new(path), &bytes[..bytes.len().min(8192)])
-            .unwrap_or_else(|| panic!("{path} is not recognised"));
-        (format.extract)(&bytes, &ExtractOptions::default()).expect("extracted")
-    }
 
     #[test]
     fn text_paragraphs_spans_spaces_tabs_breaks_and_tables() {

@@ -440,6 +440,15 @@ pub mod testing {
         std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
     }
 
+    /// What the format `recognise` finds for `sample-docs/{path}` extracts from it.
+    pub fn extracted(path: &str) -> super::super::Extracted {
+        let bytes = sample(path);
+        let head = &bytes[..bytes.len().min(8192)];
+        let format = super::super::recognise(std::path::Path::new(path), head)
+            .unwrap_or_else(|| panic!("{path} is not recognised"));
+        (format.extract)(&bytes, &super::super::ExtractOptions::default()).expect("extracted")
+    }
+
     /// A zip archive of `parts` (name, text), stored in that order.
     pub fn package(parts: &[(&str, &str)]) -> Vec<u8> {
         let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

@@ -231,16 +231,9 @@ mod tests {
     use std::path::Path;
     use std::time::{Duration, Instant};
 
-    use super::super::office_text::testing::{package, sample};
-    use super::super::{extract, recognise, ExtractError, ExtractOptions, Extracted};
+    use super::super::office_text::testing::{extracted, package, sample};
+    use super::super::{extract, recognise, ExtractError, ExtractOptions};
     use super::{DOCX, PPTX, XLSX};
-
-    fn extracted(path: &str) -> Extracted {
-        let bytes = sample(path);
-        let format = recognise(Path::new(path), &bytes[..bytes.len().min(8192)])
-            .unwrap_or_else(|| panic!("{path} is not recognised"));
-        (format.extract)(&bytes, &ExtractOptions::default()).expect("extracted")
-    }
 
     #[test]
     fn word_paragraphs_runs_tabs_breaks_tables_and_headers() {

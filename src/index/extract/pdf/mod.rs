@@ -270,12 +270,8 @@ fn extract_pdftotext(bytes: &[u8]) -> Result<Extracted, ExtractError> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::office_text::testing::sample;
     use super::*;
-
-    fn sample(path: &str) -> Vec<u8> {
-        let path = format!("{}/sample-docs/{path}", env!("CARGO_MANIFEST_DIR"));
-        std::fs::read(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
-    }
 
     fn options(pdf: PdfExtractor) -> ExtractOptions {
         ExtractOptions {
