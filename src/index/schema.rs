@@ -63,26 +63,8 @@ impl LanternSchema {
         let path_parts_reversed = builder.add_text_field("path_parts_reversed", STRING);
         // Words of letters and digits, lower-cased (searches are case-insensitive), CJK
         // ideographs one by one; see `TextTokenizer`.
-        let contents = builder.add_text_field(
-            "contents",
-            TextOptions::default()
-                .set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(TEXT_TOKENIZER)
-                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-                )
-                .set_stored(),
-        );
-        let title = builder.add_text_field(
-            "title",
-            TextOptions::default()
-                .set_indexing_options(
-                    TextFieldIndexing::default()
-                        .set_tokenizer(TEXT_TOKENIZER)
-                        .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-                )
-                .set_stored(),
-        );
+        let contents = builder.add_text_field("contents", stored_words());
+        let title = builder.add_text_field("title", stored_words());
         let doc_type = builder.add_text_field("type", STRING | STORED);
         let mtime = builder.add_u64_field("mtime", FAST);
         let size = builder.add_u64_field("size", FAST);
@@ -124,6 +106,18 @@ impl LanternSchema {
     pub fn path_term(&self, path: &str) -> Term {
         Term::from_field_text(self.path, path)
     }
+}
+
+/// A field of words: tokenized by [`TextTokenizer`], with positions (phrase and proximity
+/// queries need them), and stored (the highlighter re-reads it).
+fn stored_words() -> TextOptions {
+    TextOptions::default()
+        .set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TEXT_TOKENIZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+        .set_stored()
 }
 
 /// Registers Lantern's custom tokenizers on `index`; tantivy does not persist them, so this runs
