@@ -65,10 +65,7 @@ impl ResultsPrinter for HtmlPrinter {
                     score: format!("{:.2}", hit.score),
                     href: file_url(&hit.path),
                     marked_path: self.marks.apply(&hit.marked_path),
-                    marked_title: hit
-                        .title
-                        .as_ref()
-                        .map_or_else(String::new, |title| self.marks.apply(title)),
+                    marked_title: self.marks.title(hit.title.as_ref()),
                     doc_type: hit.doc_type.clone(),
                     snippet: self.marks.snippet(&hit.fragments),
                 })

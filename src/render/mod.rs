@@ -42,6 +42,12 @@ impl Marks {
         html
     }
 
+    /// A document's title escaped and marked, or nothing when it has none (the pages then show
+    /// no title line).
+    pub fn title(&self, title: Option<&MarkedText>) -> String {
+        title.map_or_else(String::new, |title| self.apply(title))
+    }
+
     /// The fragments of a hit, each marked and escaped by [`Marks::apply`], joined as the
     /// one-line snippet.
     pub fn snippet(&self, fragments: &[MarkedText]) -> String {

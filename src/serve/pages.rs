@@ -191,10 +191,7 @@ fn results_view(
                 doc_href: with_params("/doc", &[("path", &hit.path), ("q", &page.query)]),
                 editor_href: state.editor.link(&hit.path, 1, 1),
                 marked_path: marks.apply(&hit.marked_path),
-                marked_title: hit
-                    .title
-                    .as_ref()
-                    .map_or_else(String::new, |title| marks.apply(title)),
+                marked_title: marks.title(hit.title.as_ref()),
                 doc_type: hit.doc_type.clone(),
                 snippet: marks.snippet(&hit.fragments),
             })
