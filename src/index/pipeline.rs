@@ -38,9 +38,10 @@ const JOB_QUEUE_LEN: usize = 256 * 1024;
 /// commit carrying the catalog of roots. A failed run leaves the index at its last commit and
 /// removes the files it wrote since.
 ///
-/// The walk runs on this thread and hands files to `options.threads` reading threads through a
-/// bounded channel, so reading starts with the first file found; readers feed tantivy's indexing
-/// threads through its own bounded queue.
+/// The walk runs on `options.threads` threads of its own while this thread loads what the index
+/// knows, then hands each new or changed file to as many reading threads through a bounded
+/// channel, so reading starts with the first file found; readers feed tantivy's indexing threads
+/// through its own bounded queue.
 pub fn index_roots(
     index_dir: &Path,
     roots: &[PathBuf],
@@ -154,6 +155,7 @@ impl Run<'_> {
                 fields: self.fields,
                 writer: &writer,
                 exclude: self.index_folder,
+                walk_threads: self.threads,
                 rebuild: self.options.rebuild,
                 observer: self.observer,
                 stats: &mut stats,

@@ -33,6 +33,8 @@ pub(super) struct Plan<'a> {
     pub(super) writer: &'a RwLock<Writer>,
     /// The index folder, never walked.
     pub(super) exclude: Option<&'a Path>,
+    /// Threads walking each root.
+    pub(super) walk_threads: usize,
     pub(super) rebuild: bool,
     pub(super) observer: &'a dyn IndexObserver,
     pub(super) stats: &'a mut IndexStats,
@@ -48,6 +50,13 @@ impl Plan<'_> {
         rules: &WalkOptions,
         mut read: impl FnMut(Job),
     ) -> Result<(), IndexError> {
+        // The walk starts on threads of its own; what the index knows loads meanwhile.
+        let walk = walk_files(root, rules, self.exclude, self.walk_threads).map_err(|err| {
+            IndexError::BadRoot {
+                path: root.to_path_buf(),
+                reason: err.to_string(),
+            }
+        })?;
         let mut known = match self.searcher {
             Some(searcher) => files_under(searcher, self.fields, root)?,
             None => HashMap::new(),
@@ -57,10 +66,6 @@ impl Plan<'_> {
             known.clear();
         }
         let mut unreadable: Vec<String> = Vec::new();
-        let walk = walk_files(root, rules, self.exclude).map_err(|err| IndexError::BadRoot {
-            path: root.to_path_buf(),
-            reason: err.to_string(),
-        })?;
         for found in walk {
             let entry = match found {
                 Ok(entry) => entry,

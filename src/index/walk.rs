@@ -4,10 +4,11 @@
 //! are honoured as ripgrep honours them.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ignore::overrides::OverrideBuilder;
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
 use serde::{Deserialize, Serialize};
 
 /// The name of Lantern's own ignore files, with `.gitignore`'s syntax.
@@ -85,6 +86,17 @@ pub struct GlobError {
     pub reason: String,
 }
 
+/// Why a walk could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WalkStartError {
+    /// A glob of the rules does not parse.
+    #[error(transparent)]
+    Glob(#[from] GlobError),
+    /// The thread that runs the walk could not be started.
+    #[error("could not start the walk: {0}")]
+    Thread(std::io::Error),
+}
+
 /// Checks that every glob of `options` parses.
 pub fn check_globs(root: &Path, options: &WalkOptions) -> Result<(), GlobError> {
     overrides(root, &options.globs).map(|_| ())
@@ -104,20 +116,30 @@ fn overrides(root: &Path, globs: &[String]) -> Result<ignore::overrides::Overrid
     })
 }
 
+/// How many found files (or errors) may wait for the consumer of a walk before its threads pause.
+const WALK_QUEUE: usize = 4096;
+
 /// Walks `root` (an absolute path) and yields every regular file its rules admit, or an error for
 /// each path that could not be read, never descending into `exclude` (the index folder), however
 /// it is reached: folders are compared by identity (device and inode), not by name, so neither
-/// the root itself nor a followed link leads into it. Entries come in a stable (sorted) order.
+/// the root itself nor a followed link leads into it.
+///
+/// The walk starts at once, on `threads` threads of its own (ripgrep's parallel walker; a
+/// stat-walk is system calls and rule matching, which two cores share), and runs ahead of the
+/// consumer by up to [`WALK_QUEUE`] entries, so the caller can do other work (load what the index
+/// knows) meanwhile. Entries come in no particular order. Dropping the iterator stops the walk.
 pub fn walk_files(
     root: &Path,
     options: &WalkOptions,
     exclude: Option<&Path>,
-) -> Result<impl Iterator<Item = Result<FileEntry, WalkError>>, GlobError> {
+    threads: usize,
+) -> Result<impl Iterator<Item = Result<FileEntry, WalkError>>, WalkStartError> {
     let follow = options.follow_links;
     let excluded = exclude.map(|folder| (folder.to_path_buf(), FolderId::of(folder)));
     let honour = !options.no_ignore;
     let mut builder = WalkBuilder::new(root);
     builder
+        .threads(threads.max(1))
         .hidden(!options.hidden)
         .follow_links(follow)
         .max_depth(options.max_depth.map(|depth| depth + 1))
@@ -131,7 +153,6 @@ pub fn walk_files(
         // top-level entry, for its packaging). `.ignore` and `.lanternignore` count anywhere.
         .require_git(true)
         .overrides(overrides(root, &options.globs)?)
-        .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(move |entry| {
             let Some((folder, id)) = &excluded else {
                 return true;
@@ -151,18 +172,43 @@ pub fn walk_files(
     if honour {
         builder.add_custom_ignore_filename(LANTERN_IGNORE_FILE);
     }
-    Ok(builder.build().filter_map(|entry| match entry {
-        Err(error) => Some(Err(walk_error(error))),
-        Ok(entry) if !entry.file_type().is_some_and(|kind| kind.is_file()) => None,
-        Ok(entry) => Some(match entry.metadata() {
-            Ok(metadata) => Ok(FileEntry {
-                mtime: metadata.modified().map_or(0, stamp_nanos),
-                size: metadata.len(),
-                path: entry.into_path(),
-            }),
-            Err(error) => Err(walk_error(error)),
+    let walk = builder.build_parallel();
+    let (send, receive) = mpsc::sync_channel(WALK_QUEUE);
+    std::thread::Builder::new()
+        .name("lantern-walk".to_string())
+        .spawn(move || {
+            walk.run(|| {
+                let send = send.clone();
+                Box::new(move |entry| {
+                    let found = match entry {
+                        Err(error) => Err(walk_error(error)),
+                        Ok(entry) if !entry.file_type().is_some_and(|kind| kind.is_file()) => {
+                            return WalkState::Continue
+                        }
+                        Ok(entry) => file_entry(entry),
+                    };
+                    // The consumer has stopped listening: nobody needs the rest.
+                    match send.send(found) {
+                        Ok(()) => WalkState::Continue,
+                        Err(_) => WalkState::Quit,
+                    }
+                })
+            })
+        })
+        .map_err(WalkStartError::Thread)?;
+    Ok(receive.into_iter())
+}
+
+/// A found regular file with its stamp, or why its metadata could not be read.
+fn file_entry(entry: ignore::DirEntry) -> Result<FileEntry, WalkError> {
+    match entry.metadata() {
+        Ok(metadata) => Ok(FileEntry {
+            mtime: metadata.modified().map_or(0, stamp_nanos),
+            size: metadata.len(),
+            path: entry.into_path(),
         }),
-    }))
+        Err(error) => Err(walk_error(error)),
+    }
 }
 
 /// The path and I/O error an error of the walk concerns.
