@@ -221,6 +221,10 @@ fn is_words(target: Target) -> bool {
     }
 }
 
+/// A pattern whose expansion lists more terms than this is matched token by token against the
+/// pattern itself: looking for thousands of words at once costs more than testing each token.
+const MAX_LISTED_TERMS: usize = 512;
+
 /// What a leaf looks for in a text.
 fn pattern_of(matcher: &Matcher) -> Option<Pattern> {
     Some(match matcher {
@@ -232,7 +236,7 @@ fn pattern_of(matcher: &Matcher) -> Option<Pattern> {
         Matcher::Pattern {
             expansion: Some(terms),
             ..
-        } => Pattern::Terms(terms.clone()),
+        } if terms.len() <= MAX_LISTED_TERMS => Pattern::Terms(terms.clone()),
         Matcher::Pattern {
             pattern: MultiTerm::Regex(source),
             ..

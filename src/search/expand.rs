@@ -1,10 +1,11 @@
 //! Expanding wildcard, regex and fuzzy terms into the index terms they match, once per search.
 //!
 //! Both the query and the highlighter need these terms: the query to find documents, the
-//! highlighter to skip to the neighbourhood of matches instead of testing every token of every
-//! hit against the pattern. The term dictionary answers, walking only the branches of its FST the
-//! pattern's automaton accepts; the answer is cached so the walk (costly for a fuzzy term over
-//! millions of terms) happens once.
+//! highlighter (when they are few) to skip to the neighbourhood of matches instead of testing
+//! every token of every hit against the pattern. The term dictionary answers, walking only the
+//! branches of its FST the pattern's automaton accepts; the answer is cached so the walk (costly
+//! for a fuzzy term over millions of terms) happens once. The query then looks the listed terms
+//! up instead of walking the automaton again.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -16,9 +17,9 @@ use tantivy_fst::{Automaton, Regex};
 
 use crate::query::{MultiTerm, TermExpansion};
 
-/// Beyond this many terms an expansion is not worth it: the query then runs the automaton itself
-/// and the highlighter tests each token against the pattern.
-const MAX_EXPANSION: usize = 512;
+/// Beyond this many terms an expansion is not kept (the list would cost more memory than the walk
+/// it saves): the query then runs the automaton itself, walking the dictionary a second time.
+const MAX_EXPANSION: usize = 16_384;
 
 /// Expands multi-term patterns over one field of one searcher, remembering each answer.
 pub struct TermExpander<'s> {
