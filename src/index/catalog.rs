@@ -75,7 +75,7 @@ pub fn files_under(
     if let Some(last) = end.last_mut() {
         *last += 1;
     }
-    let mut files = HashMap::new();
+    let mut files = HashMap::with_capacity(searcher.num_docs() as usize);
     for segment in searcher.segment_readers() {
         let inverted = segment
             .inverted_index(fields.path)

@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use ignore::overrides::OverrideBuilder;
-use ignore::{WalkBuilder, WalkState};
+use ignore::{ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 use serde::{Deserialize, Serialize};
 
 /// The name of Lantern's own ignore files, with `.gitignore`'s syntax.
@@ -173,30 +173,69 @@ pub fn walk_files(
         builder.add_custom_ignore_filename(LANTERN_IGNORE_FILE);
     }
     let walk = builder.build_parallel();
-    let (send, receive) = mpsc::sync_channel(WALK_QUEUE);
+    let (send, receive) = mpsc::sync_channel(WALK_QUEUE / WALK_BATCH);
     std::thread::Builder::new()
         .name("lantern-walk".to_string())
-        .spawn(move || {
-            walk.run(|| {
-                let send = send.clone();
-                Box::new(move |entry| {
-                    let found = match entry {
-                        Err(error) => Err(walk_error(error)),
-                        Ok(entry) if !entry.file_type().is_some_and(|kind| kind.is_file()) => {
-                            return WalkState::Continue
-                        }
-                        Ok(entry) => file_entry(entry),
-                    };
-                    // The consumer has stopped listening: nobody needs the rest.
-                    match send.send(found) {
-                        Ok(()) => WalkState::Continue,
-                        Err(_) => WalkState::Quit,
-                    }
-                })
-            })
-        })
+        .spawn(move || walk.visit(&mut Batcher { send }))
         .map_err(WalkStartError::Thread)?;
-    Ok(receive.into_iter())
+    Ok(receive.into_iter().flatten())
+}
+
+/// Found files are handed over this many at a time: one hand-off per file cost more than the
+/// system calls that found it.
+const WALK_BATCH: usize = 256;
+
+/// What a walking thread hands over at a time.
+type Batch = Vec<Result<FileEntry, WalkError>>;
+
+/// Gives each walking thread a [`BatchingVisitor`] onto the walk's channel.
+struct Batcher {
+    send: mpsc::SyncSender<Batch>,
+}
+
+impl<'s> ParallelVisitorBuilder<'s> for Batcher {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        Box::new(BatchingVisitor {
+            send: self.send.clone(),
+            batch: Vec::with_capacity(WALK_BATCH),
+        })
+    }
+}
+
+/// One walking thread's files, sent on in batches; the last, partial one when the thread ends.
+struct BatchingVisitor {
+    send: mpsc::SyncSender<Batch>,
+    batch: Batch,
+}
+
+impl ParallelVisitor for BatchingVisitor {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> WalkState {
+        self.batch.push(match entry {
+            Err(error) => Err(walk_error(error)),
+            Ok(entry) if !entry.file_type().is_some_and(|kind| kind.is_file()) => {
+                return WalkState::Continue
+            }
+            Ok(entry) => file_entry(entry),
+        });
+        if self.batch.len() < WALK_BATCH {
+            return WalkState::Continue;
+        }
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(WALK_BATCH));
+        // The consumer has stopped listening: nobody needs the rest.
+        match self.send.send(full) {
+            Ok(()) => WalkState::Continue,
+            Err(_) => WalkState::Quit,
+        }
+    }
+}
+
+impl Drop for BatchingVisitor {
+    fn drop(&mut self) {
+        if !self.batch.is_empty() {
+            // Nobody listening any more is no error here either.
+            let _ = self.send.send(std::mem::take(&mut self.batch));
+        }
+    }
 }
 
 /// A found regular file with its stamp, or why its metadata could not be read.
