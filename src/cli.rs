@@ -70,7 +70,7 @@ pub struct WatchArgs {
     #[arg(long)]
     pub poll: bool,
 
-    /// Threads for reading files, and as many for indexing [default: number of CPUs]
+    /// Threads for walking and reading files, and as many for indexing [default: number of CPUs]
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 
@@ -139,7 +139,7 @@ pub struct IndexArgs {
     #[arg(long)]
     pub rebuild: bool,
 
-    /// Threads for reading files, and as many for indexing [default: number of CPUs]
+    /// Threads for walking and reading files, and as many for indexing [default: number of CPUs]
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
 

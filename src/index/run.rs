@@ -12,7 +12,7 @@ use super::walk::WalkOptions;
 /// How an indexing run behaves.
 #[derive(Clone, Debug)]
 pub struct IndexOptions {
-    /// Threads for reading files and, as many again, for tantivy's indexing.
+    /// Threads for walking and for reading files and, as many again, for tantivy's indexing.
     pub threads: usize,
     /// Total memory for tantivy's in-memory segments, in bytes, shared by the indexing threads.
     pub heap_bytes: usize,
