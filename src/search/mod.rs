@@ -76,8 +76,12 @@ pub struct Hit {
     pub rank: usize,
     /// BM25 relevance score.
     pub score: f32,
-    /// The file's absolute path.
+    /// The file's absolute path, as people see it: bytes that are not UTF-8 shown as U+FFFD.
     pub path: String,
+    /// The document's identity in the index, its path key (see [`crate::index::path_key`]):
+    /// `path` itself unless the path has bytes that are not UTF-8. What
+    /// [`IndexSearcher::document`] looks a document up by.
+    pub key: String,
     /// The path with the parts matched by `path:` clauses marked.
     pub marked_path: MarkedText,
     /// The document's own title, if it has one, with the words the query found in it marked.
@@ -88,6 +92,14 @@ pub struct Hit {
     pub fragments: Vec<MarkedText>,
     /// Where each fragment's first match is in the text, in the same order.
     pub locations: Vec<Location>,
+}
+
+impl Hit {
+    /// The key, when it is not `path`: what an output that shows `path` must also carry for the
+    /// document to be found again.
+    pub fn distinct_key(&self) -> Option<&str> {
+        (self.key != self.path).then_some(self.key.as_str())
+    }
 }
 
 /// Where a fragment's first match (or, when it marks nothing, its start) is in its document:
@@ -350,7 +362,8 @@ impl IndexSearcher {
             .doc(address)
             .map_err(|err| self.engine_error(err))?;
         let text_of = |field| doc.first(field);
-        let path = display_key(text_of(self.fields.path));
+        let key = text_of(self.fields.path);
+        let path = display_key(key);
         let text = text_of(self.fields.contents);
         // Past the deadline, or when none are asked for, the text is not even looked at.
         let fragments = if deadline.passed() || highlighters.contents.wants_no_fragments() {
@@ -368,6 +381,7 @@ impl IndexSearcher {
             title,
             doc_type: text_of(self.fields.doc_type).to_string(),
             path: path.into_owned(),
+            key: key.to_string(),
             locations: Location::all_of(
                 text,
                 fragments
