@@ -85,6 +85,26 @@ fn every_format_is_indexed_as_its_text_with_its_title_and_type() {
 }
 
 #[test]
+fn hits_without_fragments_keep_their_title_and_type() {
+    let dir = samples();
+    dir.index(&["docs"]);
+    let all: Vec<&str> = SAMPLES.iter().map(|(_, _, word, _)| *word).collect();
+    let results = dir.search_json(&["--fragments", "0", &all.join(" OR ")]);
+    assert_eq!(results.hits.len(), SAMPLES.len(), "{}", results.raw);
+    for (name, kind, _, title) in SAMPLES {
+        let hit = results.hit(&format!("docs/{name}"));
+        assert_eq!(
+            (hit.doc_type.as_str(), hit.title.as_deref()),
+            (*kind, Some(*title))
+        );
+        assert!(
+            hit.fragments.is_empty() && hit.locations.is_empty(),
+            "{hit:?}"
+        );
+    }
+}
+
+#[test]
 fn type_and_title_narrow_a_search() {
     let dir = samples();
     dir.create("docs/notes.txt", "a canal and a lagoon");

@@ -267,3 +267,57 @@ fn the_cause_of_a_damaged_index_is_printed_once() {
         "{output}"
     );
 }
+
+/// Makes at `index` an index as Lantern made them before path, title and type became fast
+/// fields (they were stored), with one complete root, `root`.
+fn create_index_without_fast_fields(index: &std::path::Path, root: &str) {
+    use lantern::index::schema::{register_tokenizers, PATH_TOKENIZER, TEXT_TOKENIZER};
+    use tantivy::schema::{
+        IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    };
+    let indexed = |tokenizer| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let mut builder = Schema::builder();
+    builder.add_text_field("path", STRING | STORED);
+    builder.add_text_field("path_parts", indexed(PATH_TOKENIZER));
+    builder.add_text_field("path_parts_reversed", STRING);
+    builder.add_text_field("contents", indexed(TEXT_TOKENIZER).set_stored());
+    builder.add_text_field("title", indexed(TEXT_TOKENIZER).set_stored());
+    builder.add_text_field("type", STRING | STORED);
+    builder.add_u64_field("mtime", FAST);
+    builder.add_u64_field("size", FAST);
+    fs::create_dir_all(index).expect("create the index folder");
+    let old = tantivy::Index::create_in_dir(index, builder.build()).expect("create the index");
+    register_tokenizers(&old);
+    let mut writer: tantivy::IndexWriter = old.writer_with_num_threads(1, 15_000_000).unwrap();
+    let mut commit = writer.prepare_commit().expect("prepare a commit");
+    let roots = serde_json::json!({"roots": {root: {"last_indexed": 1, "complete": true}}});
+    commit.set_payload(&roots.to_string());
+    commit.commit().expect("commit");
+}
+
+#[test]
+fn an_index_made_before_fast_fields_is_refused_until_rebuilt_with_its_roots() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "a quokka smiles");
+    create_index_without_fast_fields(&dir.index_dir(), &dir.display("docs"));
+    for command in [&["search", "quokka"][..], &["index", "docs"], &["index"]] {
+        let output = dir.lantern().args(command).assert_exit(1);
+        assert!(
+            output.stderr.contains("older version of Lantern")
+                && output.stderr.contains("lantern index --rebuild"),
+            "{command:?}: {output}"
+        );
+    }
+    // With no folder named, the rebuild indexes the old index's roots again.
+    let summary = dir.index(&["--rebuild"]);
+    assert_eq!(summary.added, 1);
+    assert_eq!(dir.hit_paths("quokka"), ["docs/a.txt"]);
+    let hit = dir.search_json(&["quokka"]).hits[0].clone();
+    assert_eq!((hit.doc_type.as_str(), hit.title), ("text", None));
+}

@@ -4,7 +4,6 @@
 mod util;
 
 use std::fs;
-use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 
@@ -239,11 +238,8 @@ fn a_fifo_or_a_blocking_device_never_stalls_the_run() {
 #[test]
 fn names_differing_only_in_invalid_utf8_are_distinct_documents() {
     let dir = Dir::new();
-    fs::create_dir_all(dir.path("docs")).unwrap();
     for byte in [0xfd_u8, 0xfe, 0xff] {
-        let name = [b'a', byte, b'.', b't', b'x', b't'];
-        let name = std::ffi::OsStr::from_bytes(&name);
-        fs::write(dir.path("docs").join(name), "dingo").unwrap();
+        dir.create_named("docs", &[b'a', byte, b'.', b't', b'x', b't'], "dingo");
     }
     for _ in 0..3 {
         dir.index(&["docs"]);
@@ -252,6 +248,18 @@ fn names_differing_only_in_invalid_utf8_are_distinct_documents() {
         for hit in &results.hits {
             assert!(hit.path.ends_with("a\u{FFFD}.txt"), "{}", hit.path);
         }
+        let keys = util::sorted(
+            results
+                .hits
+                .iter()
+                .filter_map(|hit| hit.key.clone())
+                .collect(),
+        );
+        let expected: Vec<String> = ["a\0fd.txt", "a\0fe.txt", "a\0ff.txt"]
+            .iter()
+            .map(|name| format!("{}/{name}", dir.display("docs")))
+            .collect();
+        assert_eq!(keys, expected, "each hit carries its own key");
     }
     let status = dir.lantern().args(["status"]).assert_success();
     assert!(status.stdout.contains("documents: 3"), "{status}");

@@ -291,3 +291,37 @@ fn pages_of_hits_rank_from_the_top_and_read_ranges_are_checked() {
         (Some(1), Some(1))
     );
 }
+
+#[test]
+fn a_hit_whose_path_is_not_utf8_carries_the_key_read_takes() {
+    let dir = Dir::new();
+    dir.create_named("docs", b"caf\xe9.txt", "an espresso at the counter\n");
+    dir.create("docs/plain.txt", "espresso, twice\n");
+    dir.index(&["docs"]);
+    let mut session = Session::start(&dir);
+
+    let (error, found) = session.call("search", json!({"query": "espresso"}));
+    assert!(!error, "{found}");
+    let hits = found["hits"].as_array().expect("hits");
+    let hit = |name: &str| {
+        hits.iter()
+            .find(|hit| hit["path"] == dir.display(&format!("docs/{name}")))
+            .unwrap_or_else(|| panic!("no hit for {name}: {found}"))
+    };
+    assert!(
+        hit("plain.txt").get("key").is_none(),
+        "a UTF-8 path is its own key"
+    );
+    let odd = hit("caf\u{FFFD}.txt");
+    let key = format!("{}/caf\0e9.txt", dir.display("docs"));
+    assert_eq!(odd["key"], key.as_str(), "{found}");
+
+    let (error, lines) = session.call("read", json!({"path": key}));
+    assert!(!error, "read takes the key: {lines}");
+    assert_eq!(lines["text"], "an espresso at the counter\n");
+    let (error, message) = session.call("read", json!({"path": odd["path"]}));
+    assert!(
+        error,
+        "the shown path is not the document's identity: {message}"
+    );
+}

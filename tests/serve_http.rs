@@ -274,3 +274,40 @@ fn the_search_page_pages_by_fifty_and_keeps_the_filter() {
     let (status, _) = server.get("/search?q=lantern&page=0");
     assert_eq!(status, 400);
 }
+
+#[test]
+fn a_document_whose_name_is_not_utf8_opens_from_its_hit() {
+    let dir = Dir::new();
+    dir.create_named("docs", b"caf\xe9.txt", "an espresso at the counter\n");
+    dir.index(&["docs"]);
+    let server = ServerGuard::start(&dir, &[]);
+
+    let (status, found) = server.get_json("/api/search?q=espresso");
+    assert_eq!(status, 200, "{found}");
+    let hit = &found["hits"][0];
+    assert_eq!(hit["path"], dir.display("docs/caf\u{FFFD}.txt"), "{found}");
+    let key = format!("{}/caf\0e9.txt", dir.display("docs"));
+    assert_eq!(hit["key"], key.as_str(), "{found}");
+
+    let (status, page) = server.get("/search?q=espresso");
+    assert_eq!(status, 200, "{page}");
+    let link = page
+        .split("href=\"")
+        .map(|rest| &rest[..rest.find('"').expect("a closed attribute")])
+        .find(|href| href.starts_with("/doc?"))
+        .unwrap_or_else(|| panic!("no document link in {page}"))
+        .replace("&#38;", "&");
+    assert!(
+        link.starts_with(&format!("/doc?path={}&", encode(&key))),
+        "the link names the key: {link}"
+    );
+    let (status, document) = server.get(&link);
+    assert_eq!(status, 200, "{link}: {document}");
+    assert!(
+        document.contains("<mark id=\"m1\">espresso</mark>"),
+        "{document}"
+    );
+    let shown = hit["path"].as_str().expect("a path");
+    let (status, _) = server.get(&format!("/doc?path={}", encode(shown)));
+    assert_eq!(status, 404, "the shown path is not the document's identity");
+}

@@ -93,8 +93,9 @@ pub enum IndexError {
         /// What one thread may use, in MiB.
         max_mb: u64,
     },
-    /// The folder holds a tantivy index that Lantern did not make.
-    #[error("the index has no '{0}' field: it was made by an older version of Lantern or by another program; run 'lantern index --rebuild' or use another --index folder")]
+    /// The folder holds a tantivy index that this version of Lantern did not make: a field is
+    /// missing or configured otherwise.
+    #[error("the index has no '{0}' field as this version of Lantern makes it: it was made by an older version of Lantern or by another program; run 'lantern index --rebuild' or use another --index folder")]
     NotLantern(String),
     /// The list of roots stored with the index cannot be read.
     #[error("the index's list of roots is unreadable ({0}); run 'lantern index --rebuild <DIR>'")]

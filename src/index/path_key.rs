@@ -111,6 +111,14 @@ mod tests {
     }
 
     #[test]
+    fn a_key_taken_as_a_path_is_its_own_key() {
+        // What lets the MCP `read` tool take a hit's key where it takes a path.
+        let key = path_key(&raw(b"/d/caf\xe9.txt"));
+        assert_eq!(key, "/d/caf\u{0}e9.txt");
+        assert_eq!(path_key(Path::new(&key)), key);
+    }
+
+    #[test]
     fn a_key_under_a_root_starts_with_the_root_key() {
         let root = raw(b"/d/\xffroot");
         let file = raw(b"/d/\xffroot/x\xfe.txt");

@@ -1,10 +1,10 @@
 //! The index schema: every field Lantern stores, and why it is configured the way it is.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, Term, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    Field, IndexRecordOption, Schema, Term, TextFieldIndexing, TextOptions, FAST, STRING,
 };
 use tantivy::tokenizer::{
-    LowerCaser, RawTokenizer, RegexTokenizer, RemoveLongFilter, TextAnalyzer,
+    LowerCaser, RawTokenizer, RegexTokenizer, RemoveLongFilter, TextAnalyzer, RAW_TOKENIZER_NAME,
 };
 use tantivy::Index;
 
@@ -21,8 +21,9 @@ pub const TEXT_TOKENIZER: &str = "lantern_text";
 /// Handles to the fields of a Lantern index.
 #[derive(Clone, Copy, Debug)]
 pub struct LanternSchema {
-    /// The file's absolute path as one exact term: the document's identity, used to find, replace and
-    /// delete it, and to answer `path:[a TO m]` ranges. Stored, to show it.
+    /// The file's path key (see [`super::path_key`]) as one exact term: the document's identity,
+    /// used to find, replace and delete it, and to answer `path:[a TO m]` ranges. A fast field, to
+    /// show it.
     pub path: Field,
     /// The path split into components, for `path:word` queries and for highlighting paths.
     pub path_parts: Field,
@@ -30,12 +31,12 @@ pub struct LanternSchema {
     /// wildcard (`path:*.rs`) is a prefix search over these instead of a scan of every component.
     pub path_parts_reversed: Field,
     /// The file's text. Indexed with positions (phrase and proximity queries need them) and stored
-    /// (the highlighter re-reads the text of each hit).
+    /// (the highlighter re-reads the text of each hit). The only stored field.
     pub contents: Field,
     /// The document's own title (PDF document info, HTML `<title>`, document properties), when
-    /// it has one: tokenized like the text, with positions, and stored.
+    /// it has one: tokenized like the text, with positions; its whole value is a fast field.
     pub title: Field,
-    /// The document's type (`text`, `pdf`, `html`...) as one exact term, stored.
+    /// The document's type (`text`, `pdf`, `html`...) as one exact term and a fast field.
     pub doc_type: Field,
     /// Modification time in nanoseconds since the Unix epoch (fast field): with `size`, tells an
     /// incremental run whether a file changed without reading it.
@@ -48,9 +49,15 @@ impl LanternSchema {
     /// Builds the schema and the handles to its fields.
     pub fn build() -> (Schema, LanternSchema) {
         let mut builder = Schema::builder();
+        // What a hit shows besides its fragments (path, title, type) is in fast fields, not in the
+        // doc store: a search without fragments then never decompresses a block of stored text
+        // (the doc store compresses whole documents together), and one with fragments reads only
+        // the text. A fast text field keeps, per segment, a dictionary of the values and each
+        // document's ordinal in it: one lookup per hit and field.
+        //
         // `STRING` is the raw tokenizer: the whole path is one term, so deleting a file's document
-        // is a single `delete_term`.
-        let path = builder.add_text_field("path", STRING | STORED);
+        // is a single `delete_term`. `FAST` keeps the whole value too (its tokenizer is raw).
+        let path = builder.add_text_field("path", STRING | FAST);
         let path_parts = builder.add_text_field(
             "path_parts",
             TextOptions::default().set_indexing_options(
@@ -63,9 +70,10 @@ impl LanternSchema {
         let path_parts_reversed = builder.add_text_field("path_parts_reversed", STRING);
         // Words of letters and digits, lower-cased (searches are case-insensitive), CJK
         // ideographs one by one; see `TextTokenizer`.
-        let contents = builder.add_text_field("contents", stored_words());
-        let title = builder.add_text_field("title", stored_words());
-        let doc_type = builder.add_text_field("type", STRING | STORED);
+        let contents = builder.add_text_field("contents", words().set_stored());
+        // The raw tokenizer keeps the whole title as the fast value, not its words.
+        let title = builder.add_text_field("title", words().set_fast(RAW_TOKENIZER_NAME));
+        let doc_type = builder.add_text_field("type", STRING | FAST);
         let mtime = builder.add_u64_field("mtime", FAST);
         let size = builder.add_u64_field("size", FAST);
         let fields = LanternSchema {
@@ -81,13 +89,22 @@ impl LanternSchema {
         (builder.build(), fields)
     }
 
-    /// Reads the field handles of an existing index, failing if it was not made by Lantern.
+    /// Reads the field handles of an existing index, failing if it was not made by this version
+    /// of Lantern: every field must be configured exactly as [`LanternSchema::build`] does it (an
+    /// older index may have the field with other options, e.g. stored instead of fast).
     pub fn from_index(index: &Index) -> Result<LanternSchema, IndexError> {
         let schema = index.schema();
+        let (expected, _) = LanternSchema::build();
         let field = |name: &str| {
             schema
                 .get_field(name)
-                .map_err(|_| IndexError::NotLantern(name.to_string()))
+                .ok()
+                .filter(|&field| {
+                    expected.get_field(name).is_ok_and(|wanted| {
+                        schema.get_field_entry(field) == expected.get_field_entry(wanted)
+                    })
+                })
+                .ok_or_else(|| IndexError::NotLantern(name.to_string()))
         };
         Ok(LanternSchema {
             path: field("path")?,
@@ -109,15 +126,13 @@ impl LanternSchema {
 }
 
 /// A field of words: tokenized by [`TextTokenizer`], with positions (phrase and proximity
-/// queries need them), and stored (the highlighter re-reads it).
-fn stored_words() -> TextOptions {
-    TextOptions::default()
-        .set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(TEXT_TOKENIZER)
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        )
-        .set_stored()
+/// queries need them).
+fn words() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TEXT_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
 }
 
 /// Registers Lantern's custom tokenizers on `index`; tantivy does not persist them, so this runs

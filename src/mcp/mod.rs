@@ -36,7 +36,7 @@ pub use status::{RootOutput, StatusOutput};
 const INSTRUCTIONS: &str = "Full-text search over the documents in a Lantern index (BM25 \
 ranking). Use `search` with a Lucene query to find documents: each hit has its path and short \
 fragments with the matched words between ** and **, each with its line. Use `read` with a hit's \
-path to see the lines around a fragment (the text as indexed). `status` lists the indexed \
+path (or its `key`, when it has one) to see the lines around a fragment (the text as indexed). `status` lists the indexed \
 folders.";
 
 /// Why a tool call failed; its message is what the agent sees, so it says what to do.
@@ -126,7 +126,8 @@ impl LanternServer {
         description = "Search the indexed documents with a query in Lucene's classic syntax: \
 `rust mutex` (either word), `+rust -unsafe` (required / excluded), `a AND NOT b`, `\"a phrase\"`, \
 `\"a b\"~5` (within 5 positions), `test*`, `te?t`, `roam~` (fuzzy), `/regex/`, `path:src` or \
-`path:*.rs` (path components), `word^4` (boost). Returns the best hits (path, score, rank) with \
+`path:*.rs` (path components), `word^4` (boost). Returns the best hits (path, score, rank; a `key` \
+for a path with bytes that are not UTF-8, to give `read`) with \
 up to `fragments` short fragments each: matched words are between ** and **, `line` (and `page`) \
 says where the fragment starts. `total` counts all matches; page with `offset` (`next_offset` is \
 set when more hits exist). A malformed query is an error whose message shows the query with a \
@@ -142,7 +143,8 @@ caret under the problem."
     /// The `read` tool: see [`read::run`].
     #[tool(
         description = "Read lines of an indexed document's text, as the index stores it: \
-`path` exactly as a search hit gave it, `start_line` and `end_line` 1-based and inclusive \
+`path` exactly as a search hit gave it (or the hit's `key`, which a hit carries when its path has \
+bytes that are not UTF-8, shown as U+FFFD), `start_line` and `end_line` 1-based and inclusive \
 (default: the first 200 lines; at most 500 lines and about 64 KB per call). Says the document's \
 `total_lines`. Only indexed documents can be read."
     )]

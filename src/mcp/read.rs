@@ -19,7 +19,8 @@ const MAX_BYTES: usize = 64_000;
 /// Arguments of the `read` tool.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct ReadArgs {
-    /// The document's absolute path, exactly as a search hit gave it.
+    /// The document's absolute path, exactly as a search hit gave it, or the hit's `key` when
+    /// it has one.
     pub path: String,
     /// The first line to return, 1-based (default 1).
     pub start_line: Option<usize>,
@@ -62,7 +63,8 @@ pub(super) fn run(dir: &Path, args: &ReadArgs) -> Result<ReadOutput, ToolError> 
             "end_line {end} is before start_line {start}"
         )));
     }
-    // Looked up by its exact path term in the index, never opened as a file.
+    // Looked up by its exact path term in the index, never opened as a file. A hit's `key` is
+    // valid UTF-8, and so its own key: both a path and a key find the document.
     let searcher = IndexSearcher::open(dir)?;
     let document = searcher
         .document(&path_key(Path::new(&args.path)), None, usize::MAX)

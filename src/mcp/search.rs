@@ -65,8 +65,12 @@ pub struct HitOutput {
     pub rank: usize,
     /// BM25 relevance score, to three decimals.
     pub score: f64,
-    /// The document's absolute path, as `read` takes it.
+    /// The document's absolute path, as `read` takes it (unless `key` is set).
     pub path: String,
+    /// Only when the path has bytes that are not UTF-8 (shown in `path` as U+FFFD): the
+    /// document's exact identity, which `read` takes as its `path`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
     /// The document's own title (of a PDF, web page, office file or e-book), if it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -149,6 +153,7 @@ fn hit_output(hit: &Hit) -> HitOutput {
         // Three decimals tell hits apart; the float's other digits are noise to an agent.
         score: (f64::from(hit.score) * 1000.0).round() / 1000.0,
         path: hit.path.clone(),
+        key: hit.distinct_key().map(str::to_string),
         title: hit.title.as_ref().map(MarkedText::plain),
         doc_type: hit.doc_type.clone(),
         fragments: hit
@@ -197,6 +202,7 @@ mod tests {
             rank,
             score: 1.0,
             path: format!("/docs/{rank}.txt"),
+            key: format!("/docs/{rank}.txt"),
             marked_path: MarkedText::default(),
             title: None,
             doc_type: "text".to_string(),

@@ -30,6 +30,10 @@ struct JsonHit<'a> {
     rank: usize,
     score: f32,
     path: &'a str,
+    /// The document's path key, only when it differs from `path` (a path with bytes that are
+    /// not UTF-8): what `/doc?path=` and the MCP `read` tool take.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
     marked_path: String,
     /// The document's own title, `null` when it has none.
     title: Option<String>,
@@ -76,6 +80,7 @@ impl ResultsPrinter for JsonPrinter {
                     rank: hit.rank,
                     score: hit.score,
                     path: &hit.path,
+                    key: hit.distinct_key(),
                     marked_path: self.marks.apply(&hit.marked_path),
                     title: hit.title.as_ref().map(|title| title.plain()),
                     marked_title: hit.title.as_ref().map(|title| self.marks.apply(title)),

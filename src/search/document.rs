@@ -74,7 +74,7 @@ impl IndexSearcher {
             None => Vec::new(),
         };
         Ok(Some(StoredDocument {
-            path: display_key(doc.first(self.fields.path)).into_owned(),
+            path: display_key(key).into_owned(),
             text: text.to_string(),
             truncated: cut < stored.len(),
             matches,

@@ -1,5 +1,6 @@
 //! Running a query: parse, compile, collect the best hits, and highlight each of them.
 
+mod columns;
 mod compile;
 pub mod deadline;
 mod document;
@@ -22,6 +23,7 @@ use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSch
 use crate::query::{
     check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError, Target,
 };
+use columns::HitColumns;
 use compile::compile;
 use deadline::{Deadline, DeadlineQuery};
 use expand::TermExpander;
@@ -76,8 +78,12 @@ pub struct Hit {
     pub rank: usize,
     /// BM25 relevance score.
     pub score: f32,
-    /// The file's absolute path.
+    /// The file's absolute path, as people see it: bytes that are not UTF-8 shown as U+FFFD.
     pub path: String,
+    /// The document's identity in the index, its path key (see [`crate::index::path_key`]):
+    /// `path` itself unless the path has bytes that are not UTF-8. What
+    /// [`IndexSearcher::document`] looks a document up by.
+    pub key: String,
     /// The path with the parts matched by `path:` clauses marked.
     pub marked_path: MarkedText,
     /// The document's own title, if it has one, with the words the query found in it marked.
@@ -88,6 +94,14 @@ pub struct Hit {
     pub fragments: Vec<MarkedText>,
     /// Where each fragment's first match is in the text, in the same order.
     pub locations: Vec<Location>,
+}
+
+impl Hit {
+    /// The key, when it is not `path`: what an output that shows `path` must also carry for the
+    /// document to be found again.
+    pub fn distinct_key(&self) -> Option<&str> {
+        (self.key != self.path).then_some(self.key.as_str())
+    }
 }
 
 /// Where a fragment's first match (or, when it marks nothing, its start) is in its document:
@@ -255,6 +269,12 @@ impl IndexSearcher {
                 request.fragments,
             ),
         };
+        let columns = HitColumns::open(
+            &searcher,
+            &self.fields,
+            top.iter().map(|&(_, address)| address),
+        )
+        .map_err(|err| self.engine_error(err))?;
         // Highlighting needs each hit's stored text: fetch and highlight hits in parallel.
         let hits = top
             .par_iter()
@@ -263,7 +283,8 @@ impl IndexSearcher {
                 || highlighters.clone(),
                 |highlighters, (rank, &(score, address))| {
                     let rank = offset + rank + 1;
-                    self.hit(&searcher, highlighters, &deadline, rank, score, address)
+                    let found = (rank, score, address);
+                    self.hit(&searcher, &columns, highlighters, &deadline, found)
                 },
             )
             .collect::<Result<Vec<_>, SearchError>>()?;
@@ -336,29 +357,37 @@ impl IndexSearcher {
         }
     }
 
-    /// Loads one hit's stored fields and highlights them.
+    /// Builds one hit, `(rank, score, address)`: its path, title and type from `columns`, and,
+    /// when fragments are wanted, its stored text, highlighted.
     fn hit(
         &self,
         searcher: &Searcher,
+        columns: &HitColumns,
         highlighters: &mut HitHighlighters,
         deadline: &Deadline,
-        rank: usize,
-        score: f32,
-        address: DocAddress,
+        (rank, score, address): (usize, f32, DocAddress),
     ) -> Result<Hit, SearchError> {
-        let doc: StoredText = searcher
-            .doc(address)
+        let shown = columns
+            .read(address)
             .map_err(|err| self.engine_error(err))?;
-        let text_of = |field| doc.first(field);
-        let path = display_key(text_of(self.fields.path));
-        let text = text_of(self.fields.contents);
-        // Past the deadline, or when none are asked for, the text is not even looked at.
-        let fragments = if deadline.passed() || highlighters.contents.wants_no_fragments() {
-            Vec::new()
-        } else {
-            highlighters.contents.fragments(text)
-        };
-        let title = Some(text_of(self.fields.title))
+        let path = display_key(&shown.key).into_owned();
+        // Past the deadline, or when none are asked for, the text is not even read.
+        let (fragments, locations) =
+            if deadline.passed() || highlighters.contents.wants_no_fragments() {
+                (Vec::new(), Vec::new())
+            } else {
+                let doc: StoredText = searcher
+                    .doc(address)
+                    .map_err(|err| self.engine_error(err))?;
+                let text = doc.first(self.fields.contents);
+                let fragments = highlighters.contents.fragments(text);
+                let starts = fragments
+                    .iter()
+                    .map(|fragment| fragment.first_mark_in(text));
+                let locations = Location::all_of(text, starts);
+                (fragments, locations)
+            };
+        let title = Some(shown.title.as_str())
             .filter(|title| !title.is_empty())
             .map(|title| highlighters.title.mark_all(title));
         Ok(Hit {
@@ -366,14 +395,10 @@ impl IndexSearcher {
             score,
             marked_path: highlighters.path.mark_all(&path),
             title,
-            doc_type: text_of(self.fields.doc_type).to_string(),
-            path: path.into_owned(),
-            locations: Location::all_of(
-                text,
-                fragments
-                    .iter()
-                    .map(|fragment| fragment.first_mark_in(text)),
-            ),
+            doc_type: shown.doc_type,
+            path,
+            key: shown.key,
+            locations,
             fragments,
         })
     }

@@ -1,4 +1,5 @@
-//! A document's stored text fields, read from the doc store with one copy of each.
+//! A document's stored text fields (its contents: path, title and type are fast fields, see
+//! `columns`), read from the doc store with one copy of each.
 
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{Field, OwnedValue};

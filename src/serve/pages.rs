@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
+use crate::index::path_key::display_key;
 use crate::query::parser::caret_line;
 use crate::query::DefaultOperator;
 use crate::render::{Marks, QueryProblem};
@@ -188,7 +189,7 @@ fn results_view(
             .map(|hit| HitView {
                 rank: hit.rank,
                 score: format!("{:.2}", hit.score),
-                doc_href: with_params("/doc", &[("path", &hit.path), ("q", &page.query)]),
+                doc_href: with_params("/doc", &[("path", &hit.key), ("q", &page.query)]),
                 editor_href: state.editor.link(&hit.path, 1, 1),
                 marked_path: marks.apply(&hit.marked_path),
                 marked_title: marks.title(hit.title.as_ref()),
@@ -214,7 +215,8 @@ fn problem_view(problem: &QueryProblem) -> ProblemView {
 /// The parameters of the document page.
 #[derive(Debug, Deserialize)]
 pub(super) struct DocumentParams {
-    /// The document's path, exactly as the index has it.
+    /// The document's path key (see [`crate::index::path_key`]): the path itself, unless it
+    /// has bytes that are not UTF-8. Hits link with it.
     path: Option<String>,
     /// The query whose matches to mark.
     q: Option<String>,
@@ -233,8 +235,8 @@ struct DocumentPage {
     lines: Vec<Line>,
 }
 
-/// `/doc?path=PATH&q=QUERY`: the stored text of the indexed document whose path is exactly
-/// `PATH`, with line numbers and every match of `QUERY` marked. Only documents in the index are
+/// `/doc?path=KEY&q=QUERY`: the stored text of the indexed document whose path key is exactly
+/// `KEY`, with line numbers and every match of `QUERY` marked. Only documents in the index are
 /// shown (the path is looked up as a term, never opened): anything else is 404.
 pub(super) async fn document(
     State(state): State<Arc<AppState>>,
@@ -265,7 +267,8 @@ pub(super) async fn document(
         Ok(Some(document)) => document,
         Ok(None) => {
             return Failure::NotFound(format!(
-                "the index holds no document with the path '{path}'"
+                "the index holds no document with the path '{}'",
+                display_key(&path)
             ))
             .respond(false)
         }

@@ -19,6 +19,8 @@ pub struct JsonHit {
     pub rank: u64,
     pub score: f64,
     pub path: String,
+    /// The document's path key (absolute), present only when it differs from the path.
+    pub key: Option<String>,
     pub marked_path: String,
     /// The document's title, if it has one.
     pub title: Option<String>,
@@ -48,21 +50,23 @@ impl SearchJson {
             .expect("hits is an array")
             .iter()
             .map(|hit| {
-                assert_keys(
-                    hit,
-                    &[
-                        "rank",
-                        "score",
-                        "path",
-                        "marked_path",
-                        "title",
-                        "marked_title",
-                        "type",
-                        "fragments",
-                        "locations",
-                        "snippet",
-                    ],
-                );
+                let mut keys = vec![
+                    "rank",
+                    "score",
+                    "path",
+                    "marked_path",
+                    "title",
+                    "marked_title",
+                    "type",
+                    "fragments",
+                    "locations",
+                    "snippet",
+                ];
+                let key = optional_string(hit, "key");
+                if key.is_some() {
+                    keys.push("key");
+                }
+                assert_keys(hit, &keys);
                 let string = |key: &str| {
                     hit[key]
                         .as_str()
@@ -71,10 +75,12 @@ impl SearchJson {
                 };
                 let path = string("path");
                 assert!(path.starts_with('/'), "path is absolute: {path}");
+                assert_ne!(key.as_ref(), Some(&path), "a key only when not the path");
                 JsonHit {
                     rank: hit["rank"].as_u64().expect("rank is an integer"),
                     score: hit["score"].as_f64().expect("score is a number"),
                     path: dir.relative(&path),
+                    key,
                     marked_path: string("marked_path"),
                     title: optional_string(hit, "title"),
                     marked_title: optional_string(hit, "marked_title"),

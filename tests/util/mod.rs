@@ -103,6 +103,16 @@ impl Dir {
         fs::write(&path, contents).unwrap_or_else(|err| panic!("write {}: {err}", path.display()));
     }
 
+    /// Creates the file named `name` (bytes, which need not be UTF-8) in the folder `folder`,
+    /// creating it; returns the file's absolute path.
+    pub fn create_named(&self, folder: &str, name: &[u8], contents: impl AsRef<[u8]>) -> PathBuf {
+        use std::os::unix::ffi::OsStrExt;
+        let path = self.path(folder).join(std::ffi::OsStr::from_bytes(name));
+        fs::create_dir_all(self.path(folder)).expect("create the folder");
+        fs::write(&path, contents).unwrap_or_else(|err| panic!("write {}: {err}", path.display()));
+        path
+    }
+
     /// Deletes the file `relative`.
     pub fn remove(&self, relative: &str) {
         fs::remove_file(self.path(relative)).expect("remove file");
