@@ -275,19 +275,24 @@ impl IndexSearcher {
             top.iter().map(|&(_, address)| address),
         )
         .map_err(|err| self.engine_error(err))?;
-        // Highlighting needs each hit's stored text: fetch and highlight hits in parallel.
-        let hits = top
-            .par_iter()
-            .enumerate()
-            .map_init(
-                || highlighters.clone(),
-                |highlighters, (rank, &(score, address))| {
-                    let rank = offset + rank + 1;
-                    let found = (rank, score, address);
-                    self.hit(&searcher, &columns, highlighters, &deadline, found)
-                },
-            )
-            .collect::<Result<Vec<_>, SearchError>>()?;
+        let build = |highlighters: &mut HitHighlighters, (rank, &(score, address))| {
+            let found = (offset + rank + 1, score, address);
+            self.hit(&searcher, &columns, highlighters, &deadline, found)
+        };
+        let hits = if highlighters.contents.wants_no_fragments() {
+            // Only paths and titles to mark: handing hits to other threads would cost more.
+            let mut highlighters = highlighters;
+            top.iter()
+                .enumerate()
+                .map(|found| build(&mut highlighters, found))
+                .collect::<Result<Vec<_>, SearchError>>()?
+        } else {
+            // Highlighting reads and scans each hit's stored text: in parallel.
+            top.par_iter()
+                .enumerate()
+                .map_init(|| highlighters.clone(), build)
+                .collect::<Result<Vec<_>, SearchError>>()?
+        };
         Ok(SearchResults {
             query: request.query.clone(),
             total,
