@@ -7,7 +7,9 @@
 #   bench/serve.sh CORPUS_DIR [SECONDS] [CONNECTIONS]
 #
 # Defaults: 30 s, 32 connections, 2 wrk threads. Prints wrk's summary (requests/s, latency
-# percentiles, errors) for both phases. Needs wrk (Debian package `wrk`) and cargo.
+# percentiles, errors) for both phases, and on Linux the server's CPU time per request (user +
+# system, from /proc), steadier than requests/s on a machine shared with other work. Needs wrk
+# (Debian package `wrk`) and cargo.
 set -euo pipefail
 corpus=${1:?usage: bench/serve.sh CORPUS_DIR [SECONDS] [CONNECTIONS]}
 seconds=${2:-30}
@@ -47,8 +49,8 @@ request = function()
   return wrk.format("GET", "/api/search?limit=50&q=" .. q)
 end
 done = function(summary, latency, requests)
-  io.write(string.format("requests/s %.1f, p50 %.1f ms, p99 %.1f ms, errors %d (status %d, timeout %d)\\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1e3,
+  io.write(string.format("requests %d, requests/s %.1f, p50 %.1f ms, p99 %.1f ms, errors %d (status %d, timeout %d)\\n",
+    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1e3,
     latency:percentile(99) / 1e3, summary.errors.connect + summary.errors.read +
     summary.errors.write + summary.errors.status + summary.errors.timeout,
     summary.errors.status, summary.errors.timeout))
@@ -56,14 +58,30 @@ end
 ''')
 PY
 
+# One wrk run; its summary line, then the server's CPU milliseconds per request when /proc has them.
+load() {
+  local before after summary
+  before=$(server_ticks)
+  summary=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/queries.lua" "$url" | tail -n 1)
+  after=$(server_ticks)
+  echo "$summary"
+  if [ -n "$before" ] && [ -n "$after" ]; then
+    awk -v ticks=$((after - before)) -v hz="$(getconf CLK_TCK)" -v summary="$summary" 'BEGIN {
+      split(summary, words, /[ ,]+/)
+      if (words[2] > 0) printf "server CPU %.2f ms/request\n", ticks * 1000 / hz / words[2] }'
+  fi
+}
+# The server's CPU time so far (user + system), in clock ticks; empty without /proc.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$server/stat" 2>/dev/null || true; }
+
 echo "== quiet index: $connections connections, $seconds s"
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/queries.lua" "$url" | tail -n 1
+load
 echo "== while 'lantern index --rebuild' runs again and again in another process"
 touch "$work/reindexing"
 ( while [ -e "$work/reindexing" ]; do
     "$lantern" --index "$work/index" index --rebuild "$corpus" >/dev/null 2>&1 || true
   done ) &
 indexer=$!
-wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/queries.lua" "$url" | tail -n 1
+load
 rm -f "$work/reindexing"
 wait "$indexer"

@@ -10,6 +10,8 @@ mod prefilter;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+
 use tantivy::tokenizer::TextAnalyzer;
 
 pub use fragment::{select_fragments, FragmentOptions};
@@ -21,10 +23,14 @@ pub use prefilter::Prefilter;
 use crate::query::{Lowered, Target};
 
 /// Highlights one field's text for one query.
+///
+/// A clone is cheap: it shares the query (whose wildcard expansions can be hundreds of terms) and
+/// the prefilter, and has only an analyzer of its own, since tokenizing needs `&mut`. Each thread
+/// of a parallel highlight takes one.
 #[derive(Clone)]
 pub struct Highlighter {
-    query: HighlightQuery,
-    prefilter: Option<Prefilter>,
+    query: Arc<HighlightQuery>,
+    prefilter: Option<Arc<Prefilter>>,
     analyzer: TextAnalyzer,
     options: FragmentOptions,
 }
@@ -40,8 +46,8 @@ impl Highlighter {
     ) -> Highlighter {
         let query = HighlightQuery::collect(query, field);
         Highlighter {
-            prefilter: Prefilter::new(query.patterns()),
-            query,
+            prefilter: Prefilter::new(query.patterns()).map(Arc::new),
+            query: Arc::new(query),
             analyzer,
             options,
         }

@@ -65,8 +65,11 @@ struct JsonError<'a> {
     position: Option<usize>,
 }
 
-impl ResultsPrinter for JsonPrinter {
-    fn print_results(&self, results: &SearchResults, out: &mut dyn WriteColor) -> io::Result<()> {
+impl JsonPrinter {
+    /// The document [`ResultsPrinter::print_results`] prints, as a value to serialize, for a
+    /// caller that adds fields of its own (`lantern serve`'s API adds the offset) without
+    /// printing and parsing it again.
+    pub fn results_document<'r>(&self, results: &'r SearchResults) -> impl Serialize + 'r {
         let hits = results
             .hits
             .iter()
@@ -98,26 +101,35 @@ impl ResultsPrinter for JsonPrinter {
                 }
             })
             .collect();
-        let document = JsonResults {
+        JsonResults {
             query: &results.query,
             total: results.total,
             elapsed_ms: (results.elapsed.as_secs_f64() * 1e6).round() / 1e3,
             timed_out: results.timed_out,
             hits,
-        };
-        serde_json::to_writer_pretty(&mut *out, &document)?;
-        writeln!(out)
+        }
     }
 
-    fn print_problem(&self, problem: &QueryProblem, out: &mut dyn WriteColor) -> io::Result<()> {
-        let document = JsonProblem {
+    /// The document [`ResultsPrinter::print_problem`] prints, as a value to serialize.
+    pub fn problem_document<'p>(&self, problem: &'p QueryProblem) -> impl Serialize + 'p {
+        JsonProblem {
             query: &problem.query,
             error: JsonError {
                 message: &problem.message,
                 position: problem.position,
             },
-        };
-        serde_json::to_writer_pretty(&mut *out, &document)?;
+        }
+    }
+}
+
+impl ResultsPrinter for JsonPrinter {
+    fn print_results(&self, results: &SearchResults, out: &mut dyn WriteColor) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &self.results_document(results))?;
+        writeln!(out)
+    }
+
+    fn print_problem(&self, problem: &QueryProblem, out: &mut dyn WriteColor) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, &self.problem_document(problem))?;
         writeln!(out)
     }
 }

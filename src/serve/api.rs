@@ -10,12 +10,11 @@ use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use termcolor::NoColor;
 
 use crate::highlight::FragmentOptions;
 use crate::index::index_status;
 use crate::query::DefaultOperator;
-use crate::render::{JsonPrinter, ResultsPrinter};
+use crate::render::JsonPrinter;
 use crate::search::SearchRequest;
 
 use super::app::AppState;
@@ -66,11 +65,20 @@ async fn run_search(
         timeout: Some(SEARCH_TIMEOUT),
     };
     let results = state.search(request).await?;
-    let mut document = printed(|printer, out| printer.print_results(&results, out))?;
-    if let serde_json::Value::Object(fields) = &mut document {
-        fields.insert("offset".to_string(), offset.into());
-    }
-    Ok(json(StatusCode::OK, &document))
+    let page = PageJson {
+        results: JsonPrinter::default().results_document(&results),
+        offset,
+    };
+    Ok(json(StatusCode::OK, &page))
+}
+
+/// A page of results: the document `lantern search --format json` prints, then the offset.
+/// Serialized straight into the response, never printed and parsed again.
+#[derive(Serialize)]
+struct PageJson<R: Serialize> {
+    #[serde(flatten)]
+    results: R,
+    offset: usize,
 }
 
 /// The value of the numeric parameter `name`: `default` when absent, at most `max`.
@@ -92,17 +100,6 @@ fn number_param(
                 ))
             }),
     }
-}
-
-/// What the JSON printer writes through `print`, as a value.
-fn printed(
-    print: impl FnOnce(&JsonPrinter, &mut NoColor<Vec<u8>>) -> std::io::Result<()>,
-) -> Result<serde_json::Value, Failure> {
-    let mut out = NoColor::new(Vec::new());
-    print(&JsonPrinter::default(), &mut out)
-        .map_err(|err| Failure::Internal(format!("cannot write the results: {err}")))?;
-    serde_json::from_slice(&out.into_inner())
-        .map_err(|err| Failure::Internal(format!("cannot write the results: {err}")))
 }
 
 /// The status of an index, as `/api/status` shows it.
@@ -171,9 +168,7 @@ struct ErrorDetail {
 pub(super) fn json_failure(failure: Failure) -> Response {
     let status = failure.status();
     if let Failure::Query(problem) = &failure {
-        if let Ok(document) = printed(|printer, out| printer.print_problem(problem, out)) {
-            return json(status, &document);
-        }
+        return json(status, &JsonPrinter::default().problem_document(problem));
     }
     json(
         status,
@@ -187,8 +182,12 @@ pub(super) fn json_failure(failure: Failure) -> Response {
 
 /// `value` as a JSON response with `status`.
 fn json(status: StatusCode, value: &impl Serialize) -> Response {
-    match serde_json::to_string_pretty(value) {
-        Ok(body) => (status, [(CONTENT_TYPE, "application/json")], body + "\n").into_response(),
+    let mut body = Vec::new();
+    match serde_json::to_writer_pretty(&mut body, value) {
+        Ok(()) => {
+            body.push(b'\n');
+            (status, [(CONTENT_TYPE, "application/json")], body).into_response()
+        }
         Err(err) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             [(CONTENT_TYPE, "text/plain; charset=utf-8")],
