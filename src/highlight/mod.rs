@@ -45,8 +45,15 @@ impl Highlighter {
         options: FragmentOptions,
     ) -> Highlighter {
         let query = HighlightQuery::collect(query, field);
+        // Only cutting fragments uses the prefilter; building one (an automaton over a wildcard's
+        // hundreds of terms) for a highlighter that only marks whole texts is wasted.
+        let prefilter = if options.count == 0 {
+            None
+        } else {
+            Prefilter::new(query.patterns()).map(Arc::new)
+        };
         Highlighter {
-            prefilter: Prefilter::new(query.patterns()).map(Arc::new),
+            prefilter,
             query: Arc::new(query),
             analyzer,
             options,
@@ -63,6 +70,16 @@ impl Highlighter {
             None => find_matches(text, &mut self.analyzer, patterns),
         };
         select_fragments(text, &self.query.keep_deciding(matches), self.options)
+    }
+
+    /// A highlighter that only marks whole texts ([`Highlighter::mark_all`],
+    /// [`Highlighter::match_ranges`]) and cuts no fragments.
+    pub fn marker(query: &Lowered, field: Target, analyzer: TextAnalyzer) -> Highlighter {
+        let options = FragmentOptions {
+            count: 0,
+            ..FragmentOptions::default()
+        };
+        Highlighter::new(query, field, analyzer, options)
     }
 
     /// True when no fragment is asked for: the text need not be looked at.

@@ -9,7 +9,7 @@ use tantivy::schema::IndexRecordOption;
 
 use super::stored::StoredText;
 use super::{IndexSearcher, SearchError};
-use crate::highlight::{FragmentOptions, Highlighter};
+use crate::highlight::Highlighter;
 use crate::index::guard_engine;
 use crate::index::path_key::display_key;
 use crate::index::IndexError;
@@ -64,13 +64,10 @@ impl IndexSearcher {
         let cut = stored.floor_char_boundary(max_bytes.min(stored.len()));
         let text = &stored[..cut];
         let matches = match lowered {
-            Some((lowered, analyzers)) => Highlighter::new(
-                &lowered,
-                Target::Contents,
-                analyzers.contents,
-                FragmentOptions::default(),
-            )
-            .match_ranges(text),
+            Some((lowered, analyzers)) => {
+                Highlighter::marker(&lowered, Target::Contents, analyzers.contents)
+                    .match_ranges(text)
+            }
             None => Vec::new(),
         };
         Ok(Some(StoredDocument {

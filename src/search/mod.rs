@@ -256,18 +256,8 @@ impl IndexSearcher {
                 analyzers.contents.clone(),
                 request.fragments,
             ),
-            title: Highlighter::new(
-                &lowered,
-                Target::Title,
-                analyzers.contents,
-                request.fragments,
-            ),
-            path: Highlighter::new(
-                &lowered,
-                Target::PathParts,
-                analyzers.path,
-                request.fragments,
-            ),
+            title: Highlighter::marker(&lowered, Target::Title, analyzers.contents),
+            path: Highlighter::marker(&lowered, Target::PathParts, analyzers.path),
         };
         let columns = HitColumns::open(
             &searcher,
