@@ -6,24 +6,23 @@
 //! for the hundreds of terms a wildcard expands to) finds every place a match can be; only a
 //! small neighbourhood of each is tokenized and checked. A word matched on its own needs no
 //! neighbourhood: only its own token is tokenized, so a common word costs its occurrences, not
-//! the text around them.
+//! the text around them. A phrase is looked for around the occurrences of just one of its words,
+//! the one this text holds fewest of (every match contains it), as many tokens on each side as
+//! the phrase can span.
 
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::pattern::Pattern;
-use crate::index::tokenizer::{continues_token, is_token_char};
-
-/// Bytes of context tokenized on each side of a candidate: enough for the words of a phrase
-/// around any one of them, with some slop between.
-const REACH: usize = 256;
+use crate::index::tokenizer::{continues_token, is_ideograph, is_token_char};
 
 /// Regions this close are tokenized as one: a token stream costs an allocation and some set-up,
 /// about what tokenizing a few dozen bytes does.
 const JOIN_GAP: usize = 32;
 
-/// Phrases with more slop than this may span more than [`REACH`]: their text is tokenized whole.
+/// Phrases with more slop than this span too much text around each word: their text is
+/// tokenized whole.
 const MAX_SLOP: u32 = 16;
 
 /// Up to this many words are looked for one by one, each by its rarest byte; more (a wildcard's
@@ -34,10 +33,18 @@ const FEW_WORDS: usize = 3;
 #[derive(Clone, Debug)]
 pub struct Prefilter {
     words: Finder,
-    /// For each word of `words`, the bytes of context tokenized around its candidates:
-    /// [`REACH`] for a phrase's word (the phrase's other words must be tokenized with it), none
-    /// for a word only ever matched alone.
-    reach: Vec<usize>,
+    /// For each word of `words`, whether some pattern matches it on its own: its occurrences are
+    /// then regions by themselves.
+    alone: Vec<bool>,
+    /// For each phrase, the indexes of its words in `words`, and how many tokens on either side
+    /// of any one of them a match can take in (its other words and its slop).
+    phrases: Vec<(Vec<usize>, usize)>,
+}
+
+/// A phrase among a prefilter's patterns, before its words are numbered.
+struct PhraseWords<'p> {
+    words: &'p [String],
+    reach: usize,
 }
 
 /// The only character outside ASCII that lower-cases to an ASCII letter (`K`, the Kelvin sign,
@@ -49,77 +56,116 @@ impl Prefilter {
     /// not expanded to terms, a very sloppy phrase, a non-ASCII word) cannot be located by its
     /// words.
     pub fn new(patterns: &[Pattern]) -> Option<Prefilter> {
-        let mut words: Vec<(&str, usize)> = Vec::new();
+        let mut alone: Vec<&str> = Vec::new();
+        let mut phrases: Vec<PhraseWords> = Vec::new();
         for pattern in patterns {
-            let reach = match pattern {
+            match pattern {
                 Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => {
                     return None
                 }
                 Pattern::Phrase { slop, .. } if *slop > MAX_SLOP => return None,
-                Pattern::Phrase { .. } => REACH,
-                Pattern::Word(_) | Pattern::Terms(_) => 0,
-            };
-            words.extend(pattern.exact_words().map(|word| (word, reach)));
+                Pattern::Phrase { words, slop } => phrases.push(PhraseWords {
+                    words,
+                    reach: words.len().saturating_sub(1) + *slop as usize,
+                }),
+                Pattern::Word(_) | Pattern::Terms(_) => alone.extend(pattern.exact_words()),
+            }
         }
+        let mut words: Vec<&str> = alone
+            .iter()
+            .copied()
+            .chain(
+                phrases
+                    .iter()
+                    .flat_map(|phrase| phrase.words.iter().map(String::as_str)),
+            )
+            .collect();
         // Only ASCII words: a token equal to one is then ASCII letters and digits, except that
         // the Kelvin sign lower-cases to `k` (see `regions`).
-        if words.is_empty() || !words.iter().all(|(word, _)| word.is_ascii()) {
+        if words.is_empty() || !words.iter().all(|word| word.is_ascii()) {
             return None;
         }
-        // One entry a word, with the widest reach any pattern asks of it.
-        words.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
-        words.dedup_by(|next, kept| next.0 == kept.0);
-        let reach = words.iter().map(|&(_, reach)| reach).collect();
-        if words.len() <= FEW_WORDS {
-            let finders = words.iter().map(|&(word, _)| RareByte::new(word)).collect();
-            return Some(Prefilter {
-                words: Finder::Few(finders),
-                reach,
-            });
+        words.sort_unstable();
+        words.dedup();
+        let index = |word: &str| words.binary_search(&word).unwrap_or_default();
+        let mut alone_by_word = vec![false; words.len()];
+        for word in alone {
+            alone_by_word[index(word)] = true;
         }
-        // Leftmost-longest: where a longer word and its prefix both start, the longer is found
-        // (a candidate that is not a whole token is skipped, see `regions`). Every token equal
-        // to a word contains a match; the reverse need not hold: tokenizing the region checks.
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(words.iter().map(|&(word, _)| word))
-            .ok()
-            .map(|words| Prefilter {
-                words: Finder::Many(words),
-                reach,
+        let phrases = phrases
+            .iter()
+            .map(|phrase| {
+                let indexes = phrase.words.iter().map(|word| index(word)).collect();
+                (indexes, phrase.reach)
             })
+            .collect();
+        let finder = if words.len() <= FEW_WORDS {
+            Finder::Few(words.iter().map(|word| RareByte::new(word)).collect())
+        } else {
+            // Leftmost-longest: where a longer word and its prefix both start, the longer is
+            // found (a candidate that is not a whole token is skipped, see `regions`). Every
+            // token equal to a word contains a match; the reverse need not hold: tokenizing the
+            // region checks.
+            Finder::Many(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&words)
+                    .ok()?,
+            )
+        };
+        Some(Prefilter {
+            words: finder,
+            alone: alone_by_word,
+            phrases,
+        })
     }
 
-    /// The regions of `text` to tokenize: each candidate with its reach around it, widened
-    /// to whole tokens, merged when they touch. Sorted and disjoint. `None` when the text holds
-    /// a Kelvin sign: it must then be tokenized whole.
+    /// The regions of `text` to tokenize: each occurrence of a word matched alone, and around
+    /// each occurrence of a phrase's rarest word here the tokens the phrase can span, merged when
+    /// they touch. Sorted and disjoint, from token boundary to token boundary. `None` when the
+    /// text holds a Kelvin sign: it must then be tokenized whole.
     pub fn regions(&self, text: &str) -> Option<Vec<Range<usize>>> {
         if text.contains(KELVIN_SIGN) {
             return None;
         }
-        let mut regions: Vec<Range<usize>> = Vec::new();
-        for (found, word) in self.words.candidates(text) {
+        let mut found: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.alone.len()];
+        for (candidate, word) in self.words.candidates(text) {
             // A candidate inside a longer token (`lock` in `spinlock`) cannot match. Words are
             // ASCII letters and digits, so no real match starts inside a skipped candidate.
-            let before = text[..found.start].chars().next_back();
-            let after = text[found.end..].chars().next();
-            if before.is_some_and(continues_token) || after.is_some_and(continues_token) {
-                continue;
+            let before = text[..candidate.start].chars().next_back();
+            let after = text[candidate.end..].chars().next();
+            if !(before.is_some_and(continues_token) || after.is_some_and(continues_token)) {
+                found[word].push(candidate);
             }
-            let reach = self.reach[word];
-            let start = token_start(text, found.start.saturating_sub(reach));
-            let end = token_end(text, (found.end + reach).min(text.len()));
+        }
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        for (word, _) in self.alone.iter().enumerate().filter(|(_, alone)| **alone) {
+            spans.extend(found[word].iter().cloned());
+        }
+        for (words, reach) in &self.phrases {
+            // Every match of the phrase holds each of its words: the fewest will do.
+            let Some(&anchor) = words.iter().min_by_key(|&&word| found[word].len()) else {
+                continue;
+            };
+            spans.extend(found[anchor].iter().map(|occurrence| {
+                tokens_back(text, occurrence.start, *reach)..tokens_on(text, occurrence.end, *reach)
+            }));
+        }
+        spans.sort_unstable_by_key(|span| span.start);
+        let mut regions: Vec<Range<usize>> = Vec::new();
+        for span in spans {
             match regions.last_mut() {
                 // Regions that touch, or that only separators keep apart (the words of a phrase
                 // can be adjacent tokens however much punctuation stands between them), are one;
                 // so are regions a few bytes apart, cheaper to tokenize together than apart.
                 Some(last)
-                    if start <= last.end + JOIN_GAP || !has_token(&text[last.end..start]) =>
+                    if span.start <= last.end + JOIN_GAP
+                        || !has_token(&text[last.end..span.start]) =>
                 {
-                    last.end = last.end.max(end)
+                    last.end = last.end.max(span.end)
                 }
-                _ => regions.push(start..end),
+                _ => regions.push(span),
             }
         }
         Some(regions)
@@ -214,27 +260,46 @@ fn has_token(gap: &str) -> bool {
     gap.chars().any(is_token_char)
 }
 
-/// Moves `at` back to a char boundary that no token spans: just after a separator character.
-fn token_start(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
+/// Where the `count`th token before the token boundary `at` starts (the text's start when there
+/// are fewer): tokens as the text tokenizer makes them, runs of token characters or a single
+/// ideograph.
+fn tokens_back(text: &str, at: usize, count: usize) -> usize {
+    let mut chars = text[..at].char_indices().rev().peekable();
+    let mut start = at;
+    for _ in 0..count {
+        // Separators, then one token.
+        while chars.next_if(|&(_, c)| !is_token_char(c)).is_some() {}
+        let Some((offset, c)) = chars.next() else {
+            return 0;
+        };
+        start = offset;
+        if !is_ideograph(c) {
+            while let Some((offset, _)) = chars.next_if(|&(_, c)| continues_token(c)) {
+                start = offset;
+            }
+        }
     }
-    text[..at]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !is_token_char(*c))
-        .map_or(0, |(offset, c)| offset + c.len_utf8())
+    start
 }
 
-/// Moves `at` forward to a char boundary that no token spans: a separator character.
-fn token_end(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at += 1;
+/// Where the `count`th token after the token boundary `at` ends (the text's end when there are
+/// fewer).
+fn tokens_on(text: &str, at: usize, count: usize) -> usize {
+    let mut chars = text[at..].char_indices().peekable();
+    let mut end = at;
+    for _ in 0..count {
+        while chars.next_if(|&(_, c)| !is_token_char(c)).is_some() {}
+        let Some((offset, c)) = chars.next() else {
+            return text.len();
+        };
+        end = at + offset + c.len_utf8();
+        if !is_ideograph(c) {
+            while let Some((offset, c)) = chars.next_if(|&(_, c)| continues_token(c)) {
+                end = at + offset + c.len_utf8();
+            }
+        }
     }
-    text[at..]
-        .char_indices()
-        .find(|(_, c)| !is_token_char(*c))
-        .map_or(text.len(), |(offset, _)| at + offset)
+    end
 }
 
 #[cfg(test)]
@@ -256,17 +321,21 @@ mod tests {
     }
 
     #[test]
-    fn phrase_words_get_context_in_whole_tokens() {
+    fn a_phrase_is_looked_for_around_its_rarest_word_as_far_as_it_can_reach() {
         let filler = "lorem ".repeat(100);
-        let text = format!("{filler}The MUTEX is held{filler}");
-        let phrase = Pattern::Phrase {
+        let text = format!("held {filler}The MUTEX -- is held {filler}, held");
+        let phrase = |slop| Pattern::Phrase {
             words: vec!["mutex".into(), "held".into()],
-            slop: 0,
+            slop,
         };
-        let regions = regions_of(&text, &[phrase]);
-        assert_eq!(regions.len(), 1);
-        assert!(regions[0].contains("The MUTEX is held"));
-        assert!(regions[0].starts_with("lorem") && regions[0].ends_with("lorem"));
+        // One `mutex` against three `held`: one region, a token (the phrase's other word) on
+        // either side, whatever separators stand between.
+        assert_eq!(regions_of(&text, &[phrase(0)]), ["The MUTEX -- is"]);
+        // With slop 1, two tokens on either side.
+        assert_eq!(
+            regions_of(&text, &[phrase(1)]),
+            ["lorem The MUTEX -- is held"]
+        );
     }
 
     #[test]
