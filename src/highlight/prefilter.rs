@@ -39,6 +39,8 @@ pub struct Prefilter {
     /// For each phrase, the indexes of its words in `words`, and how many tokens on either side
     /// of any one of them a match can take in (its other words and its slop).
     phrases: Vec<(Vec<usize>, usize)>,
+    /// True when a word holds a `k`, which a Kelvin sign in the text could stand for.
+    has_k: bool,
 }
 
 /// A phrase among a prefilter's patterns, before its words are numbered.
@@ -87,6 +89,7 @@ impl Prefilter {
         }
         words.sort_unstable();
         words.dedup();
+        let has_k = words.iter().any(|word| word.contains('k'));
         let index = |word: &str| words.binary_search(&word).unwrap_or_default();
         let mut alone_by_word = vec![false; words.len()];
         for word in alone {
@@ -118,15 +121,16 @@ impl Prefilter {
             words: finder,
             alone: alone_by_word,
             phrases,
+            has_k,
         })
     }
 
     /// The regions of `text` to tokenize: each occurrence of a word matched alone, and around
     /// each occurrence of a phrase's rarest word here the tokens the phrase can span, merged when
-    /// they touch. Sorted and disjoint, from token boundary to token boundary. `None` when the
-    /// text holds a Kelvin sign: it must then be tokenized whole.
+    /// they touch. Sorted and disjoint, from token boundary to token boundary. `None` when a word
+    /// holds a `k` and the text a Kelvin sign: it must then be tokenized whole.
     pub fn regions(&self, text: &str) -> Option<Vec<Range<usize>>> {
-        if text.contains(KELVIN_SIGN) {
+        if self.has_k && text.contains(KELVIN_SIGN) {
             return None;
         }
         let mut found: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.alone.len()];
@@ -373,9 +377,14 @@ mod tests {
     }
 
     #[test]
-    fn kelvin_sign_means_whole_text() {
+    fn kelvin_sign_means_whole_text_for_a_word_with_k() {
         let prefilter = Prefilter::new(&[Pattern::Word("kelvin".into())]).unwrap();
         assert_eq!(prefilter.regions("300 \u{212A}ELVIN"), None);
+        let prefilter = Prefilter::new(&[Pattern::Word("elvin".into())]).unwrap();
+        assert_eq!(
+            prefilter.regions("300 \u{212A}ELVIN elvin"),
+            Some(vec![13..18])
+        );
     }
 
     #[test]
