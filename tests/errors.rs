@@ -268,10 +268,10 @@ fn the_cause_of_a_damaged_index_is_printed_once() {
     );
 }
 
-/// Makes at `index` an index as Lantern made them before path, title and type became fast
-/// fields (they were stored), with one complete root, `root`.
-fn create_index_without_fast_fields(index: &std::path::Path, root: &str) {
-    use lantern::index::schema::{register_tokenizers, PATH_TOKENIZER, TEXT_TOKENIZER};
+/// The schema of the index Lantern made before path, title and type became fast fields (they
+/// were stored) or, with `fast_fields`, before the path was stored besides being a fast field.
+fn older_schema(fast_fields: bool) -> tantivy::schema::Schema {
+    use lantern::index::schema::{PATH_TOKENIZER, TEXT_TOKENIZER};
     use tantivy::schema::{
         IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
     };
@@ -282,18 +282,36 @@ fn create_index_without_fast_fields(index: &std::path::Path, root: &str) {
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
+    let shown: TextOptions = if fast_fields {
+        (STRING | FAST).into()
+    } else {
+        (STRING | STORED).into()
+    };
     let mut builder = Schema::builder();
-    builder.add_text_field("path", STRING | STORED);
+    builder.add_text_field("path", shown.clone());
     builder.add_text_field("path_parts", indexed(PATH_TOKENIZER));
     builder.add_text_field("path_parts_reversed", STRING);
     builder.add_text_field("contents", indexed(TEXT_TOKENIZER).set_stored());
-    builder.add_text_field("title", indexed(TEXT_TOKENIZER).set_stored());
-    builder.add_text_field("type", STRING | STORED);
+    let title = indexed(TEXT_TOKENIZER);
+    builder.add_text_field(
+        "title",
+        if fast_fields {
+            title.set_fast(tantivy::tokenizer::RAW_TOKENIZER_NAME)
+        } else {
+            title.set_stored()
+        },
+    );
+    builder.add_text_field("type", shown);
     builder.add_u64_field("mtime", FAST);
     builder.add_u64_field("size", FAST);
+    builder.build()
+}
+
+/// Makes at `index` an empty index with `schema` and one complete root, `root`.
+fn create_index_with(index: &std::path::Path, schema: tantivy::schema::Schema, root: &str) {
     fs::create_dir_all(index).expect("create the index folder");
-    let old = tantivy::Index::create_in_dir(index, builder.build()).expect("create the index");
-    register_tokenizers(&old);
+    let old = tantivy::Index::create_in_dir(index, schema).expect("create the index");
+    lantern::index::schema::register_tokenizers(&old);
     let mut writer: tantivy::IndexWriter = old.writer_with_num_threads(1, 15_000_000).unwrap();
     let mut commit = writer.prepare_commit().expect("prepare a commit");
     let roots = serde_json::json!({"roots": {root: {"last_indexed": 1, "complete": true}}});
@@ -302,10 +320,23 @@ fn create_index_without_fast_fields(index: &std::path::Path, root: &str) {
 }
 
 #[test]
+fn an_index_whose_paths_are_not_stored_is_still_used_as_it_is() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "a quokka smiles\nat the wombat");
+    create_index_with(&dir.index_dir(), older_schema(true), &dir.display("docs"));
+    assert_eq!(dir.index(&["docs"]).added, 1);
+    let hit = dir.search_json(&["wombat"]).hits[0].clone();
+    assert_eq!(hit.path, "docs/a.txt");
+    assert_eq!(hit.fragments, ["a quokka smiles at the <b>wombat</b>"]);
+    let bare = dir.search_json(&["quokka", "--fragments", "0"]);
+    assert_eq!(bare.paths(), ["docs/a.txt"]);
+}
+
+#[test]
 fn an_index_made_before_fast_fields_is_refused_until_rebuilt_with_its_roots() {
     let dir = Dir::new();
     dir.create("docs/a.txt", "a quokka smiles");
-    create_index_without_fast_fields(&dir.index_dir(), &dir.display("docs"));
+    create_index_with(&dir.index_dir(), older_schema(false), &dir.display("docs"));
     for command in [&["search", "quokka"][..], &["index", "docs"], &["index"]] {
         let output = dir.lantern().args(command).assert_exit(1);
         assert!(

@@ -1,18 +1,11 @@
 //! What a hit shows besides its fragments (its path key, title and type), read from the index's
-//! fast fields: no stored document is opened for them.
+//! fast fields: no stored document is opened for them. (A hit whose text is read anyway takes its
+//! path key from there: see the schema.)
 
 use tantivy::columnar::StrColumn;
-use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
+use tantivy::{DocAddress, Searcher, SegmentReader};
 
 use crate::index::LanternSchema;
-
-/// A hit's path key, title (empty when it has none) and type.
-#[derive(Debug, Default)]
-pub(super) struct HitFields {
-    pub(super) key: String,
-    pub(super) title: String,
-    pub(super) doc_type: String,
-}
 
 /// The path, title and type columns of the segments a search's hits are in: opened once per
 /// search, then shared by the threads that build its hits.
@@ -47,18 +40,40 @@ impl HitColumns {
         Ok(HitColumns { segments })
     }
 
-    /// The path key, title and type of the document at `address` (empty for a segment
-    /// [`HitColumns::open`] was not given).
-    pub(super) fn read(&self, address: DocAddress) -> tantivy::Result<HitFields> {
-        let mut fields = HitFields::default();
-        let Some(Some(columns)) = self.segments.get(address.segment_ord as usize) else {
-            return Ok(fields);
-        };
-        let doc = address.doc_id;
-        read_value(columns.path.as_ref(), doc, &mut fields.key)?;
-        read_value(columns.title.as_ref(), doc, &mut fields.title)?;
-        read_value(columns.doc_type.as_ref(), doc, &mut fields.doc_type)?;
-        Ok(fields)
+    /// The path key of the document at `address`.
+    pub(super) fn key(&self, address: DocAddress) -> tantivy::Result<String> {
+        self.read(address, |columns| columns.path.as_ref())
+    }
+
+    /// The title of the document at `address`, empty when it has none.
+    pub(super) fn title(&self, address: DocAddress) -> tantivy::Result<String> {
+        self.read(address, |columns| columns.title.as_ref())
+    }
+
+    /// The type of the document at `address`.
+    pub(super) fn doc_type(&self, address: DocAddress) -> tantivy::Result<String> {
+        self.read(address, |columns| columns.doc_type.as_ref())
+    }
+
+    /// The first value of the document at `address` in the column `pick` chooses; empty when it
+    /// has none, or when its segment was not given to [`HitColumns::open`].
+    fn read(
+        &self,
+        address: DocAddress,
+        pick: impl Fn(&SegmentColumns) -> Option<&StrColumn>,
+    ) -> tantivy::Result<String> {
+        let mut value = String::new();
+        let column = self
+            .segments
+            .get(address.segment_ord as usize)
+            .and_then(Option::as_ref)
+            .and_then(pick);
+        if let Some(column) = column {
+            if let Some(ord) = column.ords().first(address.doc_id) {
+                column.ord_to_str(ord, &mut value)?;
+            }
+        }
+        Ok(value)
     }
 }
 
@@ -76,15 +91,4 @@ impl SegmentColumns {
             doc_type: fast.str(schema.get_field_name(fields.doc_type))?,
         })
     }
-}
-
-/// Writes the first value of `doc` in `column` into `into`; leaves it empty when it has none.
-fn read_value(column: Option<&StrColumn>, doc: DocId, into: &mut String) -> tantivy::Result<()> {
-    let Some(column) = column else {
-        return Ok(());
-    };
-    if let Some(ord) = column.ords().first(doc) {
-        column.ord_to_str(ord, into)?;
-    }
-    Ok(())
 }

@@ -352,8 +352,9 @@ impl IndexSearcher {
         }
     }
 
-    /// Builds one hit, `(rank, score, address)`: its path, title and type from `columns`, and,
-    /// when fragments are wanted, its stored text, highlighted.
+    /// Builds one hit, `(rank, score, address)`: when fragments are wanted, its stored text
+    /// (and path key), highlighted; its title and type (and otherwise its path key) from
+    /// `columns`.
     fn hit(
         &self,
         searcher: &Searcher,
@@ -362,18 +363,15 @@ impl IndexSearcher {
         deadline: &Deadline,
         (rank, score, address): (usize, f32, DocAddress),
     ) -> Result<Hit, SearchError> {
-        let shown = columns
-            .read(address)
-            .map_err(|err| self.engine_error(err))?;
-        let path = display_key(&shown.key).into_owned();
+        let engine = |err| self.engine_error(err);
         // Past the deadline, or when none are asked for, the text is not even read.
-        let (fragments, locations) =
-            if deadline.passed() || highlighters.contents.wants_no_fragments() {
-                (Vec::new(), Vec::new())
-            } else {
-                let doc: StoredText = searcher
-                    .doc(address)
-                    .map_err(|err| self.engine_error(err))?;
+        let mut stored = if deadline.passed() || highlighters.contents.wants_no_fragments() {
+            None
+        } else {
+            Some(searcher.doc::<StoredText>(address).map_err(engine)?)
+        };
+        let (fragments, locations) = match &stored {
+            Some(doc) => {
                 let text = doc.first(self.fields.contents);
                 let fragments = highlighters.contents.fragments(text);
                 let starts = fragments
@@ -381,8 +379,16 @@ impl IndexSearcher {
                     .map(|fragment| fragment.first_mark_in(text));
                 let locations = Location::all_of(text, starts);
                 (fragments, locations)
-            };
-        let title = Some(shown.title.as_str())
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        let key = match stored.as_mut().and_then(|doc| doc.take(self.fields.path)) {
+            Some(key) => key,
+            None => columns.key(address).map_err(engine)?,
+        };
+        let path = display_key(&key).into_owned();
+        let title = columns.title(address).map_err(engine)?;
+        let title = Some(title.as_str())
             .filter(|title| !title.is_empty())
             .map(|title| highlighters.title.mark_all(title));
         Ok(Hit {
@@ -390,9 +396,9 @@ impl IndexSearcher {
             score,
             marked_path: highlighters.path.mark_all(&path),
             title,
-            doc_type: shown.doc_type,
+            doc_type: columns.doc_type(address).map_err(engine)?,
             path,
-            key: shown.key,
+            key,
             locations,
             fragments,
         })

@@ -1,5 +1,5 @@
-//! A document's stored text fields (its contents: path, title and type are fast fields, see
-//! `columns`), read from the doc store with one copy of each.
+//! A document's stored text fields (its contents and path key; title and type are only fast
+//! fields, see `columns`), read from the doc store with one copy of each.
 
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{Field, OwnedValue};
@@ -20,6 +20,15 @@ impl StoredText {
             .iter()
             .find(|(stored, _)| *stored == field)
             .map_or("", |(_, text)| text.as_str())
+    }
+
+    /// Takes the first text value of `field` out, if it has one.
+    pub(super) fn take(&mut self, field: Field) -> Option<String> {
+        let at = self
+            .values
+            .iter()
+            .position(|(stored, _)| *stored == field)?;
+        Some(self.values.swap_remove(at).1)
     }
 }
 
