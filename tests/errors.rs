@@ -283,9 +283,9 @@ fn older_schema(fast_fields: bool) -> tantivy::schema::Schema {
         )
     };
     let shown: TextOptions = if fast_fields {
-        (STRING | FAST).into()
+        STRING | FAST
     } else {
-        (STRING | STORED).into()
+        STRING | STORED
     };
     let mut builder = Schema::builder();
     builder.add_text_field("path", shown.clone());
