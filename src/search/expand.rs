@@ -10,6 +10,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, TantivyError, Term};
@@ -38,28 +39,41 @@ impl<'s> TermExpander<'s> {
         }
     }
 
-    /// The terms `automaton` accepts in every segment; `None` when there are too many.
-    fn matching_terms<A: Automaton>(
+    /// The terms `automaton` accepts in every segment; `None` when there are too many. The
+    /// segments' dictionaries are walked in parallel: a fuzzy term's walk is the larger part of
+    /// its search, and it is the same work in every segment.
+    fn matching_terms<A: Automaton + Sync>(
         &self,
         automaton: &A,
     ) -> Result<Option<Vec<String>>, TantivyError>
     where
         A::State: Clone,
     {
-        let mut terms = Vec::new();
-        for segment in self.searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.field)?;
-            let mut stream = inverted.terms().search(automaton).into_stream()?;
-            while stream.advance() {
-                if let Ok(term) = std::str::from_utf8(stream.key()) {
-                    terms.push(term.to_string());
+        let field = self.field;
+        let per_segment = self
+            .searcher
+            .segment_readers()
+            .par_iter()
+            .map(|segment| {
+                let inverted = segment.inverted_index(field)?;
+                let mut stream = inverted.terms().search(automaton).into_stream()?;
+                let mut terms = Vec::new();
+                while stream.advance() {
+                    if let Ok(term) = std::str::from_utf8(stream.key()) {
+                        terms.push(term.to_string());
+                    }
+                    // The terms of one segment are distinct: too many here is too many in all.
+                    if terms.len() > MAX_EXPANSION {
+                        return Ok(None);
+                    }
                 }
-                // Segments repeat terms; stop early once even the distinct ones must be too many.
-                if terms.len() > MAX_EXPANSION * self.searcher.segment_readers().len() {
-                    return Ok(None);
-                }
-            }
-        }
+                Ok(Some(terms))
+            })
+            .collect::<Result<Option<Vec<Vec<String>>>, TantivyError>>()?;
+        let Some(per_segment) = per_segment else {
+            return Ok(None);
+        };
+        let mut terms = per_segment.concat();
         terms.sort_unstable();
         terms.dedup();
         Ok((terms.len() <= MAX_EXPANSION).then_some(terms))
