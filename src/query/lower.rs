@@ -352,7 +352,7 @@ fn words_target(field: FieldName) -> Target {
 
 /// Refuses a regular expression the index's term automaton cannot run, with its reason.
 fn check_regex(source: &str) -> Result<(), QueryError> {
-    tantivy_fst::Regex::new(source)
+    super::automaton::term_automaton(source)
         .map(|_| ())
         .map_err(|err| QueryError::InvalidRegex {
             pattern: source.to_string(),

@@ -3,6 +3,7 @@
 //! query must respect, and lowered into the analysed form that search and highlighting share.
 
 pub mod ast;
+pub mod automaton;
 pub mod lower;
 pub mod parser;
 

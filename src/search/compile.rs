@@ -13,6 +13,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use super::deadline::{Deadline, DeadlineQuery};
 use crate::index::LanternSchema;
 use crate::query::ast::Occur;
+use crate::query::automaton::term_automaton;
 use crate::query::{Leaf, Lowered, Matcher, MultiTerm, QueryError, Target};
 
 /// The tantivy query for `lowered` over an index with `fields`. Phrases stop at `deadline`: a
@@ -96,8 +97,8 @@ fn compile_leaf(
 
 /// A query for the terms of `field` matching `pattern` as a whole; lowering checked the pattern.
 fn regex_query(field: Field, pattern: &str) -> Result<Box<dyn Query>, QueryError> {
-    RegexQuery::from_pattern(pattern, field)
-        .map(|query| Box::new(query) as Box<dyn Query>)
+    term_automaton(pattern)
+        .map(|automaton| Box::new(RegexQuery::from_regex(automaton, field)) as Box<dyn Query>)
         .map_err(|err| QueryError::InvalidRegex {
             pattern: pattern.to_string(),
             reason: err.to_string(),

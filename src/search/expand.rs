@@ -14,8 +14,9 @@ use rayon::prelude::*;
 use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
 use tantivy::{Searcher, TantivyError, Term};
-use tantivy_fst::{Automaton, Regex};
+use tantivy_fst::Automaton;
 
+use crate::query::automaton::term_automaton;
 use crate::query::{MultiTerm, TermExpansion};
 
 /// Beyond this many terms an expansion is not kept (the list would cost more memory than the walk
@@ -88,8 +89,8 @@ impl TermExpansion for TermExpander<'_> {
             return Ok(terms.clone());
         }
         let terms = match pattern {
-            MultiTerm::Regex(source) => match Regex::new(source) {
-                Ok(automaton) => self.matching_terms(&automaton)?,
+            MultiTerm::Regex(source) => match term_automaton(source) {
+                Ok(automaton) => self.matching_terms(automaton.as_ref())?,
                 Err(_) => None,
             },
             MultiTerm::Fuzzy { word, distance } => {
