@@ -230,7 +230,7 @@ impl Finder {
                     let rest = &text[found.start..];
                     let end =
                         found.start + rest.find(|c| !continues_token(c)).unwrap_or(rest.len());
-                    let token = text[found.start..end].as_bytes();
+                    let token = &text.as_bytes()[found.start..end];
                     let word = words
                         .binary_search_by(|word| cmp_lower_ascii(word.as_bytes(), token))
                         .ok()?;
