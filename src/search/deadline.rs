@@ -99,6 +99,39 @@ impl Weight for DeadlineWeight {
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         self.inner.explain(reader, doc)
     }
+
+    /// The inner weight's count, which may use shortcuts (a term's document frequency), once
+    /// per segment before the deadline. Only queries of a few terms are counted this way (see
+    /// `collect`), whose postings bound the work.
+    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        if self.deadline.passed() {
+            return Ok(0);
+        }
+        self.inner.count(reader)
+    }
+
+    /// The inner weight's pruning walk (block-max WAND over terms), which skips what cannot
+    /// rank: once the deadline passes it is offered no more hits, and the threshold it is
+    /// given back (the largest score) lets it skip everything left.
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        if self.deadline.passed() {
+            return Ok(());
+        }
+        let deadline = &self.deadline;
+        self.inner
+            .for_each_pruning(threshold, reader, &mut |doc, score| {
+                if deadline.passed() {
+                    Score::MAX
+                } else {
+                    callback(doc, score)
+                }
+            })
+    }
 }
 
 /// Steps like its inner scorer, and reports the end of the segment once the deadline passed.

@@ -1,5 +1,6 @@
 //! Running a query: parse, compile, collect the best hits, and highlight each of them.
 
+mod collect;
 mod columns;
 mod compile;
 pub mod deadline;
@@ -14,7 +15,6 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, IndexReader, Searcher, TantivyError};
 
 use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
@@ -23,6 +23,7 @@ use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSch
 use crate::query::{
     check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError, Target,
 };
+use collect::Collection;
 use columns::HitColumns;
 use compile::compile;
 use deadline::{Deadline, DeadlineQuery};
@@ -245,7 +246,14 @@ impl IndexSearcher {
         let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
         let offset = request.offset.min(documents);
         let limit = request.limit.min(documents - offset);
-        let (top, total) = self.collect(&searcher, query, offset + limit, request.timeout)?;
+        let collection = Collection::for_query(&lowered);
+        let (top, total) = self.collect(
+            &searcher,
+            query,
+            collection,
+            offset + limit,
+            request.timeout,
+        )?;
         let top = top.get(offset..).unwrap_or_default();
         let top = &top[..top.len().min(limit)];
 
@@ -312,22 +320,22 @@ impl IndexSearcher {
         Ok((lowered, analyzers))
     }
 
-    /// The best `limit` hits of `query` and the number of matches. With a timeout, the work runs
-    /// on a thread of its own and this waits at most that long (and a little more, for the
-    /// query's own deadline checks to return what was found so far): a query stuck inside one
-    /// costly step of the engine ends the search with [`SearchError::TimedOut`] and is left to
-    /// finish on its own.
+    /// The best `limit` hits of `query` and the number of matches, collected as `collection`
+    /// says. With a timeout, the work runs on a thread of its own and this waits at most that
+    /// long (and a little more, for the query's own deadline checks to return what was found so
+    /// far): a query stuck inside one costly step of the engine ends the search with
+    /// [`SearchError::TimedOut`] and is left to finish on its own.
     fn collect(
         &self,
         searcher: &Searcher,
         query: DeadlineQuery,
+        collection: Collection,
         limit: usize,
         timeout: Option<Duration>,
     ) -> Result<(Vec<(f32, DocAddress)>, usize), SearchError> {
-        let collector = (TopDocs::with_limit(limit.max(1)).order_by_score(), Count);
         let Some(timeout) = timeout else {
-            return searcher
-                .search(&query, &collector)
+            return collection
+                .run(searcher, &query, limit)
                 .map_err(|err| self.engine_error(err));
         };
         let (send, receive) = mpsc::channel();
@@ -336,7 +344,7 @@ impl IndexSearcher {
             .name("lantern-search".to_string())
             .spawn(move || {
                 let outcome = catch_unwind(AssertUnwindSafe(|| {
-                    worker_searcher.search(&query, &collector)
+                    collection.run(&worker_searcher, &query, limit)
                 }));
                 // The caller may have given up waiting; then nobody needs the answer.
                 let _ = send.send(outcome);
