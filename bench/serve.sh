@@ -9,15 +9,19 @@
 # Defaults: 30 s, 32 connections, 2 wrk threads. Prints wrk's summary (requests/s, latency
 # percentiles, errors) for both phases, and on Linux the server's CPU time per request (user +
 # system, from /proc), steadier than requests/s on a machine shared with other work. Needs wrk
-# (Debian package `wrk`) and cargo.
+# (Debian package `wrk`) and cargo. LANTERN=/path/to/lantern measures that binary instead of
+# building this checkout's (to compare two versions side by side).
 set -euo pipefail
 corpus=${1:?usage: bench/serve.sh CORPUS_DIR [SECONDS] [CONNECTIONS]}
 seconds=${2:-30}
 connections=${3:-32}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 command -v wrk >/dev/null || { echo "bench: wrk is needed (apt-get install wrk)" >&2; exit 1; }
-cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
-lantern=$repo/target/release/lantern
+lantern=${LANTERN:-}
+if [ -z "$lantern" ]; then
+  cargo build --release --quiet --manifest-path "$repo/Cargo.toml"
+  lantern=$repo/target/release/lantern
+fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/lantern-serve-bench.XXXXXX")
 server=""
 cleanup() {

@@ -177,6 +177,7 @@ fn measure(
         offset: 0,
         fragments,
         timeout: None,
+        parallel: true,
     };
     let highlighted: Vec<SearchRequest> = queries.iter().map(|q| request(q, fragments)).collect();
     let plain: Vec<SearchRequest> = queries

@@ -311,3 +311,41 @@ fn a_document_whose_name_is_not_utf8_opens_from_its_hit() {
     let (status, _) = server.get(&format!("/doc?path={}", encode(shown)));
     assert_eq!(status, 404, "the shown path is not the document's identity");
 }
+
+#[test]
+fn searches_at_the_same_time_answer_as_a_search_alone() {
+    // Alone, a search highlights its hits on several threads; beside others, on its own.
+    let dir = Dir::new();
+    for n in 0..60 {
+        let filler = "word ".repeat(n);
+        let text = format!("{filler}the lantern glows\nand a lantern {filler} again");
+        dir.create(&format!("docs/d{n:02}.txt"), text);
+    }
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let without_timing = |mut document: serde_json::Value| {
+        document
+            .as_object_mut()
+            .expect("an object")
+            .remove("elapsed_ms");
+        document
+    };
+    let target = "/api/search?q=lantern%20glows&limit=60";
+    let (status, alone) = server.get_json(target);
+    assert_eq!(status, 200, "{alone}");
+    assert_eq!(alone["hits"].as_array().map(Vec::len), Some(60));
+    let alone = without_timing(alone);
+    let answers: Vec<(u16, serde_json::Value)> = std::thread::scope(|scope| {
+        let running: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| server.get_json(target)))
+            .collect();
+        running
+            .into_iter()
+            .map(|search| search.join().expect("the client thread"))
+            .collect()
+    });
+    for (status, answer) in answers {
+        assert_eq!(status, 200, "{answer}");
+        assert_eq!(without_timing(answer), alone);
+    }
+}

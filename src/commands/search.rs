@@ -31,6 +31,7 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             max_chars: args.fragment_chars.into(),
         },
         timeout: args.timeout.0,
+        parallel: true,
     };
     // Buffered: a page of hits is many small writes; flushed below.
     let mut out = BufferedStandardStream::stdout(color_choice(args));

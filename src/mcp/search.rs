@@ -117,6 +117,7 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<SearchOutput, ToolErr
             max_chars: FRAGMENT_CHARS,
         },
         timeout: Some(TIMEOUT),
+        parallel: true,
     };
     let results = searcher
         .search(&request)

@@ -54,6 +54,10 @@ pub struct SearchRequest {
     /// How long the search may take; past it, the hits found so far are returned, flagged as
     /// partial. `None`: no limit.
     pub timeout: Option<Duration>,
+    /// Whether the hits may be highlighted on several threads: the fastest for a search alone.
+    /// A server running several searches at once does better without, each search keeping to
+    /// its own thread: handing hits between threads then only costs.
+    pub parallel: bool,
 }
 
 /// The outcome of a search, ready for any output format.
@@ -277,8 +281,9 @@ impl IndexSearcher {
             let found = (offset + rank + 1, score, address);
             self.hit(&searcher, &columns, highlighters, &deadline, found)
         };
-        let hits = if highlighters.contents.wants_no_fragments() {
-            // Only paths and titles to mark: handing hits to other threads would cost more.
+        let hits = if highlighters.contents.wants_no_fragments() || !request.parallel {
+            // Only paths and titles to mark, or other searches keep the other threads busy:
+            // handing hits to other threads would cost more.
             let mut highlighters = highlighters;
             top.iter()
                 .enumerate()

@@ -63,6 +63,8 @@ async fn run_search(
         offset,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),
+        // Set by `AppState::search` from the load of the moment.
+        parallel: true,
     };
     let results = state.search(request).await?;
     let page = PageJson {

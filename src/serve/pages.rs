@@ -128,6 +128,8 @@ pub(super) async fn search(
         offset: (number - 1) * PAGE_SIZE,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),
+        // Set by `AppState::search` from the load of the moment.
+        parallel: true,
     };
     match state.search(request).await {
         Ok(results) => {
