@@ -16,7 +16,7 @@
 #     word of bench/words.txt, CMD_REPS times (default 3);
 #   - `cat` of every file: the floor for anything that reads the whole tree.
 # Figures are median [min–max] over the runs. The Markdown table goes to stdout and to
-# bench/results-<corpus>-<date>.md, with the machine and the commit.
+# bench/results-<corpus>-<date>-<commit>.md, with the machine and the commit.
 #
 # Environment (all optional):
 #   CORPORA="linux-docs linux"   which corpora under CORPUS_DIR, in order
@@ -249,7 +249,7 @@ for corpus in $corpora; do
     printf 'sample\tcat_us\t%s\n' "$us" >>"$raw"
   done
 
-  results=$repo/bench/results-$corpus-$date.md
+  results=$repo/bench/results-$corpus-$date-${commit%% *}.md
   python3 "$repo/bench/summarize.py" "$raw" >"$work/results.md"
   mv "$work/results.md" "$results"
   cat "$results"
