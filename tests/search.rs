@@ -436,3 +436,39 @@ fn each_fragment_says_on_which_line_and_page_it_begins() {
     found.sort();
     assert_eq!(found, [(3, Some(2)), (4, Some(3))], "{:?}", pages.fragments);
 }
+
+#[test]
+fn hits_without_fragments_show_the_same_documents_as_with_them() {
+    // Paths are read two ways: with the text when fragments are cut, ahead in dictionary order
+    // when not. Many folders and lengths, so that hits and path order differ.
+    let dir = Dir::new();
+    for folder in ["alpha", "beta/deep", "gamma", "zeta/x/y"] {
+        for n in 0..12 {
+            let filler = "pad ".repeat((n * 7) % 11);
+            dir.create(
+                &format!("{folder}/f{n:02}.txt"),
+                format!("{filler}lantern {folder} {n}"),
+            );
+        }
+    }
+    dir.index(&["."]);
+    let shown = |args: &[&str]| -> Vec<(u64, String, String)> {
+        dir.search_json(args)
+            .hits
+            .into_iter()
+            .map(|hit| (hit.rank, hit.path, format!("{:.6}", hit.score)))
+            .collect()
+    };
+    let with = shown(&["lantern"]);
+    assert_eq!(with.len(), 48);
+    assert_eq!(shown(&["lantern", "--fragments", "0"]), with);
+    // Each path is the document's own: its text names its folder and number.
+    for hit in dir.search_json(&["lantern"]).hits {
+        let (folder, file) = hit.path.rsplit_once('/').expect("a folder");
+        let n: u32 = file[1..3].parse().expect("a number");
+        assert!(
+            hit.fragments[0].ends_with(&format!("{folder} {n}")),
+            "{hit:?}"
+        );
+    }
+}

@@ -271,12 +271,11 @@ impl IndexSearcher {
             title: Highlighter::marker(&lowered, Target::Title, analyzers.contents),
             path: Highlighter::marker(&lowered, Target::PathParts, analyzers.path),
         };
-        let columns = HitColumns::open(
-            &searcher,
-            &self.fields,
-            top.iter().map(|&(_, address)| address),
-        )
-        .map_err(|err| self.engine_error(err))?;
+        // With fragments, a hit's path comes with its stored text.
+        let addresses: Vec<DocAddress> = top.iter().map(|&(_, address)| address).collect();
+        let read_keys = highlighters.contents.wants_no_fragments();
+        let columns = HitColumns::open(&searcher, &self.fields, &addresses, read_keys)
+            .map_err(|err| self.engine_error(err))?;
         let build = |highlighters: &mut HitHighlighters, (rank, &(score, address))| {
             let found = (offset + rank + 1, score, address);
             self.hit(&searcher, &columns, highlighters, &deadline, found)
