@@ -406,3 +406,27 @@ fn terms_of_a_clause_that_did_not_match_are_not_marked() {
         ["Good error handling <b>matters</b>."]
     );
 }
+
+#[test]
+fn a_wildcard_of_many_terms_marks_every_token_it_matches() {
+    // Past 512 terms, the highlighter tests tokens against the pattern, looking only at the
+    // tokens that start as all its terms do: here `zq`, in any case.
+    let dir = Dir::new();
+    let many: Vec<String> = (0..600).map(|n| format!("zq{n}")).collect();
+    dir.create("docs/many.txt", many.join(" "));
+    dir.create(
+        "docs/target.txt",
+        "first ZQuux then azq zqfoo, Zq7 and\nzq-9 last",
+    );
+    dir.index(&["docs"]);
+    let results = dir.search_json(&["zq*", "--fragments", "1", "--fragment-chars", "200"]);
+    let target = results
+        .hits
+        .iter()
+        .find(|hit| hit.path == "docs/target.txt")
+        .expect("the target matches");
+    assert_eq!(
+        target.fragments,
+        ["first <b>ZQuux</b> then azq <b>zqfoo</b>, <b>Zq7</b> and <b>zq</b>-9 last"]
+    );
+}

@@ -15,7 +15,13 @@ pub enum Pattern {
     Word(String),
     /// A token the whole of which matches a regular expression (wildcards, regexes), anchored
     /// at both ends.
-    Regex(Regex),
+    Regex {
+        /// The expression.
+        regex: Regex,
+        /// What every token it matches starts with, when known (the index's terms it matches
+        /// share it: a wildcard's `irq` of `irq*`); empty otherwise.
+        prefix: String,
+    },
     /// A token within `distance` edits (insertions, deletions, substitutions, transpositions).
     Fuzzy {
         /// The analysed word, as characters.
@@ -50,7 +56,7 @@ impl Pattern {
             Pattern::Word(word) => std::slice::from_ref(word),
             Pattern::Terms(terms) => terms,
             Pattern::Phrase { words, .. } => words,
-            Pattern::Regex(_) | Pattern::Fuzzy { .. } | Pattern::Range { .. } => &[],
+            Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => &[],
         };
         words.iter().map(String::as_str)
     }
@@ -59,7 +65,7 @@ impl Pattern {
     pub fn matches_token(&self, token: &str) -> bool {
         match self {
             Pattern::Word(word) => word == token,
-            Pattern::Regex(regex) => regex.is_match(token),
+            Pattern::Regex { regex, .. } => regex.is_match(token),
             Pattern::Terms(terms) => terms
                 .binary_search_by(|term| term.as_str().cmp(token))
                 .is_ok(),
@@ -239,8 +245,17 @@ fn pattern_of(matcher: &Matcher) -> Option<Pattern> {
         } if terms.len() <= MAX_LISTED_TERMS => Pattern::Terms(terms.clone()),
         Matcher::Pattern {
             pattern: MultiTerm::Regex(source),
+            expansion,
             ..
-        } => Pattern::Regex(Regex::new(&format!("^(?:{source})$")).ok()?),
+        } => Pattern::Regex {
+            regex: Regex::new(&format!("^(?:{source})$")).ok()?,
+            // Every token of an indexed text is a term of the index: one the expression matches
+            // is among the listed terms, and starts as they all do.
+            prefix: expansion
+                .as_deref()
+                .map(|terms| common_prefix(terms).to_string())
+                .unwrap_or_default(),
+        },
         Matcher::Pattern {
             pattern: MultiTerm::Fuzzy { word, distance },
             ..
@@ -253,6 +268,21 @@ fn pattern_of(matcher: &Matcher) -> Option<Pattern> {
             upper: upper.clone(),
         },
     })
+}
+
+/// The longest prefix all of `sorted` share (that of its first and last), cut at a character
+/// boundary.
+pub(super) fn common_prefix<S: AsRef<str>>(sorted: &[S]) -> &str {
+    let (Some(first), Some(last)) = (sorted.first(), sorted.last()) else {
+        return "";
+    };
+    let (first, last) = (first.as_ref(), last.as_ref());
+    let shared = first
+        .char_indices()
+        .zip(last.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(first.len().min(last.len()), |((at, _), _)| at);
+    &first[..shared]
 }
 
 /// A leaf for `pattern`, pushed on `out`; a leaf that could not be made (a regular expression
@@ -350,6 +380,25 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(deciding("a AND path:x", &["a"]), ["a"]);
+    }
+
+    #[test]
+    fn a_long_expansion_is_a_pattern_that_knows_the_prefix_of_its_terms() {
+        let expanded = |terms: Option<Vec<String>>| Matcher::Pattern {
+            pattern: MultiTerm::Regex("irq.*".into()),
+            reversed: None,
+            expansion: terms,
+        };
+        let many: Vec<String> = (0..=MAX_LISTED_TERMS).map(|n| format!("irq{n}")).collect();
+        let prefix = |matcher| match pattern_of(&matcher) {
+            Some(Pattern::Regex { prefix, .. }) => prefix,
+            other => panic!("not a regex: {other:?}"),
+        };
+        assert_eq!(prefix(expanded(Some(many))), "irq");
+        assert_eq!(prefix(expanded(None)), "");
+        assert_eq!(common_prefix(&["déjà", "démon"]), "dé");
+        assert_eq!(common_prefix(&["irq", "irqs"]), "irq");
+        assert_eq!(common_prefix::<&str>(&[]), "");
     }
 
     #[test]

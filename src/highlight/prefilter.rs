@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::pattern::Pattern;
+use super::pattern::{common_prefix, Pattern};
 use crate::index::tokenizer::{continues_token, is_ideograph, is_token_char};
 
 /// Regions this close are tokenized as one: a token stream costs an allocation and some set-up,
@@ -44,8 +44,12 @@ pub struct Prefilter {
     /// For each phrase, the indexes of its words in `words`, and how many tokens on either side
     /// of any one of them a match can take in (its other words and its slop).
     phrases: Vec<(Vec<usize>, usize)>,
-    /// True when a word holds a `k`, which a Kelvin sign in the text could stand for.
-    has_k: bool,
+    /// What every token of some pattern starts with (a long expansion's shared prefix): each
+    /// token starting with one is a region.
+    prefixes: Vec<RareByte>,
+    /// The characters outside ASCII that lower-case to an ASCII letter of a word or prefix: a
+    /// text holding one is tokenized whole.
+    unfolded: Vec<char>,
 }
 
 /// A phrase among a prefilter's patterns, before its words are numbered.
@@ -54,9 +58,12 @@ struct PhraseWords<'p> {
     reach: usize,
 }
 
-/// The only character outside ASCII that lower-cases to an ASCII letter (`K`, the Kelvin sign,
-/// to `k`), which ASCII case-insensitive search does not see.
+/// The only characters outside ASCII whose lower case starts with an ASCII letter, which ASCII
+/// case-insensitive search does not see: the Kelvin sign lower-cases to `k`, so a token holding
+/// it can equal a word; the dotted capital I to `i` and a combining dot, so a token holding it
+/// can start with a prefix (never equal a word: the dot stays).
 const KELVIN_SIGN: char = '\u{212A}';
+const DOTTED_CAPITAL_I: char = '\u{130}';
 
 impl Prefilter {
     /// A prefilter for `patterns`, or `None` when some pattern (a range, a wildcard, regex or fuzzy term
@@ -65,8 +72,14 @@ impl Prefilter {
     pub fn new(patterns: &[Pattern]) -> Option<Prefilter> {
         let mut alone: Vec<&str> = Vec::new();
         let mut phrases: Vec<PhraseWords> = Vec::new();
+        let mut prefixes: Vec<&str> = Vec::new();
         for pattern in patterns {
             match pattern {
+                Pattern::Regex { prefix, .. }
+                    if prefix.len() >= MIN_SHARED_PREFIX && prefix.is_ascii() =>
+                {
+                    prefixes.push(prefix)
+                }
                 Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => {
                     return None
                 }
@@ -89,12 +102,19 @@ impl Prefilter {
             .collect();
         // Only ASCII words: a token equal to one is then ASCII letters and digits, except that
         // the Kelvin sign lower-cases to `k` (see `regions`).
-        if words.is_empty() || !words.iter().all(|word| word.is_ascii()) {
+        if (words.is_empty() && prefixes.is_empty()) || !words.iter().all(|word| word.is_ascii()) {
             return None;
         }
         words.sort_unstable();
         words.dedup();
-        let has_k = words.iter().any(|word| word.contains('k'));
+        let holds = |letter: char, among: &[&str]| among.iter().any(|text| text.contains(letter));
+        let unfolded = [
+            (KELVIN_SIGN, holds('k', &words) || holds('k', &prefixes)),
+            (DOTTED_CAPITAL_I, holds('i', &prefixes)),
+        ]
+        .into_iter()
+        .filter_map(|(character, needed)| needed.then_some(character))
+        .collect();
         let index = |word: &str| words.binary_search(&word).unwrap_or_default();
         let mut alone_by_word = vec![false; words.len()];
         for word in alone {
@@ -132,16 +152,25 @@ impl Prefilter {
             words: finder,
             alone: alone_by_word,
             phrases,
-            has_k,
+            prefixes: prefixes
+                .iter()
+                .map(|prefix| RareByte::new(prefix))
+                .collect(),
+            unfolded,
         })
     }
 
-    /// The regions of `text` to tokenize: each occurrence of a word matched alone, and around
-    /// each occurrence of a phrase's rarest word here the tokens the phrase can span, merged when
-    /// they touch. Sorted and disjoint, from token boundary to token boundary. `None` when a word
-    /// holds a `k` and the text a Kelvin sign: it must then be tokenized whole.
+    /// The regions of `text` to tokenize: each occurrence of a word matched alone, each token
+    /// starting with a prefix, and around each occurrence of a phrase's rarest word here the
+    /// tokens the phrase can span, merged when they touch. Sorted and disjoint, from token
+    /// boundary to token boundary. `None` when the text holds a character that lower-cases to a
+    /// letter of a word or prefix (see [`KELVIN_SIGN`]): it must then be tokenized whole.
     pub fn regions(&self, text: &str) -> Option<Vec<Range<usize>>> {
-        if self.has_k && text.contains(KELVIN_SIGN) {
+        if self
+            .unfolded
+            .iter()
+            .any(|&character| text.contains(character))
+        {
             return None;
         }
         let mut found: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.alone.len()];
@@ -157,6 +186,17 @@ impl Prefilter {
         let mut spans: Vec<Range<usize>> = Vec::new();
         for (word, _) in self.alone.iter().enumerate().filter(|(_, alone)| **alone) {
             spans.extend(found[word].iter().cloned());
+        }
+        for prefix in &self.prefixes {
+            spans.extend(
+                prefix
+                    .find_iter(text)
+                    .filter(|found| {
+                        let before = text[..found.start].chars().next_back();
+                        !before.is_some_and(continues_token)
+                    })
+                    .map(|found| found.start..token_end(text, found.start)),
+            );
         }
         for (words, reach) in &self.phrases {
             // Every match of the phrase holds each of its words: the fewest will do.
@@ -227,9 +267,7 @@ impl Finder {
             }
             Finder::Prefixed { prefix, words } => {
                 Box::new(prefix.find_iter(text).filter_map(|found| {
-                    let rest = &text[found.start..];
-                    let end =
-                        found.start + rest.find(|c| !continues_token(c)).unwrap_or(rest.len());
+                    let end = token_end(text, found.start);
                     let token = &text.as_bytes()[found.start..end];
                     let word = words
                         .binary_search_by(|word| cmp_lower_ascii(word.as_bytes(), token))
@@ -246,17 +284,10 @@ impl Finder {
     }
 }
 
-/// The longest prefix all of `sorted` share (that of its first and last).
-fn common_prefix<'w>(sorted: &[&'w str]) -> &'w str {
-    let (Some(first), Some(last)) = (sorted.first(), sorted.last()) else {
-        return "";
-    };
-    let shared = first
-        .bytes()
-        .zip(last.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
-    &first[..shared]
+/// Where the token that starts at `start` of `text` ends.
+fn token_end(text: &str, start: usize) -> usize {
+    let rest = &text[start..];
+    start + rest.find(|c| !continues_token(c)).unwrap_or(rest.len())
 }
 
 /// Orders the lower-case ASCII `word` against `token` lower-cased (ASCII letters only), byte by
@@ -435,9 +466,24 @@ mod tests {
     }
 
     #[test]
-    fn wildcards_have_no_prefilter() {
-        let regex = regex::Regex::new("^mu.*$").unwrap();
-        assert!(Prefilter::new(&[Pattern::Regex(regex)]).is_none());
+    fn a_pattern_is_looked_for_by_its_prefix_when_it_has_one() {
+        let regex = |prefix: &str| Pattern::Regex {
+            regex: regex::Regex::new("^mu.*$").unwrap(),
+            prefix: prefix.to_string(),
+        };
+        assert!(Prefilter::new(&[regex("")]).is_none());
+        assert!(Prefilter::new(&[regex("mu")]).is_none());
+        let filler = "lorem ".repeat(10);
+        let text = format!("a MUTEX {filler}mutual {filler}commute {filler}Mutt");
+        assert_eq!(
+            regions_of(&text, &[regex("mut")]),
+            ["MUTEX", "mutual", "Mutt"]
+        );
+        // `İ` lower-cases to `i` and a dot: `Mİx` starts with `mi`, unseen by ASCII search.
+        let prefilter = Prefilter::new(&[regex("mix")]).unwrap();
+        assert_eq!(prefilter.regions("a M\u{130}xer"), None);
+        assert!(prefilter.regions("a M\u{130}xer, a mixer").is_none());
+        assert_eq!(regions_of("a mixer", &[regex("mix")]), ["mixer"]);
     }
 
     #[test]
@@ -471,6 +517,27 @@ mod tests {
             let prefilter = Prefilter::new(&patterns).unwrap();
             let prefixed = matches!(prefilter.words, Finder::Prefixed { .. });
             prop_assert!(prefixed, "found by the prefix");
+            let whole = find_matches(&text, &mut analyzer, &patterns);
+            let regions = match prefilter.regions(&text) {
+                Some(regions) => find_matches_in(&text, &regions, &mut analyzer, &patterns),
+                None => find_matches(&text, &mut analyzer, &patterns),
+            };
+            prop_assert_eq!(regions, whole);
+        }
+
+        /// A long expansion's pattern, found by the prefix its terms share, gives the whole
+        /// text's matches, whatever characters lower-case into the prefix.
+        #[test]
+        fn a_pattern_found_by_its_prefix_finds_every_match(
+            text in "((sc|SC|s\u{212A}|sc\u{130}|sci|Sch|sK|x)[a-cA-Ci]{0,3}|[ .,_\n]|é|猫|\u{301}){0,300}",
+            prefix in "(sch|sci|skb)",
+        ) {
+            let mut analyzer = TextAnalyzer::from(TextTokenizer::default());
+            let patterns = [Pattern::Regex {
+                regex: regex::Regex::new(&format!("^{prefix}.*$")).unwrap(),
+                prefix,
+            }];
+            let prefilter = Prefilter::new(&patterns).unwrap();
             let whole = find_matches(&text, &mut analyzer, &patterns);
             let regions = match prefilter.regions(&text) {
                 Some(regions) => find_matches_in(&text, &regions, &mut analyzer, &patterns),
