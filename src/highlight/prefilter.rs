@@ -1,14 +1,14 @@
 //! Finding the regions of a long text worth tokenizing.
 //!
 //! Tokenizing a whole document to find a few matches is what made highlighting slow: 50 hits of a
-//! source tree are megabytes of text. When every pattern is a plain word or a phrase of words, an
-//! ASCII case-insensitive multi-word search (Aho-Corasick, SIMD-accelerated, cheap to build even
-//! for the hundreds of terms a wildcard expands to) finds every place a match can be; only a
-//! small neighbourhood of each is tokenized and checked. A word matched on its own needs no
-//! neighbourhood: only its own token is tokenized, so a common word costs its occurrences, not
-//! the text around them. A phrase is looked for around the occurrences of just one of its words,
-//! the one this text holds fewest of (every match contains it), as many tokens on each side as
-//! the phrase can span.
+//! source tree are megabytes of text. When every pattern is a plain word, a phrase of words or a
+//! wildcard whose terms share a prefix, an ASCII case-insensitive search (of each word by its
+//! rarest byte, of many words by the prefix they share or with Aho-Corasick) finds every place a
+//! match can be; only a small neighbourhood of each is tokenized and checked. A word matched on
+//! its own needs no neighbourhood: only its own token is tokenized, so a common word costs its
+//! occurrences, not the text around them. A phrase is looked for around the occurrences of just
+//! one of its words, the one this text holds fewest of (every match contains it), as many tokens
+//! on each side as the phrase can span.
 
 use std::ops::Range;
 
@@ -66,9 +66,9 @@ const KELVIN_SIGN: char = '\u{212A}';
 const DOTTED_CAPITAL_I: char = '\u{130}';
 
 impl Prefilter {
-    /// A prefilter for `patterns`, or `None` when some pattern (a range, a wildcard, regex or fuzzy term
-    /// not expanded to terms, a very sloppy phrase, a non-ASCII word) cannot be located by its
-    /// words.
+    /// A prefilter for `patterns`, or `None` when some pattern (a range, a fuzzy term or a
+    /// regex not expanded to terms that share a prefix, a very sloppy phrase, a non-ASCII word)
+    /// cannot be located by its words.
     pub fn new(patterns: &[Pattern]) -> Option<Prefilter> {
         let mut alone: Vec<&str> = Vec::new();
         let mut phrases: Vec<PhraseWords> = Vec::new();
@@ -390,6 +390,7 @@ fn tokens_on(text: &str, at: usize, count: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::highlight::matches::Match;
     use crate::highlight::{find_matches, find_matches_in};
     use crate::index::tokenizer::TextTokenizer;
     use proptest::prelude::*;
@@ -403,6 +404,22 @@ mod tests {
             .into_iter()
             .map(|range| &text[range])
             .collect()
+    }
+
+    /// The matches of `patterns` found by tokenizing only `prefilter`'s regions of `text` (or
+    /// all of it when it has none), then those found by tokenizing all of it: the oracle.
+    fn regions_and_whole(
+        prefilter: &Prefilter,
+        text: &str,
+        patterns: &[Pattern],
+    ) -> (Vec<Match>, Vec<Match>) {
+        let mut analyzer = TextAnalyzer::from(TextTokenizer::default());
+        let whole = find_matches(text, &mut analyzer, patterns);
+        let regions = match prefilter.regions(text) {
+            Some(regions) => find_matches_in(text, &regions, &mut analyzer, patterns),
+            None => find_matches(text, &mut analyzer, patterns),
+        };
+        (regions, whole)
     }
 
     #[test]
@@ -517,11 +534,7 @@ mod tests {
             let prefilter = Prefilter::new(&patterns).unwrap();
             let prefixed = matches!(prefilter.words, Finder::Prefixed { .. });
             prop_assert!(prefixed, "found by the prefix");
-            let whole = find_matches(&text, &mut analyzer, &patterns);
-            let regions = match prefilter.regions(&text) {
-                Some(regions) => find_matches_in(&text, &regions, &mut analyzer, &patterns),
-                None => find_matches(&text, &mut analyzer, &patterns),
-            };
+            let (regions, whole) = regions_and_whole(&prefilter, &text, &patterns);
             prop_assert_eq!(regions, whole);
         }
 
@@ -532,17 +545,12 @@ mod tests {
             text in "((sc|SC|s\u{212A}|sc\u{130}|sci|Sch|sK|x)[a-cA-Ci]{0,3}|[ .,_\n]|é|猫|\u{301}){0,300}",
             prefix in "(sch|sci|skb)",
         ) {
-            let mut analyzer = TextAnalyzer::from(TextTokenizer::default());
             let patterns = [Pattern::Regex {
                 regex: regex::Regex::new(&format!("^{prefix}.*$")).unwrap(),
                 prefix,
             }];
             let prefilter = Prefilter::new(&patterns).unwrap();
-            let whole = find_matches(&text, &mut analyzer, &patterns);
-            let regions = match prefilter.regions(&text) {
-                Some(regions) => find_matches_in(&text, &regions, &mut analyzer, &patterns),
-                None => find_matches(&text, &mut analyzer, &patterns),
-            };
+            let (regions, whole) = regions_and_whole(&prefilter, &text, &patterns);
             prop_assert_eq!(regions, whole);
         }
 
@@ -574,11 +582,7 @@ mod tests {
             let prefilter = Prefilter::new(&patterns);
             prop_assume!(prefilter.is_some());
             let prefilter = prefilter.unwrap();
-            let whole = find_matches(&text, &mut analyzer, &patterns);
-            let regions = match prefilter.regions(&text) {
-                Some(regions) => find_matches_in(&text, &regions, &mut analyzer, &patterns),
-                None => find_matches(&text, &mut analyzer, &patterns),
-            };
+            let (regions, whole) = regions_and_whole(&prefilter, &text, &patterns);
             prop_assert_eq!(regions, whole);
         }
     }
