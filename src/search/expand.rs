@@ -1,8 +1,9 @@
 //! Expanding wildcard, regex and fuzzy terms into the index terms they match, once per search.
 //!
 //! Both the query and the highlighter need these terms: the query to find documents, the
-//! highlighter (when they are few) to skip to the neighbourhood of matches instead of testing
-//! every token of every hit against the pattern. The term dictionary answers, walking only the
+//! highlighter to skip to the neighbourhood of matches instead of testing every token of every
+//! hit against the pattern (by the listed terms when they are few, by the prefix they all share
+//! otherwise). The term dictionary answers, walking only the
 //! branches of its FST the pattern's automaton accepts; the answer is cached so the walk (costly
 //! for a fuzzy term over millions of terms) happens once. The query then looks the listed terms
 //! up instead of walking the automaton again.
