@@ -84,6 +84,9 @@ pub struct WatchArgs {
 
     #[command(flatten)]
     pub extract: ExtractArgs,
+
+    #[command(flatten)]
+    pub priority: PriorityArgs,
 }
 
 /// Options of `lantern serve`.
@@ -153,6 +156,9 @@ pub struct IndexArgs {
 
     #[command(flatten)]
     pub extract: ExtractArgs,
+
+    #[command(flatten)]
+    pub priority: PriorityArgs,
 
     /// Commit after this much text, so an interrupted run keeps what it did.
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
@@ -228,6 +234,20 @@ pub struct ExtractArgs {
     /// must be installed).
     #[arg(long, value_enum, value_name = "EXTRACTOR", default_value = "builtin")]
     pub pdf_extractor: PdfExtractorArg,
+}
+
+/// How much of the CPU indexing may take from other work: an option of `index` and `watch`.
+#[derive(Debug, Args)]
+pub struct PriorityArgs {
+    /// CPU niceness, from 0 (a share like any program's) to 19 (only what other programs leave):
+    /// searches and other work come first; on an otherwise idle machine it changes nothing.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u8).range(0..=19)
+    )]
+    pub nice: u8,
 }
 
 /// Values of `--pdf-extractor`.

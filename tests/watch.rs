@@ -323,3 +323,43 @@ fn an_index_inside_the_watched_folder_does_not_wake_the_watcher() {
     let next = watcher.lines.recv_timeout(Duration::from_millis(1500));
     assert!(next.is_err(), "the watcher kept working: {next:?}");
 }
+
+/// The niceness of every thread of process `pid` (Linux: niceness is kept per thread).
+#[cfg(target_os = "linux")]
+fn thread_niceness(pid: &str) -> Vec<i32> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).expect("the process's threads");
+    tasks
+        .map(|task| {
+            let stat = std::fs::read_to_string(task.expect("a thread").path().join("stat"))
+                .expect("a thread's stat");
+            // After "pid (name) ": the state is field 3, the niceness field 19.
+            let fields = stat.rsplit_once(") ").expect("a stat line").1;
+            let niceness = fields.split(' ').nth(16).expect("the niceness field");
+            niceness.parse().expect("a number")
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_watcher_indexes_at_a_lower_cpu_priority_unless_told_otherwise() {
+    let own = thread_niceness("self")[0];
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "quokka");
+    for (args, niceness) in [(vec!["docs"], 10), (vec!["--nice", "19", "docs"], 19)] {
+        let watcher = Watcher::start(&dir, &args);
+        // The watcher has started every thread it needs to notice a change.
+        dir.create("docs/b.txt", "quokka numbat");
+        wait_until("the new file is searchable", || {
+            hits(&dir, "numbat") == ["docs/b.txt"]
+        });
+        let threads = thread_niceness(&watcher.pid().to_string());
+        assert!(threads.len() > 1, "{threads:?}");
+        assert!(
+            threads.iter().all(|&n| n == niceness.max(own)),
+            "niceness of the watcher's threads with {args:?}: {threads:?}"
+        );
+        watcher.kill();
+        dir.remove("docs/b.txt");
+    }
+}

@@ -14,6 +14,7 @@ use crate::cli::{ExtractArgs, IndexArgs, PdfExtractorArg};
 /// Indexes the folders `args` names into the index at `index_dir`.
 pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
     lantern::watch::ensure_unwatched(index_dir)?;
+    super::priority::lower_cpu_priority(args.priority.nice);
     let threads = args.threads.unwrap_or_else(default_threads);
     let options = IndexOptions {
         threads,

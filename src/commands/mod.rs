@@ -5,6 +5,7 @@ mod forget;
 mod index;
 mod man;
 mod mcp;
+mod priority;
 mod search;
 mod serve;
 mod status;

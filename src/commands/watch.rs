@@ -18,6 +18,7 @@ use crate::cli::WatchArgs;
 /// Watches the folders `args` names (or every root) and applies their changes to the index at
 /// `index_dir` until Ctrl-C or SIGTERM.
 pub fn run(index_dir: &Path, args: &WatchArgs) -> anyhow::Result<ExitCode> {
+    super::priority::lower_cpu_priority(args.priority.nice);
     let options = WatchOptions {
         index: IndexOptions {
             threads: args.threads.unwrap_or_else(default_threads),
