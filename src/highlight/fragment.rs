@@ -218,20 +218,28 @@ const CHUNK: usize = 16;
 
 impl ColumnCounter<'_> {
     /// The column of `at` (not before `counted_to`), a gap wider than `max_chars` counted as just
-    /// over it. ASCII text is counted [`CHUNK`] bytes at a time, other characters one by one.
+    /// over it. ASCII text is counted up to [`CHUNK`] bytes at a time (the last chunk before `at`
+    /// may be shorter: a match's own few bytes are one), other characters one by one.
     fn column_at(&mut self, at: usize) -> usize {
         let bytes = &self.text.as_bytes()[..at];
         let limit = self.column + self.max_chars;
         let (mut column, mut previous_blank, mut offset) =
             (self.column, self.previous_blank, self.counted_to);
         while offset < at && column <= limit {
-            let chunk = bytes.get(offset..offset + CHUNK).and_then(ascii_blanks);
-            if let Some(blanks) = chunk {
+            let end = at.min(offset + CHUNK);
+            let chunk = &bytes[offset..end];
+            // A whole chunk has a length known when compiled, which lets it be vectorized.
+            let blanks = match <&[u8; CHUNK]>::try_from(chunk) {
+                Ok(whole) => ascii_blanks(whole),
+                Err(_) => ascii_blanks(chunk),
+            };
+            if let Some(blanks) = blanks {
+                let len = end - offset;
                 // A blank after a blank adds nothing.
                 let after_blank = (blanks << 1) | u32::from(previous_blank);
-                column += CHUNK - (blanks & after_blank).count_ones() as usize;
-                previous_blank = blanks >> (CHUNK - 1) != 0;
-                offset += CHUNK;
+                column += len - (blanks & after_blank).count_ones() as usize;
+                previous_blank = (blanks >> (len - 1)) & 1 != 0;
+                offset = end;
                 continue;
             }
             let c = self.text[offset..].chars().next().unwrap_or_default();
@@ -251,8 +259,9 @@ impl ColumnCounter<'_> {
     }
 }
 
-/// When `chunk` is all ASCII, a mask of its blanks (bit `i` for byte `i`). Written so that the
-/// compiler makes it a few vector instructions.
+/// When `chunk` (at most [`CHUNK`] bytes) is all ASCII, a mask of its blanks (bit `i` for byte
+/// `i`). Written so that the compiler makes it a few vector instructions.
+#[inline(always)]
 fn ascii_blanks(chunk: &[u8]) -> Option<u32> {
     let mut blanks = 0;
     let mut high = 0;
