@@ -3,17 +3,59 @@
 //! path key from there: see the schema.)
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use tantivy::columnar::StrColumn;
+use tantivy::index::SegmentId;
 use tantivy::{DocAddress, Searcher, SegmentReader};
 
 use crate::index::LanternSchema;
 
-/// The path, title and type columns of the segments a search's hits are in: opened once per
-/// search, then shared by the threads that build its hits.
+/// The columns of the segments searches have needed, kept from one search to the next: opening
+/// a column reads its header and its dictionary's index, which for a search without fragments
+/// cost about a tenth of the search. A segment's files never change, so its columns stay valid
+/// while it is searched; those of segments no longer searched (merged away) are dropped.
+#[derive(Default)]
+pub(super) struct ColumnCache {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>,
+}
+
+impl ColumnCache {
+    /// The columns of `searcher`'s segments that `hits` are in, by segment ordinal (`None` for a
+    /// segment without hits), opened when not kept yet.
+    fn columns_of(
+        &self,
+        searcher: &Searcher,
+        fields: &LanternSchema,
+        hits: &[DocAddress],
+    ) -> tantivy::Result<Vec<Option<Arc<SegmentColumns>>>> {
+        let readers = searcher.segment_readers();
+        let mut kept = self.segments.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|id, _| readers.iter().any(|reader| reader.segment_id() == *id));
+        let mut segments: Vec<Option<Arc<SegmentColumns>>> = readers.iter().map(|_| None).collect();
+        for hit in hits {
+            let ord = hit.segment_ord as usize;
+            if let (Some(slot @ None), Some(reader)) = (segments.get_mut(ord), readers.get(ord)) {
+                let columns = match kept.get(&reader.segment_id()) {
+                    Some(columns) => Arc::clone(columns),
+                    None => {
+                        let columns = Arc::new(SegmentColumns::open(reader, searcher, fields)?);
+                        kept.insert(reader.segment_id(), Arc::clone(&columns));
+                        columns
+                    }
+                };
+                *slot = Some(columns);
+            }
+        }
+        Ok(segments)
+    }
+}
+
+/// The path, title and type columns of the segments a search's hits are in, shared by the
+/// threads that build its hits.
 pub(super) struct HitColumns {
     /// By segment ordinal; `None` for a segment without hits.
-    segments: Vec<Option<SegmentColumns>>,
+    segments: Vec<Option<Arc<SegmentColumns>>>,
     /// The path keys of the hits, when read ahead.
     keys: HashMap<DocAddress, String>,
 }
@@ -27,26 +69,19 @@ struct SegmentColumns {
 }
 
 impl HitColumns {
-    /// Opens the columns of the segments that `hits` are in; with `read_keys`, also reads the
-    /// hits' path keys ahead, in one pass over each segment's dictionary in its order. A key is
-    /// decoded from the start of its 4 KB block of the dictionary: hits of one folder often
-    /// share a block, which one pass then decodes once.
+    /// The columns of the segments that `hits` are in, from `cache`; with `read_keys`, also
+    /// reads the hits' path keys ahead, in one pass over each segment's dictionary in its order.
+    /// A key is decoded from the start of its 4 KB block of the dictionary: hits of one folder
+    /// often share a block, which one pass then decodes once.
     pub(super) fn open(
+        cache: &ColumnCache,
         searcher: &Searcher,
         fields: &LanternSchema,
         hits: &[DocAddress],
         read_keys: bool,
     ) -> tantivy::Result<HitColumns> {
-        let readers = searcher.segment_readers();
-        let mut segments: Vec<Option<SegmentColumns>> = readers.iter().map(|_| None).collect();
-        for hit in hits {
-            let ord = hit.segment_ord as usize;
-            if let (Some(slot @ None), Some(reader)) = (segments.get_mut(ord), readers.get(ord)) {
-                *slot = Some(SegmentColumns::open(reader, searcher, fields)?);
-            }
-        }
         let mut columns = HitColumns {
-            segments,
+            segments: cache.columns_of(searcher, fields, hits)?,
             keys: HashMap::new(),
         };
         if read_keys {
@@ -132,7 +167,7 @@ impl HitColumns {
     ) -> Option<&StrColumn> {
         self.segments
             .get(address.segment_ord as usize)
-            .and_then(Option::as_ref)
+            .and_then(Option::as_deref)
             .and_then(pick)
     }
 }

@@ -24,7 +24,7 @@ use crate::query::{
     check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError, Target,
 };
 use collect::Collection;
-use columns::HitColumns;
+use columns::{ColumnCache, HitColumns};
 use compile::compile;
 use deadline::{Deadline, DeadlineQuery};
 use expand::TermExpander;
@@ -191,6 +191,7 @@ pub struct IndexSearcher {
     reader: IndexReader,
     fields: LanternSchema,
     commits: CommitWatch,
+    columns: ColumnCache,
 }
 
 impl IndexSearcher {
@@ -207,6 +208,7 @@ impl IndexSearcher {
                 reader,
                 fields,
                 commits,
+                columns: ColumnCache::default(),
             })
         })
     }
@@ -274,8 +276,14 @@ impl IndexSearcher {
         // With fragments, a hit's path comes with its stored text.
         let addresses: Vec<DocAddress> = top.iter().map(|&(_, address)| address).collect();
         let read_keys = highlighters.contents.wants_no_fragments();
-        let columns = HitColumns::open(&searcher, &self.fields, &addresses, read_keys)
-            .map_err(|err| self.engine_error(err))?;
+        let columns = HitColumns::open(
+            &self.columns,
+            &searcher,
+            &self.fields,
+            &addresses,
+            read_keys,
+        )
+        .map_err(|err| self.engine_error(err))?;
         let build = |highlighters: &mut HitHighlighters, (rank, &(score, address))| {
             let found = (offset + rank + 1, score, address);
             self.hit(&searcher, &columns, highlighters, &deadline, found)
