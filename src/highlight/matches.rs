@@ -5,6 +5,7 @@ use std::ops::Range;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use super::pattern::Pattern;
+use crate::index::tokenizer::is_plain_token;
 
 /// One occurrence of a pattern in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +36,8 @@ pub fn find_matches(text: &str, analyzer: &mut TextAnalyzer, patterns: &[Pattern
 
 /// Like [`find_matches`], but tokenizes only `regions` of `text` (sorted, disjoint, each starting
 /// and ending between tokens). Tokens of different regions are never adjacent for phrases.
+/// `analyzer` must be the text analyzer, which [`super::Prefilter`] finds regions for: a region
+/// that is one plain word is taken as its own token without it.
 pub fn find_matches_in(
     text: &str,
     regions: &[Range<usize>],
@@ -139,30 +142,44 @@ fn scan(
         occurrences: vec![Vec::new(); vocabulary.words.len()],
         other_hits: Vec::new(),
     };
+    // Keeps a token that some pattern matches.
+    let record = |scan: &mut Scan, token: &str, range: Range<usize>, position: usize| {
+        let word = vocabulary.id(token);
+        let first_other = scan.other_hits.len();
+        let index = scan.tokens.len();
+        for &(pattern, other) in &others {
+            if other.matches_token(token) {
+                scan.other_hits.push((index, pattern));
+            }
+        }
+        if word.is_none() && scan.other_hits.len() == first_other {
+            return;
+        }
+        if let Some(word) = word {
+            scan.occurrences[word].push(index);
+        }
+        scan.tokens.push(Token { range, position });
+    };
+    let mut lower = String::new();
     let mut base = 0;
     for region in regions {
+        let region_text = &text[region.clone()];
+        // A region that is one plain word (most regions of word queries: the prefilter's
+        // occurrences) is its own token, lower-cased: no token stream needed.
+        if is_plain_token(region_text) {
+            lower.clear();
+            lower.push_str(region_text);
+            lower.make_ascii_lowercase();
+            record(&mut scan, &lower, region.clone(), base);
+            base += REGION_GAP;
+            continue;
+        }
         let mut last_position = None;
-        let mut stream = analyzer.token_stream(&text[region.clone()]);
+        let mut stream = analyzer.token_stream(region_text);
         while let Some(token) = stream.next() {
             last_position = Some(token.position);
-            let word = vocabulary.id(&token.text);
-            let first_other = scan.other_hits.len();
-            let index = scan.tokens.len();
-            for &(pattern, other) in &others {
-                if other.matches_token(&token.text) {
-                    scan.other_hits.push((index, pattern));
-                }
-            }
-            if word.is_none() && scan.other_hits.len() == first_other {
-                continue;
-            }
-            if let Some(word) = word {
-                scan.occurrences[word].push(index);
-            }
-            scan.tokens.push(Token {
-                range: region.start + token.offset_from..region.start + token.offset_to,
-                position: base + token.position,
-            });
+            let range = region.start + token.offset_from..region.start + token.offset_to;
+            record(&mut scan, &token.text, range, base + token.position);
         }
         if let Some(last) = last_position {
             base += last + REGION_GAP;

@@ -17,8 +17,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use super::pattern::{common_prefix, Pattern};
 use crate::index::tokenizer::{continues_token, is_ideograph, is_token_char};
 
-/// Regions this close are tokenized as one: a token stream costs an allocation and some set-up,
-/// about what tokenizing a few dozen bytes does.
+/// With phrases, regions this close are tokenized as one: a token stream costs an allocation and
+/// some set-up, about what tokenizing a few dozen bytes does.
 const JOIN_GAP: usize = 32;
 
 /// Phrases with more slop than this span too much text around each word: their text is
@@ -211,12 +211,16 @@ impl Prefilter {
         let mut regions: Vec<Range<usize>> = Vec::new();
         for span in spans {
             match regions.last_mut() {
-                // Regions that touch, or that only separators keep apart (the words of a phrase
-                // can be adjacent tokens however much punctuation stands between them), are one;
-                // so are regions a few bytes apart, cheaper to tokenize together than apart.
+                // Regions that overlap or touch are one. With phrases, so are regions that only
+                // separators keep apart (the words of a phrase can be adjacent tokens however
+                // much punctuation stands between them), and regions a few bytes apart, cheaper
+                // to tokenize together than apart. Without, a word's occurrence stays a region
+                // of its own, which needs no tokenizing (see `find_matches_in`).
                 Some(last)
-                    if span.start <= last.end + JOIN_GAP
-                        || !has_token(&text[last.end..span.start]) =>
+                    if span.start <= last.end
+                        || (!self.phrases.is_empty()
+                            && (span.start <= last.end + JOIN_GAP
+                                || !has_token(&text[last.end..span.start]))) =>
                 {
                     last.end = last.end.max(span.end)
                 }
@@ -459,10 +463,18 @@ mod tests {
     }
 
     #[test]
-    fn close_regions_are_one() {
+    fn close_regions_are_one_with_phrases_only() {
         let text = "lorem ipsum MUTEX, a mutex lorem ipsum";
-        let regions = regions_of(text, &[Pattern::Word("mutex".into())]);
-        assert_eq!(regions, ["MUTEX, a mutex"]);
+        // Each occurrence of a word alone is one plain token, a region needing no tokenizing.
+        let word = Pattern::Word("mutex".into());
+        let regions = regions_of(text, std::slice::from_ref(&word));
+        assert_eq!(regions, ["MUTEX", "mutex"]);
+        // With a phrase, regions a few bytes apart are tokenized together.
+        let phrase = Pattern::Phrase {
+            words: vec!["lorem".into(), "ipsum".into()],
+            slop: 0,
+        };
+        assert_eq!(regions_of(text, &[word, phrase]), [text]);
     }
 
     #[test]

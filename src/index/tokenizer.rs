@@ -74,6 +74,15 @@ pub fn is_token_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// True when [`TextTokenizer`] makes all of `text` one token, the text itself lower-cased:
+/// ASCII letters and digits, fewer than the bytes of a dropped token. Such a text needs no
+/// token stream to be tokenized.
+pub fn is_plain_token(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() < TOKEN_BYTES_LIMIT
+        && text.bytes().all(|byte| byte.is_ascii_alphanumeric())
+}
+
 /// True when `c` next to a token would make it part of a longer token: a token character that
 /// is not an ideograph (each ideograph is a token on its own).
 pub fn continues_token(c: char) -> bool {
