@@ -4,8 +4,8 @@
 //! highlighter to skip to the neighbourhood of matches instead of testing every token of every
 //! hit against the pattern (by the listed terms when they are few, by the prefix they all share
 //! otherwise). The term dictionary answers, walking only the
-//! branches of its FST the pattern's automaton accepts; the answer is cached so the walk (costly
-//! for a fuzzy term over millions of terms) happens once. The query then looks the listed terms
+//! branches of its FST the pattern's automaton accepts (see `term_walk`); the answer is cached
+//! so the walk (costly for a fuzzy term over millions of terms) happens once. The query then looks the listed terms
 //! up instead of walking the automaton again.
 
 use std::cell::RefCell;
@@ -17,6 +17,7 @@ use tantivy::schema::Field;
 use tantivy::{Searcher, TantivyError, Term};
 use tantivy_fst::Automaton;
 
+use super::term_walk::{accepted_terms, term_fst};
 use crate::query::automaton::term_automaton;
 use crate::query::{MultiTerm, TermExpansion};
 
@@ -57,6 +58,10 @@ impl<'s> TermExpander<'s> {
             .segment_readers()
             .par_iter()
             .map(|segment| {
+                // The terms of one segment are distinct: too many here is too many in all.
+                if let Some(fst) = term_fst(segment, field) {
+                    return Ok(accepted_terms(&fst, automaton, MAX_EXPANSION));
+                }
                 let inverted = segment.inverted_index(field)?;
                 let mut stream = inverted.terms().search(automaton).into_stream()?;
                 let mut terms = Vec::new();
@@ -64,7 +69,6 @@ impl<'s> TermExpander<'s> {
                     if let Ok(term) = std::str::from_utf8(stream.key()) {
                         terms.push(term.to_string());
                     }
-                    // The terms of one segment are distinct: too many here is too many in all.
                     if terms.len() > MAX_EXPANSION {
                         return Ok(None);
                     }

@@ -8,6 +8,7 @@ mod document;
 pub mod expand;
 mod freshness;
 mod stored;
+mod term_walk;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
