@@ -78,14 +78,27 @@ impl MarkedText {
     }
 
     /// Appends `text` as a piece, each run of blanks (whitespace, control characters) as one space,
-    /// merging it with the last piece when both are alike.
+    /// merging it with the last piece when both are alike. Runs of printable ASCII are copied
+    /// whole; other characters are looked at one by one.
     fn push(&mut self, text: &str, marked: bool) {
         let mut cleaned = String::with_capacity(text.len());
         let mut after_space = self
             .pieces
             .last()
             .is_some_and(|piece| piece.text.ends_with(' '));
-        for c in text.chars() {
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            let printable = rest
+                .bytes()
+                .position(|byte| !byte.is_ascii_graphic())
+                .unwrap_or(rest.len());
+            if printable > 0 {
+                cleaned.push_str(&rest[..printable]);
+                after_space = false;
+                rest = &rest[printable..];
+                continue;
+            }
+            rest = &rest[c.len_utf8()..];
             if is_blank(c) {
                 if !after_space {
                     cleaned.push(' ');
@@ -129,5 +142,28 @@ mod tests {
         assert_eq!(fragment.first_mark_in(text), lamp);
         let unmarked = MarkedText::cut(text, 4..20, &[]);
         assert_eq!(unmarked.first_mark_in(text), 4);
+    }
+
+    proptest::proptest! {
+        /// Pieces show the text a character at a time: each run of blanks as one space, also
+        /// across a mark's edges.
+        #[test]
+        fn pieces_collapse_blanks_as_characters_do(
+            text in "([a-z]{1,4}|[ \t\n\u{c}\u{7f}\u{85}\u{a0}\u{3000}]|é|猫|[.,~]){0,40}",
+            cut in 0usize..40,
+        ) {
+            let mut collapsed = String::new();
+            for c in text.chars() {
+                if !is_blank(c) {
+                    collapsed.push(c);
+                } else if !collapsed.ends_with(' ') {
+                    collapsed.push(' ');
+                }
+            }
+            let at = text.char_indices().map(|(at, _)| at).nth(cut).unwrap_or(text.len());
+            let mark = at..text.len();
+            let marked = MarkedText::cut(&text, 0..text.len(), std::slice::from_ref(&mark));
+            proptest::prop_assert_eq!(marked.plain(), collapsed);
+        }
     }
 }
