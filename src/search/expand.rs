@@ -3,10 +3,10 @@
 //! Both the query and the highlighter need these terms: the query to find documents, the
 //! highlighter to skip to the neighbourhood of matches instead of testing every token of every
 //! hit against the pattern (by the listed terms when they are few, by the prefix they all share
-//! otherwise). The term dictionary answers, walking only the
-//! branches of its FST the pattern's automaton accepts (see `term_walk`); the answer is cached
-//! so the walk (costly for a fuzzy term over millions of terms) happens once. The query then looks the listed terms
-//! up instead of walking the automaton again.
+//! otherwise). The term dictionary answers, walking only the branches of its FST the pattern's
+//! automaton accepts (see `term_walk`); the answer is cached so the walk (costly for a fuzzy
+//! term over millions of terms) happens once. The query then looks the listed terms up instead
+//! of walking the automaton again.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
