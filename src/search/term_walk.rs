@@ -25,6 +25,10 @@ const FST_DICTIONARY: u32 = 1;
 /// The FST dictionary format version tantivy 0.27 writes before the type.
 const FST_VERSION: u32 = 1;
 
+/// Keys are never this long in the fields walked (text tokens are under 40 bytes): a walk that
+/// goes deeper is in a damaged dictionary, and gives up rather than recurse without end.
+const MAX_KEY_BYTES: usize = 1024;
+
 /// The FST of `field`'s term dictionary in `segment`, when it is laid out as this module expects.
 pub(super) fn term_fst(segment: &SegmentReader, field: Field) -> Option<Fst<OwnedBytes>> {
     let name = PathBuf::from(format!("{}.term", segment.segment_id().uuid_string()));
@@ -51,7 +55,8 @@ pub(super) fn term_fst(segment: &SegmentReader, field: Field) -> Option<Fst<Owne
 }
 
 /// The keys of `fst` that `automaton` accepts, in order, as text (keys that are not UTF-8 are
-/// left out); `None` as soon as there are more than `limit`.
+/// left out); `None` as soon as there are more than `limit`, or when a key runs past
+/// [`MAX_KEY_BYTES`].
 pub(super) fn accepted_terms<A: Automaton>(
     fst: &Fst<OwnedBytes>,
     automaton: &A,
@@ -79,8 +84,11 @@ struct Walk<'a, A> {
 
 impl<A: Automaton> Walk<'_, A> {
     /// Visits `node`, reached in `state`, and what the automaton can go on to below it; false
-    /// when past the limit. Recursion is as deep as the longest key.
+    /// when past the limit. Recursion is as deep as the longest key, at most [`MAX_KEY_BYTES`].
     fn visit(&mut self, node: Node<'_>, state: A::State) -> bool {
+        if self.key.len() > MAX_KEY_BYTES {
+            return false;
+        }
         if node.is_final() && self.automaton.is_match(&state) {
             if let Ok(term) = std::str::from_utf8(&self.key) {
                 if self.terms.len() == self.limit {
@@ -153,6 +161,24 @@ mod tests {
                 (walked, streamed)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_key_longer_than_any_term_ends_the_walk() {
+        let long = "a".repeat(MAX_KEY_BYTES + 1);
+        let mut builder = tantivy_fst::raw::Builder::memory();
+        builder.insert(&long, 0).unwrap();
+        let fst = Fst::new(OwnedBytes::new(builder.into_inner().unwrap())).unwrap();
+        let everything = tantivy_fst::Regex::new("a*").unwrap();
+        assert_eq!(accepted_terms(&fst, &everything, usize::MAX), None);
+        let short = "a".repeat(MAX_KEY_BYTES);
+        let mut builder = tantivy_fst::raw::Builder::memory();
+        builder.insert(&short, 0).unwrap();
+        let fst = Fst::new(OwnedBytes::new(builder.into_inner().unwrap())).unwrap();
+        assert_eq!(
+            accepted_terms(&fst, &everything, usize::MAX),
+            Some(vec![short])
+        );
     }
 
     #[test]
