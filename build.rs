@@ -81,8 +81,13 @@ fn commit(dir: &Path) -> Option<Commit> {
 }
 
 /// Runs `git ARGS` in `dir` and returns its trimmed output, or `None` if it cannot run or fails.
+///
+/// `GIT_OPTIONAL_LOCKS=0` keeps it a read-only look: otherwise `git status` refreshes the stat
+/// cache in `.git/index`, a file this script watches, and the next `cargo` command would run the
+/// script and compile the crate again for nothing.
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
     let output = Command::new("git")
+        .env("GIT_OPTIONAL_LOCKS", "0")
         .args(args)
         .current_dir(dir)
         .output()

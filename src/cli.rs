@@ -33,7 +33,7 @@ pub enum Command {
     /// Search the index and print the best hits with highlighted fragments.
     Search(SearchArgs),
     /// Show where the index is, its roots, documents and size.
-    Status,
+    Status(StatusArgs),
     /// Drop folders from the index, with every document under them (they need not exist).
     Forget(ForgetArgs),
     /// Print a completion script for a shell.
@@ -47,6 +47,24 @@ pub enum Command {
     Serve(ServeArgs),
     /// Keep the index fresh: catch up, then apply changes to files as they happen, until Ctrl-C.
     Watch(WatchArgs),
+}
+
+/// Options of `lantern status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format: text for people, or one JSON document (the fields of `lantern serve`'s
+    /// /api/status and of the MCP `status` tool).
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text, value_name = "FORMAT")]
+    pub format: StatusFormat,
+}
+
+/// Output formats of `lantern status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// Aligned lines, for people.
+    Text,
+    /// One JSON document, for scripts.
+    Json,
 }
 
 /// Options of `lantern watch`.
@@ -167,7 +185,7 @@ pub struct IndexArgs {
 
 /// Options of `lantern search`.
 #[derive(Debug, Args)]
-#[command(after_help = QUERY_HELP)]
+#[command(after_help = SEARCH_HELP)]
 pub struct SearchArgs {
     /// The query, in Lucene's classic syntax (see below).
     #[arg(value_name = "QUERY")]
@@ -281,8 +299,11 @@ pub enum Color {
     Always,
 }
 
-/// The query syntax, shown after `lantern search --help` and in the manual page.
-pub const QUERY_HELP: &str = "\
+/// The query syntax in short, for `lantern search --help` and the manual page (a macro, so that
+/// `concat!` can append the exit status for the help).
+macro_rules! query_help {
+    () => {
+        "\
 Query syntax (Lucene classic), on the text unless a field is named:
   rust mutex              either word (--and: both)
   +rust -unsafe           rust required, unsafe excluded
@@ -293,7 +314,19 @@ Query syntax (Lucene classic), on the text unless a field is named:
   /joh?n(ath[oa]n)/       a regular expression over whole words
   jakarta^4 apache        boost a clause
   path:drivers  path:*.rs path components;  path:[/a TO /m]  a range of whole paths
-  \\(1\\+1\\)\\:2             escape special characters with \\";
+  \\(1\\+1\\)\\:2             escape special characters with \\"
+    };
+}
+
+/// The query syntax in short, for the manual page.
+pub const QUERY_HELP: &str = query_help!();
+
+/// What `lantern search --help` shows after the options: the query syntax and the exit status.
+const SEARCH_HELP: &str = concat!(
+    query_help!(),
+    "\n\nExit status: 0 when something matched, 1 when nothing did (or the index could not be \
+     read), 2 when the query or the arguments are malformed."
+);
 
 /// How long a search may take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

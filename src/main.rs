@@ -1,5 +1,6 @@
 //! The `lantern` binary: parse the command line, run the command, report the error once and choose
-//! the exit code (0 success, 1 failure, 2 bad usage or a malformed query).
+//! the exit code (0 success, 1 failure or, for `search`, nothing found, 2 bad usage or a
+//! malformed query).
 
 mod cli;
 mod commands;

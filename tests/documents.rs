@@ -5,7 +5,7 @@ mod util;
 
 use std::path::Path;
 
-use util::{Dir, IndexSummary};
+use util::{available, Dir, IndexSummary, Need};
 
 /// The bundled sample documents: file name, type, a word of its text (not of its title), title.
 const SAMPLES: &[(&str, &str, &str, &str)] = &[
@@ -326,17 +326,7 @@ fn status_counts_documents_by_type() {
 
 #[test]
 fn poppler_reads_pdfs_when_asked() {
-    let test = "poppler_reads_pdfs_when_asked";
-    if std::process::Command::new("pdftotext")
-        .arg("-v")
-        .output()
-        .is_err()
-    {
-        assert!(
-            std::env::var_os("LANTERN_REQUIRE_PDFTOTEXT").is_none(),
-            "{test}: pdftotext is missing and LANTERN_REQUIRE_PDFTOTEXT is set: install poppler-utils"
-        );
-        eprintln!("SKIPPED {test}: no pdftotext (install poppler-utils)");
+    if !available(Need::Pdftotext, "poppler_reads_pdfs_when_asked") {
         return;
     }
     let dir = Dir::new();
@@ -357,4 +347,30 @@ fn poppler_reads_pdfs_when_asked() {
         results.hits[0].title.as_deref(),
         Some("Keeper's Manual: The Lighthouse")
     );
+}
+
+#[test]
+fn poppler_failures_are_named_and_counted() {
+    if !available(Need::Pdftotext, "poppler_failures_are_named_and_counted") {
+        return;
+    }
+    let dir = Dir::new();
+    dir.create("docs/locked.pdf", sample("broken/encrypted.pdf"));
+    // The built-in extractor rebuilds a cut file's cross-references; pdftotext gives up.
+    dir.create("docs/cut.pdf", sample("broken/truncated.pdf"));
+    let output = dir
+        .lantern()
+        .args(["index", "--pdf-extractor", "pdftotext", "docs"])
+        .assert_success();
+    let summary = IndexSummary::parse(&output.stdout);
+    assert_eq!(summary.failed, 2, "{output}");
+    for (file, cause) in [("locked.pdf", "encrypted"), ("cut.pdf", "damaged")] {
+        assert!(
+            output
+                .stderr
+                .lines()
+                .any(|line| line.contains(file) && line.contains(cause)),
+            "{file} is named as {cause}: {output}"
+        );
+    }
 }

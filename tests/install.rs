@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use regex::Regex;
-use util::{lantern, Dir};
+use util::{available, lantern, Dir, Need};
 
 /// The lines of the section of `help` under `heading` (such as `Options:`), up to a blank line.
 fn help_section<'a>(help: &'a str, heading: &str) -> Vec<&'a str> {
@@ -136,6 +136,12 @@ printf '%s\n' "${{COMPREPLY[@]}}""#
 
 #[test]
 fn bash_completes_subcommands_options_and_format_values() {
+    if !available(
+        Need::Command("bash"),
+        "bash_completes_subcommands_options_and_format_values",
+    ) {
+        return;
+    }
     let dir = Dir::new();
     let script = lantern()
         .args(["completions", "bash"])
@@ -222,6 +228,7 @@ fn the_manual_page_explains_queries_formats_exit_status_and_environment() {
     let syntax: Vec<&str> = help
         .lines()
         .skip_while(|line| !line.starts_with("Query syntax"))
+        .take_while(|line| !line.is_empty())
         .collect();
     assert!(syntax.len() > 5, "no query syntax in:\n{help}");
     assert_eq!(manual_section(&sections, "QUERY SYNTAX"), syntax);
@@ -241,6 +248,16 @@ fn the_manual_page_explains_queries_formats_exit_status_and_environment() {
             "exit status {code} is not described: {exit_status:?}"
         );
     }
+    // As grep and ripgrep: a search that finds nothing exits 1, and both the manual and the
+    // help say so.
+    assert!(
+        exit_status.join(" ").contains("search found nothing"),
+        "{exit_status:?}"
+    );
+    assert!(
+        help.contains("Exit status: 0 when something matched, 1 when nothing did"),
+        "{help}"
+    );
 
     let environment = manual_section(&sections, "ENVIRONMENT").join("\n");
     let variables: Vec<String> = Regex::new(r"\[env: (\w+)=")
@@ -299,4 +316,68 @@ fn version_names_the_package_and_the_commit_it_was_built_from() {
         ),
     }
     assert_eq!(lantern().arg("-V").assert_success().stdout, version);
+}
+
+/// The build script looks at git without writing: `git status` would otherwise refresh the stat
+/// cache in `.git/index`, a file the script watches, and the README's second `cargo run` would
+/// run the script and compile the crate a second time for nothing.
+#[test]
+fn the_build_script_leaves_the_git_index_it_watches_untouched() {
+    let test = "the_build_script_leaves_the_git_index_it_watches_untouched";
+    if !available(Need::Command("git"), test) {
+        return;
+    }
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if !source.join(".git").exists() {
+        return;
+    }
+    let dir = Dir::new();
+    let checkout = dir.path("checkout");
+    let cloned = Command::new("git")
+        .args(["clone", "--quiet", "--no-hardlinks"])
+        .arg(source)
+        .arg(&checkout)
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(cloned, "git clone of {}", source.display());
+    // A file whose stat no longer matches the index, as after a copy: `git status` would refresh
+    // its entry and rewrite the index.
+    let cargo_toml = checkout.join("Cargo.toml");
+    let contents = fs::read(&cargo_toml).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    fs::write(&cargo_toml, contents).unwrap();
+
+    let script = dir.path("build-script");
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let compiled = Command::new(rustc)
+        .args(["--edition", "2021", "-O", "-o"])
+        .arg(&script)
+        .arg(source.join("build.rs"))
+        .output()
+        .expect("run rustc");
+    assert!(compiled.status.success(), "{compiled:?}");
+
+    let index = checkout.join(".git/index");
+    let before = fs::read(&index).unwrap();
+    let modified = fs::metadata(&index).unwrap().modified().unwrap();
+    let output = Command::new(&script)
+        .env("CARGO_MANIFEST_DIR", &checkout)
+        .env("CARGO_PKG_VERSION", "0.0.0")
+        .output()
+        .expect("run the build script");
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        printed.contains(&format!("cargo:rerun-if-changed={}", index.display())),
+        "the script watches the index: {printed}"
+    );
+    assert!(
+        printed.contains("LANTERN_BUILD_VERSION=0.0.0 (commit "),
+        "{printed}"
+    );
+    assert_eq!(fs::metadata(&index).unwrap().modified().unwrap(), modified);
+    assert!(
+        fs::read(&index).unwrap() == before,
+        "the git index was rewritten"
+    );
 }

@@ -10,7 +10,7 @@ use std::process::{Child, ChildStdin};
 use std::sync::mpsc::{self, Receiver};
 
 use serde_json::{json, Value};
-use util::{Dir, HANG_LIMIT};
+use util::{available, Dir, Need, HANG_LIMIT};
 
 /// A folder with three documents, indexed; `notes/locks.md` holds "mutex" twice on line 12, far
 /// from the words of the lines before, and ranks first for it; `notes/queues.md` holds it once.
@@ -36,26 +36,12 @@ fn indexed() -> Dir {
     dir
 }
 
-/// True when python3 can import the MCP SDK. When it cannot, the test fails if
-/// `LANTERN_REQUIRE_MCP_CLIENT` is set (as in CI), and otherwise says loudly that it skips.
-fn python_client_available(test: &str) -> bool {
-    let importable = std::process::Command::new("python3")
-        .args(["-c", "import mcp"])
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !importable {
-        assert!(
-            std::env::var_os("LANTERN_REQUIRE_MCP_CLIENT").is_none(),
-            "LANTERN_REQUIRE_MCP_CLIENT is set but python3 cannot import mcp: pip install mcp"
-        );
-        eprintln!("SKIPPED {test}: python3 cannot import the MCP client SDK (pip install mcp)");
-    }
-    importable
-}
-
 #[test]
 fn a_real_mcp_client_searches_reads_and_gets_the_status() {
-    if !python_client_available("a_real_mcp_client_searches_reads_and_gets_the_status") {
+    if !available(
+        Need::McpClient,
+        "a_real_mcp_client_searches_reads_and_gets_the_status",
+    ) {
         return;
     }
     let dir = indexed();

@@ -14,31 +14,14 @@ use std::time::{Duration, Instant};
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
-use util::{encode, Dir, ServerGuard};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+use util::needs::{CHROMEDRIVER, CHROMIUM};
+use util::{available, encode, Dir, Need, ServerGuard};
 
 /// How long a test may wait for the page to get to the state it expects.
 const PATIENCE: Duration = Duration::from_secs(20);
 
 /// One browser at a time: the machine running the tests may have few cores.
 static ONE_BROWSER: Mutex<()> = Mutex::new(());
-
-/// True when the browser tools are installed; otherwise skips loudly, or fails when
-/// `LANTERN_REQUIRE_BROWSER` is set.
-fn browser_available(test: &str) -> bool {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("LANTERN_REQUIRE_BROWSER").is_none(),
-        "{test}: {CHROMIUM} or {CHROMEDRIVER} is missing and LANTERN_REQUIRE_BROWSER is set: \
-         install chromium chromium-driver"
-    );
-    eprintln!("SKIPPED {test}: no {CHROMIUM} or {CHROMEDRIVER} (install chromium chromium-driver)");
-    false
-}
 
 /// A chromedriver process, killed when dropped.
 struct Driver {
@@ -85,7 +68,7 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = Client>,
 {
-    if !browser_available(test) {
+    if !available(Need::Browser, test) {
         return;
     }
     let _turn = ONE_BROWSER

@@ -126,14 +126,11 @@ fn format_details(format: Format) -> &'static str {
 fn exit_status_section(roff: &mut Roff) {
     roff.control("SH", ["EXIT STATUS"]);
     for (code, meaning) in [
-        (
-            "0",
-            "The command ran; for search, even when nothing matched.",
-        ),
+        ("0", "The command ran; for search, something matched."),
         (
             "1",
-            "The index is missing, damaged or busy, or a file or folder could not be read or \
-             written.",
+            "search found nothing (in any format); or the index is missing, damaged or busy, or \
+             a file or folder could not be read or written (with a message on standard error).",
         ),
         (
             "2",

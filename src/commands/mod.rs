@@ -23,7 +23,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Index(args) => index::run(&index_dir, &args),
         Command::Search(args) => search::run(&index_dir, &args),
-        Command::Status => status::run(&index_dir),
+        Command::Status(args) => status::run(&index_dir, &args),
         Command::Forget(args) => forget::run(&index_dir, &args),
         Command::Completions(args) => completions::run(&args),
         Command::Man => man::run(),

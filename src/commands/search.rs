@@ -12,8 +12,9 @@ use termcolor::{BufferedStandardStream, ColorChoice};
 
 use crate::cli::{Color, Format, SearchArgs};
 
-/// Searches the index at `index_dir`. A malformed query is explained on stderr (and, for JSON and
-/// HTML, in the output too) and exits 2.
+/// Searches the index at `index_dir`: exits 0 when something matched and 1 when nothing did, as
+/// grep and ripgrep do. A malformed query is explained on stderr (and, for JSON and HTML, in the
+/// output too) and exits 2.
 pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let printer = printer(args);
     let searcher = IndexSearcher::open(index_dir)?;
@@ -39,7 +40,11 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         Ok(results) => {
             printer.print_results(&results, &mut out)?;
             out.flush()?;
-            Ok(ExitCode::SUCCESS)
+            Ok(if results.total == 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
         }
         Err(SearchError::Query(err)) => {
             let problem = QueryProblem::from_error(&args.query, &err);

@@ -27,10 +27,10 @@ use rmcp::{tool, tool_handler, tool_router, ServerHandler, ServiceExt};
 
 use crate::index::IndexError;
 use crate::query::QueryError;
+pub use crate::render::{FragmentOutput, HitOutput, SearchOutput, StatusReport};
 use crate::search::SearchError;
 pub use read::{ReadArgs, ReadOutput};
-pub use search::{FragmentOutput, HitOutput, SearchArgs, SearchOutput};
-pub use status::{RootOutput, StatusOutput};
+pub use search::SearchArgs;
 
 /// What the server tells an agent about itself when it connects.
 const INSTRUCTIONS: &str = "Full-text search over the documents in a Lantern index (BM25 \
@@ -160,7 +160,7 @@ bytes that are not UTF-8, shown as U+FFFD), `start_line` and `end_line` 1-based 
         description = "The index's status: where it is, its document count, size on disk, \
 segments, and each indexed folder (root) with its documents and when it was last indexed."
     )]
-    async fn status(&self) -> Result<Json<StatusOutput>, String> {
+    async fn status(&self) -> Result<Json<StatusReport>, String> {
         self.call(status::run).await
     }
 }

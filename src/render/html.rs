@@ -9,7 +9,7 @@ use askama::Template;
 
 use super::{Marks, QueryProblem, ResultsPrinter};
 use crate::query::parser::caret_line;
-use crate::search::SearchResults;
+use crate::search::{Hit, SearchResults};
 
 /// Prints a complete results page.
 #[derive(Clone, Debug, Default)]
@@ -28,17 +28,36 @@ struct ResultsPage<'a> {
     hits: Vec<HtmlHit>,
 }
 
-struct HtmlHit {
-    rank: usize,
-    score: String,
-    href: String,
-    /// Escaped by the highlighter, marks included.
-    marked_path: String,
-    /// The document's title, escaped, marks included; empty when it has none.
-    marked_title: String,
-    doc_type: String,
-    /// Escaped by the highlighter, marks included.
-    snippet: String,
+/// One hit as the HTML pages show it (`templates/hit.html`, shared by this printer's page and
+/// `lantern serve`'s): every text escaped and marked by [`Marks::html`], ready to print as is.
+pub struct HtmlHit {
+    pub(crate) rank: usize,
+    pub(crate) score: String,
+    /// Where the path links to.
+    pub(crate) href: String,
+    /// A link that opens the document in an editor, when the page offers one.
+    pub(crate) editor_href: Option<String>,
+    pub(crate) marked_path: String,
+    /// The document's title; empty when it has none.
+    pub(crate) marked_title: String,
+    pub(crate) doc_type: String,
+    pub(crate) snippet: String,
+}
+
+impl HtmlHit {
+    /// `hit` marked with `marks`, its path linking to `href`, with an editor link if given.
+    pub fn new(hit: &Hit, marks: &Marks, href: String, editor_href: Option<String>) -> HtmlHit {
+        HtmlHit {
+            rank: hit.rank,
+            score: format!("{:.2}", hit.score),
+            href,
+            editor_href,
+            marked_path: marks.html(&hit.marked_path),
+            marked_title: marks.html_title(hit.title.as_ref()),
+            doc_type: hit.doc_type.clone(),
+            snippet: marks.html_snippet(&hit.fragments),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -60,15 +79,7 @@ impl ResultsPrinter for HtmlPrinter {
             hits: results
                 .hits
                 .iter()
-                .map(|hit| HtmlHit {
-                    rank: hit.rank,
-                    score: format!("{:.2}", hit.score),
-                    href: file_url(&hit.path),
-                    marked_path: self.marks.apply(&hit.marked_path),
-                    marked_title: self.marks.title(hit.title.as_ref()),
-                    doc_type: hit.doc_type.clone(),
-                    snippet: self.marks.snippet(&hit.fragments),
-                })
+                .map(|hit| HtmlHit::new(hit, &self.marks, file_url(&hit.path), None))
                 .collect(),
         };
         write_page(&page, out)

@@ -7,6 +7,7 @@ use termcolor::WriteColor;
 use serde::Serialize;
 
 use super::{snippet, Marks, QueryProblem, ResultsPrinter};
+use crate::highlight::MarkedText;
 use crate::search::SearchResults;
 
 /// Prints results as one JSON document.
@@ -44,6 +45,45 @@ struct JsonHit<'a> {
     fragments: Vec<String>,
     locations: Vec<JsonLocation>,
     snippet: String,
+    /// Where the `path:` clauses matched in `path`.
+    path_matches: Vec<[usize; 2]>,
+    /// Where the query matched in `title`; `null` when there is no title.
+    title_matches: Option<Vec<[usize; 2]>>,
+    /// The fragments again as the document's own text, unescaped, with where they match: for
+    /// scripts that would otherwise parse the HTML of `fragments`.
+    raw_fragments: Vec<RawFragment>,
+}
+
+/// A fragment's own text and the character ranges of its matches.
+#[derive(Serialize)]
+struct RawFragment {
+    text: String,
+    matches: Vec<[usize; 2]>,
+}
+
+impl RawFragment {
+    fn new(fragment: &MarkedText) -> RawFragment {
+        RawFragment {
+            text: fragment.plain(),
+            matches: match_ranges(fragment),
+        }
+    }
+}
+
+/// The `[start, end)` ranges of the marked pieces of `text`, in characters (Unicode scalar
+/// values) of its plain text: what Python's `str` and jq index by, where byte offsets would split
+/// characters.
+fn match_ranges(text: &MarkedText) -> Vec<[usize; 2]> {
+    let mut ranges = Vec::new();
+    let mut at = 0;
+    for piece in &text.pieces {
+        let end = at + piece.text.chars().count();
+        if piece.marked {
+            ranges.push([at, end]);
+        }
+        at = end;
+    }
+    ranges
 }
 
 #[derive(Serialize)]
@@ -77,16 +117,19 @@ impl JsonPrinter {
                 let fragments: Vec<String> = hit
                     .fragments
                     .iter()
-                    .map(|fragment| self.marks.apply(fragment))
+                    .map(|fragment| self.marks.html(fragment))
                     .collect();
                 JsonHit {
                     rank: hit.rank,
                     score: hit.score,
                     path: &hit.path,
                     key: hit.distinct_key(),
-                    marked_path: self.marks.apply(&hit.marked_path),
+                    marked_path: self.marks.html(&hit.marked_path),
                     title: hit.title.as_ref().map(|title| title.plain()),
-                    marked_title: hit.title.as_ref().map(|title| self.marks.apply(title)),
+                    marked_title: hit.title.as_ref().map(|title| self.marks.html(title)),
+                    path_matches: match_ranges(&hit.marked_path),
+                    title_matches: hit.title.as_ref().map(match_ranges),
+                    raw_fragments: hit.fragments.iter().map(RawFragment::new).collect(),
                     doc_type: &hit.doc_type,
                     snippet: snippet(&fragments),
                     fragments,
@@ -131,5 +174,39 @@ impl ResultsPrinter for JsonPrinter {
     fn print_problem(&self, problem: &QueryProblem, out: &mut dyn WriteColor) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *out, &self.problem_document(problem))?;
         writeln!(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::highlight::Piece;
+
+    proptest::proptest! {
+        /// Each range, cut out of the plain text by characters, is exactly a marked piece.
+        #[test]
+        fn match_ranges_cut_out_the_marked_pieces(
+            pieces in proptest::collection::vec(("[a-zé東<&]{1,6}", proptest::bool::ANY), 0..8),
+        ) {
+            let mut text = MarkedText::default();
+            for (piece, marked) in pieces {
+                match text.pieces.last_mut() {
+                    Some(last) if last.marked == marked => last.text.push_str(&piece),
+                    _ => text.pieces.push(Piece { text: piece, marked }),
+                }
+            }
+            let plain: Vec<char> = text.plain().chars().collect();
+            let cut: Vec<String> = match_ranges(&text)
+                .iter()
+                .map(|[start, end]| plain[*start..*end].iter().collect())
+                .collect();
+            let marked: Vec<String> = text
+                .pieces
+                .iter()
+                .filter(|piece| piece.marked)
+                .map(|piece| piece.text.clone())
+                .collect();
+            proptest::prop_assert_eq!(cut, marked);
+        }
     }
 }

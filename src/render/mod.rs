@@ -1,16 +1,22 @@
-//! Printers for search results: plain text (optionally coloured), JSON and an HTML page. Each
-//! formats one [`SearchResults`] value; none knows how the results or fragments were made.
+//! Printers for every front end: search results as plain text (optionally coloured), JSON, an
+//! HTML page or hits for the web page, and an agent's JSON values; an index's status as text or
+//! JSON. Each formats one [`SearchResults`] (or [`StatusReport`]) value; none knows how the
+//! results or fragments were made. All markup, escaping and colour is here.
 
+mod agent;
 mod html;
 mod json;
+mod status;
 mod text;
 
 use std::io;
 
 use termcolor::WriteColor;
 
-pub use html::HtmlPrinter;
+pub use agent::{agent_results, FragmentOutput, HitOutput, SearchOutput};
+pub use html::{HtmlHit, HtmlPrinter};
 pub use json::JsonPrinter;
+pub use status::{RootReport, StatusReport, TypeCount, WatcherReport};
 pub use text::TextPrinter;
 
 use crate::highlight::MarkedText;
@@ -27,33 +33,47 @@ pub struct Marks {
 }
 
 impl Marks {
-    /// `text` with every match wrapped in these marks and everything else HTML-escaped.
-    pub fn apply(&self, text: &MarkedText) -> String {
-        let mut html = String::new();
+    /// `text` with every match wrapped in these marks and everything else HTML-escaped: for
+    /// HTML pages and the HTML fragments of JSON.
+    pub fn html(&self, text: &MarkedText) -> String {
+        self.write(text, |piece, out| {
+            html_escape::encode_text_to_string(piece, out);
+        })
+    }
+
+    /// `text` with every match wrapped in these marks and everything else as the document has
+    /// it: for plain text in a pipe and for agents, which read characters, not markup.
+    pub fn plain(&self, text: &MarkedText) -> String {
+        self.write(text, |piece, out| out.push_str(piece))
+    }
+
+    /// `text` with its matches between the marks, each piece written by `write_piece`.
+    fn write(&self, text: &MarkedText, write_piece: impl Fn(&str, &mut String)) -> String {
+        let mut written = String::new();
         for piece in &text.pieces {
             if piece.marked {
-                html.push_str(&self.pre);
+                written.push_str(&self.pre);
             }
-            html_escape::encode_text_to_string(&piece.text, &mut html);
+            write_piece(&piece.text, &mut written);
             if piece.marked {
-                html.push_str(&self.post);
+                written.push_str(&self.post);
             }
         }
-        html
+        written
     }
 
     /// A document's title escaped and marked, or nothing when it has none (the pages then show
     /// no title line).
-    pub fn title(&self, title: Option<&MarkedText>) -> String {
-        title.map_or_else(String::new, |title| self.apply(title))
+    pub fn html_title(&self, title: Option<&MarkedText>) -> String {
+        title.map_or_else(String::new, |title| self.html(title))
     }
 
-    /// The fragments of a hit, each marked and escaped by [`Marks::apply`], joined as the
+    /// The fragments of a hit, each marked and escaped by [`Marks::html`], joined as the
     /// one-line snippet.
-    pub fn snippet(&self, fragments: &[MarkedText]) -> String {
+    pub fn html_snippet(&self, fragments: &[MarkedText]) -> String {
         let marked: Vec<String> = fragments
             .iter()
-            .map(|fragment| self.apply(fragment))
+            .map(|fragment| self.html(fragment))
             .collect();
         snippet(&marked)
     }
@@ -160,7 +180,7 @@ mod tests {
                     .collect(),
                 start: 0,
             };
-            assert_escaped(&Marks::default().apply(&text));
+            assert_escaped(&Marks::default().html(&text));
         }
     }
 }

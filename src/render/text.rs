@@ -1,6 +1,6 @@
-//! The plain-text printer: the layout of the Lucene demo this project grew from, with marks as
-//! tags, or as colour when the writer takes colour (ripgrep's way: colour is a property of the
-//! writer, not a flag of the printer).
+//! The plain-text printer: the layout of the Lucene demo this project grew from, with the
+//! document's own characters, matches marked by tags, or by colour when the writer takes colour
+//! (ripgrep's way: colour is a property of the writer, not a flag of the printer).
 
 use std::io;
 
@@ -18,8 +18,9 @@ const TIMED_OUT: &str = "The search ran out of time (--timeout): these are the h
 const TITLE_SEPARATOR: &str = "  — ";
 
 /// Prints `N total matching documents.`, then per hit its path (and title, if any) and its snippet, a blank line
-/// between hits. On a writer that takes colour, matches are bold red, paths bold magenta, and the
-/// text is shown as it is; otherwise matches are wrapped in the marks and the text HTML-escaped.
+/// between hits. The text is the document's own, never escaped, so that it pipes into `grep` as
+/// ripgrep's does. On a writer that takes colour, matches are bold red and paths bold magenta;
+/// otherwise matches are wrapped in the marks.
 #[derive(Clone, Debug, Default)]
 pub struct TextPrinter {
     /// Marks placed around matches when not in colour.
@@ -28,7 +29,7 @@ pub struct TextPrinter {
 
 impl TextPrinter {
     /// Writes `marked` in the colours of `base`, matches in bold red; or, on a writer without
-    /// colour, with matches wrapped in the marks and the rest escaped.
+    /// colour, with matches wrapped in the marks.
     fn write_marked(
         &self,
         out: &mut dyn WriteColor,
@@ -36,7 +37,7 @@ impl TextPrinter {
         base: &ColorSpec,
     ) -> io::Result<()> {
         if !out.supports_color() {
-            return out.write_all(self.marks.apply(marked).as_bytes());
+            return out.write_all(self.marks.plain(marked).as_bytes());
         }
         let mut highlight = base.clone();
         highlight.set_fg(Some(Color::Red)).set_bold(true);

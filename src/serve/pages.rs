@@ -1,6 +1,6 @@
 //! The HTML pages: the search page (`/`, `/search`), the document page (`/doc`) and the error
 //! page, rendered from `templates/serve/` by askama, which escapes every value; only text that
-//! [`Marks::apply`] escaped and marked is printed as it is.
+//! [`Marks::html`] escaped and marked is printed as it is.
 
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ use crate::highlight::FragmentOptions;
 use crate::index::path_key::display_key;
 use crate::query::parser::caret_line;
 use crate::query::DefaultOperator;
-use crate::render::{Marks, QueryProblem};
+use crate::render::{HtmlHit, Marks, QueryProblem};
 use crate::search::{SearchRequest, SearchResults};
 
 use super::app::AppState;
@@ -73,23 +73,9 @@ struct ResultsView {
     elapsed_ms: String,
     timed_out: bool,
     page: usize,
-    hits: Vec<HitView>,
+    hits: Vec<HtmlHit>,
     previous_href: Option<String>,
     next_href: Option<String>,
-}
-
-struct HitView {
-    rank: usize,
-    score: String,
-    doc_href: String,
-    editor_href: String,
-    /// Escaped and marked by [`Marks::apply`].
-    marked_path: String,
-    /// The document's title, escaped and marked by [`Marks::apply`]; empty when it has none.
-    marked_title: String,
-    doc_type: String,
-    /// Escaped and marked by [`Marks::apply`].
-    snippet: String,
 }
 
 /// `/` and `/search?q=QUERY&path=FILTER&page=N`: the search form and a page of hits. A
@@ -188,15 +174,13 @@ fn results_view(
         hits: results
             .hits
             .iter()
-            .map(|hit| HitView {
-                rank: hit.rank,
-                score: format!("{:.2}", hit.score),
-                doc_href: with_params("/doc", &[("path", &hit.key), ("q", &page.query)]),
-                editor_href: state.editor.link(&hit.path, 1, 1),
-                marked_path: marks.apply(&hit.marked_path),
-                marked_title: marks.title(hit.title.as_ref()),
-                doc_type: hit.doc_type.clone(),
-                snippet: marks.snippet(&hit.fragments),
+            .map(|hit| {
+                HtmlHit::new(
+                    hit,
+                    &marks,
+                    with_params("/doc", &[("path", &hit.key), ("q", &page.query)]),
+                    Some(state.editor.link(&hit.path, 1, 1)),
+                )
             })
             .collect(),
         previous_href: (number > 1).then(|| page_href(number - 1)),

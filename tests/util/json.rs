@@ -32,11 +32,19 @@ pub struct JsonHit {
     /// Each fragment's (line, page), in the order of `fragments`.
     pub locations: Vec<(u64, Option<u64>)>,
     pub snippet: String,
+    /// The fragments as the document's own text, with their matches' character ranges.
+    pub raw_fragments: Vec<(String, Vec<[usize; 2]>)>,
 }
 
 impl SearchJson {
     /// Parses `stdout`, asserting it follows the schema exactly.
     pub fn parse(dir: &Dir, stdout: &str) -> SearchJson {
+        SearchJson::parse_marked(dir, stdout, ("<b>", "</b>"))
+    }
+
+    /// Parses `stdout` printed with `marks` (`--pre-tag`, `--post-tag`), asserting it follows
+    /// the schema exactly.
+    pub fn parse_marked(dir: &Dir, stdout: &str, marks: (&str, &str)) -> SearchJson {
         let raw: Value = serde_json::from_str(stdout)
             .unwrap_or_else(|err| panic!("stdout is not JSON ({err}):\n{stdout}"));
         assert_keys(&raw, &["query", "total", "elapsed_ms", "timed_out", "hits"]);
@@ -61,6 +69,9 @@ impl SearchJson {
                     "fragments",
                     "locations",
                     "snippet",
+                    "path_matches",
+                    "title_matches",
+                    "raw_fragments",
                 ];
                 let key = optional_string(hit, "key");
                 if key.is_some() {
@@ -107,6 +118,16 @@ impl SearchJson {
                         })
                         .collect(),
                     snippet: string("snippet"),
+                    raw_fragments: hit["raw_fragments"]
+                        .as_array()
+                        .expect("raw_fragments is an array")
+                        .iter()
+                        .map(|raw| {
+                            assert_keys(raw, &["text", "matches"]);
+                            let text = raw["text"].as_str().expect("text is a string");
+                            (text.to_string(), ranges(&raw["matches"]))
+                        })
+                        .collect(),
                 }
             })
             .collect();
@@ -117,6 +138,15 @@ impl SearchJson {
         for (i, hit) in hits.iter().enumerate() {
             assert_eq!(hit.rank, i as u64 + 1, "ranks count from 1: {raw}");
             assert_eq!(hit.snippet, hit.fragments.join("..."), "snippet: {raw}");
+            let marked: Vec<String> = hit
+                .raw_fragments
+                .iter()
+                .map(|(text, matches)| marked_html(text, matches, marks))
+                .collect();
+            assert_eq!(
+                marked, hit.fragments,
+                "raw fragments and their ranges: {raw}"
+            );
             assert_eq!(
                 hit.locations.len(),
                 hit.fragments.len(),
@@ -148,7 +178,40 @@ impl SearchJson {
     }
 }
 
-/// Asserts `value` is an object with exactly these keys.
+/// The `[start, end]` character ranges in `value`, which must be sorted and disjoint.
+fn ranges(value: &Value) -> Vec<[usize; 2]> {
+    let ranges: Vec<[usize; 2]> = serde_json::from_value(value.clone())
+        .unwrap_or_else(|err| panic!("not a list of [start, end] ({err}): {value}"));
+    for pair in ranges.windows(2) {
+        assert!(pair[0][1] <= pair[1][0], "ranges overlap: {value}");
+    }
+    ranges
+}
+
+/// `text` HTML-escaped with `marks` at the character `ranges`: what `fragments` shows.
+fn marked_html(text: &str, ranges: &[[usize; 2]], (pre, post): (&str, &str)) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let piece = |range: std::ops::Range<usize>| -> String {
+        let piece: String = chars[range].iter().collect();
+        html_escape::encode_text(&piece).into_owned()
+    };
+    let mut html = String::new();
+    let mut at = 0;
+    for &[start, end] in ranges {
+        assert!(
+            start < end && end <= chars.len(),
+            "range {start}..{end} of {text:?}"
+        );
+        html.push_str(&piece(at..start));
+        html.push_str(pre);
+        html.push_str(&piece(start..end));
+        html.push_str(post);
+        at = end;
+    }
+    html.push_str(&piece(at..chars.len()));
+    html
+}
+
 /// The string at `key`, or `None` for `null`; anything else fails the test.
 fn optional_string(value: &Value, key: &str) -> Option<String> {
     match &value[key] {
@@ -158,6 +221,7 @@ fn optional_string(value: &Value, key: &str) -> Option<String> {
     }
 }
 
+/// Asserts `value` is an object with exactly these keys.
 pub fn assert_keys(value: &Value, keys: &[&str]) {
     let object = value
         .as_object()

@@ -9,6 +9,7 @@
 mod command;
 mod html;
 mod json;
+pub mod needs;
 mod server;
 mod summary;
 
@@ -23,6 +24,8 @@ pub use command::{Output, TestCommand, HANG_LIMIT};
 pub use html::{assert_well_formed_html, element, marked, visible_text};
 #[allow(unused_imports)]
 pub use json::{assert_keys, JsonHit, SearchJson};
+#[allow(unused_imports)]
+pub use needs::{available, Need};
 #[allow(unused_imports)]
 pub use server::{encode, ServerGuard};
 #[allow(unused_imports)]
@@ -147,14 +150,26 @@ impl Dir {
         IndexSummary::parse(&output.stdout)
     }
 
-    /// `lantern search --format json ARGS...`, which must succeed; returns the parsed document.
+    /// `lantern search --format json ARGS...`, which must run and exit 0 when something matched,
+    /// 1 when nothing did; returns the parsed document.
     pub fn search_json(&self, args: &[&str]) -> SearchJson {
         let output = self
             .lantern()
             .args(["search", "--format", "json"])
             .args(args)
-            .assert_success();
-        SearchJson::parse(self, &output.stdout)
+            .run();
+        let tag = |name: &str| {
+            args.iter()
+                .position(|arg| *arg == name)
+                .and_then(|at| args.get(at + 1).copied())
+        };
+        let marks = (
+            tag("--pre-tag").unwrap_or("<b>"),
+            tag("--post-tag").unwrap_or("</b>"),
+        );
+        let results = SearchJson::parse_marked(self, &output.stdout, marks);
+        assert_found_status(&output, results.total);
+        results
     }
 
     /// The hit paths (relative to the folder) of a search, best first.
@@ -162,14 +177,33 @@ impl Dir {
         self.search_json(&[query]).paths()
     }
 
-    /// `lantern search --color never ARGS...`, which must succeed; returns stdout.
+    /// `lantern search --color never ARGS...`, which must run and exit 0 when something matched,
+    /// 1 when nothing did; returns stdout.
     pub fn search_text(&self, args: &[&str]) -> String {
-        self.lantern()
+        let output = self
+            .lantern()
             .args(["search", "--color", "never"])
             .args(args)
-            .assert_success()
+            .run();
+        let total = output
             .stdout
+            .split_once(" total matching documents.")
+            .and_then(|(total, _)| total.parse().ok())
+            .unwrap_or_else(|| panic!("no total line:\n{output}"));
+        assert_found_status(&output, total);
+        output.stdout
     }
+}
+
+/// Asserts a search that matched `total` documents exited as grep does: 0 when something
+/// matched, 1 when nothing did.
+pub fn assert_found_status(output: &Output, total: u64) {
+    let expected = if total > 0 { 0 } else { 1 };
+    assert_eq!(
+        output.code,
+        Some(expected),
+        "a search matching {total} documents exits {expected}\n{output}"
+    );
 }
 
 /// The sorted paths of `paths`, to compare hit sets whose order does not matter.

@@ -1,0 +1,184 @@
+//! The agents' printer: search results as the small JSON values `lantern mcp`'s `search` tool
+//! returns. Fragments are the document's own text (agents read characters, not markup), each
+//! match between `**` marks, with the line (and page) where it starts.
+
+use rmcp::schemars::{self, JsonSchema};
+use serde::Serialize;
+
+use super::Marks;
+use crate::highlight::MarkedText;
+use crate::search::{Hit, Location, SearchResults};
+
+/// The marks around a match in a fragment.
+const MARK: &str = "**";
+
+/// What the `search` tool returns.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct SearchOutput {
+    /// How many documents match in all, not only those returned.
+    pub total: usize,
+    /// True when the search ran out of time: `total` and `hits` are then partial.
+    pub timed_out: bool,
+    /// The hits of this page, best first.
+    pub hits: Vec<HitOutput>,
+    /// The `offset` of the next page, when more hits exist.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_offset: Option<usize>,
+}
+
+/// One matching document.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct HitOutput {
+    /// 1 for the best hit of the whole list (not of this page).
+    pub rank: usize,
+    /// BM25 relevance score, to three decimals.
+    pub score: f64,
+    /// The document's absolute path, as `read` takes it (unless `key` is set).
+    pub path: String,
+    /// Only when the path has bytes that are not UTF-8 (shown in `path` as U+FFFD): the
+    /// document's exact identity, which `read` takes as its `path`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The document's own title (of a PDF, web page, office file or e-book), if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The document's type: text, pdf, html, docx...
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    /// The best fragments of its text, best first.
+    pub fragments: Vec<FragmentOutput>,
+}
+
+/// A short piece of a document's text around matches.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct FragmentOutput {
+    /// The text, whitespace runs shown as one space, each match between `**` and `**`.
+    pub text: String,
+    /// The 1-based line where the fragment starts.
+    pub line: usize,
+    /// The 1-based page where it starts, for paginated text (pages separated by form feeds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+}
+
+/// The page of `results` that starts at `offset`: its hits converted while their JSON stays
+/// within `max_bytes` (the first one always), and the offset of the next page if more exist.
+pub fn agent_results(results: &SearchResults, offset: usize, max_bytes: usize) -> SearchOutput {
+    let hits = page_of_hits(results.hits.iter(), max_bytes);
+    let shown = offset + hits.len();
+    SearchOutput {
+        total: results.total,
+        timed_out: results.timed_out,
+        hits,
+        next_offset: (shown < results.total).then_some(shown),
+    }
+}
+
+/// The hits, converted, while their JSON stays within `max_bytes` (the first one always).
+fn page_of_hits<'a>(hits: impl Iterator<Item = &'a Hit>, max_bytes: usize) -> Vec<HitOutput> {
+    let mut page = Vec::new();
+    let mut bytes = 0;
+    for hit in hits {
+        let hit = hit_output(hit);
+        bytes += serde_json::to_string(&hit).map_or(0, |json| json.len());
+        if bytes > max_bytes && !page.is_empty() {
+            break;
+        }
+        page.push(hit);
+    }
+    page
+}
+
+/// A hit as the tool shows it.
+fn hit_output(hit: &Hit) -> HitOutput {
+    HitOutput {
+        rank: hit.rank,
+        // Three decimals tell hits apart; the float's other digits are noise to an agent.
+        score: (f64::from(hit.score) * 1000.0).round() / 1000.0,
+        path: hit.path.clone(),
+        key: hit.distinct_key().map(str::to_string),
+        title: hit.title.as_ref().map(MarkedText::plain),
+        doc_type: hit.doc_type.clone(),
+        fragments: hit
+            .fragments
+            .iter()
+            .zip(&hit.locations)
+            .map(|(fragment, location)| fragment_output(fragment, *location))
+            .collect(),
+    }
+}
+
+/// A fragment as plain text with `**` around each match.
+fn fragment_output(fragment: &MarkedText, location: Location) -> FragmentOutput {
+    let marks = Marks {
+        pre: MARK.to_string(),
+        post: MARK.to_string(),
+    };
+    FragmentOutput {
+        text: marks.plain(fragment),
+        line: location.line,
+        page: location.page,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::highlight::Piece;
+
+    fn piece(text: &str, marked: bool) -> Piece {
+        Piece {
+            text: text.to_string(),
+            marked,
+        }
+    }
+
+    fn hit(rank: usize, text: &str) -> Hit {
+        Hit {
+            rank,
+            score: 1.0,
+            path: format!("/docs/{rank}.txt"),
+            key: format!("/docs/{rank}.txt"),
+            marked_path: MarkedText::default(),
+            title: None,
+            doc_type: "text".to_string(),
+            fragments: vec![MarkedText {
+                pieces: vec![piece(text, false)],
+                start: 0,
+            }],
+            locations: vec![Location {
+                line: 1,
+                page: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn matches_are_between_stars_and_locations_follow() {
+        let fragment = MarkedText {
+            pieces: vec![
+                piece("a ", false),
+                piece("mutex", true),
+                piece(" guards", false),
+            ],
+            start: 10,
+        };
+        let output = fragment_output(
+            &fragment,
+            Location {
+                line: 3,
+                page: Some(2),
+            },
+        );
+        assert_eq!(output.text, "a **mutex** guards");
+        assert_eq!((output.line, output.page), (3, Some(2)));
+    }
+
+    #[test]
+    fn a_page_stops_at_the_byte_cap_but_keeps_its_first_hit() {
+        let hits: Vec<Hit> = (1..=10).map(|rank| hit(rank, &"x".repeat(500))).collect();
+        let page = page_of_hits(hits.iter(), 1_200);
+        assert_eq!(page.iter().map(|hit| hit.rank).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(page_of_hits(hits.iter().skip(9), 10).len(), 1);
+    }
+}
