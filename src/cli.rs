@@ -10,7 +10,7 @@ use clap_complete::Shell;
 /// The version `--version` shows: the package version and the commit it was built from, as
 /// `build.rs` found it.
 const VERSION: &str = env!("LANTERN_BUILD_VERSION");
-use lantern::serve::EditorLinks;
+use lantern::render::EditorLinks;
 
 /// Full-text search over a folder of documents, with highlighted fragments.
 #[derive(Debug, Parser)]

@@ -11,7 +11,7 @@ use std::ops::Range;
 use crate::index::tokenizer::continues_token;
 
 use super::marked::{is_blank, MarkedText};
-use super::matches::Match;
+use super::pattern::Match;
 
 /// How many fragments to cut and how long.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

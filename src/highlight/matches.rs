@@ -4,17 +4,8 @@ use std::ops::Range;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
-use super::pattern::Pattern;
+use super::pattern::{Match, Pattern};
 use crate::index::tokenizer::is_plain_token;
-
-/// One occurrence of a pattern in the text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Match {
-    /// Byte range of the marked text.
-    pub range: Range<usize>,
-    /// Index of the pattern that matched (distinct patterns make a better fragment).
-    pub pattern: usize,
-}
 
 /// A token of the text that some pattern matches: its byte range and position.
 struct Token {

@@ -16,8 +16,8 @@ use tantivy::tokenizer::TextAnalyzer;
 
 pub use fragment::{select_fragments, FragmentOptions};
 pub use marked::{MarkedText, Piece};
-pub use matches::{find_matches, find_matches_in, Match};
-pub use pattern::{HighlightQuery, Pattern};
+pub use matches::{find_matches, find_matches_in};
+pub use pattern::{HighlightQuery, Match, Pattern};
 pub use prefilter::Prefilter;
 
 use crate::query::{Lowered, Target};

@@ -1,12 +1,20 @@
 //! What to look for in a text: the positive leaves of a query, analysed like the indexed text.
 
-use std::ops::{Bound, RangeBounds};
+use std::ops::{Bound, Range, RangeBounds};
 
 use regex::Regex;
 
-use super::matches::Match;
 use crate::query::ast::Occur;
 use crate::query::{Lowered, Matcher, MultiTerm, Target};
+
+/// One occurrence of a pattern in the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// Byte range of the marked text.
+    pub range: Range<usize>,
+    /// Index of the pattern that matched (distinct patterns make a better fragment).
+    pub pattern: usize,
+}
 
 /// One thing the query looks for, matched against the tokens of a text.
 #[derive(Clone, Debug)]

@@ -394,7 +394,7 @@ fn tokens_on(text: &str, at: usize, count: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::highlight::matches::Match;
+    use crate::highlight::pattern::Match;
     use crate::highlight::{find_matches, find_matches_in};
     use crate::index::tokenizer::TextTokenizer;
     use proptest::prelude::*;

@@ -7,6 +7,7 @@ use termcolor::WriteColor;
 
 use askama::Template;
 
+use super::urls::percent_encode_path;
 use super::{Marks, QueryProblem, ResultsPrinter};
 use crate::query::parser::caret_line;
 use crate::search::{Hit, SearchResults};
@@ -104,15 +105,7 @@ fn write_page(page: &impl Template, out: &mut dyn WriteColor) -> io::Result<()> 
 
 /// A `file://` URL for an absolute path, percent-encoding every byte outside the unreserved set.
 fn file_url(path: &str) -> String {
-    let mut url = String::from("file://");
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
-            url.push(byte as char);
-        } else {
-            url.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    url
+    format!("file://{}", percent_encode_path(path))
 }
 
 #[cfg(test)]

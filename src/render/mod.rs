@@ -4,20 +4,24 @@
 //! results or fragments were made. All markup, escaping and colour is here.
 
 mod agent;
+mod editor;
 mod html;
 mod json;
 mod status;
 mod text;
+mod urls;
 
 use std::io;
 
 use termcolor::WriteColor;
 
 pub use agent::{agent_results, FragmentOutput, HitOutput, SearchOutput};
+pub use editor::{EditorLinks, EditorLinksError};
 pub use html::{HtmlHit, HtmlPrinter};
 pub use json::JsonPrinter;
 pub use status::{RootReport, StatusReport, TypeCount, WatcherReport};
 pub use text::TextPrinter;
+pub(crate) use urls::with_params;
 
 use crate::highlight::MarkedText;
 use crate::query::QueryError;

@@ -14,9 +14,9 @@ use tower::ServiceBuilder;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use crate::render::EditorLinks;
 use crate::search::{IndexSearcher, SearchRequest, SearchResults};
 
-use super::editor::EditorLinks;
 use super::failure::Failure;
 use super::limits::{MAX_CONCURRENT_SEARCHES, QUEUE_WAIT, REQUEST_TIMEOUT};
 use super::{api, assets, pages, security};

@@ -10,14 +10,12 @@
 mod api;
 mod app;
 mod assets;
-mod editor;
 mod failure;
 mod filters;
 pub mod limits;
 mod lines;
 mod pages;
 mod security;
-mod urls;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -27,9 +25,9 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::index::IndexError;
+use crate::render::EditorLinks;
 use crate::search::IndexSearcher;
 
-pub use editor::{EditorLinks, EditorLinksError};
 pub use filters::compose_query;
 
 /// How to serve.

@@ -16,7 +16,7 @@ use crate::highlight::FragmentOptions;
 use crate::index::path_key::display_key;
 use crate::query::parser::caret_line;
 use crate::query::DefaultOperator;
-use crate::render::{HtmlHit, Marks, QueryProblem};
+use crate::render::{with_params, HtmlHit, Marks, QueryProblem};
 use crate::search::{SearchRequest, SearchResults};
 
 use super::app::AppState;
@@ -24,7 +24,6 @@ use super::failure::Failure;
 use super::filters::compose_query;
 use super::limits::{MAX_DOCUMENT_BYTES, MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
 use super::lines::{lay_out, Line};
-use super::urls::with_params;
 
 /// The parameters of the search page.
 #[derive(Debug, Deserialize)]

@@ -1,4 +1,5 @@
-//! Building the server's own URLs: percent-encoding of paths and query parameters.
+//! Building URLs: percent-encoding of paths (file and editor links) and query parameters
+//! (`lantern serve`'s own links).
 
 /// `text` with every byte outside the unreserved set (`A-Z a-z 0-9 - . _ ~`) and `keep`
 /// percent-encoded.
@@ -15,13 +16,13 @@ fn percent_encode(text: &str, keep: &[u8]) -> String {
 }
 
 /// A file path for a URL: every byte percent-encoded but the unreserved ones and `/`.
-pub(super) fn percent_encode_path(path: &str) -> String {
+pub(crate) fn percent_encode_path(path: &str) -> String {
     percent_encode(path, b"/")
 }
 
 /// `route` with the query parameters `params` (names and values percent-encoded); parameters
 /// whose value is empty are left out.
-pub(super) fn with_params(route: &str, params: &[(&str, &str)]) -> String {
+pub(crate) fn with_params(route: &str, params: &[(&str, &str)]) -> String {
     let mut url = route.to_string();
     let mut separator = '?';
     for (name, value) in params.iter().filter(|(_, value)| !value.is_empty()) {
