@@ -485,3 +485,27 @@ fn hits_without_fragments_show_the_same_documents_as_with_them() {
         );
     }
 }
+
+#[test]
+fn a_search_that_finds_nothing_exits_1_in_every_format_and_still_prints_its_results() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "kiwi");
+    dir.index(&["docs"]);
+    for (format, expected) in [
+        ("text", "0 total matching documents."),
+        ("json", "\"total\": 0"),
+        ("html", "0 total matching documents"),
+    ] {
+        let output = dir
+            .lantern()
+            .args(["search", "--format", format, "takahe"])
+            .assert_exit(1);
+        assert!(output.stdout.contains(expected), "{output}");
+        assert!(output.stderr.is_empty(), "not an error: {output}");
+        let found = dir
+            .lantern()
+            .args(["search", "--format", format, "kiwi"])
+            .assert_success();
+        assert!(!found.stdout.contains(expected), "{found}");
+    }
+}

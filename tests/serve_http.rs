@@ -58,6 +58,36 @@ fn the_api_returns_the_cli_json_with_offset_and_ranks_from_the_top() {
     assert_eq!(state["documents"], 5);
     assert_eq!(state["roots"][0]["path"], dir.display("docs"));
     assert_eq!(state["roots"][0]["complete"], true);
+    // The document `lantern status --format json` prints, plus this API's two earlier names.
+    let mut current = state.clone();
+    let fields = current.as_object_mut().expect("an object");
+    assert_eq!(fields.remove("location").as_ref(), Some(&state["index"]));
+    assert_eq!(
+        fields.remove("size_on_disk").as_ref(),
+        Some(&state["size_bytes"])
+    );
+    let cli = dir
+        .lantern()
+        .args(["status", "--format", "json"])
+        .assert_success();
+    let cli: serde_json::Value = serde_json::from_str(&cli.stdout).expect("JSON");
+    assert_eq!(current, cli);
+    util::assert_keys(
+        &cli,
+        &[
+            "index",
+            "documents",
+            "types",
+            "size_bytes",
+            "segments",
+            "watcher",
+            "roots",
+        ],
+    );
+    assert_eq!(
+        cli["types"],
+        serde_json::json!([{"type": "text", "documents": 5}])
+    );
 }
 
 #[test]
