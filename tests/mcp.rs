@@ -191,12 +191,7 @@ fn a_running_server_sees_the_index_appear_and_change() {
     let (_, status) = session.call("status", json!({}));
     assert_eq!(status["documents"], 2, "{status}");
     // The tool's status is the document `lantern status --format json` prints, field for field.
-    let cli = dir
-        .lantern()
-        .args(["status", "--format", "json"])
-        .assert_success();
-    let cli: serde_json::Value = serde_json::from_str(&cli.stdout).expect("JSON");
-    assert_eq!(status, cli);
+    assert_eq!(status, dir.status_json());
 }
 
 #[test]

@@ -66,11 +66,7 @@ fn the_api_returns_the_cli_json_with_offset_and_ranks_from_the_top() {
         fields.remove("size_on_disk").as_ref(),
         Some(&state["size_bytes"])
     );
-    let cli = dir
-        .lantern()
-        .args(["status", "--format", "json"])
-        .assert_success();
-    let cli: serde_json::Value = serde_json::from_str(&cli.stdout).expect("JSON");
+    let cli = dir.status_json();
     assert_eq!(current, cli);
     util::assert_keys(
         &cli,

@@ -177,6 +177,16 @@ impl Dir {
         self.search_json(&[query]).paths()
     }
 
+    /// `lantern status --format json`, which must succeed, parsed.
+    pub fn status_json(&self) -> serde_json::Value {
+        let output = self
+            .lantern()
+            .args(["status", "--format", "json"])
+            .assert_success();
+        serde_json::from_str(&output.stdout)
+            .unwrap_or_else(|err| panic!("status is not JSON ({err}):\n{output}"))
+    }
+
     /// `lantern search --color never ARGS...`, which must run and exit 0 when something matched,
     /// 1 when nothing did; returns stdout.
     pub fn search_text(&self, args: &[&str]) -> String {
