@@ -27,7 +27,7 @@ use rmcp::{tool, tool_handler, tool_router, ServerHandler, ServiceExt};
 
 use crate::index::IndexError;
 use crate::query::QueryError;
-pub use crate::render::{FragmentOutput, HitOutput, SearchOutput, StatusReport};
+pub use crate::render::{AgentFragment, AgentHit, AgentResults, StatusReport};
 use crate::search::SearchError;
 pub use read::{ReadArgs, ReadOutput};
 pub use search::SearchArgs;
@@ -136,7 +136,7 @@ caret under the problem."
     async fn search(
         &self,
         Parameters(args): Parameters<SearchArgs>,
-    ) -> Result<Json<SearchOutput>, String> {
+    ) -> Result<Json<AgentResults>, String> {
         self.call(move |dir| search::run(dir, &args)).await
     }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::ToolError;
 use crate::highlight::FragmentOptions;
 use crate::query::DefaultOperator;
-use crate::render::{agent_results, SearchOutput};
+use crate::render::{agent_results, AgentResults};
 use crate::search::{IndexSearcher, SearchRequest};
 
 /// Hits per call unless the agent asks for another number.
@@ -44,7 +44,7 @@ pub struct SearchArgs {
 }
 
 /// Runs the search `args` asks for on the index at `dir`.
-pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<SearchOutput, ToolError> {
+pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolError> {
     let limit = args.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
     let offset = args.offset.unwrap_or(0);
     if offset > MAX_OFFSET {

@@ -12,15 +12,15 @@ use crate::search::{Hit, Location, SearchResults};
 /// The marks around a match in a fragment.
 const MARK: &str = "**";
 
-/// What the `search` tool returns.
+/// A page of search results as an agent gets it (what the MCP `search` tool returns).
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct SearchOutput {
+pub struct AgentResults {
     /// How many documents match in all, not only those returned.
     pub total: usize,
     /// True when the search ran out of time: `total` and `hits` are then partial.
     pub timed_out: bool,
     /// The hits of this page, best first.
-    pub hits: Vec<HitOutput>,
+    pub hits: Vec<AgentHit>,
     /// The `offset` of the next page, when more hits exist.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_offset: Option<usize>,
@@ -28,7 +28,7 @@ pub struct SearchOutput {
 
 /// One matching document.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct HitOutput {
+pub struct AgentHit {
     /// 1 for the best hit of the whole list (not of this page).
     pub rank: usize,
     /// BM25 relevance score, to three decimals.
@@ -46,12 +46,12 @@ pub struct HitOutput {
     #[serde(rename = "type")]
     pub doc_type: String,
     /// The best fragments of its text, best first.
-    pub fragments: Vec<FragmentOutput>,
+    pub fragments: Vec<AgentFragment>,
 }
 
 /// A short piece of a document's text around matches.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct FragmentOutput {
+pub struct AgentFragment {
     /// The text, whitespace runs shown as one space, each match between `**` and `**`.
     pub text: String,
     /// The 1-based line where the fragment starts.
@@ -63,10 +63,10 @@ pub struct FragmentOutput {
 
 /// The page of `results` that starts at `offset`: its hits converted while their JSON stays
 /// within `max_bytes` (the first one always), and the offset of the next page if more exist.
-pub fn agent_results(results: &SearchResults, offset: usize, max_bytes: usize) -> SearchOutput {
+pub fn agent_results(results: &SearchResults, offset: usize, max_bytes: usize) -> AgentResults {
     let hits = page_of_hits(results.hits.iter(), max_bytes);
     let shown = offset + hits.len();
-    SearchOutput {
+    AgentResults {
         total: results.total,
         timed_out: results.timed_out,
         hits,
@@ -75,7 +75,7 @@ pub fn agent_results(results: &SearchResults, offset: usize, max_bytes: usize) -
 }
 
 /// The hits, converted, while their JSON stays within `max_bytes` (the first one always).
-fn page_of_hits<'a>(hits: impl Iterator<Item = &'a Hit>, max_bytes: usize) -> Vec<HitOutput> {
+fn page_of_hits<'a>(hits: impl Iterator<Item = &'a Hit>, max_bytes: usize) -> Vec<AgentHit> {
     let mut page = Vec::new();
     let mut bytes = 0;
     for hit in hits {
@@ -90,8 +90,8 @@ fn page_of_hits<'a>(hits: impl Iterator<Item = &'a Hit>, max_bytes: usize) -> Ve
 }
 
 /// A hit as the tool shows it.
-fn hit_output(hit: &Hit) -> HitOutput {
-    HitOutput {
+fn hit_output(hit: &Hit) -> AgentHit {
+    AgentHit {
         rank: hit.rank,
         // Three decimals tell hits apart; the float's other digits are noise to an agent.
         score: (f64::from(hit.score) * 1000.0).round() / 1000.0,
@@ -109,12 +109,12 @@ fn hit_output(hit: &Hit) -> HitOutput {
 }
 
 /// A fragment as plain text with `**` around each match.
-fn fragment_output(fragment: &MarkedText, location: Location) -> FragmentOutput {
+fn fragment_output(fragment: &MarkedText, location: Location) -> AgentFragment {
     let marks = Marks {
         pre: MARK.to_string(),
         post: MARK.to_string(),
     };
-    FragmentOutput {
+    AgentFragment {
         text: marks.plain(fragment),
         line: location.line,
         page: location.page,

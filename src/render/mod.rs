@@ -15,7 +15,7 @@ use std::io;
 
 use termcolor::WriteColor;
 
-pub use agent::{agent_results, FragmentOutput, HitOutput, SearchOutput};
+pub use agent::{agent_results, AgentFragment, AgentHit, AgentResults};
 pub use editor::{EditorLinks, EditorLinksError};
 pub use html::{HtmlHit, HtmlPrinter};
 pub use json::JsonPrinter;
