@@ -349,3 +349,24 @@ fn searches_at_the_same_time_answer_as_a_search_alone() {
         assert_eq!(without_timing(answer), alone);
     }
 }
+
+#[test]
+fn a_deleted_index_is_named_with_the_command_that_makes_one() {
+    let dir = indexed(1);
+    let server = ServerGuard::start(&dir, &[]);
+    std::fs::remove_dir_all(dir.index_dir()).expect("delete the index folder");
+    let missing = format!("no index at {}", dir.index_dir().display());
+    for target in ["/", "/search?q=lantern"] {
+        let (status, page) = server.get(target);
+        assert_eq!(status, 503, "{target}:\n{page}");
+        assert!(page.contains(&missing), "{target}:\n{page}");
+        assert!(page.contains("lantern index"), "{target}:\n{page}");
+    }
+    for target in ["/api/search?q=lantern", "/api/status"] {
+        let (status, error) = server.get_json(target);
+        assert_eq!(status, 503, "{target}: {error}");
+        let message = error["error"]["message"].as_str().expect("a message");
+        assert!(message.contains(&missing), "{target}: {message}");
+        assert!(message.contains("lantern index"), "{target}: {message}");
+    }
+}

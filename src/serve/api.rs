@@ -127,9 +127,7 @@ struct RootJson {
 /// `/api/status`: what `lantern status` shows, as JSON.
 pub(super) async fn status(State(state): State<Arc<AppState>>) -> Response {
     let status = state
-        .in_turn(|state| {
-            index_status(&state.index_dir).map_err(|err| Failure::Internal(err.to_string()))
-        })
+        .in_turn(|state| index_status(&state.index_dir).map_err(Failure::from_index))
         .await;
     match status {
         Ok(status) => json(

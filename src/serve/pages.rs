@@ -112,6 +112,10 @@ pub(super) async fn search(
         outcome: Outcome::Empty,
     };
     if page.query.trim().is_empty() {
+        // No search to fail: the form alone would hide that there is nothing to search.
+        if let Err(missing) = state.searcher.check_present() {
+            return Failure::from_index(missing).respond(false);
+        }
         return render(StatusCode::OK, &page);
     }
     if page.query.len() > MAX_QUERY_BYTES {
