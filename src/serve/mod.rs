@@ -10,12 +10,14 @@
 mod api;
 mod app;
 mod assets;
+mod document;
 mod editor;
 mod failure;
 mod filters;
 pub mod limits;
 mod lines;
 mod pages;
+mod parts;
 mod security;
 mod urls;
 

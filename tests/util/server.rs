@@ -70,9 +70,13 @@ impl ServerGuard {
 
     /// GETs `target`: the status and the body.
     pub fn get(&self, target: &str) -> (u16, String) {
-        let agent = ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(60))
-            .build();
+        self.get_within(target, Duration::from_secs(60))
+    }
+
+    /// GETs `target`, failing the test when the whole answer takes longer than `limit` (a
+    /// generous bound saying the server answers at all, not how fast).
+    pub fn get_within(&self, target: &str, limit: Duration) -> (u16, String) {
+        let agent = ureq::AgentBuilder::new().timeout(limit).build();
         match agent.get(&self.url(target)).call() {
             Ok(response) => (response.status(), body(response)),
             Err(ureq::Error::Status(status, response)) => (status, body(response)),
