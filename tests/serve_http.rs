@@ -477,3 +477,94 @@ fn searches_and_assets_are_answered_while_hostile_document_pages_are_made() {
         }
     });
 }
+
+/// Raises this test process's soft limit on open files to its hard limit, for tests that
+/// open many connections.
+fn raise_own_descriptor_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        limit.rlim_cur = limit.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    }
+}
+
+/// True when the server closed `stream` (end of file or reset) within `limit`; false when it
+/// still held it open then.
+fn closed_by_server_within(stream: &mut std::net::TcpStream, limit: Duration) -> bool {
+    use std::io::Read;
+    stream
+        .set_read_timeout(Some(limit))
+        .expect("set a read timeout");
+    let mut rest = Vec::new();
+    match stream.read_to_end(&mut rest) {
+        Ok(_) => true,
+        Err(err) => !matches!(
+            err.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
+}
+
+#[test]
+fn searches_are_answered_beyond_as_many_idle_connections_as_descriptors() {
+    // Under `ulimit -n 256`, idle connections used every descriptor: the server could accept
+    // nothing more, and a search waited in the listen backlog as long as they stayed open.
+    raise_own_descriptor_limit();
+    let dir = indexed(3);
+    let server = ServerGuard::start_with_descriptor_limit(&dir, 256);
+    let idle: Vec<std::net::TcpStream> = (0..400)
+        .map(|_| std::net::TcpStream::connect(&server.addr).expect("connect"))
+        .collect();
+    for round in 0..3 {
+        let (status, found) = server.get_within("/api/search?q=lantern", Duration::from_secs(30));
+        assert_eq!(status, 200, "round {round}: {found}");
+        assert!(found.contains("d00.txt"), "{found}");
+    }
+    // More connections while the others stay open: still answered.
+    let more: Vec<std::net::TcpStream> = (0..300)
+        .map(|_| std::net::TcpStream::connect(&server.addr).expect("connect"))
+        .collect();
+    let (status, page) = server.get_within("/search?q=lantern", Duration::from_secs(30));
+    assert_eq!(status, 200, "{page}");
+    drop((idle, more));
+}
+
+#[test]
+fn a_connection_that_never_finishes_its_headers_is_closed() {
+    use std::io::Write;
+    let dir = indexed(1);
+    let server = ServerGuard::start(&dir, &[]);
+    // Slowloris: headers a byte at a time, never ended; and a connection that sends nothing.
+    let mut slow = std::net::TcpStream::connect(&server.addr).expect("connect");
+    let mut silent = std::net::TcpStream::connect(&server.addr).expect("connect");
+    let mut writer = slow.try_clone().expect("clone the stream");
+    let trickle = std::thread::spawn(move || {
+        let headers = format!(
+            "GET / HTTP/1.1\r\nHost: localhost\r\n{}",
+            "X-Pad: y\r\n".repeat(100)
+        );
+        for byte in headers.bytes() {
+            if writer.write_all(&[byte]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    // Generous: the server's limit is 10 s; this only says it closes them at all.
+    assert!(
+        closed_by_server_within(&mut slow, Duration::from_secs(90)),
+        "a connection trickling its headers is still open"
+    );
+    assert!(
+        closed_by_server_within(&mut silent, Duration::from_secs(30)),
+        "an idle connection is still open"
+    );
+    trickle.join().expect("the trickling thread");
+    let (status, _) = server.get("/api/search?q=lantern");
+    assert_eq!(status, 200);
+}

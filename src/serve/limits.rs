@@ -52,5 +52,25 @@ pub const DOCUMENT_PART_BYTES: usize = 256 << 10;
 /// The most matches one document page marks; more start the next part.
 pub const DOCUMENT_PART_MARKS: usize = 1_000;
 
+/// How long a connection may take to send a request's headers; between requests, how long it
+/// may stay idle. Past it, the connection is closed.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long a connection may make no progress at all, neither reading nor writing (a client
+/// that stopped reading its answer), before it is closed. Longer than [`REQUEST_TIMEOUT`], so
+/// that a request being answered is never cut.
+pub const STALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most connections held open, however many descriptors the process may have; past the
+/// cap, the oldest idle connection is closed for a new one.
+pub const MAX_CONNECTIONS: usize = 4096;
+
+/// File descriptors kept for everything but connections (the index's files, the runtime,
+/// standard streams), at the least.
+pub const RESERVED_DESCRIPTORS: u64 = 64;
+
+/// How long the server pauses accepting after accepting failed (out of descriptors).
+pub const ACCEPT_PAUSE: Duration = Duration::from_millis(10);
+
 /// How long a shutdown waits for requests under way.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
