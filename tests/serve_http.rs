@@ -568,3 +568,43 @@ fn a_connection_that_never_finishes_its_headers_is_closed() {
     let (status, _) = server.get("/api/search?q=lantern");
     assert_eq!(status, 200);
 }
+
+#[test]
+fn a_client_that_stops_reading_its_answers_is_disconnected() {
+    use std::io::{Read, Write};
+    // A page of 256 KB of markup (five times that escaped), asked for twenty times in a row
+    // on one connection that reads nothing: more than any socket buffers hold, so the server's
+    // writes wait; they waited for good, holding the connection and its pages.
+    let dir = Dir::new();
+    dir.create("docs/markup.txt", "<&>\"'".repeat(50_000));
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let target = format!("/doc?path={}", encode(&dir.display("docs/markup.txt")));
+    let (status, page) = server.get(&target);
+    assert_eq!(status, 200);
+    let requests = 20;
+    let mut stream = std::net::TcpStream::connect(&server.addr).expect("connect");
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
+    stream
+        .write_all(request.repeat(requests).as_bytes())
+        .expect("send the requests");
+    // The server's limit is 30 s without progress; this waits longer, then reads.
+    std::thread::sleep(Duration::from_secs(50));
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("set a read timeout");
+    let mut received = 0;
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => received += read,
+            Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(err) => panic!("reading after {received} bytes: {err}"),
+        }
+    }
+    assert!(
+        received < requests * page.len(),
+        "all {requests} answers were kept for a client that did not read ({received} bytes)"
+    );
+}
