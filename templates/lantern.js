@@ -92,19 +92,29 @@
     var previous = document.getElementById("previous-match");
     var next = document.getElementById("next-match");
     if (!nav || !previous || !next) return;
-    var count = parseInt(nav.getAttribute("data-count"), 10) || 0;
+    // A long document is shown in parts: this page holds the matches first to last (none
+    // when last is 0); data-previous and data-next lead to the matches around them, on other
+    // parts.
+    var first = parseInt(nav.getAttribute("data-first"), 10) || 0;
+    var last = parseInt(nav.getAttribute("data-last"), 10) || 0;
+    var before = nav.getAttribute("data-previous");
+    var after = nav.getAttribute("data-next");
 
     function current() {
       var found = /^#m(\d+)$/.exec(window.location.hash);
-      return found ? parseInt(found[1], 10) : 0;
+      var at = found ? parseInt(found[1], 10) : 0;
+      return at >= first && at <= last ? at : 0;
     }
 
     // The links point at the matches around the one in the address: without this script they
-    // lead to the last and the first match.
+    // lead to the part's last and first match.
     function follow() {
       var at = current();
-      previous.setAttribute("href", "#m" + (at > 1 ? at - 1 : count));
-      next.setAttribute("href", "#m" + (at > 0 && at < count ? at + 1 : at === 0 ? 1 : count));
+      var here = last > 0;
+      var back = at > first ? "#m" + (at - 1) : before || (here ? "#m" + last : after);
+      var on = at === 0 && here ? "#m" + first : at > 0 && at < last ? "#m" + (at + 1) : after || (here ? "#m" + last : before);
+      if (back) previous.setAttribute("href", back);
+      if (on) next.setAttribute("href", on);
     }
 
     window.addEventListener("hashchange", follow);

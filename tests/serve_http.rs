@@ -375,3 +375,262 @@ fn searches_at_the_same_time_answer_as_a_search_alone() {
         assert_eq!(without_timing(answer), alone);
     }
 }
+
+#[test]
+fn a_deleted_index_is_named_with_the_command_that_makes_one() {
+    let dir = indexed(1);
+    let server = ServerGuard::start(&dir, &[]);
+    std::fs::remove_dir_all(dir.index_dir()).expect("delete the index folder");
+    let missing = format!("no index at {}", dir.index_dir().display());
+    for target in ["/", "/search?q=lantern"] {
+        let (status, page) = server.get(target);
+        assert_eq!(status, 503, "{target}:\n{page}");
+        assert!(page.contains(&missing), "{target}:\n{page}");
+        assert!(page.contains("lantern index"), "{target}:\n{page}");
+    }
+    for target in ["/api/search?q=lantern", "/api/status"] {
+        let (status, error) = server.get_json(target);
+        assert_eq!(status, 503, "{target}: {error}");
+        let message = error["error"]["message"].as_str().expect("a message");
+        assert!(message.contains(&missing), "{target}: {message}");
+        assert!(message.contains("lantern index"), "{target}: {message}");
+    }
+}
+
+/// A folder with `docs/small.txt` (holding `lantern`) and `docs/hostile.txt`: one line of
+/// `words` one-letter words, every one a match of the query `a`.
+fn with_hostile_document(words: usize) -> Dir {
+    let dir = Dir::new();
+    dir.create("docs/small.txt", "a lantern in the dark");
+    dir.create("docs/hostile.txt", "a ".repeat(words));
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    dir
+}
+
+/// The `id="m…"` numbers on a page, in order.
+fn match_ids(page: &str) -> Vec<usize> {
+    page.split("<mark id=\"m")
+        .skip(1)
+        .map(|rest| {
+            rest[..rest.find('"').expect("a closed id")]
+                .parse()
+                .expect("a number")
+        })
+        .collect()
+}
+
+#[test]
+fn a_document_page_is_bounded_and_long_documents_come_in_parts() {
+    // Every word a match: the whole document on one page was 40 bytes of HTML per byte of
+    // text. A document of empty lines: 100 bytes per line.
+    let words = 300_000;
+    let dir = with_hostile_document(words);
+    dir.create("docs/lines.txt", "\n".repeat(600_000));
+    dir.index(&[]);
+    let server = ServerGuard::start(&dir, &[]);
+    let path = encode(&dir.display("docs/hostile.txt"));
+    let (status, first) = server.get(&format!("/doc?path={path}&q=a"));
+    assert_eq!(status, 200, "{first}");
+    assert!(first.len() < 4 << 20, "a page of {} bytes", first.len());
+    assert!(
+        first.contains(&format!("{words} matches")),
+        "the count is the document's"
+    );
+    let ids = match_ids(&first);
+    assert_eq!(ids.first(), Some(&1));
+    assert!(
+        ids.len() < 10_000,
+        "{} matches marked on one page",
+        ids.len()
+    );
+    assert!(first.contains("part 1 of "), "the page says it is a part");
+
+    // The next part goes on where the first ends; the last ends with the last match.
+    let second_href = first
+        .split("id=\"next-part\" href=\"")
+        .nth(1)
+        .map(|rest| rest[..rest.find('"').expect("a closed href")].replace("&#38;", "&"))
+        .expect("a link to the next part");
+    let (status, second) = server.get(&second_href);
+    assert_eq!(status, 200, "{second_href}: {second}");
+    assert_eq!(
+        match_ids(&second).first(),
+        Some(&(ids.last().expect("ids") + 1))
+    );
+    let parts: usize = first
+        .split("part 1 of ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|count| count.parse().ok())
+        .expect("the number of parts");
+    let (status, last) = server.get(&format!("/doc?path={path}&q=a&part={parts}"));
+    assert_eq!(status, 200, "{last}");
+    assert_eq!(match_ids(&last).last(), Some(&words));
+    let (status, _) = server.get(&format!("/doc?path={path}&q=a&part={}", parts + 1));
+    assert_eq!(status, 404);
+
+    let lines = encode(&dir.display("docs/lines.txt"));
+    let (status, page) = server.get(&format!("/doc?path={lines}"));
+    assert_eq!(status, 200);
+    assert!(page.len() < 4 << 20, "a page of {} bytes", page.len());
+}
+
+#[test]
+fn searches_and_assets_are_answered_while_hostile_document_pages_are_made() {
+    // One line of a million matches: laid out on the async threads (in time quadratic in
+    // them), four such pages stalled every other request for minutes.
+    let dir = with_hostile_document(1_000_000);
+    let server = ServerGuard::start(&dir, &[]);
+    let document = format!("/doc?path={}&q=a", encode(&dir.display("docs/hostile.txt")));
+    std::thread::scope(|scope| {
+        let pages: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| server.get(&document)))
+            .collect();
+        // Let the document requests reach the server first.
+        std::thread::sleep(Duration::from_millis(300));
+        for _ in 0..3 {
+            let (status, css) = server.get_within("/assets/lantern.css", Duration::from_secs(30));
+            assert_eq!(status, 200, "{css}");
+            let (status, found) =
+                server.get_within("/api/search?q=lantern", Duration::from_secs(30));
+            assert_eq!(status, 200, "{found}");
+            assert!(found.contains("small.txt"), "{found}");
+        }
+        for page in pages {
+            let (status, page) = page.join().expect("a document request");
+            // Made, or refused while the others are: never a hang.
+            assert!(status == 200 || status == 503, "{status}: {page}");
+        }
+    });
+}
+
+/// Raises this test process's soft limit on open files to its hard limit, for tests that
+/// open many connections.
+fn raise_own_descriptor_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        limit.rlim_cur = limit.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    }
+}
+
+/// True when the server closed `stream` (end of file or reset) within `limit`; false when it
+/// still held it open then.
+fn closed_by_server_within(stream: &mut std::net::TcpStream, limit: Duration) -> bool {
+    use std::io::Read;
+    stream
+        .set_read_timeout(Some(limit))
+        .expect("set a read timeout");
+    let mut rest = Vec::new();
+    match stream.read_to_end(&mut rest) {
+        Ok(_) => true,
+        Err(err) => !matches!(
+            err.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
+}
+
+#[test]
+fn searches_are_answered_beyond_as_many_idle_connections_as_descriptors() {
+    // Under `ulimit -n 256`, idle connections used every descriptor: the server could accept
+    // nothing more, and a search waited in the listen backlog as long as they stayed open.
+    raise_own_descriptor_limit();
+    let dir = indexed(3);
+    let server = ServerGuard::start_with_descriptor_limit(&dir, 256);
+    let idle: Vec<std::net::TcpStream> = (0..400)
+        .map(|_| std::net::TcpStream::connect(&server.addr).expect("connect"))
+        .collect();
+    for round in 0..3 {
+        let (status, found) = server.get_within("/api/search?q=lantern", Duration::from_secs(30));
+        assert_eq!(status, 200, "round {round}: {found}");
+        assert!(found.contains("d00.txt"), "{found}");
+    }
+    // More connections while the others stay open: still answered.
+    let more: Vec<std::net::TcpStream> = (0..300)
+        .map(|_| std::net::TcpStream::connect(&server.addr).expect("connect"))
+        .collect();
+    let (status, page) = server.get_within("/search?q=lantern", Duration::from_secs(30));
+    assert_eq!(status, 200, "{page}");
+    drop((idle, more));
+}
+
+#[test]
+fn a_connection_that_never_finishes_its_headers_is_closed() {
+    use std::io::Write;
+    let dir = indexed(1);
+    let server = ServerGuard::start(&dir, &[]);
+    // Slowloris: headers a byte at a time, never ended; and a connection that sends nothing.
+    let mut slow = std::net::TcpStream::connect(&server.addr).expect("connect");
+    let mut silent = std::net::TcpStream::connect(&server.addr).expect("connect");
+    let mut writer = slow.try_clone().expect("clone the stream");
+    let trickle = std::thread::spawn(move || {
+        let headers = format!(
+            "GET / HTTP/1.1\r\nHost: localhost\r\n{}",
+            "X-Pad: y\r\n".repeat(100)
+        );
+        for byte in headers.bytes() {
+            if writer.write_all(&[byte]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    });
+    // Generous: the server's limit is 10 s; this only says it closes them at all.
+    assert!(
+        closed_by_server_within(&mut slow, Duration::from_secs(90)),
+        "a connection trickling its headers is still open"
+    );
+    assert!(
+        closed_by_server_within(&mut silent, Duration::from_secs(30)),
+        "an idle connection is still open"
+    );
+    trickle.join().expect("the trickling thread");
+    let (status, _) = server.get("/api/search?q=lantern");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn a_client_that_stops_reading_its_answers_is_disconnected() {
+    use std::io::{Read, Write};
+    // A page of 256 KB of markup (five times that escaped), asked for twenty times in a row
+    // on one connection that reads nothing: more than any socket buffers hold, so the server's
+    // writes wait; they waited for good, holding the connection and its pages.
+    let dir = Dir::new();
+    dir.create("docs/markup.txt", "<&>\"'".repeat(50_000));
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let target = format!("/doc?path={}", encode(&dir.display("docs/markup.txt")));
+    let (status, page) = server.get(&target);
+    assert_eq!(status, 200);
+    let requests = 20;
+    let mut stream = std::net::TcpStream::connect(&server.addr).expect("connect");
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
+    stream
+        .write_all(request.repeat(requests).as_bytes())
+        .expect("send the requests");
+    // The server's limit is 30 s without progress; this waits longer, then reads.
+    std::thread::sleep(Duration::from_secs(50));
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("set a read timeout");
+    let mut received = 0;
+    let mut buffer = vec![0; 1 << 16];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => received += read,
+            Err(err) if err.kind() == std::io::ErrorKind::ConnectionReset => break,
+            Err(err) => panic!("reading after {received} bytes: {err}"),
+        }
+    }
+    assert!(
+        received < requests * page.len(),
+        "all {requests} answers were kept for a client that did not read ({received} bytes)"
+    );
+}

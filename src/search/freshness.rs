@@ -46,6 +46,11 @@ impl CommitWatch {
         *last = now;
         changed
     }
+
+    /// True when `meta.json` exists (the index folder was not deleted).
+    pub(super) fn meta_exists(&self) -> bool {
+        self.meta.is_file()
+    }
 }
 
 /// The stamp of the file at `path`, `None` when it cannot be read.

@@ -223,10 +223,22 @@ impl IndexSearcher {
         if !self.commits.changed() {
             return Ok(false);
         }
+        self.check_present()?;
         guard_engine(&self.dir, || {
             self.reader.reload().map_err(IndexError::Tantivy)
         })?;
         Ok(true)
+    }
+
+    /// [`IndexError::NoIndex`] when the index folder (its `meta.json`) was deleted since it was
+    /// opened: a long-running process then names the cause instead of failing on the first
+    /// segment file it cannot reload. Costs one `stat`.
+    pub fn check_present(&self) -> Result<(), IndexError> {
+        if self.commits.meta_exists() {
+            Ok(())
+        } else {
+            Err(IndexError::NoIndex(self.dir.clone()))
+        }
     }
 
     /// Runs `request`: the total number of matches and the best `limit` hits after the first

@@ -122,7 +122,7 @@ pub(super) async fn status(State(state): State<Arc<AppState>>) -> Response {
         .in_turn(|state| {
             index_status(&state.index_dir)
                 .map(|status| StatusReport::new(&status, live_watcher(&state.index_dir).as_ref()))
-                .map_err(|err| Failure::Internal(err.to_string()))
+                .map_err(Failure::from_index)
         })
         .await;
     match report {

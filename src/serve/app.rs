@@ -18,8 +18,10 @@ use crate::render::EditorLinks;
 use crate::search::{IndexSearcher, SearchRequest, SearchResults};
 
 use super::failure::Failure;
-use super::limits::{MAX_CONCURRENT_SEARCHES, QUEUE_WAIT, REQUEST_TIMEOUT};
-use super::{api, assets, pages, security};
+use super::limits::{
+    MAX_CONCURRENT_DOCUMENTS, MAX_CONCURRENT_SEARCHES, QUEUE_WAIT, REQUEST_TIMEOUT,
+};
+use super::{api, assets, document, pages, security};
 
 /// What every handler shares.
 pub(super) struct AppState {
@@ -33,6 +35,8 @@ pub(super) struct AppState {
     pub(super) local: SocketAddr,
     /// One permit per search allowed to run at once.
     turns: Arc<Semaphore>,
+    /// One permit per document page allowed to be made at once (each also takes a turn).
+    documents: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -49,6 +53,7 @@ impl AppState {
             editor,
             local,
             turns: Arc::new(Semaphore::new(MAX_CONCURRENT_SEARCHES)),
+            documents: Arc::new(Semaphore::new(MAX_CONCURRENT_DOCUMENTS)),
         }
     }
 
@@ -75,6 +80,24 @@ impl AppState {
         })
         .await
         .map_err(|err| Failure::Internal(format!("the search stopped unexpectedly: {err}")))?
+    }
+
+    /// Runs `work`, which makes a document page, in turn ([`AppState::in_turn`]), with at most
+    /// [`MAX_CONCURRENT_DOCUMENTS`] at once: however many clients ask for costly pages,
+    /// searches keep turns of their own. Its permit too is held until `work` returns.
+    pub(super) async fn in_document_turn<T: Send + 'static>(
+        self: &Arc<Self>,
+        work: impl FnOnce(&AppState) -> Result<T, Failure> + Send + 'static,
+    ) -> Result<T, Failure> {
+        let permit = tokio::time::timeout(QUEUE_WAIT, Arc::clone(&self.documents).acquire_owned())
+            .await
+            .map_err(|_| Failure::Busy)?
+            .map_err(|_| Failure::Busy)?;
+        self.in_turn(move |state| {
+            let _document = permit;
+            work(state)
+        })
+        .await
     }
 
     /// Runs `request` in turn, its hits highlighted in parallel only when no other search is
@@ -122,7 +145,7 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/", get(pages::search))
         .route("/search", get(pages::search))
-        .route("/doc", get(pages::document))
+        .route("/doc", get(document::document))
         .route("/api/search", get(api::search))
         .route("/api/status", get(api::status))
         .route("/assets/lantern.css", get(assets::lantern_css))

@@ -3,6 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::Response;
 
+use crate::index::IndexError;
 use crate::render::QueryProblem;
 use crate::search::SearchError;
 
@@ -28,6 +29,9 @@ pub(super) enum Failure {
     Busy,
     /// The search did not even find partial results in time (503).
     TimedOut(String),
+    /// The index folder is gone, deleted under the running server (503): the message says
+    /// which folder and the command that makes an index.
+    NoIndex(String),
     /// The index or the server failed (500).
     Internal(String),
 }
@@ -37,10 +41,33 @@ impl Failure {
     pub(super) fn from_search(query: &str, err: SearchError) -> Failure {
         match err {
             SearchError::Query(err) => Failure::Query(QueryProblem::from_error(query, &err)),
+            SearchError::Index(err) => Failure::from_index(err),
             err @ SearchError::TimedOut(_) => Failure::TimedOut(err.to_string()),
-            err @ (SearchError::Index(_) | SearchError::Thread(_) | SearchError::Engine { .. }) => {
+            err @ (SearchError::Thread(_) | SearchError::Engine { .. }) => {
                 Failure::Internal(err.to_string())
             }
+        }
+    }
+
+    /// The failure an index error stands for: a missing index is the server's state, not a
+    /// fault (503); anything else is one (500).
+    pub(super) fn from_index(err: IndexError) -> Failure {
+        match err {
+            err @ IndexError::NoIndex(_) => Failure::NoIndex(err.to_string()),
+            err @ (IndexError::Busy(_)
+            | IndexError::Corrupt { .. }
+            | IndexError::Damaged { .. }
+            | IndexError::PermissionDenied(_)
+            | IndexError::NoSpace(_)
+            | IndexError::Engine { .. }
+            | IndexError::NotARoot { .. }
+            | IndexError::NoRoots
+            | IndexError::HeapTooLarge { .. }
+            | IndexError::NotLantern(_)
+            | IndexError::BadCatalog(_)
+            | IndexError::BadRoot { .. }
+            | IndexError::CreateDir { .. }
+            | IndexError::Tantivy(_)) => Failure::Internal(err.to_string()),
         }
     }
 
@@ -51,7 +78,9 @@ impl Failure {
             Failure::QueryTooLong | Failure::UriTooLong => StatusCode::URI_TOO_LONG,
             Failure::Forbidden(_) => StatusCode::FORBIDDEN,
             Failure::NotFound(_) => StatusCode::NOT_FOUND,
-            Failure::Busy | Failure::TimedOut(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Failure::Busy | Failure::TimedOut(_) | Failure::NoIndex(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -64,6 +93,7 @@ impl Failure {
             | Failure::Forbidden(message)
             | Failure::NotFound(message)
             | Failure::TimedOut(message)
+            | Failure::NoIndex(message)
             | Failure::Internal(message) => message.clone(),
             Failure::QueryTooLong => {
                 format!("the query is longer than {MAX_QUERY_BYTES} bytes; shorten it")

@@ -10,12 +10,17 @@
 mod api;
 mod app;
 mod assets;
+mod connections;
+mod descriptors;
+mod document;
 mod failure;
 mod filters;
 pub mod limits;
 mod lines;
 mod pages;
+mod parts;
 mod security;
+mod stall;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -63,10 +68,13 @@ pub struct Server {
     listener: TcpListener,
     local: SocketAddr,
     router: axum::Router,
+    /// Connections held open at most (see [`descriptors`]).
+    max_connections: usize,
 }
 
 impl Server {
-    /// Opens the index at `index_dir` and binds `options.bind`.
+    /// Opens the index at `index_dir` and binds `options.bind`. Raises the process's soft limit
+    /// on open files to its hard limit, and holds connections to a cap below it.
     pub async fn bind(index_dir: &Path, options: ServeOptions) -> Result<Server, ServeError> {
         let dir: PathBuf = index_dir.to_path_buf();
         let searcher = tokio::task::spawn_blocking(move || IndexSearcher::open(&dir))
@@ -90,6 +98,7 @@ impl Server {
             listener,
             local,
             router: app::router(state),
+            max_connections: descriptors::connection_cap(descriptors::raise_descriptor_limit()),
         })
     }
 
@@ -104,22 +113,7 @@ impl Server {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
-        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-        let serve = axum::serve(self.listener, self.router).with_graceful_shutdown(async move {
-            shutdown.await;
-            let _ = stopping.send(());
-        });
-        let deadline = async move {
-            // Never ends if the sender is dropped without a shutdown: then `serve` decides.
-            if stopped.await.is_ok() {
-                tokio::time::sleep(limits::SHUTDOWN_GRACE).await;
-            } else {
-                std::future::pending::<()>().await;
-            }
-        };
-        tokio::select! {
-            served = serve => Ok(served?),
-            () = deadline => Ok(()),
-        }
+        connections::serve(self.listener, self.router, self.max_connections, shutdown).await;
+        Ok(())
     }
 }

@@ -1,6 +1,6 @@
-//! The HTML pages: the search page (`/`, `/search`), the document page (`/doc`) and the error
-//! page, rendered from `templates/serve/` by askama, which escapes every value; only text that
-//! [`Marks::html`] escaped and marked is printed as it is.
+//! The HTML pages: the search page (`/`, `/search`) and the error page (the document page is
+//! [`document`](super::document)), rendered from `templates/serve/` by askama, which escapes
+//! every value; only text that [`Marks::html`] escaped and marked is printed as it is.
 
 use std::sync::Arc;
 
@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
-use crate::index::path_key::display_key;
 use crate::query::parser::caret_line;
 use crate::query::DefaultOperator;
 use crate::render::{with_params, HtmlHit, Marks, QueryProblem};
@@ -22,8 +21,7 @@ use crate::search::{SearchRequest, SearchResults};
 use super::app::AppState;
 use super::failure::Failure;
 use super::filters::compose_query;
-use super::limits::{MAX_DOCUMENT_BYTES, MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
-use super::lines::{lay_out, Line};
+use super::limits::{MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
 
 /// The parameters of the search page.
 #[derive(Debug, Deserialize)]
@@ -97,6 +95,10 @@ pub(super) async fn search(
         outcome: Outcome::Empty,
     };
     if page.query.trim().is_empty() {
+        // No search to fail: the form alone would hide that there is nothing to search.
+        if let Err(missing) = state.searcher.check_present() {
+            return Failure::from_index(missing).respond(false);
+        }
         return render(StatusCode::OK, &page);
     }
     if page.query.len() > MAX_QUERY_BYTES {
@@ -197,86 +199,6 @@ fn problem_view(problem: &QueryProblem) -> ProblemView {
     }
 }
 
-/// The parameters of the document page.
-#[derive(Debug, Deserialize)]
-pub(super) struct DocumentParams {
-    /// The document's path key (see [`crate::index::path_key`]): the path itself, unless it
-    /// has bytes that are not UTF-8. Hits link with it.
-    path: Option<String>,
-    /// The query whose matches to mark.
-    q: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "serve/document.html")]
-struct DocumentPage {
-    path: String,
-    query: String,
-    back_href: String,
-    editor_href: String,
-    match_count: usize,
-    truncated: bool,
-    shown_mb: usize,
-    lines: Vec<Line>,
-}
-
-/// `/doc?path=KEY&q=QUERY`: the stored text of the indexed document whose path key is exactly
-/// `KEY`, with line numbers and every match of `QUERY` marked. Only documents in the index are
-/// shown (the path is looked up as a term, never opened): anything else is 404.
-pub(super) async fn document(
-    State(state): State<Arc<AppState>>,
-    params: Result<Query<DocumentParams>, QueryRejection>,
-) -> Response {
-    let Query(params) = match params {
-        Ok(params) => params,
-        Err(rejection) => return Failure::BadRequest(rejection.body_text()).respond(false),
-    };
-    let path = params.path.unwrap_or_default();
-    let query = params.q.unwrap_or_default();
-    if query.len() > MAX_QUERY_BYTES {
-        return Failure::QueryTooLong.respond(false);
-    }
-    let key = path.clone();
-    let lookup = query.clone();
-    let found = state
-        .in_turn(move |state| {
-            let query =
-                (!lookup.trim().is_empty()).then_some((lookup.as_str(), DefaultOperator::Or));
-            state
-                .searcher
-                .document(&key, query, MAX_DOCUMENT_BYTES)
-                .map_err(|err| Failure::from_search(&lookup, err))
-        })
-        .await;
-    let document = match found {
-        Ok(Some(document)) => document,
-        Ok(None) => {
-            return Failure::NotFound(format!(
-                "the index holds no document with the path '{}'",
-                display_key(&path)
-            ))
-            .respond(false)
-        }
-        Err(failure) => return failure.respond(false),
-    };
-    let laid = lay_out(&document.text, &document.matches, |line, column| {
-        state.editor.link(&document.path, line, column)
-    });
-    let page = DocumentPage {
-        editor_href: state
-            .editor
-            .link(&document.path, laid.first.0, laid.first.1),
-        back_href: with_params("/search", &[("q", &query)]),
-        path: document.path,
-        query,
-        match_count: laid.matches,
-        truncated: document.truncated,
-        shown_mb: MAX_DOCUMENT_BYTES >> 20,
-        lines: laid.lines,
-    };
-    render(StatusCode::OK, &page)
-}
-
 #[derive(Template)]
 #[template(path = "serve/error.html")]
 struct ErrorPage {
@@ -303,7 +225,7 @@ pub(super) fn html_failure(failure: Failure) -> Response {
 /// `page` as an HTML response with `status`.
 fn render(status: StatusCode, page: &impl Template) -> Response {
     match page.render() {
-        Ok(html) => (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response(),
+        Ok(html) => html_response(status, html),
         Err(err) => (
             StatusCode::INTERNAL_SERVER_ERROR,
             [(CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -311,4 +233,9 @@ fn render(status: StatusCode, page: &impl Template) -> Response {
         )
             .into_response(),
     }
+}
+
+/// `html`, a rendered page, as a response with `status`.
+pub(super) fn html_response(status: StatusCode, html: String) -> Response {
+    (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }

@@ -35,6 +35,27 @@ impl TestCommand {
         self
     }
 
+    /// Runs the command with at most `limit` open files (its soft and hard RLIMIT_NOFILE), as
+    /// under `ulimit -n LIMIT`.
+    pub fn descriptor_limit(mut self, limit: u64) -> TestCommand {
+        use std::os::unix::process::CommandExt;
+        let rlimit = libc::rlimit {
+            rlim_cur: limit,
+            rlim_max: limit,
+        };
+        // SAFETY: setrlimit is async-signal-safe and touches nothing but the child's limit.
+        unsafe {
+            self.cmd.pre_exec(move || {
+                if libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        self
+    }
+
     /// Adds one argument.
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> TestCommand {
         self.cmd.arg(arg);

@@ -7,7 +7,7 @@ use std::process::Child;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::Dir;
+use super::{Dir, TestCommand};
 
 /// How long the server may take to say where it listens.
 const STARTUP_LIMIT: Duration = Duration::from_secs(60);
@@ -25,8 +25,19 @@ impl ServerGuard {
     /// Starts `lantern serve --bind 127.0.0.1:0 EXTRA...` on `dir`'s index and waits for its
     /// `listening on http://ADDR` line.
     pub fn start(dir: &Dir, extra: &[&str]) -> ServerGuard {
-        let mut child = dir
-            .lantern()
+        ServerGuard::start_command(dir.lantern(), extra)
+    }
+
+    /// Starts `lantern serve --bind 127.0.0.1:0` on `dir`'s index with at most `limit` open
+    /// files, as under `ulimit -n LIMIT`.
+    pub fn start_with_descriptor_limit(dir: &Dir, limit: u64) -> ServerGuard {
+        ServerGuard::start_command(dir.lantern().descriptor_limit(limit), &[])
+    }
+
+    /// Starts `command` (`lantern` with its options) with `serve --bind 127.0.0.1:0 EXTRA...`
+    /// appended.
+    fn start_command(command: TestCommand, extra: &[&str]) -> ServerGuard {
+        let mut child = command
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra)
             .spawn_piped();
@@ -70,9 +81,13 @@ impl ServerGuard {
 
     /// GETs `target`: the status and the body.
     pub fn get(&self, target: &str) -> (u16, String) {
-        let agent = ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(60))
-            .build();
+        self.get_within(target, Duration::from_secs(60))
+    }
+
+    /// GETs `target`, failing the test when the whole answer takes longer than `limit` (a
+    /// generous bound saying the server answers at all, not how fast).
+    pub fn get_within(&self, target: &str, limit: Duration) -> (u16, String) {
+        let agent = ureq::AgentBuilder::new().timeout(limit).build();
         match agent.get(&self.url(target)).call() {
             Ok(response) => (response.status(), body(response)),
             Err(ureq::Error::Status(status, response)) => (status, body(response)),
