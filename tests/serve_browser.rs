@@ -278,3 +278,49 @@ fn a_malformed_query_shows_the_caret_message() {
         },
     );
 }
+
+#[test]
+fn the_match_links_cross_into_the_next_part_of_a_long_document() {
+    // 1,500 matches: the first part holds 1,000, the second the rest.
+    let dir = Dir::new();
+    dir.create("docs/long.txt", "lantern and more\n".repeat(1_500));
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let doc = server.url(&format!(
+        "/doc?path={}&q=lantern#m1000",
+        encode(&dir.display("docs/long.txt"))
+    ));
+    in_browser(
+        "the_match_links_cross_into_the_next_part",
+        |client| async move {
+            client.goto(&doc).await.expect("open the document");
+            wait_until(&client, "document.getElementById('m1000') !== null").await;
+            client
+                .find(Locator::Id("next-match"))
+                .await
+                .expect("next link")
+                .click()
+                .await
+                .expect("next");
+            wait_until(
+                &client,
+                "location.search.includes('part=2') && location.hash === '#m1001' \
+                 && document.getElementById('m1001') !== null",
+            )
+            .await;
+            client
+                .find(Locator::Id("previous-match"))
+                .await
+                .expect("previous link")
+                .click()
+                .await
+                .expect("previous");
+            wait_until(
+                &client,
+                "!location.search.includes('part=') && location.hash === '#m1000'",
+            )
+            .await;
+            client
+        },
+    );
+}

@@ -3,7 +3,9 @@
 //!
 //! One process holds the index open; before each request it picks up the commits other
 //! processes made ([`IndexSearcher::refresh`]). Every request is bounded: its query length,
-//! hits per page, how many searches run at once, and how long each may take (see [`limits`]).
+//! hits per page, how many searches run at once, and how long each may take (see [`limits`]);
+//! so is every connection: how many are open, and how long one may idle or stall
+//! (`connections`).
 //! The server answers only requests addressed to it by name (a DNS-rebinding defence), and
 //! every page forbids inline scripts and styles.
 
