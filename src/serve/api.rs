@@ -6,9 +6,8 @@ use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use crate::highlight::FragmentOptions;
@@ -18,9 +17,10 @@ use crate::render::{JsonPrinter, StatusReport};
 use crate::search::SearchRequest;
 use crate::watch::live_watcher;
 
-use super::app::AppState;
 use super::failure::Failure;
 use super::limits::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
+use super::responses::json;
+use super::state::AppState;
 
 /// The parameters of `/api/search`.
 #[derive(Debug, Deserialize)]
@@ -40,7 +40,7 @@ pub(super) async fn search(
 ) -> Response {
     match run_search(&state, params).await {
         Ok(response) => response,
-        Err(failure) => json_failure(failure),
+        Err(failure) => failure.respond(true),
     }
 }
 
@@ -134,50 +134,6 @@ pub(super) async fn status(State(state): State<Arc<AppState>>) -> Response {
                 report,
             },
         ),
-        Err(failure) => json_failure(failure),
-    }
-}
-
-#[derive(Serialize)]
-struct ErrorJson {
-    error: ErrorDetail,
-}
-
-#[derive(Serialize)]
-struct ErrorDetail {
-    message: String,
-}
-
-/// A failure as JSON: a malformed query as `lantern search --format json` prints it, anything
-/// else as `{"error": {"message": ...}}`.
-pub(super) fn json_failure(failure: Failure) -> Response {
-    let status = failure.status();
-    if let Failure::Query(problem) = &failure {
-        return json(status, &JsonPrinter::default().problem_document(problem));
-    }
-    json(
-        status,
-        &ErrorJson {
-            error: ErrorDetail {
-                message: failure.message(),
-            },
-        },
-    )
-}
-
-/// `value` as a JSON response with `status`.
-fn json(status: StatusCode, value: &impl Serialize) -> Response {
-    let mut body = Vec::new();
-    match serde_json::to_writer_pretty(&mut body, value) {
-        Ok(()) => {
-            body.push(b'\n');
-            (status, [(CONTENT_TYPE, "application/json")], body).into_response()
-        }
-        Err(err) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            [(CONTENT_TYPE, "text/plain; charset=utf-8")],
-            format!("cannot write JSON: {err}"),
-        )
-            .into_response(),
+        Err(failure) => failure.respond(true),
     }
 }

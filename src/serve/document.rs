@@ -19,15 +19,15 @@ use crate::index::path_key::display_key;
 use crate::query::DefaultOperator;
 use crate::render::{with_params, EditorLinks};
 
-use super::app::AppState;
 use super::failure::Failure;
 use super::limits::{
     DOCUMENT_PART_BYTES, DOCUMENT_PART_LINES, DOCUMENT_PART_MARKS, MAX_DOCUMENT_BYTES,
     MAX_QUERY_BYTES, SEARCH_TIMEOUT,
 };
 use super::lines::{lay_out, Line, Links, Mark};
-use super::pages::html_response;
 use super::parts::{cut, part_of_match, Part, PartBudget};
+use super::responses::html_response;
+use super::state::AppState;
 
 /// What one document page may show.
 const PART_BUDGET: PartBudget = PartBudget {

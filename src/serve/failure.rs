@@ -1,14 +1,12 @@
 //! Why a request failed, with its HTTP status; shown as JSON by the API and as a page elsewhere.
 
 use axum::http::StatusCode;
-use axum::response::Response;
 
 use crate::index::IndexError;
 use crate::render::QueryProblem;
 use crate::search::SearchError;
 
 use super::limits::MAX_QUERY_BYTES;
-use super::{api, pages};
 
 /// A request that cannot be answered with results.
 #[derive(Debug)]
@@ -102,15 +100,6 @@ impl Failure {
             Failure::Busy => {
                 "the server is busy with other searches; try again in a moment".to_string()
             }
-        }
-    }
-
-    /// The response for this failure: JSON for the API (`api` true), a page otherwise.
-    pub(super) fn respond(self, api: bool) -> Response {
-        if api {
-            api::json_failure(self)
-        } else {
-            pages::html_failure(self)
         }
     }
 }

@@ -21,8 +21,10 @@ pub mod limits;
 mod lines;
 mod pages;
 mod parts;
+mod responses;
 mod security;
 mod stall;
+mod state;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -90,7 +92,7 @@ impl Server {
                     source,
                 })?;
         let local = listener.local_addr()?;
-        let state = Arc::new(app::AppState::new(
+        let state = Arc::new(state::AppState::new(
             index_dir.to_path_buf(),
             searcher,
             options.editor,

@@ -1,15 +1,14 @@
-//! The HTML pages: the search page (`/`, `/search`) and the error page (the document page is
-//! [`document`](super::document)), rendered from `templates/serve/` by askama, which escapes
-//! every value; only text that [`Marks::html`] escaped and marked is printed as it is.
+//! The search page (`/`, `/search`), rendered from `templates/serve/` by askama, which escapes
+//! every value; only text that [`Marks::html`] escaped and marked is printed as it is. The
+//! document page has a module of its own, error pages are in `responses.rs`.
 
 use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::header::CONTENT_TYPE;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
@@ -18,10 +17,11 @@ use crate::query::DefaultOperator;
 use crate::render::{with_params, HtmlHit, Marks, QueryProblem};
 use crate::search::{SearchRequest, SearchResults};
 
-use super::app::AppState;
 use super::failure::Failure;
 use super::filters::compose_query;
 use super::limits::{MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
+use super::responses::page_response;
+use super::state::AppState;
 
 /// The parameters of the search page.
 #[derive(Debug, Deserialize)]
@@ -99,7 +99,7 @@ pub(super) async fn search(
         if let Err(missing) = state.searcher.check_present() {
             return Failure::from_index(missing).respond(false);
         }
-        return render(StatusCode::OK, &page);
+        return page_response(StatusCode::OK, &page);
     }
     if page.query.len() > MAX_QUERY_BYTES {
         return Failure::QueryTooLong.respond(false);
@@ -121,11 +121,11 @@ pub(super) async fn search(
     match state.search(request).await {
         Ok(results) => {
             page.outcome = Outcome::Results(results_view(&state, &page, &results, number));
-            render(StatusCode::OK, &page)
+            page_response(StatusCode::OK, &page)
         }
         Err(Failure::Query(problem)) => {
             page.outcome = Outcome::Problem(problem_view(&problem));
-            render(StatusCode::BAD_REQUEST, &page)
+            page_response(StatusCode::BAD_REQUEST, &page)
         }
         Err(other) => other.respond(false),
     }
@@ -197,45 +197,4 @@ fn problem_view(problem: &QueryProblem) -> ProblemView {
             .position
             .map(|position| caret_line(&problem.query, position)),
     }
-}
-
-#[derive(Template)]
-#[template(path = "serve/error.html")]
-struct ErrorPage {
-    title: String,
-    message: String,
-    caret_line: Option<String>,
-}
-
-/// The page for a failed request.
-pub(super) fn html_failure(failure: Failure) -> Response {
-    let status = failure.status();
-    let caret_line = match &failure {
-        Failure::Query(problem) => problem_view(problem).caret_line,
-        _ => None,
-    };
-    let page = ErrorPage {
-        title: status.canonical_reason().unwrap_or("Error").to_string(),
-        message: failure.message(),
-        caret_line,
-    };
-    render(status, &page)
-}
-
-/// `page` as an HTML response with `status`.
-fn render(status: StatusCode, page: &impl Template) -> Response {
-    match page.render() {
-        Ok(html) => html_response(status, html),
-        Err(err) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            [(CONTENT_TYPE, "text/plain; charset=utf-8")],
-            format!("cannot render the page: {err}"),
-        )
-            .into_response(),
-    }
-}
-
-/// `html`, a rendered page, as a response with `status`.
-pub(super) fn html_response(status: StatusCode, html: String) -> Response {
-    (status, [(CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }

@@ -11,9 +11,9 @@ use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use super::app::AppState;
 use super::failure::Failure;
 use super::limits::MAX_URI_BYTES;
+use super::state::AppState;
 
 /// Only this server's own files, no inline script or style, no plugins, no framing, forms
 /// only to itself.
