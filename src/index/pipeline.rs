@@ -19,7 +19,8 @@ use super::run::{IndexObserver, IndexOptions, IndexStats};
 use super::schema::LanternSchema;
 use super::writer::{commit, discard_uncommitted, heap_bytes, Writer};
 use super::{
-    guard_engine, open_or_create_index, open_reader, remove_index_files, writer_error, IndexError,
+    ensure_writable, guard_engine, open_or_create_index, open_reader, remove_index_files,
+    writer_error, IndexError,
 };
 
 /// At most this much text is read ahead of the indexing threads: enough to keep them busy, small
@@ -51,6 +52,7 @@ pub fn index_roots(
     if roots.is_empty() && !index_dir.join("meta.json").is_file() {
         return Err(IndexError::NoRoots);
     }
+    ensure_writable(index_dir)?;
     guard_engine(index_dir, || {
         let started = Instant::now();
         let threads = options.threads.max(1);

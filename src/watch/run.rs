@@ -12,7 +12,8 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 use super::lease::Lease;
 use super::{Degraded, PassReport, WatchError, WatchObserver, WatchOptions};
 use crate::index::{
-    index_roots, known_roots, open_index, open_reader, IndexError, IndexOptions, IndexStats, Root,
+    ensure_writable, index_roots, known_roots, open_index, open_reader, IndexError, IndexOptions,
+    IndexStats, Root,
 };
 
 /// However busy the file system stays, changes wait at most this many commit delays: a
@@ -74,6 +75,7 @@ impl Watch {
         options: &WatchOptions,
         observer: &dyn WatchObserver,
     ) -> Result<(), WatchError> {
+        ensure_writable(index_dir).map_err(WatchError::Index)?;
         let roots = known_roots(index_dir, dirs, &options.index.walk).map_err(WatchError::Index)?;
         std::fs::create_dir_all(index_dir).map_err(|source| {
             WatchError::Index(IndexError::CreateDir {
