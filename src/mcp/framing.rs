@@ -141,7 +141,14 @@ fn judge(line: &[u8]) -> Verdict {
 
 /// What is wrong with a JSON-RPC 2.0 message, if anything the MCP library would answer
 /// without the message's id.
+/// A response (to a request of the server's) is never answered, whatever it holds: answering
+/// a broken response with an error could start an exchange of errors that never ends.
 fn problem(message: &Map<String, Value>) -> Option<String> {
+    let response = !message.contains_key("method")
+        && (message.contains_key("result") || message.contains_key("error"));
+    if response {
+        return None;
+    }
     if message.get("jsonrpc") != Some(&json!("2.0")) {
         return Some(r#"the message lacks "jsonrpc": "2.0""#.to_string());
     }
@@ -157,11 +164,6 @@ fn problem(message: &Map<String, Value>) -> Option<String> {
             Some(other) => Some(format!("params is an object, not {}", json_kind(other))),
         },
         Some(other) => Some(format!("the method is a string, not {}", json_kind(other))),
-        None if message.contains_key("id")
-            && (message.contains_key("result") != message.contains_key("error")) =>
-        {
-            None
-        }
         None => Some(
             "the message has no method (a request or notification) and is no response".to_string(),
         ),
@@ -315,6 +317,7 @@ mod tests {
             r#"{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}"#,
             r#"{"jsonrpc": "2.0", "method": "notifications/initialized", "params": {}}"#,
             r#"{"jsonrpc": "2.0", "id": "x", "result": {}}"#,
+            r#"{"id": null, "error": {"code": -32600, "message": "x"}}"#,
         ];
         for line in pass {
             assert_eq!(judge(line.as_bytes()), Verdict::Pass, "{line}");
