@@ -185,10 +185,11 @@ fn a_run_that_dies_between_commits_leaves_other_roots_complete() {
 fn a_run_that_dies_right_after_its_last_commit_loses_nothing() {
     let dir = Dir::new();
     dir.create("docs/a.txt", "common");
-    // The hook set beyond the run's one commit does nothing.
+    // The hook set beyond the run's commits (one remembering the new root, one at the end)
+    // does nothing.
     let output = dir
         .lantern()
-        .env(ABORT_AFTER_COMMITS, "2")
+        .env(ABORT_AFTER_COMMITS, "3")
         .args(["index", "docs"])
         .assert_success();
     assert_eq!(IndexSummary::parse(&output.stdout).added, 1);
@@ -243,4 +244,59 @@ fn a_run_killed_at_any_moment_leaves_an_index_the_next_run_completes() {
         "{summary:?}"
     );
     assert_eq!(assert_consistent(&dir, "docs").len(), FILES);
+}
+
+#[test]
+fn a_run_killed_before_its_first_commit_remembers_its_root() {
+    use notify::event::{AccessKind, EventKind};
+    use notify::{RecursiveMode, Watcher};
+
+    let dir = Dir::new();
+    // Enough files that reading them all takes far longer than a kill takes to land.
+    for file in 0..2000 {
+        dir.create(
+            &format!("docs/f{file:04}.txt"),
+            format!("common {}", word(file)),
+        );
+    }
+    let (opened, files_opened) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            let opens_a_file = matches!(event.kind, EventKind::Access(AccessKind::Open(_)))
+                && event.paths.iter().any(|path| path.is_file());
+            if opens_a_file {
+                let _ = opened.send(());
+            }
+        }
+    })
+    .expect("a file watcher");
+    watcher
+        .watch(&dir.path("docs"), RecursiveMode::Recursive)
+        .expect("watch docs");
+    let mut indexer = dir
+        .lantern()
+        .args(["index", "--threads", "1", "docs"])
+        .spawn();
+    // Kill it as soon as it reads its first file: long before its first commit of documents.
+    files_opened
+        .recv_timeout(HANG_LIMIT)
+        .expect("the indexer reads a file");
+    let _ = indexer.kill();
+    let status = indexer.wait().expect("reap the indexer");
+    assert_eq!(status.code(), None, "killed, not finished");
+    drop(watcher);
+
+    let status = dir.lantern().arg("status").assert_success().stdout;
+    let root_line = status
+        .lines()
+        .find(|line| line.contains(&format!("{}  ", dir.display("docs"))))
+        .unwrap_or_else(|| panic!("the root is remembered:\n{status}"));
+    assert!(root_line.contains("interrupted"), "{status}");
+
+    // `lantern index` with no folder finishes it.
+    let summary = dir.index(&[]);
+    assert_eq!(summary.added + summary.unchanged, 2000, "{summary:?}");
+    assert_eq!(all_hits(&dir, "common").len(), 2000);
+    let status = dir.lantern().arg("status").assert_success().stdout;
+    assert!(!status.contains("interrupted"), "{status}");
 }

@@ -111,6 +111,35 @@ impl Session {
         self.input.flush().expect("flush");
     }
 
+    /// Writes `bytes` and a newline as they are, valid JSON-RPC or not.
+    fn send_raw(&mut self, bytes: &[u8]) {
+        self.input.write_all(bytes).expect("write to lantern mcp");
+        self.input.write_all(b"\n").expect("write to lantern mcp");
+        self.input.flush().expect("flush");
+    }
+
+    /// The next message the server writes, which must be JSON.
+    fn next_message(&mut self, waiting_for: &str) -> Value {
+        let line = self
+            .lines
+            .recv_timeout(HANG_LIMIT)
+            .unwrap_or_else(|err| panic!("no answer to {waiting_for}: {err}"));
+        serde_json::from_str(&line)
+            .unwrap_or_else(|err| panic!("stdout carries only the protocol, got {line:?}: {err}"))
+    }
+
+    /// The server's peak resident memory so far, in bytes.
+    fn peak_memory(&self) -> u64 {
+        let status = fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("read the server's /proc status");
+        let kilobytes: u64 = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("a VmHWM line");
+        kilobytes * 1024
+    }
+
     /// Sends a request and waits for its response; every line on stdout must be a JSON-RPC
     /// message.
     fn request(&mut self, method: &str, params: Value) -> Value {
@@ -312,4 +341,57 @@ fn a_hit_whose_path_is_not_utf8_carries_the_key_read_takes() {
         error,
         "the shown path is not the document's identity: {message}"
     );
+}
+
+#[test]
+fn malformed_messages_get_json_rpc_errors_and_the_server_goes_on() {
+    let dir = indexed();
+    let mut session = Session::start(&dir);
+    let error_of = |message: &Value| (message["error"]["code"].clone(), message["id"].clone());
+
+    session.send_raw(b"{not json");
+    let answer = session.next_message("malformed JSON");
+    assert_eq!(error_of(&answer), (json!(-32700), Value::Null), "{answer}");
+    assert_eq!(answer["jsonrpc"], "2.0", "{answer}");
+
+    session.send_raw(br#"{"id": 41, "method": "tools/list"}"#);
+    let answer = session.next_message("a message without jsonrpc");
+    assert_eq!(error_of(&answer), (json!(-32600), json!(41)), "{answer}");
+
+    session.send_raw(br#"[{"jsonrpc": "2.0", "id": "b1", "method": "tools/list"}]"#);
+    let answer = session.next_message("a batch");
+    let errors = answer.as_array().expect("a batch is answered by an array");
+    assert_eq!(errors.len(), 1, "{answer}");
+    assert_eq!(
+        error_of(&errors[0]),
+        (json!(-32600), json!("b1")),
+        "{answer}"
+    );
+
+    session.send_raw(b"[]");
+    let answer = session.next_message("an empty batch");
+    assert_eq!(error_of(&answer), (json!(-32600), Value::Null), "{answer}");
+
+    // 100 MB on one line: refused without being held in memory, with the id it starts with.
+    let before = session.peak_memory();
+    let huge = format!(
+        r#"{{"jsonrpc": "2.0", "id": 42, "method": "tools/call", "params": {{"name": "search", "arguments": {{"query": "{}"}}}}}}"#,
+        "a".repeat(100 << 20)
+    );
+    session.send_raw(huge.as_bytes());
+    drop(huge);
+    let answer = session.next_message("a 100 MB line");
+    assert_eq!(error_of(&answer), (json!(-32600), json!(42)), "{answer}");
+    let message = answer["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("longer than"), "{answer}");
+    let grown = session.peak_memory().saturating_sub(before);
+    assert!(
+        grown < 20 << 20,
+        "the server's peak memory grew by {grown} bytes"
+    );
+
+    // The server goes on.
+    let (error, found) = session.call("search", json!({"query": "mutex"}));
+    assert!(!error, "{found}");
+    assert_eq!(found["total"], 2, "{found}");
 }

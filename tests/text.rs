@@ -101,3 +101,71 @@ fn a_document_larger_than_the_read_ahead_budget_is_indexed_with_the_others() {
     assert_eq!(dir.hit_paths("zorilla"), ["docs/z-small.txt"]);
     assert_eq!(dir.hit_paths("middling7"), ["docs/m07.txt"]);
 }
+
+/// The hits of `query`, relative paths, whatever the exit status of a search that finds none.
+fn hits(dir: &Dir, query: &str) -> Vec<String> {
+    let output = dir
+        .lantern()
+        .args(["search", "--format", "json", query])
+        .run();
+    util::SearchJson::parse(dir, &output.stdout).paths()
+}
+
+#[test]
+fn utf32_with_a_bom_is_decoded() {
+    let dir = Dir::new();
+    let text = "a numbat in the woodland\n";
+    let mut le = vec![0xFF, 0xFE, 0, 0];
+    le.extend(text.chars().flat_map(|c| u32::from(c).to_le_bytes()));
+    dir.create("docs/le.txt", le);
+    let mut be = vec![0, 0, 0xFE, 0xFF];
+    be.extend(text.chars().flat_map(|c| u32::from(c).to_be_bytes()));
+    dir.create("docs/be.txt", be);
+    let summary = dir.index(&["docs"]);
+    assert_eq!((summary.added, summary.lossy), (2, 0), "{summary:?}");
+    assert_eq!(
+        util::sorted(hits(&dir, "numbat")),
+        ["docs/be.txt", "docs/le.txt"]
+    );
+}
+
+#[test]
+fn a_doctypes_internal_subset_is_not_text_and_its_entities_are_not_expanded() {
+    let dir = Dir::new();
+    let subset = r#"<!DOCTYPE svg [
+  <!ENTITY lol "lolword">
+  <!ENTITY quoted "a > quotedword">
+  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!-- a comment in the subset, with a ] and a > and a ' -->
+  <!ENTITY lol2 '&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;'>
+  <!ELEMENT svg ANY>
+]>"#;
+    dir.create(
+        "docs/laughs.svg",
+        format!("<?xml version=\"1.0\"?>\n{subset}\n<svg><text>svglaughs &lol2;</text></svg>"),
+    );
+    dir.create(
+        "docs/laughs.xhtml",
+        format!(
+            "<?xml version=\"1.0\"?>\n{}\n<html><body><p>pagelaughs &lol2;</p></body></html>",
+            subset.replace("svg", "html")
+        ),
+    );
+    dir.index(&["docs"]);
+    for (word, path) in [
+        ("svglaughs", "docs/laughs.svg"),
+        ("pagelaughs", "docs/laughs.xhtml"),
+    ] {
+        let found = dir.search_json(&[word]);
+        assert_eq!(found.paths(), [path]);
+        let fragment = found.hits[0].fragments.concat();
+        assert!(
+            !fragment.contains("]&gt;") && !fragment.contains("]>"),
+            "the subset's end is not text: {fragment}"
+        );
+        assert!(!fragment.contains("lolword"), "never expanded: {fragment}");
+    }
+    for word in ["lolword", "quotedword", "ENTITY", "ELEMENT", "comment"] {
+        assert!(hits(&dir, word).is_empty(), "{word} is not text");
+    }
+}

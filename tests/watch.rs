@@ -374,3 +374,44 @@ fn the_watcher_indexes_at_a_lower_cpu_priority_unless_told_otherwise() {
         dir.remove("docs/b.txt");
     }
 }
+
+#[test]
+fn a_root_deleted_and_created_again_is_followed() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "dunnart");
+    let watcher = Watcher::start(&dir, &["docs"]);
+    // Whether `lantern status` counts changes pending.
+    let pending = |dir: &Dir| {
+        let status = dir.lantern().arg("status").assert_success().stdout;
+        status
+            .split_whitespace()
+            .zip(status.split_whitespace().skip(1))
+            .any(|(count, what)| what.starts_with("change(s)") && count != "0")
+    };
+
+    // Deleted: the watcher says so, and nothing stays pending.
+    std::fs::remove_dir_all(dir.path("docs")).expect("delete the root");
+    let said = watcher.wait_for_line("deleted");
+    assert!(said.contains(&dir.display("docs")), "{said}");
+    wait_until("no change is pending for a root that is gone", || {
+        !pending(&dir)
+    });
+
+    // Created again: new files are applied.
+    dir.create("docs/b.txt", "kowari");
+    wait_until("a file in the root created again is found", || {
+        hits(&dir, "kowari") == ["docs/b.txt"]
+    });
+
+    // Deleted and created again at once: the watch follows the new folder too.
+    std::fs::remove_dir_all(dir.path("docs")).expect("delete the root");
+    dir.create("docs/c.txt", "mulgara");
+    wait_until("a file in the root replaced at once is found", || {
+        hits(&dir, "mulgara") == ["docs/c.txt"]
+    });
+    dir.create("docs/d.txt", "ningaui");
+    wait_until("a later file in the replaced root is found", || {
+        hits(&dir, "ningaui") == ["docs/d.txt"]
+    });
+    wait_until("nothing is pending", || !pending(&dir));
+}

@@ -20,6 +20,10 @@ pub fn run(index_dir: &Path) -> anyhow::Result<ExitCode> {
         "lantern mcp: serving the index at {} on stdin/stdout",
         index_dir.display()
     )?;
-    runtime.block_on(lantern::mcp::serve_stdio(index_dir.to_path_buf()))?;
+    let served = runtime.block_on(lantern::mcp::serve_stdio(index_dir.to_path_buf()));
+    // A read of stdin may still be blocked on its thread (a server that stopped before its
+    // input ended): dropping the runtime would wait for it forever.
+    runtime.shutdown_background();
+    served?;
     Ok(ExitCode::SUCCESS)
 }

@@ -167,4 +167,19 @@ impl WatchObserver for StatusObserver {
             root.display()
         ));
     }
+
+    fn root_gone(&self, root: &Path) {
+        let root = root.display();
+        self.say(&format!(
+            "{root} was deleted: its documents stay in the index until it comes back, and \
+             'lantern forget {root}' drops them; watching for it to come back"
+        ));
+    }
+
+    fn root_returned(&self, root: &Path) {
+        self.say(&format!(
+            "{} exists again: watching it again",
+            root.display()
+        ));
+    }
 }

@@ -6,13 +6,16 @@ use std::path::{Path, PathBuf};
 use super::catalog::{files_under, Catalog};
 use super::path_key::{display_key, path_key};
 use super::writer::{commit, Writer};
-use super::{guard_engine, open_index, open_reader, writer_error, IndexError, MIN_HEAP};
+use super::{
+    ensure_writable, guard_engine, open_index, open_reader, writer_error, IndexError, MIN_HEAP,
+};
 
 /// Removes each of `roots` (as given, or as canonical paths when they still exist) from the index
 /// at `index_dir`, with every document under it, in one commit. Returns how many documents went.
 pub fn forget_roots(index_dir: &Path, roots: &[PathBuf]) -> Result<u64, IndexError> {
     guard_engine(index_dir, || {
         let (index, fields) = open_index(index_dir)?;
+        ensure_writable(index_dir)?;
         let mut catalog = Catalog::load(&index)?;
         let keys = roots
             .iter()

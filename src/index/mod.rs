@@ -3,6 +3,7 @@
 
 mod budget;
 mod catalog;
+mod directory;
 pub mod extract;
 mod forget;
 pub mod path_key;
@@ -14,6 +15,7 @@ mod roots;
 mod run;
 pub mod schema;
 mod status;
+mod storage;
 pub mod text;
 pub mod tokenizer;
 pub mod walk;
@@ -25,6 +27,9 @@ use std::path::{Path, PathBuf};
 use tantivy::directory::error::{LockError, OpenDirectoryError};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
+use directory::IndexDirectory;
+use storage::disk_is_full;
+
 pub use catalog::{Catalog, FileStamp, RootRecord};
 pub use forget::forget_roots;
 pub use pipeline::index_roots;
@@ -32,6 +37,7 @@ pub use roots::{known_roots, Root};
 pub use run::{IndexObserver, IndexOptions, IndexStats, IndexWarning};
 pub use schema::LanternSchema;
 pub use status::{index_status, IndexStatus, RootStatus};
+pub use storage::ensure_writable;
 
 /// Everything that can go wrong while creating, opening or writing an index.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +67,9 @@ pub enum IndexError {
     /// The index's files may not be read or written by this user.
     #[error("permission denied on the index at {}: ask its owner, or use another --index folder", .0.display())]
     PermissionDenied(PathBuf),
+    /// The index is on a file system mounted read-only: it can be searched, not written.
+    #[error("the index at {} is on a read-only file system: it can be searched, but 'lantern index', 'forget' and 'watch' cannot change it; remount it read-write, or copy it to a writable --index folder", .0.display())]
+    ReadOnly(PathBuf),
     /// The disk holding the index is full.
     #[error("no space left on device at {}: free some space and run 'lantern index' again; the index keeps its last commit", .0.display())]
     NoSpace(PathBuf),
@@ -146,15 +155,18 @@ pub fn open_index(dir: &Path) -> Result<(Index, LanternSchema), IndexError> {
             _ => IndexError::NoIndex(dir.to_path_buf()),
         });
     }
-    let index = Index::open_in_dir(dir).map_err(|err| match err {
-        TantivyError::OpenDirectoryError(OpenDirectoryError::DoesNotExist(_)) => {
-            IndexError::NoIndex(dir.to_path_buf())
-        }
-        cause => IndexError::Corrupt {
-            path: dir.to_path_buf(),
-            cause,
-        },
-    })?;
+    let index = IndexDirectory::open(dir)
+        .map_err(TantivyError::from)
+        .and_then(Index::open)
+        .map_err(|err| match err {
+            TantivyError::OpenDirectoryError(OpenDirectoryError::DoesNotExist(_)) => {
+                IndexError::NoIndex(dir.to_path_buf())
+            }
+            cause => IndexError::Corrupt {
+                path: dir.to_path_buf(),
+                cause,
+            },
+        })?;
     schema::register_tokenizers(&index);
     let fields = LanternSchema::from_index(&index)?;
     Ok((index, fields))
@@ -295,7 +307,9 @@ fn explain_engine_error(dir: &Path, err: IndexError) -> IndexError {
         IndexError::Corrupt { cause, .. } => cause.to_string(),
         _ => return err,
     };
-    if text.contains("os error 13") || text.contains("Permission denied") {
+    if text.contains("os error 30") || text.contains("Read-only file system") {
+        IndexError::ReadOnly(dir.to_path_buf())
+    } else if text.contains("os error 13") || text.contains("Permission denied") {
         IndexError::PermissionDenied(dir.to_path_buf())
     } else if text.contains("os error 28") || disk_is_full(dir) {
         IndexError::NoSpace(dir.to_path_buf())
@@ -316,25 +330,4 @@ fn explain_engine_error(dir: &Path, err: IndexError) -> IndexError {
             other => other,
         }
     }
-}
-
-/// True when the file system holding `dir` has (almost) no room left.
-#[cfg(unix)]
-fn disk_is_full(dir: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let Ok(path) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
-        return false;
-    };
-    let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `path` is a valid C string and `stats` a valid, writable statvfs.
-    if unsafe { libc::statvfs(path.as_ptr(), &mut stats) } != 0 {
-        return false;
-    }
-    let available = stats.f_bavail.saturating_mul(stats.f_frsize);
-    available < 1 << 20
-}
-
-#[cfg(not(unix))]
-fn disk_is_full(_dir: &Path) -> bool {
-    false
 }

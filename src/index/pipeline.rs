@@ -19,7 +19,8 @@ use super::run::{IndexObserver, IndexOptions, IndexStats};
 use super::schema::LanternSchema;
 use super::writer::{commit, discard_uncommitted, heap_bytes, Writer};
 use super::{
-    guard_engine, open_or_create_index, open_reader, remove_index_files, writer_error, IndexError,
+    ensure_writable, guard_engine, open_or_create_index, open_reader, remove_index_files,
+    writer_error, IndexError,
 };
 
 /// At most this much text is read ahead of the indexing threads: enough to keep them busy, small
@@ -51,6 +52,7 @@ pub fn index_roots(
     if roots.is_empty() && !index_dir.join("meta.json").is_file() {
         return Err(IndexError::NoRoots);
     }
+    ensure_writable(index_dir)?;
     guard_engine(index_dir, || {
         let started = Instant::now();
         let threads = options.threads.max(1);
@@ -59,9 +61,10 @@ pub fn index_roots(
             open_for_writing(index_dir, options.rebuild, !roots.is_empty())?;
         let index_folder = index_dir.canonicalize().ok();
         let roots = resolve_roots(roots, &options.walk, &catalog, index_folder.as_deref())?;
-        let writer: Writer = index
+        let mut writer: Writer = index
             .writer_with_num_threads(threads, heap)
             .map_err(|err| writer_error(index_dir, err))?;
+        remember_new_roots(&mut writer, &mut catalog, &roots)?;
         // Rebuilding every root the index holds needs nothing from its old segments, which may
         // be damaged: they are dropped whole.
         let rebuild_all = options.rebuild
@@ -197,6 +200,35 @@ impl Run<'_> {
         counts.add_to(&mut stats);
         Ok(stats)
     }
+}
+
+/// Commits the roots the index does not hold yet, marked incomplete, before a file is read: a
+/// run killed before its first commit of documents still leaves them for the next
+/// `lantern index` (with no folder) to index, and for `lantern status` to show as interrupted.
+/// A run over known roots commits nothing here.
+fn remember_new_roots(
+    writer: &mut Writer,
+    catalog: &mut Catalog,
+    roots: &[Root],
+) -> Result<(), IndexError> {
+    let mut new = false;
+    for root in roots {
+        catalog
+            .roots
+            .entry(path_key(&root.path))
+            .or_insert_with(|| {
+                new = true;
+                RootRecord {
+                    last_indexed: None,
+                    complete: false,
+                    rules: root.rules.clone(),
+                }
+            });
+    }
+    if new {
+        commit(writer, catalog)?;
+    }
+    Ok(())
 }
 
 /// Opens the index for writing, with its catalog of roots. When rebuilding, an index made by an

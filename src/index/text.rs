@@ -159,13 +159,39 @@ fn open_without_blocking(path: &Path) -> std::io::Result<File> {
     File::open(path)
 }
 
-/// True when the start of a file marks it as binary: a NUL byte, unless it is UTF-16 with a BOM.
-fn is_binary(start: &[u8]) -> bool {
-    let utf16 = start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF]);
-    !utf16 && start[..start.len().min(BINARY_SNIFF_LEN)].contains(&0)
+/// A Unicode encoding whose code units are wider than a byte, told by its byte order mark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WideEncoding {
+    Utf32Le,
+    Utf32Be,
+    Utf16Le,
+    Utf16Be,
 }
 
-/// Decodes a file's bytes: UTF-16 with a BOM is decoded, a UTF-8 BOM is dropped, invalid UTF-8 is
+impl WideEncoding {
+    /// The encoding `bytes` declares by their byte order mark, if a wide one, with the length
+    /// of the mark. UTF-32 LE's mark starts with UTF-16 LE's, so it is looked for first.
+    fn of(bytes: &[u8]) -> Option<(WideEncoding, usize)> {
+        const MARKS: [(&[u8], WideEncoding); 4] = [
+            (&[0xFF, 0xFE, 0, 0], WideEncoding::Utf32Le),
+            (&[0, 0, 0xFE, 0xFF], WideEncoding::Utf32Be),
+            (&[0xFF, 0xFE], WideEncoding::Utf16Le),
+            (&[0xFE, 0xFF], WideEncoding::Utf16Be),
+        ];
+        MARKS
+            .iter()
+            .find(|(mark, _)| bytes.starts_with(mark))
+            .map(|&(mark, encoding)| (encoding, mark.len()))
+    }
+}
+
+/// True when the start of a file marks it as binary: a NUL byte, unless it is UTF-16 or UTF-32
+/// with a BOM.
+fn is_binary(start: &[u8]) -> bool {
+    WideEncoding::of(start).is_none() && start[..start.len().min(BINARY_SNIFF_LEN)].contains(&0)
+}
+
+/// Decodes a file's bytes: UTF-16 and UTF-32 with a BOM are decoded, a UTF-8 BOM is dropped, invalid UTF-8 is
 /// replaced by U+FFFD, and a NUL byte in the first 8 KiB marks the file as binary.
 pub fn decode(bytes: Vec<u8>) -> Result<DecodedText, NotText> {
     if is_binary(&bytes) {
@@ -176,11 +202,14 @@ pub fn decode(bytes: Vec<u8>) -> Result<DecodedText, NotText> {
 
 /// Decodes the bytes of a file already known not to be binary.
 fn decode_text(mut bytes: Vec<u8>) -> DecodedText {
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return decode_utf16(rest, u16::from_le_bytes);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return decode_utf16(rest, u16::from_be_bytes);
+    if let Some((encoding, mark)) = WideEncoding::of(&bytes) {
+        let rest = &bytes[mark..];
+        return match encoding {
+            WideEncoding::Utf32Le => decode_utf32(rest, u32::from_le_bytes),
+            WideEncoding::Utf32Be => decode_utf32(rest, u32::from_be_bytes),
+            WideEncoding::Utf16Le => decode_utf16(rest, u16::from_le_bytes),
+            WideEncoding::Utf16Be => decode_utf16(rest, u16::from_be_bytes),
+        };
     }
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         bytes.drain(..3);
@@ -206,6 +235,24 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> DecodedText {
             })
         })
         .collect();
+    DecodedText { text, lossy }
+}
+
+/// Decodes UTF-32 code units read with `unit` (little or big endian), lossily: a unit that is
+/// no Unicode scalar value, or a trailing partial one, becomes U+FFFD.
+fn decode_utf32(bytes: &[u8], unit: fn([u8; 4]) -> u32) -> DecodedText {
+    let mut lossy = !bytes.len().is_multiple_of(4);
+    let mut text = String::with_capacity(bytes.len() / 4);
+    for quad in bytes.chunks_exact(4) {
+        let decoded = char::from_u32(unit([quad[0], quad[1], quad[2], quad[3]]));
+        text.push(decoded.unwrap_or_else(|| {
+            lossy = true;
+            char::REPLACEMENT_CHARACTER
+        }));
+    }
+    if lossy && !bytes.len().is_multiple_of(4) {
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
     DecodedText { text, lossy }
 }
 
@@ -260,6 +307,26 @@ mod tests {
             matches!(&outcome, Err(SkipReason::Unreadable(err)) if err.to_string() == "not a regular file"),
             "{outcome:?}"
         );
+    }
+
+    #[test]
+    fn utf32_with_bom_is_decoded_and_bad_units_replaced() {
+        let mut le = vec![0xFF, 0xFE, 0, 0];
+        le.extend("héllo 😀".chars().flat_map(|c| u32::from(c).to_le_bytes()));
+        let decoded = decode(le.clone()).unwrap();
+        assert_eq!((decoded.text.as_str(), decoded.lossy), ("héllo 😀", false));
+        let mut be = vec![0, 0, 0xFE, 0xFF];
+        be.extend("héllo".chars().flat_map(|c| u32::from(c).to_be_bytes()));
+        assert_eq!(decode(be).unwrap().text, "héllo");
+        le.extend(0xD800u32.to_le_bytes());
+        le.push(b'x');
+        let decoded = decode(le).unwrap();
+        assert!(
+            decoded.text.ends_with("😀\u{FFFD}\u{FFFD}"),
+            "{:?}",
+            decoded.text
+        );
+        assert!(decoded.lossy);
     }
 
     #[test]

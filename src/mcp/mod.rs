@@ -12,6 +12,7 @@
 //! pool, so the protocol keeps being served meanwhile. Standard output carries the protocol
 //! only.
 
+mod framing;
 mod read;
 mod search;
 mod status;
@@ -190,11 +191,46 @@ impl ServerHandler for LanternServer {
     }
 }
 
+/// Bytes in flight between the framing and the MCP library, each way.
+const PIPE_BYTES: usize = 64 << 10;
+
 /// Serves the index at `index_dir` over stdin and stdout until the client closes the
 /// connection. Must run inside a tokio runtime (one thread is enough).
+///
+/// The MCP library talks through in-memory pipes: [`framing`] reads stdin, answers what is
+/// not a valid message, and writes every answer to stdout a whole line at a time.
 pub async fn serve_stdio(index_dir: PathBuf) -> Result<(), McpError> {
+    let (server_input, client_messages) = tokio::io::duplex(PIPE_BYTES);
+    let (server_output, server_messages) = tokio::io::duplex(PIPE_BYTES);
+    let (replies, framing_replies) = tokio::sync::mpsc::channel(16);
+    let reading = tokio::spawn(framing::forward_messages(
+        tokio::io::stdin(),
+        client_messages,
+        replies,
+    ));
+    let writing = tokio::spawn(framing::write_output(
+        server_messages,
+        framing_replies,
+        tokio::io::stdout(),
+    ));
+    let served = serve_messages(index_dir, server_input, server_output).await;
+    // Normally the input has ended already; when the server stopped first (a failed
+    // handshake), no more replies are wanted.
+    reading.abort();
+    // Everything answered is written before the server returns; a client that is gone cannot
+    // be written to, and is no failure of the server.
+    let _client_gone = writing.await;
+    served
+}
+
+/// Runs the MCP server on the messages of `input`, answering on `output`, until `input` ends.
+async fn serve_messages(
+    index_dir: PathBuf,
+    input: tokio::io::DuplexStream,
+    output: tokio::io::DuplexStream,
+) -> Result<(), McpError> {
     let running = LanternServer::new(index_dir)
-        .serve(rmcp::transport::stdio())
+        .serve((input, output))
         .await
         .map_err(|err| McpError::Handshake(err.to_string()))?;
     let reason = running

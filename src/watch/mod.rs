@@ -10,6 +10,7 @@
 //! deliver notifications, the affected roots are passed over periodically instead.
 
 mod lease;
+mod os;
 mod run;
 
 use std::fmt;
@@ -71,6 +72,11 @@ pub trait WatchObserver: IndexObserver {
     fn degraded(&self, problem: &Degraded);
     /// A pass over `root` failed; the index keeps its last commit and the watch goes on.
     fn pass_failed(&self, root: &std::path::Path, err: &IndexError);
+    /// `root` was deleted: its documents stay in the index, and the watch looks for it to
+    /// come back.
+    fn root_gone(&self, root: &std::path::Path);
+    /// `root`, deleted, exists again: it is watched again and passed over.
+    fn root_returned(&self, root: &std::path::Path);
 }
 
 /// What one pass over changed roots did.

@@ -6,18 +6,23 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant, SystemTime};
 
-use notify::event::{AccessKind, AccessMode};
-use notify::{Event, EventKind, RecursiveMode, Watcher};
+use notify::{Event, RecursiveMode, Watcher};
 
 use super::lease::Lease;
+use super::os::{degraded_by, folder_id, is_change, unwatchable_file_system, FolderId};
 use super::{Degraded, PassReport, WatchError, WatchObserver, WatchOptions};
 use crate::index::{
-    index_roots, known_roots, open_index, open_reader, IndexError, IndexOptions, IndexStats, Root,
+    ensure_writable, index_roots, known_roots, open_index, open_reader, IndexError, IndexOptions,
+    IndexStats, Root,
 };
 
 /// However busy the file system stays, changes wait at most this many commit delays: a
 /// never-ending stream of writes still reaches the index.
 const MAX_WAIT_IN_DELAYS: u32 = 20;
+
+/// How often a deleted root is looked for. A stat a second costs nothing; watching the folder
+/// above it instead could clash with the watch of a root that holds that folder.
+const GONE_CHECK: Duration = Duration::from_secs(1);
 
 /// What wakes the watch loop.
 enum Message {
@@ -74,6 +79,7 @@ impl Watch {
         options: &WatchOptions,
         observer: &dyn WatchObserver,
     ) -> Result<(), WatchError> {
+        ensure_writable(index_dir).map_err(WatchError::Index)?;
         let roots = known_roots(index_dir, dirs, &options.index.walk).map_err(WatchError::Index)?;
         std::fs::create_dir_all(index_dir).map_err(|source| {
             WatchError::Index(IndexError::CreateDir {
@@ -93,9 +99,12 @@ impl Watch {
             changes: 0,
             polled: BTreeSet::new(),
             overflow_reported: false,
+            watcher: None,
+            watched: vec![None; paths.len()],
+            gone: BTreeSet::new(),
         };
         // Watch before catching up: a change made during the catch-up is then seen too.
-        let _watcher = state.start_watching(&self.sender);
+        state.start_watching(&self.sender);
         let all: BTreeSet<usize> = (0..state.roots.len()).collect();
         // The catch-up must succeed: a folder that cannot be indexed is the user's to fix.
         state
@@ -125,23 +134,29 @@ struct State<'a> {
     /// Roots the OS cannot watch, passed over every poll interval.
     polled: BTreeSet<usize>,
     overflow_reported: bool,
+    /// The OS's watcher, when it reports changes; dropping it ends the notifications.
+    watcher: Option<notify::RecommendedWatcher>,
+    /// For each root the OS watches, the folder watched: a root deleted and created again is
+    /// another folder, which the old watch does not see.
+    watched: Vec<Option<FolderId>>,
+    /// Roots that no longer exist, looked for every [`GONE_CHECK`] until they come back.
+    gone: BTreeSet<usize>,
 }
 
 impl State<'_> {
-    /// Asks the OS to report changes under every root; roots it cannot watch are polled. The
-    /// watcher must be kept alive for as long as notifications are wanted.
-    fn start_watching(&mut self, sender: &Sender<Message>) -> Option<notify::RecommendedWatcher> {
+    /// Asks the OS to report changes under every root; roots it cannot watch are polled.
+    fn start_watching(&mut self, sender: &Sender<Message>) {
         let every = self.options.poll_interval;
         if self.options.poll_only {
             self.polled = (0..self.roots.len()).collect();
-            return None;
+            return;
         }
         let events = sender.clone();
         let watcher = notify::recommended_watcher(move |event| {
             let _ = events.send(Message::Notified(event));
         });
-        let mut watcher = match watcher {
-            Ok(watcher) => watcher,
+        match watcher {
+            Ok(watcher) => self.watcher = Some(watcher),
             Err(err) => {
                 self.observer.degraded(&Degraded::Unavailable {
                     root: None,
@@ -149,28 +164,63 @@ impl State<'_> {
                     every,
                 });
                 self.polled = (0..self.roots.len()).collect();
-                return None;
+                return;
             }
-        };
+        }
         for at in 0..self.roots.len() {
-            let root = self.roots[at].path.clone();
-            if let Some(reason) = unwatchable_file_system(&root) {
-                self.degrade(
-                    at,
-                    Degraded::Unavailable {
-                        root: Some(root),
-                        reason,
-                        every,
-                    },
-                );
-                continue;
-            }
-            if let Err(err) = watcher.watch(&root, RecursiveMode::Recursive) {
+            self.arm(at);
+        }
+    }
+
+    /// Asks the OS to report changes under root `at`, again when the root is a new folder
+    /// (deleted and created again); a root the OS cannot watch is polled instead.
+    fn arm(&mut self, at: usize) {
+        let every = self.options.poll_interval;
+        let root = self.roots[at].path.clone();
+        if self.polled.contains(&at) {
+            return;
+        }
+        if let Some(reason) = unwatchable_file_system(&root) {
+            self.degrade(
+                at,
+                Degraded::Unavailable {
+                    root: Some(root),
+                    reason,
+                    every,
+                },
+            );
+            return;
+        }
+        let Some(watcher) = self.watcher.as_mut() else {
+            return;
+        };
+        // The watch of a deleted folder may linger in the watcher, seeing nothing; a root
+        // never watched has none, which is no error.
+        let _no_old_watch = watcher.unwatch(&root);
+        match watcher.watch(&root, RecursiveMode::Recursive) {
+            Ok(()) => self.watched[at] = folder_id(&root),
+            Err(err) => {
+                self.watched[at] = None;
                 let problem = degraded_by(&err, root, every);
                 self.degrade(at, problem);
             }
         }
-        Some(watcher)
+    }
+
+    /// The deleted roots that exist again, watched again from now on.
+    fn returned(&mut self) -> BTreeSet<usize> {
+        let back: BTreeSet<usize> = self
+            .gone
+            .iter()
+            .copied()
+            .filter(|&at| self.roots[at].path.is_dir())
+            .collect();
+        for &at in &back {
+            self.gone.remove(&at);
+            self.arm(at);
+            self.observer.root_returned(&self.roots[at].path);
+        }
+        back
     }
 
     /// Polls root `at` from now on, and says why, once.
@@ -186,14 +236,13 @@ impl State<'_> {
         let delay = self.options.commit_delay;
         let mut burst: Option<(Instant, Instant)> = None;
         let mut next_poll = Instant::now() + self.options.poll_interval;
+        let mut next_gone_check = Instant::now() + GONE_CHECK;
         loop {
             let burst_due =
                 burst.map(|(first, last)| (last + delay).min(first + delay * MAX_WAIT_IN_DELAYS));
             let poll_due = (!self.polled.is_empty()).then_some(next_poll);
-            let due = match (burst_due, poll_due) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
+            let gone_due = (!self.gone.is_empty()).then_some(next_gone_check);
+            let due = [burst_due, poll_due, gone_due].into_iter().flatten().min();
             let message = match due {
                 None => receiver.recv().ok(),
                 Some(due) => {
@@ -228,6 +277,12 @@ impl State<'_> {
                     if poll_due.is_some_and(|due| due <= now) {
                         roots.extend(self.polled.iter().copied());
                         next_poll = now + self.options.poll_interval;
+                    }
+                    if gone_due.is_some_and(|due| due <= now) {
+                        roots.append(&mut self.returned());
+                    }
+                    if gone_due.is_none_or(|due| due <= now) {
+                        next_gone_check = now + GONE_CHECK;
                     }
                     if !roots.is_empty() {
                         // A failed pass is reported; the next change or poll tries again.
@@ -287,7 +342,9 @@ impl State<'_> {
 
     /// One incremental pass over the roots `which`, each with its own rules, then a report. A
     /// root that fails is reported, except in the `catch_up` pass, which it ends with its error
-    /// (and which [`WatchObserver::watching`] reports instead).
+    /// (and which [`WatchObserver::watching`] reports instead). A root that no longer exists
+    /// is reported once and looked for until it comes back; one that is another folder than
+    /// the one watched (deleted and created again) is watched anew first.
     fn pass(
         &mut self,
         which: &BTreeSet<usize>,
@@ -298,6 +355,18 @@ impl State<'_> {
         let mut stats = IndexStats::default();
         let mut passed = Vec::new();
         for &at in which {
+            if !catch_up {
+                let path = &self.roots[at].path;
+                if !path.is_dir() {
+                    if self.gone.insert(at) {
+                        self.observer.root_gone(path);
+                    }
+                    continue;
+                }
+                if self.watched[at].is_some() && folder_id(path) != self.watched[at] {
+                    self.arm(at);
+                }
+            }
             let root = &self.roots[at];
             let options = IndexOptions {
                 walk: root.rules.clone(),
@@ -317,7 +386,13 @@ impl State<'_> {
                 Err(err) => self.observer.pass_failed(&root.path, &err),
             }
         }
-        if passed.is_empty() || catch_up {
+        if catch_up {
+            return Ok(());
+        }
+        if passed.is_empty() {
+            // What could not be applied waits for the next change (or the root's return),
+            // not in the count of pending changes.
+            let _ = lease.pending(self.changes);
             return Ok(());
         }
         // The watcher file is a courtesy to other commands; failing to update it is no reason
@@ -355,106 +430,4 @@ fn add_stats(total: &mut IndexStats, run: &IndexStats) {
 fn document_count(index_dir: &Path) -> Result<u64, IndexError> {
     let (index, _) = open_index(index_dir)?;
     Ok(open_reader(&index, index_dir)?.searcher().num_docs())
-}
-
-/// True for the kinds of event that may change what the index holds. Reading a file (as a pass
-/// does) is not one, or every pass would trigger the next.
-fn is_change(kind: &EventKind) -> bool {
-    match kind {
-        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
-        EventKind::Access(
-            AccessKind::Any
-            | AccessKind::Read
-            | AccessKind::Open(_)
-            | AccessKind::Close(_)
-            | AccessKind::Other,
-        ) => false,
-        EventKind::Any
-        | EventKind::Create(_)
-        | EventKind::Modify(_)
-        | EventKind::Remove(_)
-        | EventKind::Other => true,
-    }
-}
-
-/// What an error of the OS's watching means for `root`.
-fn degraded_by(err: &notify::Error, root: PathBuf, every: Duration) -> Degraded {
-    match &err.kind {
-        notify::ErrorKind::MaxFilesWatch => Degraded::WatchLimit { root, every },
-        notify::ErrorKind::Generic(_)
-        | notify::ErrorKind::Io(_)
-        | notify::ErrorKind::PathNotFound
-        | notify::ErrorKind::WatchNotFound
-        | notify::ErrorKind::InvalidConfig(_) => Degraded::Unavailable {
-            root: Some(root),
-            reason: err.to_string(),
-            every,
-        },
-    }
-}
-
-/// Why the OS cannot report every change under `root`, if it cannot: on a network or FUSE file
-/// system, changes made by other machines (or behind FUSE's back) never reach inotify.
-#[cfg(target_os = "linux")]
-fn unwatchable_file_system(root: &Path) -> Option<String> {
-    use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(root.as_os_str().as_bytes()).ok()?;
-    let mut stats: libc::statfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `path` is a valid C string and `stats` a valid, writable statfs.
-    if unsafe { libc::statfs(path.as_ptr(), &mut stats) } != 0 {
-        return None;
-    }
-    // Magic numbers from statfs(2).
-    let name = match stats.f_type as u64 {
-        0x6969 => "NFS",
-        0x517B => "SMB",
-        0xFF53_4D42 => "CIFS",
-        0xFE53_4D42 => "SMB2",
-        0x0102_1997 => "9P",
-        0x6573_5546 => "FUSE",
-        _ => return None,
-    };
-    Some(format!(
-        "it is on a {name} file system, whose changes the OS does not all report"
-    ))
-}
-
-/// Elsewhere the OS is trusted to report every change.
-#[cfg(not(target_os = "linux"))]
-fn unwatchable_file_system(_root: &Path) -> Option<String> {
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use notify::event::{CreateKind, ModifyKind};
-
-    #[test]
-    fn reading_a_file_is_not_a_change_but_writing_one_is() {
-        assert!(!is_change(&EventKind::Access(AccessKind::Open(
-            AccessMode::Read
-        ))));
-        assert!(!is_change(&EventKind::Access(AccessKind::Close(
-            AccessMode::Read
-        ))));
-        assert!(is_change(&EventKind::Access(AccessKind::Close(
-            AccessMode::Write
-        ))));
-        assert!(is_change(&EventKind::Create(CreateKind::File)));
-        assert!(is_change(&EventKind::Modify(ModifyKind::Any)));
-    }
-
-    #[test]
-    fn the_watch_limit_is_explained_with_its_fix() {
-        let err = notify::Error::new(notify::ErrorKind::MaxFilesWatch);
-        let problem = degraded_by(&err, PathBuf::from("/docs"), Duration::from_secs(60));
-        let message = problem.to_string();
-        assert!(message.contains("/docs"), "{message}");
-        assert!(
-            message.contains("sudo sysctl fs.inotify.max_user_watches=524288"),
-            "{message}"
-        );
-        assert!(message.contains("every 60 s"), "{message}");
-    }
 }

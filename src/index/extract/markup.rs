@@ -196,6 +196,14 @@ impl<'a> Iterator for Scanner<'a> {
                     let end = self.skip_past(content, b"]]>");
                     return Some(Token::Cdata(&self.source[content..end]));
                 }
+                Some(b'!') if self.starts_with_at(after, b"!doctype") => {
+                    match doctype_len(&bytes[lt..]) {
+                        Some(len) => self.position = lt + len,
+                        None => {
+                            self.skip_past(after, b">");
+                        }
+                    }
+                }
                 Some(b'!' | b'?') => {
                     self.skip_past(after, b">");
                 }
@@ -232,7 +240,7 @@ pub fn skip_prologue(head: &[u8], doctype: bool) -> &[u8] {
         } else if rest.starts_with(b"<!--") {
             memmem::find(rest, b"-->").map(|end| end + 3)
         } else if doctype && starts_with_ignore_case(rest, b"<!doctype") {
-            memchr(b'>', rest).map(|end| end + 1)
+            doctype_len(rest)
         } else {
             return rest;
         };
@@ -241,6 +249,29 @@ pub fn skip_prologue(head: &[u8], doctype: bool) -> &[u8] {
             None => return rest,
         }
     }
+}
+
+/// The length of the document type declaration `bytes` starts with (`<!DOCTYPE`), its closing
+/// `>` included; `None` when it does not end. Quoted strings, an internal subset in `[...]` and
+/// the comments in it may all hold a `>`: the whole declaration is skipped, its entities
+/// declared and never expanded, its words never text.
+fn doctype_len(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    let mut in_subset = false;
+    while at < bytes.len() {
+        match bytes[at] {
+            quote @ (b'"' | b'\'') => at += 1 + memchr(quote, &bytes[at + 1..])?,
+            b'<' if bytes[at..].starts_with(b"<!--") => {
+                at += memmem::find(&bytes[at..], b"-->")? + 2;
+            }
+            b'[' => in_subset = true,
+            b']' => in_subset = false,
+            b'>' if !in_subset => return Some(at + 1),
+            _ => {}
+        }
+        at += 1;
+    }
+    None
 }
 
 /// True when `bytes` starts with `prefix`, ASCII case ignored.
@@ -256,6 +287,16 @@ mod tests {
 
     fn tokens(source: &str) -> Vec<Token<'_>> {
         Scanner::new(source).collect()
+    }
+
+    #[test]
+    fn a_doctypes_internal_subset_is_skipped_whole() {
+        let found = tokens(
+            "<!DOCTYPE svg [\n<!ENTITY lol 'a > b'>\n<!-- ] > ' -->\n<!ENTITY x \"]>\">\n]>t &lol;",
+        );
+        assert_eq!(found, [Token::Text("t &lol;")]);
+        // One that never ends is skipped up to its first `>`, as before.
+        assert_eq!(tokens("<!DOCTYPE x 'open>t"), [Token::Text("t")]);
     }
 
     #[test]
@@ -353,6 +394,8 @@ mod tests {
     #[test]
     fn prologue_is_skipped() {
         let head = b"\xEF\xBB\xBF <?xml version='1.0'?>\n<!-- c --><!DOCTYPE svg><svg>";
+        let subset = b"<!DOCTYPE svg [<!ENTITY a 'x > y'><!-- ] > --><!ENTITY b \"]>\">]>\n<svg>";
+        assert!(skip_prologue(subset, true).starts_with(b"<svg"));
         assert_eq!(skip_prologue(head, true), b"<svg>");
         assert!(skip_prologue(head, false).starts_with(b"<!DOCTYPE"));
     }
