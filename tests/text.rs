@@ -169,3 +169,92 @@ fn a_doctypes_internal_subset_is_not_text_and_its_entities_are_not_expanded() {
         assert!(hits(&dir, word).is_empty(), "{word} is not text");
     }
 }
+
+/// Runs `lantern index ARGS...` on `dir`'s index, reading its peak resident memory (`VmHWM`)
+/// from /proc until it exits: its exit code, stdout, stderr and peak in bytes.
+fn index_with_peak_memory(dir: &Dir, args: &[&str]) -> (Option<i32>, String, String, u64) {
+    use std::io::Read;
+    let mut child = dir.lantern().arg("index").args(args).spawn_piped();
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = read(Box::new(child.stderr.take().expect("stderr")));
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let started = std::time::Instant::now();
+    let code = loop {
+        if let Ok(report) = fs::read_to_string(&status) {
+            let kilobytes = report
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|value| {
+                    value
+                        .trim()
+                        .trim_end_matches("kB")
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                });
+            peak = peak.max(kilobytes.unwrap_or(0) * 1024);
+        }
+        if let Some(exit) = child.try_wait().expect("wait for lantern") {
+            break exit.code();
+        }
+        assert!(started.elapsed() < util::HANG_LIMIT, "lantern index hung");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let stdout = stdout.join().expect("stdout");
+    let stderr = stderr.join().expect("stderr");
+    (code, stdout, stderr, peak)
+}
+
+#[test]
+fn a_document_past_a_quarter_of_the_memory_is_truncated_said_and_counted() {
+    let dir = Dir::new();
+    dir.create("docs/small.txt", "aardvark");
+    // 120 MB on one line, a word at each end.
+    let file = fs::File::create(dir.path("docs/huge.txt")).expect("create");
+    let mut writer = BufWriter::new(file);
+    writer.write_all(b"frontword ").expect("write");
+    for _ in 0..(120 << 20) / 32 {
+        writer
+            .write_all(b"filler text filler text filler! ")
+            .expect("write");
+    }
+    writer.write_all(b" tailword").expect("write");
+    writer.flush().expect("flush");
+    drop(writer);
+
+    // --memory 64M: at most 16 MiB of one document's text is indexed.
+    let (code, stdout, stderr, peak) = index_with_peak_memory(
+        &dir,
+        &[
+            "--memory",
+            "64M",
+            "--threads",
+            "1",
+            "--max-file-size",
+            "1G",
+            "docs",
+        ],
+    );
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("truncated") && stderr.contains(&dir.display("docs/huge.txt")),
+        "{stderr}"
+    );
+    assert!(stdout.contains("; 1 truncated;"), "{stdout}");
+    assert!(
+        peak < 300 << 20,
+        "peak memory {} MB for a 120 MB document under --memory 64M",
+        peak >> 20
+    );
+    assert_eq!(hits(&dir, "frontword"), ["docs/huge.txt"]);
+    assert!(hits(&dir, "tailword").is_empty(), "past the cut");
+    assert_eq!(hits(&dir, "aardvark"), ["docs/small.txt"]);
+}

@@ -65,6 +65,12 @@ fn summary(stats: &IndexStats) -> String {
         let counts = stats.extracted.iter().map(|(kind, n)| (kind.name(), *n));
         format!("; extracted {}", listed(counts))
     };
+    // Said only when it happened, like `extracted`.
+    let truncated = if stats.truncated == 0 {
+        String::new()
+    } else {
+        format!("; {} truncated", stats.truncated)
+    };
     let failed: u64 = stats.failed.values().sum();
     let reasons = if failed == 0 {
         String::new()
@@ -77,7 +83,7 @@ fn summary(stats: &IndexStats) -> String {
     format!(
         "indexed {} files ({} added, {} updated, {} removed, {} unchanged){extracted}; \
          skipped {} ({} binary, {} too large, {} unreadable, {failed} failed{reasons}); \
-         {} with invalid UTF-8 replaced; {mb:.1} MB in {secs:.2} s ({:.1} MB/s)",
+         {} with invalid UTF-8 replaced{truncated}; {mb:.1} MB in {secs:.2} s ({:.1} MB/s)",
         stats.added + stats.updated,
         stats.added,
         stats.updated,

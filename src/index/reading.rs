@@ -38,6 +38,7 @@ pub(super) struct SharedCounts {
     pub(super) too_large: AtomicU64,
     pub(super) unreadable: AtomicU64,
     pub(super) lossy: AtomicU64,
+    pub(super) truncated: AtomicU64,
     pub(super) bytes: AtomicU64,
     pub(super) since_commit: AtomicU64,
     /// Documents extracted, by type (plain text is not counted here).
@@ -70,6 +71,7 @@ impl SharedCounts {
         stats.too_large += self.too_large.into_inner();
         stats.unreadable += self.unreadable.into_inner();
         stats.lossy += self.lossy.into_inner();
+        stats.truncated += self.truncated.into_inner();
         stats.bytes += self.bytes.into_inner();
         stats.extracted = into_counts(self.extracted);
         stats.failed = into_counts(self.failed);
@@ -85,7 +87,12 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
         observer,
         ..
     } = context;
-    let read = read_file(&job.entry.path, options.max_file_size, &options.extract);
+    let read = read_file(
+        &job.entry.path,
+        options.max_file_size,
+        options.max_text_bytes(),
+        &options.extract,
+    );
     // The budget counts the text that goes to the index, not the size of the file.
     let permit = context
         .budget
@@ -130,6 +137,13 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
     };
     if file.lossy {
         counts.lossy.fetch_add(1, Ordering::Relaxed);
+    }
+    if file.truncated {
+        counts.truncated.fetch_add(1, Ordering::Relaxed);
+        observer.warning(IndexWarning::Truncated {
+            path: job.entry.path.clone(),
+            limit: options.max_text_bytes(),
+        });
     }
     if file.kind != DocumentType::Text {
         count(&counts.extracted, file.kind);

@@ -29,6 +29,19 @@ pub struct IndexOptions {
     pub extract: ExtractOptions,
 }
 
+/// The least text of one document indexed, whatever the writer heap.
+const MIN_TEXT_CAP: u64 = 1 << 20;
+
+impl IndexOptions {
+    /// At most this much of one document's text is indexed: a quarter of the writer heap. The
+    /// engine holds a document's text several times over while it indexes it (the text, its
+    /// stored copy, that copy compressed), so this keeps the memory one document costs, however
+    /// large its file or its unpacked text, within a small multiple of `--memory`.
+    pub fn max_text_bytes(&self) -> u64 {
+        (self.heap_bytes as u64 / 4).max(MIN_TEXT_CAP)
+    }
+}
+
 /// Receives the progress and warnings of an indexing run. The library never prints; the command
 /// line shows these as it sees fit.
 pub trait IndexObserver: Sync {
@@ -59,6 +72,14 @@ pub enum IndexWarning {
         /// The cap in bytes.
         limit: u64,
     },
+    /// A document whose text is longer than [`IndexOptions::max_text_bytes`]: only its start
+    /// is indexed.
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// The text indexed, in bytes.
+        limit: u64,
+    },
     /// A document whose text could not be extracted.
     Unextractable {
         /// The file.
@@ -85,6 +106,13 @@ impl fmt::Display for IndexWarning {
                 f,
                 "skipped {}: {size} bytes is over the {limit}-byte limit (raise --max-file-size)",
                 path.display()
+            ),
+            IndexWarning::Truncated { path, limit } => write!(
+                f,
+                "truncated {}: only the first {} MiB of its text are indexed (a quarter of \
+                 --memory; raise --memory to index more of it)",
+                path.display(),
+                limit >> 20
             ),
             IndexWarning::Unextractable {
                 path,
@@ -114,6 +142,8 @@ pub struct IndexStats {
     pub unreadable: u64,
     /// Indexed files whose invalid UTF-8 was replaced by U+FFFD.
     pub lossy: u64,
+    /// Indexed documents whose text was cut at [`IndexOptions::max_text_bytes`].
+    pub truncated: u64,
     /// Bytes of text indexed, as decoded or extracted (a skipped file counts nothing).
     pub bytes: u64,
     /// Documents whose text was extracted, by type (plain text files are not counted here).

@@ -58,6 +58,8 @@ pub struct FileText {
     pub kind: DocumentType,
     /// True when decoding had to replace invalid bytes.
     pub lossy: bool,
+    /// True when the text was longer than the cap and only its start is here.
+    pub truncated: bool,
 }
 
 /// Reads the file at `path` as a document: a format with an extractor (recognised by its
@@ -66,10 +68,12 @@ pub struct FileText {
 /// nothing from a file larger than `max_size` bytes. Whatever the file turned into since the walk
 /// saw it, nothing blocks: it is opened without waiting (a FIFO or a device would wait for a
 /// writer) and read only if it is still a regular file; memory for its bytes is asked for, not
-/// assumed, so a file too large to hold fails alone.
+/// assumed, so a file too large to hold fails alone. Of a text longer than `max_text` bytes only
+/// the start is kept, cut at a character: of a plain text file, only that much is read.
 pub fn read_file(
     path: &Path,
     max_size: u64,
+    max_text: u64,
     options: &ExtractOptions,
 ) -> Result<FileText, SkipReason> {
     let mut file = open_without_blocking(path).map_err(SkipReason::Unreadable)?;
@@ -96,24 +100,69 @@ pub fn read_file(
                 error,
             }
         })?;
+        let mut text = extracted.text;
+        let truncated = text.len() as u64 > max_text;
+        if truncated {
+            text.truncate(
+                text.floor_char_boundary(usize::try_from(max_text).unwrap_or(usize::MAX)),
+            );
+            text.shrink_to_fit();
+        }
         return Ok(FileText {
-            text: extracted.text,
+            text,
             title: extracted.title,
             kind: format.kind,
             lossy: false,
+            truncated,
         });
     }
     if is_binary(&bytes) {
         return Err(SkipReason::Binary);
     }
-    read_rest(&mut file, &mut bytes, size, max_size)?;
+    let truncated = if size > max_text {
+        read_start(&mut file, &mut bytes, max_text)?
+    } else {
+        read_rest(&mut file, &mut bytes, size, max_size)?;
+        false
+    };
     let decoded = decode_text(bytes);
     Ok(FileText {
         text: decoded.text,
         title: None,
         kind: DocumentType::Text,
         lossy: decoded.lossy,
+        truncated,
     })
+}
+
+/// Reads `file`, whose first bytes are in `bytes`, up to `max_text` bytes in all, cut at a
+/// character; true when there was more.
+fn read_start(file: &mut File, bytes: &mut Vec<u8>, max_text: u64) -> Result<bool, SkipReason> {
+    let cap = usize::try_from(max_text).unwrap_or(usize::MAX);
+    // One byte more than the cap tells whether there is more, and where a character starts.
+    let wanted = cap.saturating_add(1).saturating_sub(bytes.len());
+    bytes.try_reserve_exact(wanted).map_err(|_| {
+        SkipReason::Unreadable(std::io::Error::from(std::io::ErrorKind::OutOfMemory))
+    })?;
+    file.take(wanted as u64)
+        .read_to_end(bytes)
+        .map_err(SkipReason::Unreadable)?;
+    if bytes.len() <= cap {
+        return Ok(false);
+    }
+    let cut = match WideEncoding::of(bytes) {
+        Some((encoding, mark)) => {
+            let unit = encoding.unit_len();
+            mark + (cap.saturating_sub(mark)) / unit * unit
+        }
+        // The last character start at or before the cap (a UTF-8 character is 4 bytes at most).
+        None => (cap.saturating_sub(3)..=cap)
+            .rev()
+            .find(|&at| bytes.get(at).is_none_or(|&byte| byte & 0xC0 != 0x80))
+            .unwrap_or(cap),
+    };
+    bytes.truncate(cut);
+    Ok(true)
 }
 
 /// Reads the rest of `file`, whose first bytes are in `bytes` and whose size was `size`, keeping
@@ -169,6 +218,14 @@ enum WideEncoding {
 }
 
 impl WideEncoding {
+    /// The bytes of one code unit.
+    fn unit_len(self) -> usize {
+        match self {
+            WideEncoding::Utf32Le | WideEncoding::Utf32Be => 4,
+            WideEncoding::Utf16Le | WideEncoding::Utf16Be => 2,
+        }
+    }
+
     /// The encoding `bytes` declares by their byte order mark, if a wide one, with the length
     /// of the mark. UTF-32 LE's mark starts with UTF-16 LE's, so it is looked for first.
     fn of(bytes: &[u8]) -> Option<(WideEncoding, usize)> {
@@ -302,7 +359,7 @@ mod tests {
             .unwrap();
         assert!(made.success());
         // Opening a FIFO with no writer would block this thread for good: the test would hang.
-        let outcome = read_file(&fifo, 1 << 20, &ExtractOptions::default());
+        let outcome = read_file(&fifo, 1 << 20, 1 << 20, &ExtractOptions::default());
         assert!(
             matches!(&outcome, Err(SkipReason::Unreadable(err)) if err.to_string() == "not a regular file"),
             "{outcome:?}"
@@ -327,6 +384,25 @@ mod tests {
             decoded.text
         );
         assert!(decoded.lossy);
+    }
+
+    #[test]
+    fn a_text_past_the_cap_is_cut_at_a_character() {
+        let folder = tempfile::tempdir().unwrap();
+        let utf8 = folder.path().join("utf8.txt");
+        std::fs::write(&utf8, "é".repeat(20_000)).unwrap();
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("é".repeat(20_000).encode_utf16().flat_map(u16::to_le_bytes));
+        let wide = folder.path().join("utf16.txt");
+        std::fs::write(&wide, utf16).unwrap();
+        for (path, kept) in [(&utf8, 5_000), (&wide, 4_999)] {
+            let read = read_file(path, 1 << 20, 10_001, &ExtractOptions::default()).unwrap();
+            assert!(read.truncated && !read.lossy, "{path:?}");
+            assert_eq!(read.text, "é".repeat(kept), "{path:?}");
+        }
+        let whole = read_file(&utf8, 1 << 20, 40_000, &ExtractOptions::default()).unwrap();
+        assert!(!whole.truncated);
+        assert_eq!(whole.text.len(), 40_000);
     }
 
     #[test]

@@ -422,6 +422,7 @@ fn add_stats(total: &mut IndexStats, run: &IndexStats) {
     total.too_large += run.too_large;
     total.unreadable += run.unreadable;
     total.lossy += run.lossy;
+    total.truncated += run.truncated;
     total.bytes += run.bytes;
     total.elapsed += run.elapsed;
 }
