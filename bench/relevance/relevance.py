@@ -416,7 +416,8 @@ def score(ranked, relevant):
 def summarise(name, queries, runs):
     """Rows of MRR@10 / success@10 per kind and form, for one system."""
     rows = []
-    kinds = sorted({q["kind"] for q in queries}) + ["all"]
+    kinds = sorted({q["kind"] for q in queries})
+    kinds += ["all"] if len(kinds) > 1 else []
     for kind in kinds:
         subset = [i for i, q in enumerate(queries) if kind in ("all", q["kind"])]
         cells = []
