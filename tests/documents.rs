@@ -185,7 +185,10 @@ fn one_title_word_does_not_outrank_the_page_that_treats_the_topic() {
         ),
     );
     for n in 0..4 {
-        dir.create(&format!("note{n}.txt"), "A note with one class and one object.");
+        dir.create(
+            &format!("note{n}.txt"),
+            "A note with one class and one object.",
+        );
     }
     dir.index(&["."]);
     let results = dir.search_json(&["class object"]);

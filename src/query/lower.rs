@@ -187,64 +187,19 @@ pub fn lower(
     })
 }
 
-/// The words and phrases with no field at the top of `node` that are not excluded, as typed
-/// (text and slop): those the title clause is made of. Words inside groups, boosts or under a
-/// field take no part.
-fn top_words(node: &QueryNode) -> Vec<(&str, u32)> {
-    match node {
-        QueryNode::Bool(clauses) => clauses
-            .iter()
-            .filter(|clause| clause.occur != Occur::MustNot)
-            .filter_map(|clause| unfielded_words(&clause.query))
-            .collect(),
-        node => unfielded_words(node).into_iter().collect(),
-    }
-}
-
-/// The text and slop of a word or phrase with no field, `None` for any other node.
-fn unfielded_words(node: &QueryNode) -> Option<(&str, u32)> {
-    match node {
-        QueryNode::Term {
-            field: FieldName::Default,
-            text,
-        } => Some((text, 0)),
-        QueryNode::Phrase {
-            field: FieldName::Default,
-            text,
-            slop,
-        } => Some((text, *slop)),
-        QueryNode::Term { .. }
-        | QueryNode::Phrase { .. }
-        | QueryNode::Bool(_)
-        | QueryNode::Wildcard { .. }
-        | QueryNode::Fuzzy { .. }
-        | QueryNode::Regex { .. }
-        | QueryNode::Range { .. }
-        | QueryNode::Boost { .. }
-        | QueryNode::All => None,
-    }
-}
-
 struct Lowering<'a> {
     analyzers: &'a mut Analyzers,
     expansion: Option<&'a dyn TermExpansion>,
 }
 
 impl Lowering<'_> {
-    /// The title clause of `node`: its top words (see [`top_words`]) searched in the title,
-    /// more than half of them required, counting [`TITLE_BOOST`] times; `None` without such
-    /// words. A single word is simply looked for in the title.
+    /// The title clause of `node`: its words and phrases with no field that are not excluded
+    /// (see [`Lowering::title_leaves`]) searched in the title, more than half of them required,
+    /// counting [`TITLE_BOOST`] times; `None` without such words. A single word is simply
+    /// looked for in the title.
     fn title_clause(&mut self, node: &QueryNode) -> Option<Lowered> {
-        let mut leaves: Vec<Lowered> = top_words(node)
-            .into_iter()
-            .filter_map(|(text, slop)| {
-                let matcher = self.matcher(FieldName::Title, text, slop)?;
-                Some(Lowered::Leaf(Leaf {
-                    target: Target::Title,
-                    matcher,
-                }))
-            })
-            .collect();
+        let mut leaves = Vec::new();
+        self.title_leaves(node, &mut leaves);
         let query = match leaves.len() {
             0 => return None,
             1 => leaves.remove(0),
@@ -257,6 +212,53 @@ impl Lowering<'_> {
             query: Box::new(query),
             boost: TITLE_BOOST,
         })
+    }
+
+    /// Pushes on `out` a title leaf for each word and phrase with no field in `node`, in groups
+    /// too (so that `(QUERY) AND path:x`, as `lantern serve` filters, ranks like `QUERY`), but
+    /// not under an exclusion. A boosted word keeps its boost.
+    fn title_leaves(&mut self, node: &QueryNode, out: &mut Vec<Lowered>) {
+        let (text, slop) = match node {
+            QueryNode::Term {
+                field: FieldName::Default,
+                text,
+            } => (text, 0),
+            QueryNode::Phrase {
+                field: FieldName::Default,
+                text,
+                slop,
+            } => (text, *slop),
+            QueryNode::Bool(clauses) => {
+                for clause in clauses {
+                    if clause.occur != Occur::MustNot {
+                        self.title_leaves(&clause.query, out);
+                    }
+                }
+                return;
+            }
+            QueryNode::Boost { query, boost } => {
+                let mut boosted = Vec::new();
+                self.title_leaves(query, &mut boosted);
+                out.extend(boosted.into_iter().map(|leaf| Lowered::Boost {
+                    query: Box::new(leaf),
+                    boost: *boost,
+                }));
+                return;
+            }
+            QueryNode::Term { .. }
+            | QueryNode::Phrase { .. }
+            | QueryNode::Wildcard { .. }
+            | QueryNode::Fuzzy { .. }
+            | QueryNode::Regex { .. }
+            | QueryNode::Range { .. }
+            | QueryNode::All => return,
+        };
+        if let Some(matcher) = self.matcher(FieldName::Title, text, slop) {
+            out.push(Lowered::Leaf(Leaf {
+                target: Target::Title,
+                matcher,
+            }));
+        }
     }
 
     fn lower(&mut self, node: &QueryNode) -> Result<Lowered, LowerError> {
@@ -537,43 +539,58 @@ mod tests {
     }
 
     #[test]
-    fn the_title_counts_when_more_than_half_of_the_top_words_are_in_it() {
-        // Three words: two of them in the title are enough. The excluded word, the word under
-        // a field and the group take no part in the title clause.
+    fn the_title_counts_when_more_than_half_of_the_words_are_in_it() {
+        // Four words, in groups and boosted too: three of them in the title. The excluded word
+        // and the word under a field take no part in the title clause.
         assert_eq!(
-            lowered("a b c -d path:e (f g)"),
+            lowered("a b^3 -d path:e (f -g)"),
             Lowered::Bool(vec![
                 (Occur::Should, text_or_title(term("a"))),
-                (Occur::Should, text_or_title(term("b"))),
-                (Occur::Should, text_or_title(term("c"))),
+                (
+                    Occur::Should,
+                    Lowered::Boost {
+                        query: Box::new(text_or_title(term("b"))),
+                        boost: 3.0
+                    }
+                ),
                 (Occur::MustNot, text_or_title(term("d"))),
                 (Occur::Should, leaf(Target::PathParts, term("e"))),
                 (
                     Occur::Should,
                     Lowered::Bool(vec![
                         (Occur::Should, text_or_title(term("f"))),
-                        (Occur::Should, text_or_title(term("g"))),
+                        (Occur::MustNot, text_or_title(term("g"))),
                     ])
                 ),
                 (
                     Occur::Should,
                     title_clause(Lowered::AtLeast {
                         minimum: 2,
-                        clauses: ["a", "b", "c"]
-                            .map(|word| leaf(Target::Title, term(word)))
-                            .to_vec(),
+                        clauses: vec![
+                            leaf(Target::Title, term("a")),
+                            Lowered::Boost {
+                                query: Box::new(leaf(Target::Title, term("b"))),
+                                boost: 3.0
+                            },
+                            leaf(Target::Title, term("f")),
+                        ],
                     })
                 ),
             ])
         );
-        // Two words: both.
-        let Lowered::Bool(clauses) = lowered("a b") else {
-            panic!("a boolean query")
-        };
-        assert!(matches!(
-            &clauses[2].1,
-            Lowered::Boost { query, .. } if matches!(**query, Lowered::AtLeast { minimum: 2, .. })
-        ));
+        // Two words: both; four: three.
+        for (query, required) in [("a b", 2), ("(a b) AND (c d)", 3)] {
+            let Lowered::Bool(clauses) = lowered(query) else {
+                panic!("a boolean query")
+            };
+            let Some((_, Lowered::Boost { query: clause, .. })) = clauses.last() else {
+                panic!("a title clause last")
+            };
+            assert!(
+                matches!(**clause, Lowered::AtLeast { minimum, .. } if minimum == required),
+                "{query}: {clause:?}"
+            );
+        }
         // Only fields, patterns or exclusions: no title clause.
         assert_eq!(
             lowered("title:a -b c*"),

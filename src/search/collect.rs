@@ -49,8 +49,9 @@ impl Collection {
         // again: measured, it costs more than one pass. The title clause beside required words
         // only adds to their scores.
         let no_union = text_terms.len() <= 1
-            || matches!(lowered, Lowered::Bool(clauses)
-                if clauses.iter().all(|(occur, clause)| *occur != Occur::Should || in_title_only(clause)));
+            || matches!(lowered, Lowered::Bool(clauses) if clauses
+                .iter()
+                .all(|(occur, clause)| *occur != Occur::Should || in_title_only(clause)));
         if only_terms && no_union && leaves.len() <= MAX_COUNTED_TERMS {
             Collection::RankThenCount
         } else {
