@@ -20,8 +20,9 @@ For each corpus it
 5. runs every query through `lantern search --format json -n 10 --fragments 0` and through a BM25
    reference (`bm25s`, Snowball English stemmer from `PyStemmer`, English stop words, k1 1.5,
    b 0.75, or each --b) over the same texts (and, on a corpus with titles, over each title and
-   text together), and prints MRR@10 and success@10 per system, form and kind of query.
-   Lantern queries are escaped for the Lucene syntax; syntax errors are counted apart.
+   text together; with --unstemmed, also without stemming), and prints MRR@10 and success@10
+   per system, form and kind of query. Lantern queries are escaped for the Lucene syntax;
+   syntax errors are counted apart.
 
 Requires `pip install bm25s PyStemmer`.
 """
@@ -383,18 +384,20 @@ def lantern_run(lantern, index, query):
 
 
 class Bm25:
-    """The reference: bm25s over the same texts, Snowball English stems, English stop words."""
+    """The reference: bm25s over the same texts, English stop words, Snowball English stems
+    (or, with `stem` false, the words as they are)."""
 
-    def __init__(self, docs, b):
+    def __init__(self, docs, b, stem=True):
         self.paths = list(docs)
+        self.stemmer = STEMMER if stem else None
         tokens = bm25s.tokenize([docs[p] for p in self.paths], stopwords="en",
-                                stemmer=STEMMER, show_progress=False)
+                                stemmer=self.stemmer, show_progress=False)
         self.model = bm25s.BM25(k1=1.5, b=b)
         self.model.index(tokens, show_progress=False)
 
     def run(self, queries):
-        tokens = bm25s.tokenize(queries, stopwords="en", stemmer=STEMMER, show_progress=False,
-                                return_ids=False)
+        tokens = bm25s.tokenize(queries, stopwords="en", stemmer=self.stemmer,
+                                show_progress=False, return_ids=False)
         out = []
         for words in tokens:
             if not words:
@@ -445,6 +448,8 @@ def main():
     parser.add_argument("--b", type=float, action="append",
                         help="BM25 reference b values (default 0.75)")
     parser.add_argument("--label", default="Lantern", help="the Lantern row's name")
+    parser.add_argument("--unstemmed", action="store_true",
+                        help="also rank with the reference without stemming")
     parser.add_argument("--save", help="write each query's ranked lists here (JSON)")
     args = parser.parse_args()
     lantern = os.path.abspath(args.lantern)
@@ -488,11 +493,12 @@ def main():
         titles = titles_by_path(lantern, index)
         titled = {path: f"{titles[path]}\n{text}" if path in titles else text
                   for path, text in docs.items()}
-        texts = [("", docs)] + ([("title + text, ", titled)] if titles else [])
+        texts = [("", docs, True)] + ([("title + text, ", titled, True)] if titles else [])
+        texts += [("no stemming, ", docs, False)] if args.unstemmed else []
         for b in args.b or [0.75]:
-            for what, corpus_texts in texts:
+            for what, corpus_texts, stem in texts:
                 log(f"BM25 reference, {what}b {b}")
-                reference = Bm25(corpus_texts, b)
+                reference = Bm25(corpus_texts, b, stem)
                 ref_runs = {form: reference.run([q["forms"][form] for q in queries])
                             for form in FORMS}
                 name = f"BM25 ref. ({what}b {b})"
