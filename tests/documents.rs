@@ -202,6 +202,15 @@ fn one_title_word_does_not_outrank_the_page_that_treats_the_topic() {
         queue.marked_title.as_deref(),
         Some("A synchronized queue <b>class</b>")
     );
+    let html = dir
+        .lantern()
+        .args(["search", "--format", "html", "class object"])
+        .assert_success()
+        .stdout;
+    assert!(
+        html.contains("<div class=\"title\">A synchronized queue <b>class</b></div>"),
+        "{html}"
+    );
 
     // Two of three words in the title: it counts.
     let results = dir.search_json(&["synchronized queue threads"]);
