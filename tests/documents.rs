@@ -162,6 +162,66 @@ fn a_title_match_ranks_first_and_is_marked_in_every_output() {
 }
 
 #[test]
+fn one_title_word_does_not_outrank_the_page_that_treats_the_topic() {
+    // The title counts when more than half of the query's words are in it (bench/relevance/
+    // measured it): one common word in a short title is not enough, and it is still marked.
+    let dir = Dir::new();
+    let page = |title: &str, body: &str| {
+        format!("<html><head><title>{title}</title></head><body><p>{body}</p></body></html>")
+    };
+    dir.create(
+        "queue.html",
+        page(
+            "A synchronized queue class",
+            "The queue module implements first-in, first-out queues shared by threads.",
+        ),
+    );
+    dir.create(
+        "datamodel.html",
+        page(
+            "Data model",
+            "Every class object has a namespace. A class object is created by a class \
+             statement, and calling the class object makes an instance object.",
+        ),
+    );
+    for n in 0..4 {
+        dir.create(
+            &format!("note{n}.txt"),
+            "A note with one class and one object.",
+        );
+    }
+    dir.index(&["."]);
+    let results = dir.search_json(&["class object"]);
+    assert_eq!(results.paths()[0], "datamodel.html", "{:?}", results.raw);
+    let queue = results
+        .hits
+        .iter()
+        .find(|hit| hit.path.ends_with("queue.html"))
+        .expect("the queue page matches by its title");
+    assert_eq!(
+        queue.marked_title.as_deref(),
+        Some("A synchronized queue <b>class</b>")
+    );
+    let html = dir
+        .lantern()
+        .args(["search", "--format", "html", "class object"])
+        .assert_success()
+        .stdout;
+    assert!(
+        html.contains("<div class=\"title\">A synchronized queue <b>class</b></div>"),
+        "{html}"
+    );
+
+    // Two of three words in the title: it counts.
+    let results = dir.search_json(&["synchronized queue threads"]);
+    assert_eq!(results.paths()[0], "queue.html", "{:?}", results.raw);
+    assert_eq!(
+        results.hits[0].marked_title.as_deref(),
+        Some("A <b>synchronized</b> <b>queue</b> class")
+    );
+}
+
+#[test]
 fn titles_are_escaped_in_html_and_json() {
     let dir = Dir::new();
     dir.create(

@@ -111,6 +111,8 @@ enum MatchTree {
     Never,
     /// A boolean combination.
     Bool(Vec<(Occur, MatchTree)>),
+    /// Optional clauses of which at least this many must match.
+    AtLeast(usize, Vec<MatchTree>),
 }
 
 impl HighlightQuery {
@@ -170,6 +172,9 @@ impl MatchTree {
                     || optional.clone().count() == 0
                     || optional.clone().any(|(_, child)| child.holds(found))
             }
+            MatchTree::AtLeast(minimum, clauses) => {
+                clauses.iter().filter(|child| child.holds(found)).count() >= *minimum
+            }
         }
     }
 
@@ -181,6 +186,13 @@ impl MatchTree {
             MatchTree::Bool(clauses) => {
                 for (occur, child) in clauses {
                     if *occur != Occur::MustNot && child.holds(found) {
+                        child.mark_deciding(found, deciding);
+                    }
+                }
+            }
+            MatchTree::AtLeast(_, clauses) => {
+                for child in clauses {
+                    if child.holds(found) {
                         child.mark_deciding(found, deciding);
                     }
                 }
@@ -200,6 +212,9 @@ impl MatchTree {
                     }
                 }
             }
+            MatchTree::AtLeast(_, clauses) => clauses
+                .iter()
+                .for_each(|child| child.mark_positive(deciding)),
         }
     }
 }
@@ -211,6 +226,13 @@ fn collect(node: &Lowered, wanted: Target, out: &mut Vec<Pattern>) -> MatchTree 
             clauses
                 .iter()
                 .map(|(occur, clause)| (*occur, collect(clause, wanted, out)))
+                .collect(),
+        ),
+        Lowered::AtLeast { minimum, clauses } => MatchTree::AtLeast(
+            *minimum,
+            clauses
+                .iter()
+                .map(|clause| collect(clause, wanted, out))
                 .collect(),
         ),
         Lowered::Boost { query, .. } => collect(query, wanted, out),

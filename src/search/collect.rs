@@ -46,10 +46,12 @@ impl Collection {
             .collect();
         text_terms.dedup();
         // Of a union of common words, ranking skips little and counting steps through it all
-        // again: measured, it costs more than one pass.
+        // again: measured, it costs more than one pass. The title clause beside required words
+        // only adds to their scores.
         let no_union = text_terms.len() <= 1
-            || matches!(lowered, Lowered::Bool(clauses)
-                if clauses.iter().all(|(occur, _)| *occur != Occur::Should));
+            || matches!(lowered, Lowered::Bool(clauses) if clauses
+                .iter()
+                .all(|(occur, clause)| *occur != Occur::Should || in_title_only(clause)));
         if only_terms && no_union && leaves.len() <= MAX_COUNTED_TERMS {
             Collection::RankThenCount
         } else {
@@ -81,12 +83,22 @@ impl Collection {
     }
 }
 
+/// True when every leaf of `lowered` searches the title.
+fn in_title_only(lowered: &Lowered) -> bool {
+    let mut leaves = Vec::new();
+    collect_leaves(lowered, &mut leaves);
+    leaves.iter().all(|leaf| leaf.target == Target::Title)
+}
+
 /// Pushes the leaves of `lowered` on `out`.
 fn collect_leaves<'l>(lowered: &'l Lowered, out: &mut Vec<&'l Leaf>) {
     match lowered {
         Lowered::Bool(clauses) => clauses
             .iter()
             .for_each(|(_, clause)| collect_leaves(clause, out)),
+        Lowered::AtLeast { clauses, .. } => clauses
+            .iter()
+            .for_each(|clause| collect_leaves(clause, out)),
         Lowered::Boost { query, .. } => collect_leaves(query, out),
         Lowered::Leaf(leaf) => out.push(leaf),
         Lowered::All | Lowered::Nothing => {}
@@ -114,7 +126,7 @@ mod tests {
                 "{query}"
             );
         }
-        // Nine required words are eighteen terms (each in the text and the title).
+        // Nine required words are 27 terms (each in the text and the title, and the title clause).
         let many = (0..9).map(|n| format!("+word{n}")).collect::<Vec<_>>();
         let many = many.join(" ");
         let one_pass = [

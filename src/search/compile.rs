@@ -44,6 +44,15 @@ pub fn compile(
             }
             Box::new(BooleanQuery::new(subqueries))
         }
+        Lowered::AtLeast { minimum, clauses } => {
+            let subqueries = clauses
+                .iter()
+                .map(|clause| Ok((TantivyOccur::Should, compile(clause, fields, deadline)?)))
+                .collect::<Result<Vec<_>, QueryError>>()?;
+            Box::new(BooleanQuery::with_minimum_required_clauses(
+                subqueries, *minimum,
+            ))
+        }
         Lowered::Boost { query, boost } => {
             Box::new(BoostQuery::new(compile(query, fields, deadline)?, *boost))
         }
