@@ -56,6 +56,7 @@ impl Failure {
             | IndexError::Corrupt { .. }
             | IndexError::Damaged { .. }
             | IndexError::PermissionDenied(_)
+            | IndexError::ReadOnly(_)
             | IndexError::NoSpace(_)
             | IndexError::Engine { .. }
             | IndexError::NotARoot { .. }
