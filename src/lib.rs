@@ -10,6 +10,7 @@
 pub mod highlight;
 pub mod index;
 pub mod mcp;
+pub mod panic;
 pub mod query;
 pub mod render;
 pub mod search;

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Err(panic) => {
-            let message = lantern::index::panic_message(panic.as_ref());
+            let message = lantern::panic::panic_message(panic.as_ref());
             let _ = writeln!(
                 io::stderr(),
                 "lantern: internal error: {message}; please report it"

@@ -5,10 +5,8 @@ use std::path::{Path, PathBuf};
 
 use super::catalog::{files_under, Catalog};
 use super::path_key::{display_key, path_key};
-use super::writer::{commit, Writer};
-use super::{
-    ensure_writable, guard_engine, open_index, open_reader, writer_error, IndexError, MIN_HEAP,
-};
+use super::writer::{commit, Writer, MIN_HEAP};
+use super::{ensure_writable, guard_engine, open_index, open_reader, writer_error, IndexError};
 
 /// Removes each of `roots` (as given, or as canonical paths when they still exist) from the index
 /// at `index_dir`, with every document under it, in one commit. Returns how many documents went.

@@ -7,10 +7,10 @@ use tantivy::{Index, IndexWriter, TantivyDocument};
 
 use super::budget::BudgetedDocument;
 use super::catalog::Catalog;
-use super::{remove_orphan_segments, IndexError, MIN_HEAP};
+use super::{remove_orphan_segments, IndexError};
 
-/// tantivy refuses a writer heap under 15 MB per indexing thread.
-const MIN_HEAP_PER_THREAD: usize = MIN_HEAP;
+/// The smallest writer heap tantivy accepts for one indexing thread (15 MB).
+pub(crate) const MIN_HEAP: usize = 15_000_000;
 
 /// tantivy refuses a writer heap over 4 GB less a 1 MB margin per indexing thread (its arena
 /// addresses are 32-bit).
@@ -43,7 +43,7 @@ pub(super) fn heap_bytes(asked: usize, threads: usize) -> Result<usize, IndexErr
             max_mb: (MAX_HEAP_PER_THREAD >> 20) as u64,
         });
     }
-    Ok(asked.max(MIN_HEAP_PER_THREAD * threads))
+    Ok(asked.max(MIN_HEAP * threads))
 }
 
 /// Commits everything added so far, with the catalog as the commit's payload.

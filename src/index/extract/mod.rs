@@ -240,7 +240,7 @@ pub fn extract(
                 .unwrap_or_else(|panic| {
                     Err(ExtractError::Crashed(
                         name,
-                        crate::index::panic_message(panic.as_ref()),
+                        crate::panic::panic_message(panic.as_ref()),
                     ))
                 });
             // The receiver is gone when the document timed out: nobody waits for this.
