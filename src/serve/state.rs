@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::render::EditorLinks;
 use crate::search::{IndexSearcher, SearchRequest, SearchResults};
@@ -55,10 +55,7 @@ impl AppState {
         self: &Arc<Self>,
         work: impl FnOnce(&AppState) -> Result<T, Failure> + Send + 'static,
     ) -> Result<T, Failure> {
-        let permit = tokio::time::timeout(QUEUE_WAIT, Arc::clone(&self.turns).acquire_owned())
-            .await
-            .map_err(|_| Failure::Busy)?
-            .map_err(|_| Failure::Busy)?;
+        let permit = wait_for_permit(&self.turns).await?;
         let state = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let _turn = permit;
@@ -79,10 +76,7 @@ impl AppState {
         self: &Arc<Self>,
         work: impl FnOnce(&AppState) -> Result<T, Failure> + Send + 'static,
     ) -> Result<T, Failure> {
-        let permit = tokio::time::timeout(QUEUE_WAIT, Arc::clone(&self.documents).acquire_owned())
-            .await
-            .map_err(|_| Failure::Busy)?
-            .map_err(|_| Failure::Busy)?;
+        let permit = wait_for_permit(&self.documents).await?;
         self.in_turn(move |state| {
             let _document = permit;
             work(state)
@@ -106,4 +100,12 @@ impl AppState {
         })
         .await
     }
+}
+
+/// A permit of `permits`, waiting at most [`QUEUE_WAIT`] for one, then [`Failure::Busy`].
+async fn wait_for_permit(permits: &Arc<Semaphore>) -> Result<OwnedSemaphorePermit, Failure> {
+    tokio::time::timeout(QUEUE_WAIT, Arc::clone(permits).acquire_owned())
+        .await
+        .map_err(|_| Failure::Busy)?
+        .map_err(|_| Failure::Busy)
 }
