@@ -6,6 +6,7 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use super::pattern::Pattern;
 use crate::index::tokenizer::is_plain_token;
+use crate::query::proximity::PhraseMatcher;
 
 /// One occurrence of a pattern in the text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,8 +68,13 @@ pub fn find_matches_in(
             Pattern::Word(word) => mark_word(word),
             Pattern::Terms(terms) => terms.iter().for_each(|term| mark_word(term)),
             Pattern::Phrase { words, slop } => {
-                let lists: Vec<&[usize]> = words.iter().map(|word| occurrences(word)).collect();
-                find_phrases(&scan.tokens, &lists, *slop, index, &mut matches)
+                // A phrase with a word no token is can match nowhere.
+                let ids: Option<Vec<usize>> =
+                    words.iter().map(|word| vocabulary.id(word)).collect();
+                if let Some(ids) = ids {
+                    let lists: Vec<&[usize]> = scan.occurrences.iter().map(Vec::as_slice).collect();
+                    find_phrases(&scan.tokens, &lists, &ids, *slop, index, &mut matches);
+                }
             }
             Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => {}
         }
@@ -188,80 +194,28 @@ fn scan(
     scan
 }
 
-/// The occurrence in `list` (token indexes sorted by position) closest to `expected` and at most
-/// `budget` positions from it, leaving out those in `used`; on a tie, the earlier one. Found by
-/// binary search and a step past each used occurrence, so a huge slop costs nothing more.
-fn closest_unused(
-    tokens: &[Token],
-    list: &[usize],
-    expected: usize,
-    budget: usize,
-    used: &[usize],
-) -> Option<usize> {
-    let split = list.partition_point(|&index| tokens[index].position < expected);
-    let unused = |index: &usize| !used.contains(index);
-    let below = list[..split]
-        .iter()
-        .rev()
-        .copied()
-        .find(unused)
-        .filter(|&index| expected - tokens[index].position <= budget);
-    let above = list[split..]
-        .iter()
-        .copied()
-        .find(unused)
-        .filter(|&index| tokens[index].position - expected <= budget);
-    match (below, above) {
-        (Some(below), Some(above)) => {
-            let distance = |index: usize| tokens[index].position.abs_diff(expected);
-            Some(if distance(above) < distance(below) {
-                above
-            } else {
-                below
-            })
-        }
-        (below, above) => below.or(above),
-    }
-}
-
-/// Finds the words of a phrase (their occurrence lists, in phrase order). An exact phrase is its
-/// words at consecutive positions, marked as one span. A sloppy one (`"a b"~N`) may spend `slop`
-/// positions in all on its words standing off their places, on either side, so, as in tantivy
-/// and Lucene, enough slop lets words swap; its words are marked one by one, so the words between
-/// stay unmarked. Each next word is the occurrence closest to its place.
+/// Marks the matches of a phrase (see [`PhraseMatcher`] for what matches): `words` are the
+/// phrase's word ids, `lists` the token indexes of each word's occurrences. An exact phrase is
+/// marked as one span; a sloppy one (`"a b"~N`) word by word, so the words between stay unmarked.
 fn find_phrases(
     tokens: &[Token],
     lists: &[&[usize]],
+    words: &[usize],
     slop: u32,
     pattern: usize,
     out: &mut Vec<Match>,
 ) {
-    let Some((starts, rest)) = lists.split_first() else {
-        return;
-    };
-    for &start in starts.iter() {
-        let mut found = Vec::with_capacity(lists.len());
-        found.push(start);
-        let mut budget = slop as usize;
-        let mut at = start;
-        for list in rest {
-            let expected = tokens[at].position + 1;
-            let next = closest_unused(tokens, list, expected, budget, &found);
-            match next {
-                Some(index) => {
-                    budget -= tokens[index].position.abs_diff(expected);
-                    found.push(index);
-                    at = index;
-                }
-                None => break,
-            }
-        }
-        if found.len() != lists.len() {
+    let mut matcher = PhraseMatcher::new(lists, words, |index| tokens[index].position, slop);
+    for start in 0..matcher.starts() {
+        let Some(found) = matcher.match_from(start) else {
             continue;
-        }
+        };
         if slop == 0 {
+            let (Some(&first), Some(&last)) = (found.first(), found.last()) else {
+                continue;
+            };
             out.push(Match {
-                range: tokens[start].range.start..tokens[at].range.end,
+                range: tokens[first].range.start..tokens[last].range.end,
                 pattern,
             });
         } else {

@@ -7,6 +7,8 @@ pub mod deadline;
 mod document;
 pub mod expand;
 mod freshness;
+mod pattern;
+mod phrase;
 mod stored;
 mod term_walk;
 

@@ -35,6 +35,30 @@ impl TestCommand {
         self
     }
 
+    /// Caps the address space of the command at `bytes` (`setrlimit(RLIMIT_AS)`), with glibc
+    /// kept to two malloc arenas (each reserves 64 MB of address space it may never use): a
+    /// command that needs more memory fails to allocate and aborts, instead of taking the
+    /// machine's memory.
+    pub fn memory_limit(mut self, bytes: u64) -> TestCommand {
+        use std::os::unix::process::CommandExt;
+        self.cmd.env("MALLOC_ARENA_MAX", "2");
+        let limit = libc::rlimit {
+            rlim_cur: bytes,
+            rlim_max: bytes,
+        };
+        // SAFETY: `setrlimit` is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            self.cmd.pre_exec(move || {
+                if libc::setrlimit(libc::RLIMIT_AS, &limit) == 0 {
+                    Ok(())
+                } else {
+                    Err(std::io::Error::last_os_error())
+                }
+            });
+        }
+        self
+    }
+
     /// Adds one argument.
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> TestCommand {
         self.cmd.arg(arg);

@@ -7,7 +7,7 @@ use std::process::Child;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::Dir;
+use super::{Dir, TestCommand};
 
 /// How long the server may take to say where it listens.
 const STARTUP_LIMIT: Duration = Duration::from_secs(60);
@@ -25,8 +25,13 @@ impl ServerGuard {
     /// Starts `lantern serve --bind 127.0.0.1:0 EXTRA...` on `dir`'s index and waits for its
     /// `listening on http://ADDR` line.
     pub fn start(dir: &Dir, extra: &[&str]) -> ServerGuard {
-        let mut child = dir
-            .lantern()
+        ServerGuard::start_command(dir.lantern(), extra)
+    }
+
+    /// Starts `COMMAND serve --bind 127.0.0.1:0 EXTRA...`, `command` a `lantern` command line
+    /// with its index chosen (and perhaps limits set), and waits for its `listening on` line.
+    pub fn start_command(command: TestCommand, extra: &[&str]) -> ServerGuard {
+        let mut child = command
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra)
             .spawn_piped();
@@ -61,6 +66,11 @@ impl ServerGuard {
         guard.addr = base.trim_start_matches("http://").to_string();
         guard.base = base;
         guard
+    }
+
+    /// The server's process id (to read its resource use from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The URL of `target` (a path and query) on this server.
