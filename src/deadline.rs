@@ -15,6 +15,14 @@ pub struct Deadline {
 }
 
 impl Deadline {
+    /// A deadline that never passes, for work that has none.
+    pub const fn never() -> Deadline {
+        Deadline {
+            at: None,
+            passed: AtomicBool::new(false),
+        }
+    }
+
     /// A deadline `timeout` from now; `None` never passes.
     pub fn after(timeout: Option<Duration>) -> Arc<Deadline> {
         Arc::new(Deadline {

@@ -92,3 +92,40 @@ fn ordinary_phrases_keep_their_hits() {
     // Enough slop lets words swap, as in Lucene.
     assert_eq!(dir.hit_paths("\"rust in handling\"~4"), ["docs/rust.md"]);
 }
+
+/// The CPU time `pid` has used so far, in clock ticks (user and system, from `/proc/PID/stat`).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("read /proc/PID/stat");
+    // The fields after the command name (which may hold spaces) in parentheses: utime and
+    // stime are the 12th and 13th.
+    let after_name = &stat[stat.rfind(')').expect("a command name") + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |at: usize| fields[at].parse::<u64>().expect("a number of ticks");
+    ticks(11) + ticks(12)
+}
+
+#[test]
+fn a_server_stops_working_on_a_search_once_it_answers() {
+    let dir = Dir::new();
+    // One document of 200,000 `the`: a phrase of a thousand `the` matches from almost every
+    // one of them, a thousand words each, far more work than a search's five seconds.
+    dir.create("docs/the.txt", vec!["the"; 200_000].join(" "));
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let query = format!("\"{}\"", vec!["the"; 1000].join(" "));
+    let (status, body) = server.get(&format!("/api/search?q={}", encode(&query)));
+    assert!(status == 200 || status == 503, "{status}: {body}");
+    // A moment for the answer's own last steps, then the server must be idle: a search left
+    // running would keep a core busy, two seconds of CPU in two (on a loaded machine, at least
+    // half of that); an idle server spends next to none.
+    // SAFETY: sysconf only reads a system setting.
+    let ticks_per_second = u64::try_from(unsafe { libc::sysconf(libc::_SC_CLK_TCK) }).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let before = cpu_ticks(server.pid());
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let spent = cpu_ticks(server.pid()) - before;
+    assert!(
+        spent <= ticks_per_second * 2 / 5,
+        "the server kept working after answering ({status}): {spent} ticks in 2 s"
+    );
+}

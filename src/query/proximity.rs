@@ -9,9 +9,15 @@
 //!
 //! The work is bounded whatever the phrase and the text: each word of a match is found by
 //! binary search in its word's occurrences, and the memory is the occurrence lists themselves
-//! plus one match. (tantivy's own scorer for sloppy phrases of three words or more keeps, for
+//! plus one match; and the deadline is looked at as it goes. (tantivy's own scorer for sloppy phrases of three words or more keeps, for
 //! a word repeated in the phrase, every combination of its occurrences within the slop: a
 //! phrase of ten `the` grew past 8 GB on one document.)
+
+use crate::deadline::Deadline;
+
+/// About how many words of a phrase are looked for between two looks at the deadline: a few
+/// milliseconds of work at most, where a look costs tens of nanoseconds.
+const WORDS_PER_CHECK: usize = 1 << 14;
 
 /// Finds the matches of one phrase, starting from each occurrence of its first word.
 ///
@@ -63,6 +69,21 @@ impl<'a, T: Copy, P: Fn(T) -> usize> PhraseMatcher<'a, T, P> {
     /// How many occurrences the phrase's first word has: the places a match can start from.
     pub fn starts(&self) -> usize {
         self.list(0).len()
+    }
+
+    /// Calls `found` with each match, from each start in turn, until `deadline` passes (looked
+    /// at every [`WORDS_PER_CHECK`] words or so). Returns false when the deadline cut it short.
+    pub fn each_match(&mut self, deadline: &Deadline, mut found: impl FnMut(&[T])) -> bool {
+        let starts_per_check = (WORDS_PER_CHECK / self.words.len().max(1)).max(1);
+        for start in 0..self.starts() {
+            if (start + 1).is_multiple_of(starts_per_check) && deadline.passed() {
+                return false;
+            }
+            if let Some(words) = self.match_from(start) {
+                found(words);
+            }
+        }
+        true
     }
 
     /// The match starting at the `start`th occurrence of the first word, each word's occurrence
@@ -182,6 +203,21 @@ mod tests {
         let thrice: &[&[usize]] = &[&[1, 4, 9]];
         assert!(matches(thrice, &[0, 0, 0], 4).is_empty());
         assert_eq!(matches(thrice, &[0, 0, 0], 6), [[1, 4, 9]]);
+    }
+
+    #[test]
+    fn a_passed_deadline_stops_the_matches() {
+        let positions: Vec<usize> = (0..100_000).collect();
+        let lists: &[&[usize]] = &[&positions];
+        let words = [0, 0, 0];
+        let mut matcher = PhraseMatcher::new(lists, &words, |position| position, 0);
+        let mut found = 0;
+        assert!(matcher.each_match(&Deadline::never(), |_| found += 1));
+        assert_eq!(found, 100_000 - 2);
+        let passed = Deadline::after(Some(std::time::Duration::ZERO));
+        found = 0;
+        assert!(!matcher.each_match(&passed, |_| found += 1));
+        assert!(found < 10_000, "{found}");
     }
 
     #[test]

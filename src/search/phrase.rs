@@ -19,9 +19,6 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATE
 use super::deadline::Deadline;
 use crate::query::proximity::PhraseMatcher;
 
-/// How many starts of a phrase are tried between two looks at the deadline.
-const STARTS_PER_CHECK: usize = 1024;
-
 /// The documents where `words` occur as a phrase with at most `slop`, scored by BM25 over the
 /// number of matches (as tantivy scores phrases).
 #[derive(Clone, Debug)]
@@ -235,13 +232,9 @@ impl PhraseScorer {
         let lists: Vec<&[u32]> = self.positions.iter().map(Vec::as_slice).collect();
         let mut matcher = PhraseMatcher::new(&lists, &self.words, |at: u32| at as usize, self.slop);
         let mut matches = 0;
-        for start in 0..matcher.starts() {
-            if start % STARTS_PER_CHECK == STARTS_PER_CHECK - 1 && self.deadline.passed() {
-                return 0;
-            }
-            if matcher.match_from(start).is_some() {
-                matches += 1;
-            }
+        let finished = matcher.each_match(&self.deadline, |_| matches += 1);
+        if !finished {
+            return 0;
         }
         matches
     }

@@ -26,8 +26,6 @@ pub(super) enum Failure {
     NotFound(String),
     /// Every search slot stayed busy (503).
     Busy,
-    /// The search did not even find partial results in time (503).
-    TimedOut(String),
     /// The index or the server failed (500).
     Internal(String),
 }
@@ -37,8 +35,7 @@ impl Failure {
     pub(super) fn from_search(query: &str, err: SearchError) -> Failure {
         match err {
             SearchError::Query(err) => Failure::Query(QueryProblem::from_error(query, &err)),
-            err @ SearchError::TimedOut(_) => Failure::TimedOut(err.to_string()),
-            err @ (SearchError::Index(_) | SearchError::Thread(_) | SearchError::Engine { .. }) => {
+            err @ (SearchError::Index(_) | SearchError::Engine { .. }) => {
                 Failure::Internal(err.to_string())
             }
         }
@@ -51,7 +48,7 @@ impl Failure {
             Failure::QueryTooLong | Failure::UriTooLong => StatusCode::URI_TOO_LONG,
             Failure::Forbidden(_) => StatusCode::FORBIDDEN,
             Failure::NotFound(_) => StatusCode::NOT_FOUND,
-            Failure::Busy | Failure::TimedOut(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Failure::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -63,7 +60,6 @@ impl Failure {
             Failure::BadRequest(message)
             | Failure::Forbidden(message)
             | Failure::NotFound(message)
-            | Failure::TimedOut(message)
             | Failure::Internal(message) => message.clone(),
             Failure::QueryTooLong => {
                 format!("the query is longer than {MAX_QUERY_BYTES} bytes; shorten it")
