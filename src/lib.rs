@@ -1,12 +1,13 @@
 //! Lantern: full-text search over a folder of documents, with highlighted fragments.
 //!
 //! The library is split by concern: [`index`] walks folders and builds the tantivy index,
-//! [`search`] parses queries and runs them, [`highlight`] cuts marked fragments out of documents,
+//! [`search`] parses queries and runs them (within a [`deadline`]), [`highlight`] cuts marked fragments out of documents,
 //! [`render`] prints results as text, JSON or HTML, [`serve`] offers search as a local web
 //! application and JSON API, [`mcp`] serves searches to coding agents over the Model Context
 //! Protocol, and [`watch`] keeps an index fresh as files change. Only the binary prints to the
 //! terminal, and the MCP server writes nothing but the protocol to stdout.
 
+pub mod deadline;
 pub mod highlight;
 pub mod index;
 pub mod mcp;

@@ -5,7 +5,12 @@ use std::ops::Range;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use super::pattern::{Match, Pattern};
+use crate::deadline::Deadline;
 use crate::index::tokenizer::is_plain_token;
+use crate::query::proximity::PhraseMatcher;
+
+/// About how many tokens are looked at between two looks at the deadline.
+const STEPS_PER_CHECK: usize = 4096;
 
 /// A token of the text that some pattern matches: its byte range and position.
 struct Token {
@@ -35,11 +40,24 @@ pub fn find_matches_in(
     analyzer: &mut TextAnalyzer,
     patterns: &[Pattern],
 ) -> Vec<Match> {
+    static NEVER: Deadline = Deadline::never();
+    find_matches_until(text, regions, analyzer, patterns, &NEVER)
+}
+
+/// Like [`find_matches_in`], but only the matches found before `deadline` passes: the scan of
+/// the text and the search for phrases look at it as they go (a text can be a gigabyte).
+pub fn find_matches_until(
+    text: &str,
+    regions: &[Range<usize>],
+    analyzer: &mut TextAnalyzer,
+    patterns: &[Pattern],
+    deadline: &Deadline,
+) -> Vec<Match> {
     if patterns.is_empty() {
         return Vec::new();
     }
     let vocabulary = Vocabulary::new(patterns);
-    let scan = scan(text, regions, analyzer, patterns, &vocabulary);
+    let scan = scan(text, regions, analyzer, patterns, &vocabulary, deadline);
     // The indexes of the tokens equal to a vocabulary word.
     let occurrences = |word: &str| -> &[usize] {
         vocabulary
@@ -58,8 +76,18 @@ pub fn find_matches_in(
             Pattern::Word(word) => mark_word(word),
             Pattern::Terms(terms) => terms.iter().for_each(|term| mark_word(term)),
             Pattern::Phrase { words, slop } => {
-                let lists: Vec<&[usize]> = words.iter().map(|word| occurrences(word)).collect();
-                find_phrases(&scan.tokens, &lists, *slop, index, &mut matches)
+                // A phrase with a word no token is can match nowhere.
+                let ids: Option<Vec<usize>> =
+                    words.iter().map(|word| vocabulary.id(word)).collect();
+                if let Some(ids) = ids {
+                    let lists: Vec<&[usize]> = scan.occurrences.iter().map(Vec::as_slice).collect();
+                    let phrase = Phrase {
+                        words: &ids,
+                        slop: *slop,
+                        pattern: index,
+                    };
+                    find_phrases(&scan.tokens, &lists, &phrase, deadline, &mut matches);
+                }
             }
             Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => {}
         }
@@ -116,6 +144,7 @@ fn scan(
     analyzer: &mut TextAnalyzer,
     patterns: &[Pattern],
     vocabulary: &Vocabulary<'_>,
+    deadline: &Deadline,
 ) -> Scan {
     const REGION_GAP: usize = 1 << 20;
     let others: Vec<(usize, &Pattern)> = patterns
@@ -153,7 +182,16 @@ fn scan(
     };
     let mut lower = String::new();
     let mut base = 0;
+    let mut steps = 0usize;
+    // Counts a region or a token; true when it is time to stop.
+    let mut late = || {
+        steps += 1;
+        steps.is_multiple_of(STEPS_PER_CHECK) && deadline.passed()
+    };
     for region in regions {
+        if late() {
+            break;
+        }
         let region_text = &text[region.clone()];
         // A region that is one plain word (most regions of word queries: the prefilter's
         // occurrences) is its own token, lower-cased: no token stream needed.
@@ -168,6 +206,9 @@ fn scan(
         let mut last_position = None;
         let mut stream = analyzer.token_stream(region_text);
         while let Some(token) = stream.next() {
+            if late() {
+                return scan;
+            }
             last_position = Some(token.position);
             let range = region.start + token.offset_from..region.start + token.offset_to;
             record(&mut scan, &token.text, range, base + token.position);
@@ -179,89 +220,41 @@ fn scan(
     scan
 }
 
-/// The occurrence in `list` (token indexes sorted by position) closest to `expected` and at most
-/// `budget` positions from it, leaving out those in `used`; on a tie, the earlier one. Found by
-/// binary search and a step past each used occurrence, so a huge slop costs nothing more.
-fn closest_unused(
-    tokens: &[Token],
-    list: &[usize],
-    expected: usize,
-    budget: usize,
-    used: &[usize],
-) -> Option<usize> {
-    let split = list.partition_point(|&index| tokens[index].position < expected);
-    let unused = |index: &usize| !used.contains(index);
-    let below = list[..split]
-        .iter()
-        .rev()
-        .copied()
-        .find(unused)
-        .filter(|&index| expected - tokens[index].position <= budget);
-    let above = list[split..]
-        .iter()
-        .copied()
-        .find(unused)
-        .filter(|&index| tokens[index].position - expected <= budget);
-    match (below, above) {
-        (Some(below), Some(above)) => {
-            let distance = |index: usize| tokens[index].position.abs_diff(expected);
-            Some(if distance(above) < distance(below) {
-                above
-            } else {
-                below
-            })
-        }
-        (below, above) => below.or(above),
-    }
+/// A phrase to mark: its word ids, its slop, and the index of its pattern.
+struct Phrase<'a> {
+    words: &'a [usize],
+    slop: u32,
+    pattern: usize,
 }
 
-/// Finds the words of a phrase (their occurrence lists, in phrase order). An exact phrase is its
-/// words at consecutive positions, marked as one span. A sloppy one (`"a b"~N`) may spend `slop`
-/// positions in all on its words standing off their places, on either side, so, as in tantivy
-/// and Lucene, enough slop lets words swap; its words are marked one by one, so the words between
-/// stay unmarked. Each next word is the occurrence closest to its place.
+/// Marks the matches of `phrase` (see [`PhraseMatcher`] for what matches) found before
+/// `deadline`, `lists` the token indexes of each word's occurrences. An exact phrase is marked as
+/// one span; a sloppy one (`"a b"~N`) word by word, so the words between stay unmarked.
 fn find_phrases(
     tokens: &[Token],
     lists: &[&[usize]],
-    slop: u32,
-    pattern: usize,
+    phrase: &Phrase<'_>,
+    deadline: &Deadline,
     out: &mut Vec<Match>,
 ) {
-    let Some((starts, rest)) = lists.split_first() else {
-        return;
-    };
-    for &start in starts.iter() {
-        let mut found = Vec::with_capacity(lists.len());
-        found.push(start);
-        let mut budget = slop as usize;
-        let mut at = start;
-        for list in rest {
-            let expected = tokens[at].position + 1;
-            let next = closest_unused(tokens, list, expected, budget, &found);
-            match next {
-                Some(index) => {
-                    budget -= tokens[index].position.abs_diff(expected);
-                    found.push(index);
-                    at = index;
-                }
-                None => break,
+    let position = |index: usize| tokens[index].position;
+    let mut matcher = PhraseMatcher::new(lists, phrase.words, position, phrase.slop);
+    let pattern = phrase.pattern;
+    matcher.each_match(deadline, |found| {
+        if phrase.slop == 0 {
+            if let (Some(&first), Some(&last)) = (found.first(), found.last()) {
+                out.push(Match {
+                    range: tokens[first].range.start..tokens[last].range.end,
+                    pattern,
+                });
             }
-        }
-        if found.len() != lists.len() {
-            continue;
-        }
-        if slop == 0 {
-            out.push(Match {
-                range: tokens[start].range.start..tokens[at].range.end,
-                pattern,
-            });
         } else {
             out.extend(found.iter().map(|&index| Match {
                 range: tokens[index].range.clone(),
                 pattern,
             }));
         }
-    }
+    });
 }
 
 #[cfg(test)]
@@ -285,6 +278,29 @@ mod tests {
             words: words.iter().map(|w| w.to_string()).collect(),
             slop,
         }
+    }
+
+    #[test]
+    fn a_passed_deadline_stops_the_scan_and_the_phrases() {
+        use std::time::Duration;
+        let passed = Deadline::after(Some(Duration::ZERO));
+        let never = Deadline::never();
+        let until = |text: &str, patterns: &[Pattern], deadline: &Deadline| {
+            let whole = 0..text.len();
+            let regions = std::slice::from_ref(&whole);
+            find_matches_until(text, regions, &mut analyzer(), patterns, deadline).len()
+        };
+        // The only match is past the first few thousand tokens: a scan stopped at the deadline
+        // never gets there.
+        let text = format!("{}needle", "hay ".repeat(10_000));
+        let needle = [Pattern::Word("needle".into())];
+        assert_eq!(until(&text, &needle, &never), 1);
+        assert_eq!(until(&text, &needle, &passed), 0);
+        // Every word a phrase's: only those scanned by the deadline are marked.
+        let text = "a ".repeat(30_000);
+        let phrase = [phrase(&["a"; 3], 0)];
+        assert_eq!(until(&text, &phrase, &never), 10_000);
+        assert!(until(&text, &phrase, &passed) < 2000);
     }
 
     #[test]

@@ -16,10 +16,11 @@ use tantivy::tokenizer::TextAnalyzer;
 
 pub use fragment::{select_fragments, FragmentOptions};
 pub use marked::{MarkedText, Piece};
-pub use matches::{find_matches, find_matches_in};
+pub use matches::{find_matches, find_matches_in, find_matches_until};
 pub use pattern::{HighlightQuery, Match, Pattern};
 pub use prefilter::Prefilter;
 
+use crate::deadline::Deadline;
 use crate::query::{Lowered, Target};
 
 /// Highlights one field's text for one query.
@@ -33,6 +34,8 @@ pub struct Highlighter {
     prefilter: Option<Arc<Prefilter>>,
     analyzer: TextAnalyzer,
     options: FragmentOptions,
+    /// Past it, fragments are cut from the matches found so far.
+    deadline: Arc<Deadline>,
 }
 
 impl Highlighter {
@@ -57,7 +60,14 @@ impl Highlighter {
             query: Arc::new(query),
             analyzer,
             options,
+            deadline: Arc::new(Deadline::never()),
         }
+    }
+
+    /// This highlighter, looking for matches only until `deadline` passes: a search's hits are
+    /// highlighted within the search's time.
+    pub fn with_deadline(self, deadline: Arc<Deadline>) -> Highlighter {
+        Highlighter { deadline, ..self }
     }
 
     /// The best fragments of `text`, its beginning when nothing in it matches. Only the regions
@@ -65,10 +75,10 @@ impl Highlighter {
     pub fn fragments(&mut self, text: &str) -> Vec<MarkedText> {
         let regions = self.prefilter.as_ref().and_then(|p| p.regions(text));
         let patterns = self.query.patterns();
-        let matches = match regions {
-            Some(regions) => find_matches_in(text, &regions, &mut self.analyzer, patterns),
-            None => find_matches(text, &mut self.analyzer, patterns),
-        };
+        let whole = 0..text.len();
+        let regions = regions.as_deref().unwrap_or(std::slice::from_ref(&whole));
+        let matches =
+            find_matches_until(text, regions, &mut self.analyzer, patterns, &self.deadline);
         select_fragments(text, &self.query.keep_deciding(matches), self.options)
     }
 

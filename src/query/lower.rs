@@ -3,9 +3,8 @@
 //! The tree the parser makes keeps text as typed. Lowering analyses it with the index's own
 //! analyzers and settles every question of meaning once: a word that analyses to several tokens
 //! is a phrase, to none matches nothing; a fuzzy clause of several words requires each; bounds of
-//! a range on the text are lower-cased like its terms; a phrase's slop is capped; a leading path
-//! wildcard searches reversed components; wildcard, regex and fuzzy terms are expanded into the
-//! index terms they match. Search compiles the lowered tree to tantivy queries and highlighting
+//! a range on the text are lower-cased like its terms; a leading path wildcard searches reversed
+//! components; wildcard, regex and fuzzy terms are expanded into the index terms they match. Search compiles the lowered tree to tantivy queries and highlighting
 //! marks its leaves, so the two can never disagree.
 
 use std::ops::Bound;
@@ -14,7 +13,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::TantivyError;
 
 use super::ast::{FieldName, Occur, QueryNode};
-use super::{analyze, effective_slop, reversed_wildcard_regex, wildcard_to_regex, QueryError};
+use super::{analyze, reversed_wildcard_regex, wildcard_to_regex, QueryError};
 use crate::index::schema::{keyword_analyzer, path_analyzer, text_analyzer};
 
 /// A query as the index sees it: leaves analysed, with their boolean shape.
@@ -73,7 +72,7 @@ pub enum Target {
 pub enum Matcher {
     /// One term.
     Term(String),
-    /// Terms at consecutive positions, or within `slop` extra positions (already capped).
+    /// Terms at consecutive positions, or within `slop` extra positions.
     Phrase {
         /// The analysed words, in order.
         words: Vec<String>,
@@ -370,10 +369,7 @@ impl Lowering<'_> {
         match words.len() {
             0 => None,
             1 => Some(Matcher::Term(words.remove(0))),
-            count => Some(Matcher::Phrase {
-                words,
-                slop: effective_slop(count, slop),
-            }),
+            _ => Some(Matcher::Phrase { words, slop }),
         }
     }
 
@@ -632,18 +628,6 @@ mod tests {
             lowered("type:PDF"),
             leaf(Target::Type, Matcher::Term("pdf".into()))
         );
-    }
-
-    #[test]
-    fn long_phrases_have_their_slop_capped() {
-        let Lowered::Leaf(Leaf {
-            matcher: Matcher::Phrase { slop, .. },
-            ..
-        }) = lowered("contents:\"a b c\"~100000")
-        else {
-            panic!("a phrase")
-        };
-        assert_eq!(slop, crate::query::MAX_MULTI_WORD_SLOP);
     }
 
     #[test]

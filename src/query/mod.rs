@@ -6,6 +6,7 @@ pub mod ast;
 pub mod automaton;
 pub mod lower;
 pub mod parser;
+pub mod proximity;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
@@ -24,21 +25,6 @@ pub const MAX_PATTERNS: usize = 64;
 
 /// The largest boost, alone or multiplied along nested boosts, so that scores stay finite.
 pub const MAX_BOOST: f32 = 10_000.0;
-
-/// The largest slop of a phrase of three words or more. tantivy keeps the slop a match has
-/// spent so far in a byte, and its cost grows with the slop on common words; two-word phrases
-/// are matched another way and keep any slop.
-pub const MAX_MULTI_WORD_SLOP: u32 = 255;
-
-/// The slop a phrase of `words` analysed words is matched with: as asked, capped at
-/// [`MAX_MULTI_WORD_SLOP`] for three words or more. Search and highlighting both use it.
-pub fn effective_slop(words: usize, slop: u32) -> u32 {
-    if words > 2 {
-        slop.min(MAX_MULTI_WORD_SLOP)
-    } else {
-        slop
-    }
-}
 
 /// A query that cannot be run.
 #[derive(Debug, thiserror::Error)]

@@ -1,16 +1,17 @@
 //! Compiling a lowered query to tantivy queries: one tantivy query per lowered node, nothing
 //! decided here that lowering did not decide.
 
-use std::ops::Bound;
 use std::sync::Arc;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur as TantivyOccur,
-    PhraseQuery, Query, RangeQuery, RegexQuery, TermQuery, TermSetQuery,
+    PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 
 use super::deadline::{Deadline, DeadlineQuery};
+use super::pattern::{PatternQuery, PatternTerms};
+use super::phrase;
 use crate::index::LanternSchema;
 use crate::query::ast::Occur;
 use crate::query::automaton::term_automaton;
@@ -75,39 +76,62 @@ fn compile_leaf(
     let term = |text: &str| Term::from_field_text(field, text);
     Ok(match &leaf.matcher {
         Matcher::Term(word) => Box::new(TermQuery::new(term(word), IndexRecordOption::WithFreqs)),
+        // Longer phrases are matched by our own scorer, whose memory stays bounded whatever the
+        // words and the slop (see `phrase`); two words cost tantivy's scorer a linear merge.
+        Matcher::Phrase { words, slop } if words.len() > 2 => {
+            let terms = words.iter().map(|word| term(word)).collect();
+            Box::new(phrase::PhraseQuery::new(terms, *slop, Arc::clone(deadline)))
+        }
         Matcher::Phrase { words, slop } => {
             let mut phrase = PhraseQuery::new(words.iter().map(|word| term(word)).collect());
             phrase.set_slop(*slop);
             Box::new(DeadlineQuery::new(Box::new(phrase), Arc::clone(deadline)))
         }
-        // Both forms score a constant, so listing the terms changes nothing but the cost.
+        // Every form scores a constant, so listing the terms changes nothing but the cost.
         Matcher::Pattern {
             expansion: Some(terms),
             ..
-        } => Box::new(TermSetQuery::new(terms.iter().map(|text| term(text)))),
+        } => {
+            let terms = PatternTerms::Listed(terms.iter().map(|text| term(text)).collect());
+            Box::new(PatternQuery::new(field, terms, Arc::clone(deadline)))
+        }
         Matcher::Pattern {
             reversed: Some(reversed),
             ..
-        } => regex_query(fields.path_parts_reversed, reversed)?,
+        } => regex_query(fields.path_parts_reversed, reversed, deadline)?,
         Matcher::Pattern {
             pattern: MultiTerm::Regex(source),
             ..
-        } => regex_query(field, source)?,
+        } => regex_query(field, source, deadline)?,
         Matcher::Pattern {
             pattern: MultiTerm::Fuzzy { word, distance },
             ..
-        } => Box::new(FuzzyTermQuery::new(term(word), *distance, true)),
+        } => {
+            let automaton = FuzzyTermQuery::new(term(word), *distance, true)
+                .automaton()
+                .map_err(|err| QueryError::TooLarge(format!("{word}~{distance}: {err}")))?;
+            let terms = PatternTerms::Automaton(Arc::new(automaton));
+            Box::new(PatternQuery::new(field, terms, Arc::clone(deadline)))
+        }
         Matcher::Range { lower, upper } => {
-            let bound = |bound: &Bound<String>| bound.as_ref().map(|text| term(text));
-            Box::new(RangeQuery::new(bound(lower), bound(upper)))
+            let terms = PatternTerms::Range(lower.clone(), upper.clone());
+            Box::new(PatternQuery::new(field, terms, Arc::clone(deadline)))
         }
     })
 }
 
-/// A query for the terms of `field` matching `pattern` as a whole; lowering checked the pattern.
-fn regex_query(field: Field, pattern: &str) -> Result<Box<dyn Query>, QueryError> {
+/// A query for the terms of `field` matching `pattern` as a whole, gathered until `deadline`;
+/// lowering checked the pattern.
+fn regex_query(
+    field: Field,
+    pattern: &str,
+    deadline: &Arc<Deadline>,
+) -> Result<Box<dyn Query>, QueryError> {
     term_automaton(pattern)
-        .map(|automaton| Box::new(RegexQuery::from_regex(automaton, field)) as Box<dyn Query>)
+        .map(|automaton| {
+            let terms = PatternTerms::Automaton(automaton);
+            Box::new(PatternQuery::new(field, terms, Arc::clone(deadline))) as Box<dyn Query>
+        })
         .map_err(|err| QueryError::InvalidRegex {
             pattern: pattern.to_string(),
             reason: err.to_string(),

@@ -7,41 +7,12 @@
 //! from document to document and ends the segment's iteration once the deadline passed. The
 //! collectors then hold what was found so far, and the results say they are partial.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
-/// The moment a search must stop, shared by everything that works for it.
-#[derive(Debug)]
-pub struct Deadline {
-    at: Option<Instant>,
-    passed: AtomicBool,
-}
-
-impl Deadline {
-    /// A deadline `timeout` from now; `None` never passes.
-    pub fn after(timeout: Option<Duration>) -> Arc<Deadline> {
-        Arc::new(Deadline {
-            at: timeout.and_then(|timeout| Instant::now().checked_add(timeout)),
-            passed: AtomicBool::new(false),
-        })
-    }
-
-    /// True once the deadline has passed (and from then on).
-    pub fn passed(&self) -> bool {
-        if self.passed.load(Ordering::Relaxed) {
-            return true;
-        }
-        let passed = self.at.is_some_and(|at| Instant::now() >= at);
-        if passed {
-            self.passed.store(true, Ordering::Relaxed);
-        }
-        passed
-    }
-}
+pub use crate::deadline::Deadline;
 
 /// A query that matches what `inner` matches until the deadline passes, then nothing more.
 #[derive(Debug)]
@@ -180,21 +151,5 @@ impl DocSet for DeadlineScorer {
 impl Scorer for DeadlineScorer {
     fn score(&mut self) -> Score {
         self.inner.score()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_deadline_passes_once_and_stays_passed() {
-        let never = Deadline::after(None);
-        assert!(!never.passed());
-        let now = Deadline::after(Some(Duration::ZERO));
-        assert!(now.passed());
-        assert!(now.passed());
-        let later = Deadline::after(Some(Duration::from_secs(3600)));
-        assert!(!later.passed());
     }
 }

@@ -9,6 +9,7 @@ use tantivy::schema::IndexRecordOption;
 
 use super::stored::StoredText;
 use super::{IndexSearcher, SearchError};
+use crate::deadline::Deadline;
 use crate::highlight::Highlighter;
 use crate::index::guard_engine;
 use crate::index::path_key::display_key;
@@ -41,7 +42,9 @@ impl IndexSearcher {
     ) -> Result<Option<StoredDocument>, SearchError> {
         let searcher = self.reader.searcher();
         let lowered = query
-            .map(|(query, operator)| self.lower_query(&searcher, query, operator))
+            .map(|(query, operator)| {
+                self.lower_query(&searcher, query, operator, &Deadline::after(None))
+            })
             .transpose()?;
         let found = guard_engine(&self.dir, || {
             let term = TermQuery::new(self.fields.path_term(key), IndexRecordOption::Basic);

@@ -18,6 +18,7 @@ use tantivy::{Searcher, TantivyError, Term};
 use tantivy_fst::Automaton;
 
 use super::term_walk::{accepted_terms, term_fst};
+use crate::deadline::Deadline;
 use crate::query::automaton::term_automaton;
 use crate::query::{MultiTerm, TermExpansion};
 
@@ -29,15 +30,18 @@ const MAX_EXPANSION: usize = 16_384;
 pub struct TermExpander<'s> {
     searcher: &'s Searcher,
     field: Field,
+    deadline: &'s Deadline,
     cache: RefCell<HashMap<MultiTerm, Option<Vec<String>>>>,
 }
 
 impl<'s> TermExpander<'s> {
-    /// An expander for `field` as `searcher` sees it.
-    pub fn new(searcher: &'s Searcher, field: Field) -> TermExpander<'s> {
+    /// An expander for `field` as `searcher` sees it, which gives up (as if there were too many
+    /// terms to list) once `deadline` passed.
+    pub fn new(searcher: &'s Searcher, field: Field, deadline: &'s Deadline) -> TermExpander<'s> {
         TermExpander {
             searcher,
             field,
+            deadline,
             cache: RefCell::new(HashMap::new()),
         }
     }
@@ -60,12 +64,20 @@ impl<'s> TermExpander<'s> {
             .map(|segment| {
                 // The terms of one segment are distinct: too many here is too many in all.
                 if let Some(fst) = term_fst(segment, field) {
-                    return Ok(accepted_terms(&fst, automaton, MAX_EXPANSION));
+                    return Ok(accepted_terms(
+                        &fst,
+                        automaton,
+                        MAX_EXPANSION,
+                        self.deadline,
+                    ));
                 }
                 let inverted = segment.inverted_index(field)?;
                 let mut stream = inverted.terms().search(automaton).into_stream()?;
                 let mut terms = Vec::new();
                 while stream.advance() {
+                    if self.deadline.passed() {
+                        return Ok(None);
+                    }
                     if let Ok(term) = std::str::from_utf8(stream.key()) {
                         terms.push(term.to_string());
                     }

@@ -7,12 +7,14 @@ pub mod deadline;
 mod document;
 pub mod expand;
 mod freshness;
+mod pattern;
+mod phrase;
 mod stored;
 mod term_walk;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -33,10 +35,6 @@ use freshness::CommitWatch;
 use stored::StoredText;
 
 pub use document::StoredDocument;
-
-/// How long past its timeout a search waits for the hits found so far: the query checks its
-/// deadline between documents, so it normally returns well within this.
-const TIMEOUT_GRACE: Duration = Duration::from_millis(250);
 
 /// What to search for and how much to return.
 #[derive(Clone, Debug)]
@@ -169,12 +167,6 @@ pub enum SearchError {
     /// The query is malformed.
     #[error(transparent)]
     Query(#[from] QueryError),
-    /// The search did not even return partial results within its timeout.
-    #[error("the search did not finish within {}s (--timeout); narrow the query (sloppy phrases of common words cost the most) or allow more time", .0.as_secs_f64())]
-    TimedOut(Duration),
-    /// The thread that runs the search could not be started.
-    #[error("cannot run the search: {0}")]
-    Thread(String),
     /// tantivy failed while searching (e.g. a damaged segment file). The cause is part of the
     /// message, not a `source`, so that it is printed once.
     #[error("search failed in the index at {} ({cause}); it may be damaged: run 'lantern index --rebuild <DIR>...'", .path.display())]
@@ -253,8 +245,12 @@ impl IndexSearcher {
         let started = Instant::now();
         let deadline = Deadline::after(request.timeout);
         let searcher = self.reader.searcher();
-        let (lowered, analyzers) =
-            self.lower_query(&searcher, &request.query, request.default_operator)?;
+        let (lowered, analyzers) = self.lower_query(
+            &searcher,
+            &request.query,
+            request.default_operator,
+            &deadline,
+        )?;
         let query = DeadlineQuery::new(
             compile(&lowered, &self.fields, &deadline)?,
             Arc::clone(&deadline),
@@ -265,14 +261,11 @@ impl IndexSearcher {
         let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
         let offset = request.offset.min(documents);
         let limit = request.limit.min(documents - offset);
-        let collection = Collection::for_query(&lowered);
-        let (top, total) = self.collect(
-            &searcher,
-            query,
-            collection,
-            offset + limit,
-            request.timeout,
-        )?;
+        // On this thread: every step of the query checks the deadline, so the work ends with
+        // the search, and a server counts it against its limits until then.
+        let (top, total) = Collection::for_query(&lowered)
+            .run(&searcher, &query, offset + limit)
+            .map_err(|err| self.engine_error(err))?;
         let top = top.get(offset..).unwrap_or_default();
         let top = &top[..top.len().min(limit)];
 
@@ -282,7 +275,8 @@ impl IndexSearcher {
                 Target::Contents,
                 analyzers.contents.clone(),
                 request.fragments,
-            ),
+            )
+            .with_deadline(Arc::clone(&deadline)),
             title: Highlighter::marker(&lowered, Target::Title, analyzers.contents),
             path: Highlighter::marker(&lowered, Target::PathParts, analyzers.path),
         };
@@ -327,62 +321,24 @@ impl IndexSearcher {
 
     /// Parses, checks and lowers `query`, expanding its patterns from `searcher`'s terms: what
     /// both searching and highlighting consume. Returns the analyzers the lowering used, which
-    /// the highlighters must use too.
+    /// the highlighters must use too. A pattern whose expansion `deadline` cuts short is left
+    /// to its automaton.
     fn lower_query(
         &self,
         searcher: &Searcher,
         query: &str,
         default_operator: DefaultOperator,
+        deadline: &Deadline,
     ) -> Result<(Lowered, Analyzers), SearchError> {
         let tree = parse(query, default_operator).map_err(QueryError::from)?;
         check_size(&tree)?;
-        let expander = TermExpander::new(searcher, self.fields.contents);
+        let expander = TermExpander::new(searcher, self.fields.contents, deadline);
         let mut analyzers = Analyzers::default();
         let lowered = lower(&tree, &mut analyzers, Some(&expander)).map_err(|err| match err {
             LowerError::Query(err) => SearchError::Query(err),
             LowerError::Index(err) => self.engine_error(err),
         })?;
         Ok((lowered, analyzers))
-    }
-
-    /// The best `limit` hits of `query` and the number of matches, collected as `collection`
-    /// says. With a timeout, the work runs on a thread of its own and this waits at most that
-    /// long (and a little more, for the query's own deadline checks to return what was found so
-    /// far): a query stuck inside one costly step of the engine ends the search with
-    /// [`SearchError::TimedOut`] and is left to finish on its own.
-    fn collect(
-        &self,
-        searcher: &Searcher,
-        query: DeadlineQuery,
-        collection: Collection,
-        limit: usize,
-        timeout: Option<Duration>,
-    ) -> Result<(Vec<(f32, DocAddress)>, usize), SearchError> {
-        let Some(timeout) = timeout else {
-            return collection
-                .run(searcher, &query, limit)
-                .map_err(|err| self.engine_error(err));
-        };
-        let (send, receive) = mpsc::channel();
-        let worker_searcher = searcher.clone();
-        std::thread::Builder::new()
-            .name("lantern-search".to_string())
-            .spawn(move || {
-                let outcome = catch_unwind(AssertUnwindSafe(|| {
-                    collection.run(&worker_searcher, &query, limit)
-                }));
-                // The caller may have given up waiting; then nobody needs the answer.
-                let _ = send.send(outcome);
-            })
-            .map_err(|err| SearchError::Thread(err.to_string()))?;
-        match receive.recv_timeout(timeout + TIMEOUT_GRACE) {
-            Ok(Ok(found)) => found.map_err(|err| self.engine_error(err)),
-            Ok(Err(panic)) => Err(IndexError::from_panic(&self.dir, panic.as_ref()).into()),
-            Err(mpsc::RecvTimeoutError::Timeout) => Err(SearchError::TimedOut(timeout)),
-            Err(mpsc::RecvTimeoutError::Disconnected) => Err(SearchError::Thread(
-                "the search thread ended without an answer".to_string(),
-            )),
-        }
     }
 
     /// Builds one hit, `(rank, score, address)`: when fragments are wanted, its stored text

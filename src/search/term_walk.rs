@@ -19,6 +19,8 @@ use tantivy::SegmentReader;
 use tantivy_fst::raw::{Fst, Node};
 use tantivy_fst::Automaton;
 
+use crate::deadline::Deadline;
+
 /// The dictionary type tantivy appends for an FST dictionary.
 const FST_DICTIONARY: u32 = 1;
 
@@ -54,13 +56,17 @@ pub(super) fn term_fst(segment: &SegmentReader, field: Field) -> Option<Fst<Owne
     Fst::new(bytes.slice(0..fst_len)).ok()
 }
 
+/// How many nodes the walk visits between two looks at the deadline.
+const NODES_PER_CHECK: usize = 4096;
+
 /// The keys of `fst` that `automaton` accepts, in order, as text (keys that are not UTF-8 are
-/// left out); `None` as soon as there are more than `limit`, or when a key runs past
-/// [`MAX_KEY_BYTES`].
+/// left out); `None` as soon as there are more than `limit`, when a key runs past
+/// [`MAX_KEY_BYTES`], or once `deadline` passed.
 pub(super) fn accepted_terms<A: Automaton>(
     fst: &Fst<OwnedBytes>,
     automaton: &A,
     limit: usize,
+    deadline: &Deadline,
 ) -> Option<Vec<String>> {
     let mut walk = Walk {
         fst,
@@ -68,6 +74,8 @@ pub(super) fn accepted_terms<A: Automaton>(
         key: Vec::new(),
         terms: Vec::new(),
         limit,
+        deadline,
+        visited: 0,
     };
     walk.visit(fst.root(), automaton.start())
         .then_some(walk.terms)
@@ -80,13 +88,21 @@ struct Walk<'a, A> {
     key: Vec<u8>,
     terms: Vec<String>,
     limit: usize,
+    deadline: &'a Deadline,
+    /// Nodes visited so far.
+    visited: usize,
 }
 
 impl<A: Automaton> Walk<'_, A> {
     /// Visits `node`, reached in `state`, and what the automaton can go on to below it; false
-    /// when past the limit. Recursion is as deep as the longest key, at most [`MAX_KEY_BYTES`].
+    /// when past the limit or the deadline. Recursion is as deep as the longest key, at most
+    /// [`MAX_KEY_BYTES`].
     fn visit(&mut self, node: Node<'_>, state: A::State) -> bool {
         if self.key.len() > MAX_KEY_BYTES {
+            return false;
+        }
+        self.visited += 1;
+        if self.visited.is_multiple_of(NODES_PER_CHECK) && self.deadline.passed() {
             return false;
         }
         if node.is_final() && self.automaton.is_match(&state) {
@@ -117,9 +133,16 @@ impl<A: Automaton> Walk<'_, A> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::sync::Arc;
+    use std::time::Duration;
     use tantivy::query::FuzzyTermQuery;
     use tantivy::schema::{Schema, TEXT};
     use tantivy::{doc, Index, IndexWriter, Term};
+
+    /// A deadline that never passes.
+    fn never() -> Arc<Deadline> {
+        Deadline::after(None)
+    }
 
     /// An index in memory of `documents`, a segment each, and its text field.
     fn index_of(documents: &[String]) -> (Index, Field) {
@@ -151,7 +174,7 @@ mod tests {
             .iter()
             .map(|segment| {
                 let fst = term_fst(segment, field).expect("the FST dictionary is found");
-                let walked = accepted_terms(&fst, automaton, usize::MAX).unwrap();
+                let walked = accepted_terms(&fst, automaton, usize::MAX, &never()).unwrap();
                 let inverted = segment.inverted_index(field).unwrap();
                 let mut stream = inverted.terms().search(automaton).into_stream().unwrap();
                 let mut streamed = Vec::new();
@@ -170,15 +193,34 @@ mod tests {
         builder.insert(&long, 0).unwrap();
         let fst = Fst::new(OwnedBytes::new(builder.into_inner().unwrap())).unwrap();
         let everything = tantivy_fst::Regex::new("a*").unwrap();
-        assert_eq!(accepted_terms(&fst, &everything, usize::MAX), None);
+        assert_eq!(
+            accepted_terms(&fst, &everything, usize::MAX, &never()),
+            None
+        );
         let short = "a".repeat(MAX_KEY_BYTES);
         let mut builder = tantivy_fst::raw::Builder::memory();
         builder.insert(&short, 0).unwrap();
         let fst = Fst::new(OwnedBytes::new(builder.into_inner().unwrap())).unwrap();
         assert_eq!(
-            accepted_terms(&fst, &everything, usize::MAX),
+            accepted_terms(&fst, &everything, usize::MAX, &never()),
             Some(vec![short])
         );
+    }
+
+    #[test]
+    fn a_passed_deadline_ends_the_walk() {
+        // Enough terms for the walk to look at the clock.
+        let terms: Vec<String> = (0..20_000).map(|n| format!("t{n:05}")).collect();
+        let mut builder = tantivy_fst::raw::Builder::memory();
+        for term in &terms {
+            builder.insert(term, 0).unwrap();
+        }
+        let fst = Fst::new(OwnedBytes::new(builder.into_inner().unwrap())).unwrap();
+        let everything = tantivy_fst::Regex::new(".*").unwrap();
+        let all = accepted_terms(&fst, &everything, usize::MAX, &never());
+        assert_eq!(all.map(|all| all.len()), Some(terms.len()));
+        let passed = Deadline::after(Some(Duration::ZERO));
+        assert_eq!(accepted_terms(&fst, &everything, usize::MAX, &passed), None);
     }
 
     #[test]
@@ -187,8 +229,11 @@ mod tests {
         let searcher = index.reader().unwrap().searcher();
         let fst = term_fst(&searcher.segment_readers()[0], field).unwrap();
         let prefix = tantivy_fst::Regex::new("ab.*").unwrap();
-        assert_eq!(accepted_terms(&fst, &prefix, 4).map(|t| t.len()), Some(4));
-        assert_eq!(accepted_terms(&fst, &prefix, 3), None);
+        assert_eq!(
+            accepted_terms(&fst, &prefix, 4, &never()).map(|t| t.len()),
+            Some(4)
+        );
+        assert_eq!(accepted_terms(&fst, &prefix, 3, &never()), None);
     }
 
     proptest! {

@@ -25,7 +25,8 @@ pub(super) enum Failure {
     NotFound(String),
     /// Every search slot stayed busy (503).
     Busy,
-    /// The search did not even find partial results in time (503).
+    /// A document page could not be made in time (503); searches never fail so, they answer
+    /// with the hits found by their deadline.
     TimedOut(String),
     /// The index folder is gone, deleted under the running server (503): the message says
     /// which folder and the command that makes an index.
@@ -40,10 +41,7 @@ impl Failure {
         match err {
             SearchError::Query(err) => Failure::Query(QueryProblem::from_error(query, &err)),
             SearchError::Index(err) => Failure::from_index(err),
-            err @ SearchError::TimedOut(_) => Failure::TimedOut(err.to_string()),
-            err @ (SearchError::Thread(_) | SearchError::Engine { .. }) => {
-                Failure::Internal(err.to_string())
-            }
+            err @ SearchError::Engine { .. } => Failure::Internal(err.to_string()),
         }
     }
 

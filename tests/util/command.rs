@@ -37,16 +37,30 @@ impl TestCommand {
 
     /// Runs the command with at most `limit` open files (its soft and hard RLIMIT_NOFILE), as
     /// under `ulimit -n LIMIT`.
-    pub fn descriptor_limit(mut self, limit: u64) -> TestCommand {
+    pub fn descriptor_limit(self, limit: u64) -> TestCommand {
+        self.resource_limit(libc::RLIMIT_NOFILE, limit)
+    }
+
+    /// Caps the address space of the command at `bytes` (`setrlimit(RLIMIT_AS)`), with glibc
+    /// kept to two malloc arenas (each reserves 64 MB of address space it may never use): a
+    /// command that needs more memory fails to allocate and aborts, instead of taking the
+    /// machine's memory.
+    pub fn memory_limit(mut self, bytes: u64) -> TestCommand {
+        self.cmd.env("MALLOC_ARENA_MAX", "2");
+        self.resource_limit(libc::RLIMIT_AS, bytes)
+    }
+
+    /// Runs the command with `resource` limited to `value` (soft and hard limit alike).
+    fn resource_limit(mut self, resource: libc::__rlimit_resource_t, value: u64) -> TestCommand {
         use std::os::unix::process::CommandExt;
-        let rlimit = libc::rlimit {
-            rlim_cur: limit,
-            rlim_max: limit,
+        let limit = libc::rlimit {
+            rlim_cur: value,
+            rlim_max: value,
         };
-        // SAFETY: setrlimit is async-signal-safe and touches nothing but the child's limit.
+        // SAFETY: `setrlimit` is async-signal-safe and touches nothing but the child's limit.
         unsafe {
             self.cmd.pre_exec(move || {
-                if libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) == 0 {
+                if libc::setrlimit(resource, &limit) == 0 {
                     Ok(())
                 } else {
                     Err(std::io::Error::last_os_error())

@@ -34,9 +34,9 @@ impl ServerGuard {
         ServerGuard::start_command(dir.lantern().descriptor_limit(limit), &[])
     }
 
-    /// Starts `command` (`lantern` with its options) with `serve --bind 127.0.0.1:0 EXTRA...`
-    /// appended.
-    fn start_command(command: TestCommand, extra: &[&str]) -> ServerGuard {
+    /// Starts `COMMAND serve --bind 127.0.0.1:0 EXTRA...`, `command` a `lantern` command line
+    /// with its index chosen (and perhaps limits set), and waits for its `listening on` line.
+    pub fn start_command(command: TestCommand, extra: &[&str]) -> ServerGuard {
         let mut child = command
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra)
@@ -72,6 +72,11 @@ impl ServerGuard {
         guard.addr = base.trim_start_matches("http://").to_string();
         guard.base = base;
         guard
+    }
+
+    /// The server's process id (to read its resource use from `/proc`).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The URL of `target` (a path and query) on this server.
