@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant, SystemTime};
 
-use notify::{Event, RecursiveMode, Watcher};
+use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use super::lease::Lease;
 use super::os::{degraded_by, folder_id, is_change, unwatchable_file_system, FolderId};
@@ -102,6 +102,7 @@ impl Watch {
             watcher: None,
             watched: vec![None; paths.len()],
             gone: BTreeSet::new(),
+            removed: BTreeSet::new(),
         };
         // Watch before catching up: a change made during the catch-up is then seen too.
         state.start_watching(&self.sender);
@@ -141,6 +142,10 @@ struct State<'a> {
     watched: Vec<Option<FolderId>>,
     /// Roots that no longer exist, looked for every [`GONE_CHECK`] until they come back.
     gone: BTreeSet<usize>,
+    /// Roots whose folder itself was reported removed: whatever stands at their path now is
+    /// watched anew before their next pass, even when it got the old folder's inode number
+    /// back (file systems reuse them at once).
+    removed: BTreeSet<usize>,
 }
 
 impl State<'_> {
@@ -316,6 +321,11 @@ impl State<'_> {
                     self.pending.extend(
                         (0..self.roots.len()).filter(|&at| path.starts_with(&self.roots[at].path)),
                     );
+                    if matches!(event.kind, EventKind::Remove(_)) {
+                        self.removed.extend(
+                            (0..self.roots.len()).filter(|&at| *path == self.roots[at].path),
+                        );
+                    }
                     self.changes += 1;
                 }
             }
@@ -363,7 +373,9 @@ impl State<'_> {
                     }
                     continue;
                 }
-                if self.watched[at].is_some() && folder_id(path) != self.watched[at] {
+                let replaced = self.removed.remove(&at)
+                    || (self.watched[at].is_some() && folder_id(path) != self.watched[at]);
+                if replaced {
                     self.arm(at);
                 }
             }
