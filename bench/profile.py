@@ -28,6 +28,8 @@ QUERIES = [
     "sched*",
     "kmallc~",
     "path:*.rst workqueue",
+    '"page table entry"',
+    '"lock the mutex"~3',
 ]
 
 
