@@ -25,6 +25,7 @@ struct Token {
 /// Each token is looked up once among the patterns' words (a binary search, no allocation) and
 /// only matching tokens are kept; phrases step from word to word by binary search, so the cost is
 /// O(tokens × log words) whatever the phrase slop.
+#[cfg(test)]
 pub fn find_matches(text: &str, analyzer: &mut TextAnalyzer, patterns: &[Pattern]) -> Vec<Match> {
     let whole = 0..text.len();
     find_matches_in(text, std::slice::from_ref(&whole), analyzer, patterns)
@@ -34,6 +35,7 @@ pub fn find_matches(text: &str, analyzer: &mut TextAnalyzer, patterns: &[Pattern
 /// and ending between tokens). Tokens of different regions are never adjacent for phrases.
 /// `analyzer` must be the text analyzer, which [`super::Prefilter`] finds regions for: a region
 /// that is one plain word is taken as its own token without it.
+#[cfg(test)]
 pub fn find_matches_in(
     text: &str,
     regions: &[Range<usize>],
@@ -44,7 +46,7 @@ pub fn find_matches_in(
     find_matches_until(text, regions, analyzer, patterns, &NEVER)
 }
 
-/// Like [`find_matches_in`], but only the matches found before `deadline` passes: the scan of
+/// The matches of `patterns` in `regions` of `text` (see `find_matches_in`) found before `deadline` passes: the scan of
 /// the text and the search for phrases look at it as they go (a text can be a gigabyte).
 pub fn find_matches_until(
     text: &str,

@@ -16,7 +16,10 @@ use tantivy::tokenizer::TextAnalyzer;
 
 pub use fragment::{select_fragments, FragmentOptions};
 pub use marked::{MarkedText, Piece};
-pub use matches::{find_matches, find_matches_in, find_matches_until};
+pub use matches::find_matches_until;
+/// Without a deadline: the oracles of the tests.
+#[cfg(test)]
+pub(crate) use matches::{find_matches, find_matches_in};
 pub use pattern::{HighlightQuery, Match, Pattern};
 pub use prefilter::Prefilter;
 
@@ -104,10 +107,18 @@ impl Highlighter {
     }
 
     /// The byte ranges of every match in `text` that the query keeps, in order and without
-    /// overlap. Unlike [`Highlighter::mark_all`], the text itself is left alone (its line breaks
-    /// included), for a caller that lays a whole document out line by line.
+    /// overlap, up to the highlighter's deadline (those found by then when it passes). Unlike
+    /// [`Highlighter::mark_all`], the text itself is left alone (its line breaks included), for
+    /// a caller that lays a whole document out line by line.
     pub fn match_ranges(&mut self, text: &str) -> Vec<std::ops::Range<usize>> {
-        let matches = find_matches(text, &mut self.analyzer, self.query.patterns());
+        let whole = 0..text.len();
+        let matches = find_matches_until(
+            text,
+            std::slice::from_ref(&whole),
+            &mut self.analyzer,
+            self.query.patterns(),
+            &self.deadline,
+        );
         self.query
             .keep_deciding(matches)
             .into_iter()

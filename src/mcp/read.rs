@@ -6,6 +6,7 @@ use rmcp::schemars::{self, JsonSchema};
 use serde::{Deserialize, Serialize};
 
 use super::ToolError;
+use crate::deadline::Deadline;
 use crate::index::path_key::path_key;
 use crate::search::IndexSearcher;
 
@@ -67,7 +68,12 @@ pub(super) fn run(dir: &Path, args: &ReadArgs) -> Result<ReadOutput, ToolError> 
     // valid UTF-8, and so its own key: both a path and a key find the document.
     let searcher = IndexSearcher::open(dir)?;
     let document = searcher
-        .document(&path_key(Path::new(&args.path)), None, usize::MAX)
+        .document(
+            &path_key(Path::new(&args.path)),
+            None,
+            usize::MAX,
+            &Deadline::after(None),
+        )
         .map_err(ToolError::Search)?
         .ok_or_else(|| ToolError::NotInIndex(args.path.clone()))?;
     let text = document.text;

@@ -2,6 +2,7 @@
 //! every match of a query located: what `lantern serve`'s document page displays.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::TermQuery;
@@ -33,18 +34,18 @@ impl IndexSearcher {
     /// The document whose path key (see [`crate::index::path_key`]) is exactly `key`, or `None`
     /// when the index holds none: the key is looked up as a term, never opened as a file. Its
     /// text is cut to `max_bytes`; with a `query`, every match the query keeps in that text is
-    /// located, through the same lowering (and pattern expansion) as a search of that query.
+    /// located, through the same lowering (and pattern expansion) as a search of that query,
+    /// until `deadline` passes (then only the matches found by then).
     pub fn document(
         &self,
         key: &str,
         query: Option<(&str, DefaultOperator)>,
         max_bytes: usize,
+        deadline: &Arc<Deadline>,
     ) -> Result<Option<StoredDocument>, SearchError> {
         let searcher = self.reader.searcher();
         let lowered = query
-            .map(|(query, operator)| {
-                self.lower_query(&searcher, query, operator, &Deadline::after(None))
-            })
+            .map(|(query, operator)| self.lower_query(&searcher, query, operator, deadline))
             .transpose()?;
         let found = guard_engine(&self.dir, || {
             let term = TermQuery::new(self.fields.path_term(key), IndexRecordOption::Basic);
@@ -69,6 +70,7 @@ impl IndexSearcher {
         let matches = match lowered {
             Some((lowered, analyzers)) => {
                 Highlighter::marker(&lowered, Target::Contents, analyzers.contents)
+                    .with_deadline(Arc::clone(deadline))
                     .match_ranges(text)
             }
             None => Vec::new(),

@@ -6,7 +6,6 @@
 
 use std::ops::Range;
 use std::sync::Arc;
-use std::time::Instant;
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
@@ -15,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
+use crate::deadline::Deadline;
 use crate::index::path_key::display_key;
 use crate::query::DefaultOperator;
 use crate::render::{with_params, EditorLinks};
@@ -95,7 +95,7 @@ pub(super) async fn document(
             Ok(part) => part,
             Err(failure) => return failure.respond(false),
         },
-        deadline: Instant::now() + SEARCH_TIMEOUT,
+        deadline: Deadline::after(Some(SEARCH_TIMEOUT)),
     };
     if request.query.len() > MAX_QUERY_BYTES {
         return Failure::QueryTooLong.respond(false);
@@ -115,8 +115,9 @@ struct DocumentRequest {
     query: String,
     /// From 1.
     part: usize,
-    /// Past it, the page is abandoned (the request's own time limit answers the client).
-    deadline: Instant,
+    /// Past it, finding matches stops and the page is abandoned (the request's own time limit
+    /// answers the client).
+    deadline: Arc<Deadline>,
 }
 
 /// The part number `part` names (1 when absent); whether the document has that many parts is
@@ -140,7 +141,7 @@ fn render_document(state: &AppState, request: &DocumentRequest) -> Result<String
         (!request.query.trim().is_empty()).then_some((request.query.as_str(), DefaultOperator::Or));
     let document = state
         .searcher
-        .document(&request.key, query, MAX_DOCUMENT_BYTES)
+        .document(&request.key, query, MAX_DOCUMENT_BYTES, &request.deadline)
         .map_err(|err| Failure::from_search(&request.query, err))?
         .ok_or_else(|| {
             Failure::NotFound(format!(
@@ -210,7 +211,7 @@ fn render_document(state: &AppState, request: &DocumentRequest) -> Result<String
 
 /// [`Failure::TimedOut`] once the request's time is up: nobody will read the page.
 fn check_deadline(request: &DocumentRequest) -> Result<(), Failure> {
-    if Instant::now() > request.deadline {
+    if request.deadline.passed() {
         return Err(Failure::TimedOut(format!(
             "the document page took longer than {}s; ask for another part, or a narrower query",
             SEARCH_TIMEOUT.as_secs()
