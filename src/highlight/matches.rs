@@ -46,8 +46,9 @@ pub fn find_matches_in(
     find_matches_until(text, regions, analyzer, patterns, &NEVER)
 }
 
-/// The matches of `patterns` in `regions` of `text` (see `find_matches_in`) found before `deadline` passes: the scan of
-/// the text and the search for phrases look at it as they go (a text can be a gigabyte).
+/// The matches of `patterns` in `regions` of `text` (see `find_matches_in`) found before
+/// `deadline` passes: the scan of the text and the search for phrases look at it as they go (a
+/// text can be a gigabyte).
 pub fn find_matches_until(
     text: &str,
     regions: &[Range<usize>],
