@@ -187,9 +187,10 @@ pub struct IndexArgs {
 #[derive(Debug, Args)]
 #[command(after_help = SEARCH_HELP)]
 pub struct SearchArgs {
-    /// The query, in Lucene's classic syntax (see below).
-    #[arg(value_name = "QUERY")]
-    pub query: String,
+    /// The query, in Lucene's classic syntax (see below); several words are one query, as if
+    /// quoted together: `lantern search font encoding` is `lantern search 'font encoding'`.
+    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    pub query: Vec<String>,
 
     /// Join clauses that have no operator between them with AND instead of OR.
     #[arg(long)]
@@ -314,6 +315,7 @@ Query syntax (Lucene classic), on the text unless a field is named:
   /joh?n(ath[oa]n)/       a regular expression over whole words
   jakarta^4 apache        boost a clause
   path:drivers  path:*.rs path components;  path:[/a TO /m]  a range of whole paths
+  title:manual  type:pdf  words of a document's title; its type (text, pdf, html, docx...)
   \\(1\\+1\\)\\:2             escape special characters with \\"
     };
 }

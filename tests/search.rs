@@ -509,3 +509,22 @@ fn a_search_that_finds_nothing_exits_1_in_every_format_and_still_prints_its_resu
         assert!(!found.stdout.contains(expected), "{found}");
     }
 }
+
+#[test]
+fn several_words_unquoted_are_one_query() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "font encoding tables");
+    dir.create("docs/b.txt", "a font of type");
+    dir.create("docs/c.txt", "nothing here");
+    dir.index(&["docs"]);
+    let quoted = dir.search_json(&["font encoding"]);
+    let unquoted = dir.search_json(&["font", "encoding"]);
+    assert_eq!(unquoted.raw["query"], "font encoding");
+    assert_eq!(unquoted.paths(), quoted.paths());
+    assert_eq!(unquoted.paths(), ["docs/a.txt", "docs/b.txt"]);
+    // Options may follow the words, and `--` still lets a query start with `-`.
+    let and = dir.search_json(&["font", "encoding", "--and"]);
+    assert_eq!(and.paths(), ["docs/a.txt"]);
+    let excluded = dir.search_json(&["--", "-font"]);
+    assert_eq!(excluded.paths(), ["docs/c.txt"]);
+}

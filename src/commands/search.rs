@@ -16,10 +16,11 @@ use crate::cli::{Color, Format, SearchArgs};
 /// grep and ripgrep do. A malformed query is explained on stderr (and, for JSON and HTML, in the
 /// output too) and exits 2.
 pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
+    let query = args.query.join(" ");
     let printer = printer(args);
     let searcher = IndexSearcher::open(index_dir)?;
     let request = SearchRequest {
-        query: args.query.clone(),
+        query: query.clone(),
         default_operator: if args.and {
             DefaultOperator::And
         } else {
@@ -47,11 +48,11 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             })
         }
         Err(SearchError::Query(err)) => {
-            let problem = QueryProblem::from_error(&args.query, &err);
+            let problem = QueryProblem::from_error(&query, &err);
             let mut stderr = io::stderr().lock();
             writeln!(stderr, "lantern: invalid query: {err}")?;
             if let QueryError::Syntax(syntax) = &err {
-                writeln!(stderr, "{}", syntax.caret_line(&args.query))?;
+                writeln!(stderr, "{}", syntax.caret_line(&query))?;
             }
             printer.print_problem(&problem, &mut out)?;
             out.flush()?;
