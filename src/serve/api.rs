@@ -48,7 +48,7 @@ async fn run_search(
     state: &Arc<AppState>,
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> Result<Response, Failure> {
-    let Query(params) = params.map_err(|rejection| Failure::BadRequest(rejection.body_text()))?;
+    let Query(params) = params?;
     let query = params
         .q
         .ok_or_else(|| Failure::BadRequest("missing parameter 'q', the query".to_string()))?;

@@ -86,7 +86,7 @@ pub(super) async fn document(
 ) -> Response {
     let Query(params) = match params {
         Ok(params) => params,
-        Err(rejection) => return Failure::BadRequest(rejection.body_text()).respond(false),
+        Err(rejection) => return Failure::from(rejection).respond(false),
     };
     let request = DocumentRequest {
         key: params.path.unwrap_or_default(),

@@ -1,5 +1,6 @@
 //! Why a request failed, with its HTTP status; shown as JSON by the API and as a page elsewhere.
 
+use axum::extract::rejection::QueryRejection;
 use axum::http::StatusCode;
 
 use crate::index::IndexError;
@@ -100,5 +101,12 @@ impl Failure {
                 "the server is busy with other searches; try again in a moment".to_string()
             }
         }
+    }
+}
+
+impl From<QueryRejection> for Failure {
+    /// Parameters that could not be read (400), as axum explains them.
+    fn from(rejection: QueryRejection) -> Failure {
+        Failure::BadRequest(rejection.body_text())
     }
 }

@@ -83,7 +83,7 @@ pub(super) async fn search(
 ) -> Response {
     let Query(params) = match params {
         Ok(params) => params,
-        Err(rejection) => return Failure::BadRequest(rejection.body_text()).respond(false),
+        Err(rejection) => return Failure::from(rejection).respond(false),
     };
     let q = params.q.unwrap_or_default();
     let path_filter = params.path.unwrap_or_default();
