@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use lantern::index::extract::{self, ExtractOptions, PdfExtractor};
+use lantern::extract::{self, ExtractOptions, PdfExtractor};
 
 /// The outcome of one file: how long it took, and its failure if it failed.
 type Outcome = (Duration, PathBuf, Option<String>);

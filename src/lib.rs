@@ -1,6 +1,7 @@
 //! Lantern: full-text search over a folder of documents, with highlighted fragments.
 //!
-//! The library is split by concern: [`index`] walks folders and builds the tantivy index,
+//! The library is split by concern: [`extract`] turns the bytes of a file into text, title and
+//! fields (no engine, no index), [`index`] walks folders and builds the tantivy index,
 //! [`search`] parses queries and runs them (within a [`deadline`]), [`highlight`] cuts marked fragments out of documents,
 //! [`render`] prints results as text, JSON or HTML, [`serve`] offers search as a local web
 //! application and JSON API, [`mcp`] serves searches to coding agents over the Model Context
@@ -8,6 +9,7 @@
 //! terminal, and the MCP server writes nothing but the protocol to stdout.
 
 pub mod deadline;
+pub mod extract;
 pub mod highlight;
 pub mod index;
 pub mod mcp;

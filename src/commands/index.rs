@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use lantern::index::extract::{ExtractOptions, PdfExtractor};
+use lantern::extract::{ExtractOptions, PdfExtractor};
 use lantern::index::walk::WalkOptions;
 use lantern::index::{index_roots, IndexObserver, IndexOptions, IndexStats, IndexWarning};
 

@@ -5,7 +5,6 @@ mod budget;
 mod catalog;
 mod directory;
 mod error;
-pub mod extract;
 mod forget;
 mod open;
 pub mod path_key;

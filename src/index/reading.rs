@@ -9,7 +9,6 @@ use tantivy::TantivyDocument;
 
 use super::budget::{BudgetedDocument, ByteBudget};
 use super::catalog::Catalog;
-use super::extract::DocumentType;
 use super::path_key::display_key;
 use super::plan::Job;
 use super::run::{io_message, IndexObserver, IndexOptions, IndexStats, IndexWarning};
@@ -17,6 +16,7 @@ use super::schema::{path_components, reversed_component, LanternSchema};
 use super::text::{read_file, SkipReason};
 use super::writer::{commit, poisoned, Writer};
 use super::IndexError;
+use crate::extract::DocumentType;
 
 /// What the reading threads share.
 pub(super) struct JobContext<'a> {

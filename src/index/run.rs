@@ -6,8 +6,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::extract::{DocumentType, ExtractOptions};
 use super::walk::WalkOptions;
+use crate::extract::{DocumentType, ExtractOptions};
 
 /// How an indexing run behaves.
 #[derive(Clone, Debug)]

@@ -7,9 +7,9 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Term};
 
 use super::catalog::{files_under, Catalog, RootRecord};
-use super::extract::DocumentType;
 use super::path_key::key_path;
 use super::{guard_engine, open_index, open_reader, IndexError};
+use crate::extract::DocumentType;
 
 /// A summary of an index: where it is, what it holds, how big it is.
 #[derive(Clone, Debug)]

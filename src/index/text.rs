@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use super::extract::{self, DocumentType, ExtractError, ExtractOptions};
+use crate::extract::{self, DocumentType, ExtractError, ExtractOptions};
 
 /// How many leading bytes are searched for a NUL byte to call a file binary (like git and ripgrep).
 const BINARY_SNIFF_LEN: usize = 8 * 1024;

@@ -146,7 +146,7 @@ mod tests {
 
     #[test]
     fn the_sample_diagram() {
-        let bytes = include_bytes!("../../../sample-docs/documents/diagram.svg");
+        let bytes = include_bytes!("../../sample-docs/documents/diagram.svg");
         for name in ["diagram.svg", "diagram"] {
             let format = super::super::recognise(std::path::Path::new(name), bytes);
             assert_eq!(format.map(|f| f.kind), Some(DocumentType::Svg), "{name}");

@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn the_sample_novel() {
-        let bytes = include_bytes!("../../../sample-docs/documents/novel.epub");
+        let bytes = include_bytes!("../../sample-docs/documents/novel.epub");
         let format = super::super::recognise(std::path::Path::new("novel.epub"), bytes);
         assert_eq!(format.map(|f| f.kind), Some(DocumentType::Epub));
         let extracted = extract(bytes, &ExtractOptions::default()).unwrap();

@@ -205,7 +205,7 @@ mod tests {
 
     #[test]
     fn the_sample_page() {
-        let bytes = include_bytes!("../../../sample-docs/documents/page.html");
+        let bytes = include_bytes!("../../sample-docs/documents/page.html");
         let format = super::super::recognise(std::path::Path::new("page.html"), bytes);
         assert_eq!(format.map(|f| f.kind), Some(DocumentType::Html));
         let extracted = extract(bytes, &ExtractOptions::default()).unwrap();
