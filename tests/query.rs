@@ -374,10 +374,14 @@ fn escaped_special_characters_are_searched_as_text() {
     };
     // Parentheses are not a group.
     assert_eq!(hits(r"\(okapi\)"), [hit("docs/call.txt", &["okapi"])]);
-    // A colon is not a field: the words are one phrase, so the text with them apart is no match.
+    // A colon is not a field: the words are one name, found whole first and marked whole, then
+    // apart.
     assert_eq!(
         hits(r"quoll\:tapir"),
-        [hit("docs/key.txt", &["quoll:tapir"])]
+        [
+            hit("docs/key.txt", &["quoll:tapir"]),
+            hit("docs/apart.txt", &["tapir", "quoll"])
+        ]
     );
     // Brackets are not a range: "xylophone", between the bounds, is no match.
     assert_eq!(

@@ -4,7 +4,8 @@
 A benchmark, not a test: it prints figures, it asserts nothing. Results: BENCHMARKS.md, "Relevance".
 
     python3 bench/relevance/relevance.py --corpora /work/corpora --lantern target/debug/lantern \
-        --work /work/corpora/relevance [--corpus linux-docs --corpus documents]
+        --work /work/corpora/relevance [--corpus linux-docs --corpus documents] \
+        [--search-arg=--and]
 
 For each corpus it
 1. indexes the corpus with the given `lantern` binary (incremental: a kept index is reused);
@@ -370,11 +371,12 @@ def lucene_escape(query):
     return " ".join(words)
 
 
-def lantern_run(lantern, index, query):
-    """Lantern's top 10 paths for `query`, or None when it was refused (a syntax error)."""
+def lantern_run(lantern, index, query, search_args=()):
+    """Lantern's top 10 paths for `query` (searched with `search_args` besides), or None when it
+    was refused (a syntax error)."""
     proc = subprocess.run(
         [lantern, "--index", index, "search", "--format", "json", "-n", "10", "--fragments",
-         "0", "--", lucene_escape(query)],
+         "0", *search_args, "--", lucene_escape(query)],
         capture_output=True, text=True,
     )
     if proc.returncode not in (0, 1):
@@ -448,6 +450,8 @@ def main():
     parser.add_argument("--b", type=float, action="append",
                         help="BM25 reference b values (default 0.75)")
     parser.add_argument("--label", default="Lantern", help="the Lantern row's name")
+    parser.add_argument("--search-arg", action="append", default=[],
+                        help="an argument for every `lantern search` (e.g. --and), repeatable")
     parser.add_argument("--unstemmed", action="store_true",
                         help="also rank with the reference without stemming")
     parser.add_argument("--save", help="write each query's ranked lists here (JSON)")
@@ -484,7 +488,8 @@ def main():
         runs = {}
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             for form in FORMS:
-                runs[form] = list(pool.map(lambda q: lantern_run(lantern, index, q["forms"][form]),
+                runs[form] = list(pool.map(lambda q: lantern_run(lantern, index, q["forms"][form],
+                                                              args.search_arg),
                                            queries))
         rows += summarise(args.label, queries, runs)
         saved[corpus] = {"queries": queries, "lantern": runs}

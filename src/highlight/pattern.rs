@@ -236,6 +236,8 @@ fn collect(node: &Lowered, wanted: Target, out: &mut Vec<Pattern>) -> MatchTree 
                 .collect(),
         ),
         Lowered::Boost { query, .. } => collect(query, wanted, out),
+        // Only ranks: never the reason a document matched, never marked.
+        Lowered::Ranking(_) => MatchTree::Never,
         Lowered::Leaf(leaf) if leaf.target == wanted => leaf_tree(out, pattern_of(&leaf.matcher)),
         // Words with no field are looked for in the text and in the title. To the highlighter
         // of one, the other's clauses are absent: when they decided the match, the highlighter

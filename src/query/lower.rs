@@ -35,6 +35,9 @@ pub enum Lowered {
         /// The factor.
         boost: f32,
     },
+    /// A clause that only ranks: it adds its score to documents the rest of the query matched,
+    /// matches none by itself (it stands beside them as an optional clause), and is never marked.
+    Ranking(Box<Lowered>),
     /// One analysed clause.
     Leaf(Leaf),
     /// Every document.
@@ -152,6 +155,19 @@ pub const TITLE_BOOST: f32 = 2.0;
 /// title is marked.
 const TITLE_MATCH_ONLY: f32 = 0.0;
 
+/// How much more than its parts apart an identifier counts where its parts stand together as
+/// typed (`exec_prefix` where the text has `exec_prefix` or `exec prefix`).
+pub const IDENTIFIER_BOOST: f32 = 2.0;
+
+/// How many extra positions may separate two consecutive query words for the proximity clause
+/// ([`Lowering::proximity_clause`]) to count them as standing together: none. Measured on
+/// known-item queries (bench/relevance/, BENCHMARKS.md), side by side beats within 1, 2, 3 or 8.
+pub const PROXIMITY_SLOP: u32 = 0;
+
+/// How much the proximity clause counts, as a factor of its phrases' BM25 scores (measured as
+/// the slop: 0.5 beat 0.25, 0.75, 1 and 2).
+pub const PROXIMITY_BOOST: f32 = 0.5;
+
 /// Why a query could not be lowered.
 #[derive(Debug, thiserror::Error)]
 pub enum LowerError {
@@ -172,23 +188,30 @@ pub fn lower(
     let mut lowering = Lowering {
         analyzers,
         expansion,
+        excluding: false,
     };
-    let lowered = lowering.lower(node)?;
-    Ok(match (lowering.title_clause(node), lowered) {
-        (None, lowered) => lowered,
-        (Some(title), Lowered::Bool(mut clauses)) => {
-            clauses.push((Occur::Should, title));
-            Lowered::Bool(clauses)
-        }
-        (Some(title), lowered) => {
-            Lowered::Bool(vec![(Occur::Should, lowered), (Occur::Should, title)])
-        }
-    })
+    let mut lowered = lowering.lower(node)?;
+    for clause in [lowering.title_clause(node), lowering.proximity_clause(node)]
+        .into_iter()
+        .flatten()
+    {
+        lowered = match lowered {
+            Lowered::Bool(mut clauses) => {
+                clauses.push((Occur::Should, clause));
+                Lowered::Bool(clauses)
+            }
+            lowered => Lowered::Bool(vec![(Occur::Should, lowered), (Occur::Should, clause)]),
+        };
+    }
+    Ok(lowered)
 }
 
 struct Lowering<'a> {
     analyzers: &'a mut Analyzers,
     expansion: Option<&'a dyn TermExpansion>,
+    /// Whether the clause being lowered is under an exclusion (`-x`, `NOT x`): an identifier
+    /// there excludes only the whole name, never a document that has one of its parts.
+    excluding: bool,
 }
 
 impl Lowering<'_> {
@@ -210,6 +233,46 @@ impl Lowering<'_> {
         Some(Lowered::Boost {
             query: Box::new(query),
             boost: TITLE_BOOST,
+        })
+    }
+
+    /// The proximity clause of `node`: each pair of its consecutive words with no field (not
+    /// excluded, in groups too) as a phrase on the text within [`PROXIMITY_SLOP`], counting
+    /// [`PROXIMITY_BOOST`] times; `None` with fewer than two such words. It adds to the score of
+    /// documents where the words stand side by side, as Lucene's edismax `pf2` does, and
+    /// matches no document the words alone would not.
+    fn proximity_clause(&mut self, node: &QueryNode) -> Option<Lowered> {
+        let mut words = Vec::new();
+        plain_words(node, &mut words);
+        let words: Vec<String> = words
+            .into_iter()
+            .filter_map(|text| {
+                let mut tokens = analyze(&mut self.analyzers.contents, text);
+                (tokens.len() == 1).then(|| tokens.remove(0))
+            })
+            .collect();
+        let pairs: Vec<(Occur, Lowered)> = words
+            .windows(2)
+            .filter(|pair| pair[0] != pair[1])
+            .map(|pair| {
+                let phrase = Matcher::Phrase {
+                    words: pair.to_vec(),
+                    slop: PROXIMITY_SLOP,
+                };
+                (
+                    Occur::Should,
+                    Lowered::Leaf(Leaf {
+                        target: Target::Contents,
+                        matcher: phrase,
+                    }),
+                )
+            })
+            .collect();
+        (!pairs.is_empty()).then(|| {
+            Lowered::Ranking(Box::new(Lowered::Boost {
+                query: Box::new(Lowered::Bool(pairs)),
+                boost: PROXIMITY_BOOST,
+            }))
         })
     }
 
@@ -266,14 +329,20 @@ impl Lowering<'_> {
             QueryNode::Bool(clauses) => Lowered::Bool(
                 clauses
                     .iter()
-                    .map(|clause| Ok((clause.occur, self.lower(&clause.query)?)))
+                    .map(|clause| {
+                        let outer = self.excluding;
+                        self.excluding |= clause.occur == Occur::MustNot;
+                        let lowered = self.lower(&clause.query);
+                        self.excluding = outer;
+                        Ok((clause.occur, lowered?))
+                    })
                     .collect::<Result<_, LowerError>>()?,
             ),
             QueryNode::Boost { query, boost } => Lowered::Boost {
                 query: Box::new(self.lower(query)?),
                 boost: *boost,
             },
-            QueryNode::Term { field, text } => self.words(*field, text, 0),
+            QueryNode::Term { field, text } => self.term(*field, text),
             QueryNode::Phrase { field, text, slop } => self.words(*field, text, *slop),
             QueryNode::Wildcard { field, pattern } => {
                 let reversed = match field {
@@ -373,6 +442,37 @@ impl Lowering<'_> {
         }
     }
 
+    /// A word as typed. On the text, one that analyses to several tokens (`exec_prefix`,
+    /// `PyConfig.inspect`, `built-in`) or is written in CamelCase (`PyConfig`) is an identifier:
+    /// its parts as a phrase (and the CamelCase word whole) rank first, and each part alone still
+    /// finds a document, as Lucene's parser ORs the parts. So a page where the parts stand apart,
+    /// or a query with a typo in one part, still finds something, ranked below the whole name.
+    /// Under an exclusion an identifier is the whole name only.
+    fn term(&mut self, field: FieldName, text: &str) -> Lowered {
+        let splits = match field {
+            FieldName::Default | FieldName::Contents => !self.excluding,
+            FieldName::Title | FieldName::Path | FieldName::Type => false,
+        };
+        if !splits {
+            return self.words(field, text, 0);
+        }
+        let Some(parts) = identifier_parts(self.analyzer(field), text) else {
+            return self.words(field, text, 0);
+        };
+        let whole = self.words(field, text, 0);
+        let mut clauses = vec![(
+            Occur::Should,
+            Lowered::Boost {
+                query: Box::new(whole),
+                boost: IDENTIFIER_BOOST,
+            },
+        )];
+        for part in parts {
+            clauses.push((Occur::Should, self.words(field, &part, 0)));
+        }
+        Lowered::Bool(clauses)
+    }
+
     /// A word or phrase, matching nothing when it has no token. With no field named, it is
     /// looked for in the text and in the title; a match in the title alone scores nothing (the
     /// title clause, [`Lowering::title_clause`], decides what titles count).
@@ -445,6 +545,70 @@ fn words_target(field: FieldName) -> Target {
         FieldName::Path => Target::PathParts,
         FieldName::Type => Target::Type,
     }
+}
+
+/// Pushes on `out` the text of each word with no field in `node`, in order, in groups too but
+/// not under an exclusion.
+fn plain_words<'a>(node: &'a QueryNode, out: &mut Vec<&'a str>) {
+    match node {
+        QueryNode::Term {
+            field: FieldName::Default,
+            text,
+        } => out.push(text),
+        QueryNode::Bool(clauses) => {
+            for clause in clauses {
+                if clause.occur != Occur::MustNot {
+                    plain_words(&clause.query, out);
+                }
+            }
+        }
+        QueryNode::Boost { query, .. } => plain_words(query, out),
+        QueryNode::Term { .. }
+        | QueryNode::Phrase { .. }
+        | QueryNode::Wildcard { .. }
+        | QueryNode::Fuzzy { .. }
+        | QueryNode::Regex { .. }
+        | QueryNode::Range { .. }
+        | QueryNode::All => {}
+    }
+}
+
+/// The parts of `text` if it is an identifier, analysed: words joined by punctuation
+/// (`exec_prefix`, `a.b`, `built-in`), or a CamelCase word (`PyConfig`). Not a run of Chinese or
+/// Japanese characters, whose tokens are single characters that only mean the word together.
+pub(crate) fn identifier_parts(analyzer: &mut TextAnalyzer, text: &str) -> Option<Vec<String>> {
+    let parts = analyze(analyzer, text);
+    if parts.len() > 1 {
+        return text.chars().any(|c| !c.is_alphanumeric()).then_some(parts);
+    }
+    let parts = analyze(analyzer, &camel_case_parts(text)?);
+    (parts.len() > 1).then_some(parts)
+}
+
+/// The parts of a CamelCase word (`PyConfig` → `Py Config`, `getHTTPResponse` → `get HTTP
+/// Response`), joined by spaces, or `None` when `text` is not one: the tokenizer keeps such a
+/// word whole, so the query adds its parts.
+fn camel_case_parts(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if !chars.iter().all(|c| c.is_alphanumeric()) {
+        return None;
+    }
+    let mut parts = String::with_capacity(text.len() + 4);
+    let mut split = false;
+    for (i, &c) in chars.iter().enumerate() {
+        let previous = i.checked_sub(1).map(|i| chars[i]);
+        let next = chars.get(i + 1);
+        let starts_part = c.is_uppercase()
+            && previous.is_some_and(|p| {
+                p.is_lowercase() || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+            });
+        if starts_part {
+            parts.push(' ');
+            split = true;
+        }
+        parts.push(c);
+    }
+    split.then_some(parts)
 }
 
 /// Refuses a regular expression the index's term automaton cannot run, with its reason.
@@ -525,13 +689,144 @@ mod tests {
     fn words_become_terms_phrases_or_nothing() {
         assert_eq!(lowered("Mutex"), one_word(term("mutex")));
         assert_eq!(
-            lowered("foo-bar"),
+            lowered("\"foo-bar\""),
             one_word(Matcher::Phrase {
                 words: vec!["foo".into(), "bar".into()],
                 slop: 0
             })
         );
         assert_eq!(lowered("\"--\""), Lowered::Nothing);
+    }
+
+    /// An identifier: the whole name counting more, each of `parts` alone.
+    fn identifier(whole: Matcher, parts: &[&str]) -> Vec<(Occur, Lowered)> {
+        let mut clauses = vec![(
+            Occur::Should,
+            Lowered::Boost {
+                query: Box::new(text_or_title(whole)),
+                boost: IDENTIFIER_BOOST,
+            },
+        )];
+        clauses.extend(
+            parts
+                .iter()
+                .map(|part| (Occur::Should, text_or_title(term(part)))),
+        );
+        clauses
+    }
+
+    #[test]
+    fn identifiers_are_the_whole_name_or_each_part() {
+        let phrase = Matcher::Phrase {
+            words: vec!["exec".into(), "prefix".into()],
+            slop: 0,
+        };
+        let mut expected = identifier(phrase.clone(), &["exec", "prefix"]);
+        expected.push((Occur::Should, title_clause(leaf(Target::Title, phrase))));
+        assert_eq!(lowered("exec_prefix"), Lowered::Bool(expected));
+
+        let mut expected = identifier(term("pyconfig"), &["py", "config"]);
+        expected.push((
+            Occur::Should,
+            title_clause(leaf(Target::Title, term("pyconfig"))),
+        ));
+        assert_eq!(lowered("PyConfig"), Lowered::Bool(expected));
+
+        // Chinese and Japanese characters mean the word only together: a phrase.
+        assert_eq!(
+            lowered("東京"),
+            one_word(Matcher::Phrase {
+                words: vec!["東".into(), "京".into()],
+                slop: 0
+            })
+        );
+
+        // Excluded, or under a field other than the text, the name stays whole.
+        let Lowered::Bool(clauses) = lowered("a -foo-bar") else {
+            panic!("a boolean query")
+        };
+        assert_eq!(
+            clauses[1],
+            (
+                Occur::MustNot,
+                text_or_title(Matcher::Phrase {
+                    words: vec!["foo".into(), "bar".into()],
+                    slop: 0
+                })
+            )
+        );
+        assert_eq!(
+            lowered("title:foo-bar"),
+            leaf(
+                Target::Title,
+                Matcher::Phrase {
+                    words: vec!["foo".into(), "bar".into()],
+                    slop: 0
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn camel_case_parts_split_where_a_word_starts() {
+        assert_eq!(camel_case_parts("PyConfig").as_deref(), Some("Py Config"));
+        assert_eq!(
+            camel_case_parts("getHTTPResponse").as_deref(),
+            Some("get HTTP Response")
+        );
+        for word in ["HTTP", "mutex", "Mutex", "x86_64", "Py3"] {
+            assert_eq!(camel_case_parts(word), None, "{word}");
+        }
+    }
+
+    /// The proximity clause over consecutive pairs of `words`.
+    fn proximity(words: &[&str]) -> Lowered {
+        Lowered::Ranking(Box::new(Lowered::Boost {
+            query: Box::new(Lowered::Bool(
+                words
+                    .windows(2)
+                    .map(|pair| {
+                        (
+                            Occur::Should,
+                            leaf(
+                                Target::Contents,
+                                Matcher::Phrase {
+                                    words: vec![pair[0].into(), pair[1].into()],
+                                    slop: PROXIMITY_SLOP,
+                                },
+                            ),
+                        )
+                    })
+                    .collect(),
+            )),
+            boost: PROXIMITY_BOOST,
+        }))
+    }
+
+    #[test]
+    fn consecutive_plain_words_add_a_proximity_clause() {
+        let Lowered::Bool(clauses) = lowered("page layout -draft") else {
+            panic!("a boolean query")
+        };
+        assert_eq!(
+            clauses.last(),
+            Some(&(Occur::Should, proximity(&["page", "layout"])))
+        );
+        // One word, or words only under fields, phrases and exclusions: none.
+        for query in [
+            "page",
+            "title:page title:layout",
+            "\"page layout\"",
+            "page -layout",
+        ] {
+            let has_proximity = match lowered(query) {
+                Lowered::Bool(clauses) => clauses
+                    .iter()
+                    .any(|(_, clause)| matches!(clause, Lowered::Ranking(_))),
+                _ => false,
+            };
+            assert!(!has_proximity, "{query}");
+        }
     }
 
     #[test]
@@ -572,15 +867,17 @@ mod tests {
                         ],
                     })
                 ),
+                (Occur::Should, proximity(&["a", "b", "f"])),
             ])
         );
-        // Two words: both; four: three.
+        // Two words: both; four: three. The title clause comes before the proximity clause.
         for (query, required) in [("a b", 2), ("(a b) AND (c d)", 3)] {
             let Lowered::Bool(clauses) = lowered(query) else {
                 panic!("a boolean query")
             };
-            let Some((_, Lowered::Boost { query: clause, .. })) = clauses.last() else {
-                panic!("a title clause last")
+            let Some((_, Lowered::Boost { query: clause, .. })) = clauses.iter().rev().nth(1)
+            else {
+                panic!("a title clause before the proximity clause")
             };
             assert!(
                 matches!(**clause, Lowered::AtLeast { minimum, .. } if minimum == required),

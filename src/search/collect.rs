@@ -90,7 +90,8 @@ fn in_title_only(lowered: &Lowered) -> bool {
     leaves.iter().all(|leaf| leaf.target == Target::Title)
 }
 
-/// Pushes the leaves of `lowered` on `out`.
+/// Pushes the leaves of `lowered` that decide which documents match on `out`: not those of a
+/// clause that only ranks.
 fn collect_leaves<'l>(lowered: &'l Lowered, out: &mut Vec<&'l Leaf>) {
     match lowered {
         Lowered::Bool(clauses) => clauses
@@ -101,7 +102,7 @@ fn collect_leaves<'l>(lowered: &'l Lowered, out: &mut Vec<&'l Leaf>) {
             .for_each(|clause| collect_leaves(clause, out)),
         Lowered::Boost { query, .. } => collect_leaves(query, out),
         Lowered::Leaf(leaf) => out.push(leaf),
-        Lowered::All | Lowered::Nothing => {}
+        Lowered::Ranking(_) | Lowered::All | Lowered::Nothing => {}
     }
 }
 

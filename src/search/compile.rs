@@ -57,6 +57,7 @@ pub fn compile(
         Lowered::Boost { query, boost } => {
             Box::new(BoostQuery::new(compile(query, fields, deadline)?, *boost))
         }
+        Lowered::Ranking(query) => compile(query, fields, deadline)?,
         Lowered::Leaf(leaf) => compile_leaf(leaf, fields, deadline)?,
     })
 }

@@ -13,6 +13,7 @@ use super::{analyzer, tokens};
 use crate::highlight::fragment::select_extents;
 use crate::highlight::*;
 use crate::query::ast::{Clause, FieldName, Occur, QueryNode};
+use crate::query::lower::identifier_parts;
 use crate::query::{lower, Analyzers, Target};
 use crate::query::{parse, DefaultOperator};
 
@@ -53,8 +54,13 @@ impl Leaf {
     /// True when this leaf matches the single token `token`.
     fn matches_token(&self, token: &str) -> bool {
         match self {
-            // A phrase of one word (after analysis) is that word.
-            Leaf::Term(text) => tokens(text) == [token],
+            // A phrase of one word (after analysis) is that word; each part of an identifier
+            // (`a-b`, `aB`) is also looked for alone.
+            Leaf::Term(text) => {
+                tokens(text) == [token]
+                    || identifier_parts(&mut analyzer(), text)
+                        .is_some_and(|parts| parts.iter().any(|part| part == token))
+            }
             Leaf::Phrase(words, _) => tokens(&words.join(" ")) == [token],
             Leaf::Wildcard(pattern) => {
                 let pattern: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
