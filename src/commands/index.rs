@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lantern::index::extract::{ExtractOptions, PdfExtractor};
 use lantern::index::walk::WalkOptions;
-use lantern::index::{index_roots, IndexObserver, IndexOptions, IndexStats, IndexWarning};
+use lantern::index::{index_roots, IndexObserver, IndexOptions, IndexStats, IndexWarning, Rebuild};
 
 use crate::cli::{ExtractArgs, IndexArgs, PdfExtractorArg};
 
@@ -156,6 +156,12 @@ impl IndexObserver for ProgressObserver {
                 "lantern: warning: {}",
                 printable(&warning.to_string())
             );
+        });
+    }
+
+    fn rebuilding(&self, why: Rebuild) {
+        self.bar.suspend(|| {
+            let _ = writeln!(io::stderr(), "lantern: {why}");
         });
     }
 }

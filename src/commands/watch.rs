@@ -9,7 +9,7 @@ use std::time::UNIX_EPOCH;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lantern::index::walk::WalkOptions;
-use lantern::index::{IndexError, IndexObserver, IndexOptions, IndexWarning};
+use lantern::index::{IndexError, IndexObserver, IndexOptions, IndexWarning, Rebuild};
 use lantern::watch::{utc_time, Degraded, PassReport, Watch, WatchObserver, WatchOptions};
 
 use super::index::{default_threads, extract_options, printable};
@@ -107,6 +107,10 @@ impl StatusObserver {
 impl IndexObserver for StatusObserver {
     fn warning(&self, warning: IndexWarning) {
         self.say(&format!("warning: {warning}"));
+    }
+
+    fn rebuilding(&self, why: Rebuild) {
+        self.say(&why.to_string());
     }
 }
 

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use tantivy::directory::error::OpenDirectoryError;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
+use super::catalog::Catalog;
 use super::directory::IndexDirectory;
 use super::error::IndexError;
 use super::schema::{self, LanternSchema};
@@ -20,7 +21,8 @@ pub fn default_index_dir() -> PathBuf {
 }
 
 /// Opens the Lantern index at `dir` for reading, with a clear error when it is missing, may not
-/// be read by this user, or is corrupt.
+/// be read by this user, is corrupt, or was made by a version of Lantern that spells its terms
+/// otherwise.
 pub fn open_index(dir: &Path) -> Result<(Index, LanternSchema), IndexError> {
     let meta = dir.join("meta.json");
     if !meta.is_file() {
@@ -45,6 +47,7 @@ pub fn open_index(dir: &Path) -> Result<(Index, LanternSchema), IndexError> {
             },
         })?;
     schema::register_tokenizers(&index);
+    Catalog::load(&index)?.check_version(dir)?;
     let fields = LanternSchema::from_index(&index)?;
     Ok((index, fields))
 }

@@ -15,7 +15,7 @@ use super::plan::{Job, Plan};
 use super::queue::WorkQueue;
 use super::reading::{commit_if_due, index_file, JobContext, SharedCounts};
 use super::roots::{outermost, resolve_roots, Root};
-use super::run::{IndexObserver, IndexOptions, IndexStats};
+use super::run::{IndexObserver, IndexOptions, IndexStats, Rebuild};
 use super::schema::LanternSchema;
 use super::writer::{commit, discard_uncommitted, heap_bytes, Writer};
 use super::{
@@ -58,7 +58,7 @@ pub fn index_roots(
         let threads = options.threads.max(1);
         let heap = heap_bytes(options.heap_bytes, threads)?;
         let (index, fields, mut catalog) =
-            open_for_writing(index_dir, options.rebuild, !roots.is_empty())?;
+            open_for_writing(index_dir, options.rebuild, !roots.is_empty(), observer)?;
         let index_folder = index_dir.canonicalize().ok();
         let roots = resolve_roots(roots, &options.walk, &catalog, index_folder.as_deref())?;
         let mut writer: Writer = index
@@ -231,31 +231,25 @@ fn remember_new_roots(
     Ok(())
 }
 
-/// Opens the index for writing, with its catalog of roots. When rebuilding, an index made by an
-/// older Lantern (whose fields differ) is replaced by an empty one that keeps its roots, and,
-/// when roots were named, an index whose list of roots cannot even be read is replaced by an
-/// empty one.
+/// Opens the index for writing, with its catalog of roots. An index of another schema version is
+/// replaced by an empty one that keeps its roots, saying so to `observer`; so is, when
+/// rebuilding, an index made by an older Lantern (whose fields differ), and, when roots were
+/// named, an index whose list of roots cannot even be read.
 fn open_for_writing(
     dir: &Path,
     rebuild: bool,
     roots_named: bool,
+    observer: &dyn IndexObserver,
 ) -> Result<(Index, LanternSchema, Catalog), IndexError> {
     let opened = open_or_create_index(dir)
         .and_then(|(index, fields)| Ok((Catalog::load(&index)?, index, fields)));
     let catalog = match opened {
         Ok((catalog, index, fields)) => return Ok((index, fields, catalog)),
-        Err(IndexError::NotLantern(_)) if rebuild => {
-            let mut old = Index::open_in_dir(dir)
-                .ok()
-                .and_then(|old| Catalog::load(&old).ok())
-                .unwrap_or_default();
-            // Its roots hold nothing until indexed again: those this run does not name show as
-            // incomplete, and the next 'lantern index' fills them.
-            for record in old.roots.values_mut() {
-                record.complete = false;
-            }
-            old
+        Err(IndexError::OtherVersion { found, .. }) => {
+            observer.rebuilding(Rebuild::OtherVersion { found });
+            roots_to_refill(dir)
         }
+        Err(IndexError::NotLantern(_)) if rebuild => roots_to_refill(dir),
         Err(IndexError::Corrupt { .. } | IndexError::BadCatalog(_)) if rebuild && roots_named => {
             Catalog::default()
         }
@@ -264,6 +258,25 @@ fn open_for_writing(
     remove_index_files(dir)?;
     let (index, fields) = open_or_create_index(dir)?;
     Ok((index, fields, catalog))
+}
+
+/// The catalog of the index at `dir` that is about to be replaced by an empty one: its roots,
+/// marked incomplete, as this version of Lantern records them (none when unreadable). They hold
+/// nothing until indexed again: those this run does not name show as incomplete, and the next
+/// 'lantern index' fills them.
+fn roots_to_refill(dir: &Path) -> Catalog {
+    let old = Index::open_in_dir(dir)
+        .ok()
+        .and_then(|old| Catalog::load(&old).ok())
+        .unwrap_or_default();
+    let mut roots = old.roots;
+    for record in roots.values_mut() {
+        record.complete = false;
+    }
+    Catalog {
+        roots,
+        ..Catalog::default()
+    }
 }
 
 /// A reading thread: takes jobs until the walk is over. After a failure it keeps draining the

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::extract::{DocumentType, ExtractOptions};
+use super::schema::SCHEMA_VERSION;
 use super::walk::WalkOptions;
 
 /// How an indexing run behaves.
@@ -51,6 +52,30 @@ pub trait IndexObserver: Sync {
     fn file_done(&self, _bytes: u64) {}
     /// Something was skipped or could not be read; the run goes on.
     fn warning(&self, warning: IndexWarning);
+    /// The index is emptied and made anew, for the reason given.
+    fn rebuilding(&self, why: Rebuild);
+}
+
+/// Why an index is rebuilt from scratch without being asked to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rebuild {
+    /// It was made by another version of Lantern, whose terms or fields this one would misread.
+    OtherVersion {
+        /// The schema version it was made with.
+        found: u32,
+    },
+}
+
+impl fmt::Display for Rebuild {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rebuild::OtherVersion { found } => write!(
+                f,
+                "rebuilding the index: it was made by another version of Lantern (index schema \
+                 version {found}, this Lantern's is {SCHEMA_VERSION})"
+            ),
+        }
+    }
 }
 
 /// A file or folder that could not be indexed.

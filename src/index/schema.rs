@@ -1,16 +1,21 @@
 //! The index schema: every field Lantern stores, and why it is configured the way it is.
 
 use tantivy::schema::{
-    Field, FieldEntry, IndexRecordOption, Schema, Term, TextFieldIndexing, TextOptions, FAST,
-    STORED, STRING,
+    Field, IndexRecordOption, Schema, Term, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
-use tantivy::tokenizer::{
-    LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer, RAW_TOKENIZER_NAME,
-};
+use tantivy::tokenizer::{RawTokenizer, RemoveLongFilter, TextAnalyzer, RAW_TOKENIZER_NAME};
 use tantivy::Index;
 
+use super::fold::{fold, Folder};
 use super::tokenizer::{PathTokenizer, TextTokenizer};
 use super::IndexError;
+
+/// The version of the index's layout: its fields, their options and how their terms are spelled
+/// (tokenizing, folding, stemming). Recorded in every commit (see [`super::Catalog`]); an index of
+/// another version is rebuilt by `lantern index` and refused by everything else. Bump it whenever
+/// a change makes an older index read wrongly. Version 1: the indexes made before the version was
+/// recorded; 2: folded terms (case, accents, compatibility forms).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Name of the tokenizer that splits a path into its components (`/usr/src/a.rs` → `usr`, `src`,
 /// `a.rs`), so that `path:src` and `path:*.rs` match a component.
@@ -94,23 +99,18 @@ impl LanternSchema {
 
     /// Reads the field handles of an existing index, failing if it was not made by this version
     /// of Lantern: every field must be configured exactly as [`LanternSchema::build`] does it (an
-    /// older index may have the field with other options, e.g. stored instead of fast). The one
-    /// exception is a `path` that is not stored, as Lantern made it before: such an index works
-    /// as it is, its hits reading their paths from the fast field only.
+    /// index of another program may have a field of the same name with other options).
     pub fn from_index(index: &Index) -> Result<LanternSchema, IndexError> {
         let schema = index.schema();
         let (expected, _) = LanternSchema::build();
-        let unstored_path = FieldEntry::new_text("path".to_string(), STRING | FAST);
         let field = |name: &str| {
             schema
                 .get_field(name)
                 .ok()
                 .filter(|&field| {
-                    let entry = schema.get_field_entry(field);
-                    *entry == unstored_path
-                        || expected
-                            .get_field(name)
-                            .is_ok_and(|wanted| entry == expected.get_field_entry(wanted))
+                    expected.get_field(name).is_ok_and(|wanted| {
+                        schema.get_field_entry(field) == expected.get_field_entry(wanted)
+                    })
                 })
                 .ok_or_else(|| IndexError::NotLantern(name.to_string()))
         };
@@ -155,11 +155,11 @@ pub fn text_analyzer() -> TextAnalyzer {
     TextAnalyzer::from(TextTokenizer::default())
 }
 
-/// The analyzer of `type` in queries: the whole word, lower-cased (types are indexed as
-/// lower-case names).
+/// The analyzer of `type` in queries: the whole word, folded (types are indexed as lower-case
+/// ASCII names).
 pub fn keyword_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default())
-        .filter(LowerCaser)
+        .filter(Folder)
         .build()
 }
 
@@ -169,19 +169,20 @@ pub fn path_components(path: &str) -> impl Iterator<Item = &str> {
         .filter(|component| !component.is_empty() && component.len() < MAX_COMPONENT_BYTES)
 }
 
-/// A path component as `path_parts_reversed` stores it: lower-cased, then spelled backwards.
+/// A path component as `path_parts_reversed` stores it: folded, then spelled backwards.
 pub fn reversed_component(component: &str) -> String {
-    component.to_lowercase().chars().rev().collect()
+    fold(component).chars().rev().collect()
 }
 
 /// Path components this long or longer are not indexed.
 const MAX_COMPONENT_BYTES: usize = 255;
 
-/// The analyzer for `path_parts`: components between slashes, lower-cased.
+/// The analyzer for `path_parts`: components between slashes, folded like words (`Café.txt`
+/// is `cafe.txt`).
 pub fn path_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(PathTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_COMPONENT_BYTES))
-        .filter(LowerCaser)
+        .filter(Folder)
         .build()
 }
 

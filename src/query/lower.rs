@@ -14,6 +14,7 @@ use tantivy::TantivyError;
 
 use super::ast::{FieldName, Occur, QueryNode};
 use super::{analyze, reversed_wildcard_regex, wildcard_to_regex, QueryError};
+use crate::index::fold::fold;
 use crate::index::schema::{keyword_analyzer, path_analyzer, text_analyzer};
 
 /// A query as the index sees it: leaves analysed, with their boolean shape.
@@ -323,22 +324,18 @@ impl Lowering<'_> {
                 if matches!((lower, upper), (Bound::Unbounded, Bound::Unbounded)) {
                     return Ok(Lowered::All);
                 }
-                // Ranges on the path compare whole paths; elsewhere, lower-cased terms. With no
+                // Ranges on the path compare whole paths; elsewhere, folded terms. With no
                 // field named, a range is on the text only.
-                let (target, lowercase) = match field {
+                let (target, folded) = match field {
                     FieldName::Path => (Target::WholePath, false),
                     FieldName::Default | FieldName::Contents => (Target::Contents, true),
                     FieldName::Title => (Target::Title, true),
                     FieldName::Type => (Target::Type, true),
                 };
                 let bound = |bound: &Bound<String>| {
-                    bound.as_ref().map(|text| {
-                        if lowercase {
-                            text.to_lowercase()
-                        } else {
-                            text.clone()
-                        }
-                    })
+                    bound
+                        .as_ref()
+                        .map(|text| if folded { fold(text) } else { text.clone() })
                 };
                 Lowered::Leaf(Leaf {
                     target,

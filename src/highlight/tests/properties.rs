@@ -12,6 +12,7 @@ use proptest::prelude::*;
 use super::{analyzer, tokens};
 use crate::highlight::fragment::select_extents;
 use crate::highlight::*;
+use crate::index::fold::fold;
 use crate::query::ast::{Clause, FieldName, Occur, QueryNode};
 use crate::query::{lower, Analyzers, Target};
 use crate::query::{parse, DefaultOperator};
@@ -57,7 +58,7 @@ impl Leaf {
             Leaf::Term(text) => tokens(text) == [token],
             Leaf::Phrase(words, _) => tokens(&words.join(" ")) == [token],
             Leaf::Wildcard(pattern) => {
-                let pattern: Vec<char> = pattern.chars().flat_map(char::to_lowercase).collect();
+                let pattern: Vec<char> = fold(pattern).chars().collect();
                 glob(&pattern, &token.chars().collect::<Vec<_>>())
             }
             Leaf::Fuzzy(text, distance) => tokens(text)
