@@ -22,6 +22,7 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         max_file_size: args.max_file_size,
         commit_every_bytes: args.commit_every.max(1),
         rebuild: args.rebuild,
+        language: args.language,
         walk: WalkOptions {
             hidden: args.hidden,
             follow_links: args.follow,

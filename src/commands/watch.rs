@@ -26,6 +26,7 @@ pub fn run(index_dir: &Path, args: &WatchArgs) -> anyhow::Result<ExitCode> {
             max_file_size: args.max_file_size,
             commit_every_bytes: 1 << 30,
             rebuild: false,
+            language: None,
             walk: WalkOptions::default(),
             extract: extract_options(&args.extract),
         },

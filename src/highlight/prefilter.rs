@@ -15,6 +15,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::pattern::{common_prefix, Pattern};
+use crate::index::language::Language;
 use crate::index::tokenizer::{continues_token, is_ideograph, is_token_char};
 
 /// With phrases, regions this close are tokenized as one: a token stream costs an allocation and
@@ -70,6 +71,7 @@ impl Prefilter {
                 {
                     prefixes.push(prefix)
                 }
+                Pattern::Stem { stem, language } => prefixes.push(stem_prefix(stem, *language)?),
                 Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => {
                     return None
                 }
@@ -276,6 +278,18 @@ impl Finder {
 fn token_end(text: &str, start: usize) -> usize {
     let rest = &text[start..];
     start + rest.find(|c| !continues_token(c)).unwrap_or(rest.len())
+}
+
+/// What every (folded) word with the English stem `stem` starts with: the stem but its last three
+/// letters. Snowball's English rules only rewrite the end of a word (`y` → `i`, `biliti` →
+/// `ble`, a final `e` dropped), never more than its last three letters of the stem; its few
+/// irregular forms (`dying` → `die`) have stems too short for a prefix. `None` (tokenize the
+/// whole text) when the prefix would be under three letters or not ASCII, or in other
+/// languages, whose rules this does not vouch for.
+fn stem_prefix(stem: &str, language: Language) -> Option<&str> {
+    let english = language == Language::Snowball(frostem::Algorithm::English);
+    let prefix = stem.get(..stem.len().checked_sub(3)?)?;
+    (english && prefix.len() >= MIN_SHARED_PREFIX && prefix.is_ascii()).then_some(prefix)
 }
 
 /// The tokens of `text` that hold a character outside ASCII other than an ideograph: tokens

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Index, Searcher, TERMINATED};
 
+use super::language::Language;
 use super::path_key::path_key;
 use super::schema::{LanternSchema, SCHEMA_VERSION};
 use super::walk::WalkOptions;
@@ -23,6 +24,9 @@ pub struct Catalog {
     /// recorded read as version 1.
     #[serde(default = "unversioned")]
     pub schema_version: u32,
+    /// The language its stemmed fields are in.
+    #[serde(default)]
+    pub language: Language,
     /// Every root ever indexed and not removed, keyed by the path key of its absolute path.
     pub roots: BTreeMap<String, RootRecord>,
 }
@@ -32,6 +36,7 @@ impl Default for Catalog {
     fn default() -> Catalog {
         Catalog {
             schema_version: SCHEMA_VERSION,
+            language: Language::default(),
             roots: BTreeMap::new(),
         }
     }

@@ -8,6 +8,7 @@ mod error;
 pub mod extract;
 pub mod fold;
 mod forget;
+pub mod language;
 mod open;
 pub mod path_key;
 mod pipeline;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::extract::{DocumentType, ExtractOptions};
+use super::language::Language;
 use super::schema::SCHEMA_VERSION;
 use super::walk::WalkOptions;
 
@@ -24,6 +25,9 @@ pub struct IndexOptions {
     pub commit_every_bytes: u64,
     /// Forget what the index holds under each root and index it from scratch.
     pub rebuild: bool,
+    /// The language to stem in; `None` keeps the index's own (English for a new index). Another
+    /// language than the index's rebuilds it.
+    pub language: Option<Language>,
     /// Which files the walk yields.
     pub walk: WalkOptions,
     /// How the text of documents (PDF, HTML, office files...) is extracted.
@@ -64,6 +68,13 @@ pub enum Rebuild {
         /// The schema version it was made with.
         found: u32,
     },
+    /// Another language was asked for: every stem changes.
+    Language {
+        /// The index's language.
+        from: Language,
+        /// The language asked for.
+        to: Language,
+    },
 }
 
 impl fmt::Display for Rebuild {
@@ -73,6 +84,10 @@ impl fmt::Display for Rebuild {
                 f,
                 "rebuilding the index: it was made by another version of Lantern (index schema \
                  version {found}, this Lantern's is {SCHEMA_VERSION})"
+            ),
+            Rebuild::Language { from, to } => write!(
+                f,
+                "rebuilding the index: its words were stemmed in {from}, now in {to}"
             ),
         }
     }

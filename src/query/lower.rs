@@ -15,6 +15,7 @@ use tantivy::TantivyError;
 use super::ast::{FieldName, Occur, QueryNode};
 use super::{analyze, reversed_wildcard_regex, wildcard_to_regex, QueryError};
 use crate::index::fold::fold;
+use crate::index::language::Language;
 use crate::index::schema::{keyword_analyzer, path_analyzer, text_analyzer};
 
 /// A query as the index sees it: leaves analysed, with their boolean shape.
@@ -97,6 +98,14 @@ pub enum Matcher {
         /// The upper bound.
         upper: Bound<String>,
     },
+    /// Every form of a word with this stem: the stem, searched in the stemmed counterpart of
+    /// the leaf's field (text or title); a token matches when its stem in `language` is `stem`.
+    Stem {
+        /// The word's stem.
+        stem: String,
+        /// The language that stemmed it, which the highlighter stems tokens in.
+        language: Language,
+    },
 }
 
 /// A pattern standing for several terms.
@@ -119,7 +128,7 @@ pub trait TermExpansion {
     fn expand(&self, pattern: &MultiTerm) -> Result<Option<Vec<String>>, TantivyError>;
 }
 
-/// The analyzers of the index's text, path components and types.
+/// The analyzers of the index's text, path components and types, and its language.
 #[derive(Clone)]
 pub struct Analyzers {
     /// The analyzer of `contents` and `title`.
@@ -128,15 +137,18 @@ pub struct Analyzers {
     pub path: TextAnalyzer,
     /// The analyzer of `type`: the whole word, lower-cased.
     pub keyword: TextAnalyzer,
+    /// The language the index stems words in.
+    pub language: Language,
 }
 
-impl Default for Analyzers {
-    /// The analyzers every Lantern index registers.
-    fn default() -> Analyzers {
+impl Analyzers {
+    /// The analyzers of an index stemmed in `language`.
+    pub fn new(language: Language) -> Analyzers {
         Analyzers {
             contents: text_analyzer(),
             path: path_analyzer(),
             keyword: keyword_analyzer(),
+            language,
         }
     }
 }
@@ -274,8 +286,10 @@ impl Lowering<'_> {
                 query: Box::new(self.lower(query)?),
                 boost: *boost,
             },
-            QueryNode::Term { field, text } => self.words(*field, text, 0),
-            QueryNode::Phrase { field, text, slop } => self.words(*field, text, *slop),
+            QueryNode::Term { field, text } => self.words(*field, text, 0, Forms::Every),
+            QueryNode::Phrase { field, text, slop } => {
+                self.words(*field, text, *slop, Forms::Exact)
+            }
             QueryNode::Wildcard { field, pattern } => {
                 let reversed = match field {
                     FieldName::Path => reversed_wildcard_regex(pattern),
@@ -372,8 +386,9 @@ impl Lowering<'_> {
 
     /// A word or phrase, matching nothing when it has no token. With no field named, it is
     /// looked for in the text and in the title; a match in the title alone scores nothing (the
-    /// title clause, [`Lowering::title_clause`], decides what titles count).
-    fn words(&mut self, field: FieldName, text: &str, slop: u32) -> Lowered {
+    /// title clause, [`Lowering::title_clause`], decides what titles count). `forms` says
+    /// whether a single word also matches its other forms.
+    fn words(&mut self, field: FieldName, text: &str, slop: u32, forms: Forms) -> Lowered {
         let Some(matcher) = self.matcher(field, text, slop) else {
             return Lowered::Nothing;
         };
@@ -381,10 +396,7 @@ impl Lowering<'_> {
             FieldName::Default => Lowered::Bool(vec![
                 (
                     Occur::Should,
-                    Lowered::Leaf(Leaf {
-                        target: Target::Contents,
-                        matcher: matcher.clone(),
-                    }),
+                    self.stemmed(Target::Contents, matcher.clone(), forms),
                 ),
                 (
                     Occur::Should,
@@ -397,12 +409,47 @@ impl Lowering<'_> {
                     },
                 ),
             ]),
-            FieldName::Contents | FieldName::Title | FieldName::Path | FieldName::Type => {
-                Lowered::Leaf(Leaf {
-                    target: words_target(field),
-                    matcher,
-                })
+            FieldName::Contents | FieldName::Title => {
+                self.stemmed(words_target(field), matcher, forms)
             }
+            FieldName::Path | FieldName::Type => Lowered::Leaf(Leaf {
+                target: words_target(field),
+                matcher,
+            }),
+        }
+    }
+
+    /// The leaf of `matcher` on the text or the title, and, when it is one word whose every
+    /// form is wanted and the index stems, beside it the word's stem: every form of the word
+    /// matches, and the form as typed matches both, so it ranks first.
+    fn stemmed(&self, target: Target, matcher: Matcher, forms: Forms) -> Lowered {
+        let exact = Lowered::Leaf(Leaf {
+            target,
+            matcher: matcher.clone(),
+        });
+        let stem = match &matcher {
+            Matcher::Term(word) if forms == Forms::Every => self.analyzers.language.stem(word),
+            Matcher::Term(_)
+            | Matcher::Phrase { .. }
+            | Matcher::Pattern { .. }
+            | Matcher::Range { .. }
+            | Matcher::Stem { .. } => None,
+        };
+        match stem {
+            Some(stem) => Lowered::Bool(vec![
+                (Occur::Should, exact),
+                (
+                    Occur::Should,
+                    Lowered::Leaf(Leaf {
+                        target,
+                        matcher: Matcher::Stem {
+                            stem,
+                            language: self.analyzers.language,
+                        },
+                    }),
+                ),
+            ]),
+            None => exact,
         }
     }
 
@@ -431,6 +478,15 @@ impl Lowering<'_> {
             },
         }))
     }
+}
+
+/// Which forms of a word a query means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Forms {
+    /// Every form with the word's stem: an unquoted word.
+    Every,
+    /// The word as typed (folded): quoted text, as Elasticsearch's `quote_field_suffix`.
+    Exact,
 }
 
 /// Where words of a query field are searched: `path:` words among the path's components. A
@@ -466,12 +522,13 @@ fn regex_reason(message: &str) -> String {
     last.strip_prefix("error: ").unwrap_or(last).to_string()
 }
 
-/// `query` parsed (OR between clauses) and lowered with Lantern's analyzers, without an index:
+/// `query` parsed (OR between clauses) and lowered with Lantern's analyzers, without an index
+/// and without stemming:
 /// for tests of what consumes lowered queries.
 #[cfg(test)]
 pub(crate) fn lowered(query: &str) -> Lowered {
     let tree = super::parse(query, super::DefaultOperator::Or).expect("the query parses");
-    lower(&tree, &mut Analyzers::default(), None).expect("the query lowers")
+    lower(&tree, &mut Analyzers::new(Language::None), None).expect("the query lowers")
 }
 
 #[cfg(test)]
@@ -676,8 +733,39 @@ mod tests {
     #[test]
     fn invalid_regexes_are_refused_with_a_one_line_reason() {
         let tree = parse("/[a/", DefaultOperator::Or).unwrap();
-        let err = lower(&tree, &mut Analyzers::default(), None).unwrap_err();
+        let err = lower(&tree, &mut Analyzers::new(Language::None), None).unwrap_err();
         assert!(!err.to_string().contains('\n'), "{err}");
         assert!(err.to_string().contains("unclosed"), "{err}");
+    }
+
+    #[test]
+    fn an_unquoted_word_is_also_its_stem_and_a_quoted_one_is_not() {
+        let stemmed = |query: &str| {
+            let tree = parse(query, DefaultOperator::Or).unwrap();
+            lower(&tree, &mut Analyzers::new(Language::default()), None).unwrap()
+        };
+        let contents = |matcher: Matcher| {
+            Lowered::Leaf(Leaf {
+                target: Target::Contents,
+                matcher,
+            })
+        };
+        assert_eq!(
+            stemmed("contents:threads"),
+            Lowered::Bool(vec![
+                (Occur::Should, contents(Matcher::Term("threads".into()))),
+                (
+                    Occur::Should,
+                    contents(Matcher::Stem {
+                        stem: "thread".into(),
+                        language: Language::default(),
+                    })
+                ),
+            ])
+        );
+        assert_eq!(
+            stemmed("contents:\"threads\""),
+            contents(Matcher::Term("threads".into()))
+        );
     }
 }
