@@ -280,16 +280,16 @@ fn token_end(text: &str, start: usize) -> usize {
     start + rest.find(|c| !continues_token(c)).unwrap_or(rest.len())
 }
 
-/// What every (folded) word with the English stem `stem` starts with: the stem but its last three
-/// letters. Snowball's English rules only rewrite the end of a word (`y` → `i`, `biliti` →
-/// `ble`, a final `e` dropped), never more than its last three letters of the stem; its few
-/// irregular forms (`dying` → `die`) have stems too short for a prefix. `None` (tokenize the
-/// whole text) when the prefix would be under three letters or not ASCII, or in other
-/// languages, whose rules this does not vouch for.
+/// What every (folded) word with the English stem `stem` starts with: the stem but its last two
+/// letters. Snowball's English rules only rewrite the end of a word, and never more than the
+/// stem's last two letters (`biliti` → `ble`, then maybe `bl`; `y` → `i`; an `e` added or
+/// dropped); its few irregular forms (`dying` → `die`) have stems too short for a prefix.
+/// `None` (tokenize the whole text) when the prefix would be under two letters or not ASCII, or
+/// in other languages, whose rules this does not vouch for.
 fn stem_prefix(stem: &str, language: Language) -> Option<&str> {
     let english = language == Language::Snowball(frostem::Algorithm::English);
-    let prefix = stem.get(..stem.len().checked_sub(3)?)?;
-    (english && prefix.len() >= MIN_SHARED_PREFIX && prefix.is_ascii()).then_some(prefix)
+    let prefix = stem.get(..stem.len().checked_sub(2)?)?;
+    (english && prefix.len() >= 2 && prefix.is_ascii()).then_some(prefix)
 }
 
 /// The tokens of `text` that hold a character outside ASCII other than an ideograph: tokens
@@ -629,5 +629,49 @@ mod tests {
             let (regions, whole) = regions_and_whole(&prefilter, &text, &patterns);
             prop_assert_eq!(regions, whole);
         }
+    }
+
+    #[test]
+    fn english_words_start_with_the_prefix_of_their_stem() {
+        let english = Language::default();
+        for word in [
+            "possibility",
+            "possibly",
+            "relational",
+            "conditional",
+            "organization",
+            "hopeful",
+            "hoping",
+            "hopped",
+            "generously",
+            "happiness",
+            "happily",
+            "skies",
+            "cried",
+            "agreed",
+            "electrical",
+            "formality",
+            "sensitiviti",
+            "callousness",
+            "digitizer",
+            "threads",
+            "lockless",
+            "locking",
+            "pages",
+            "queued",
+            "analogies",
+            "radically",
+            "fully",
+        ] {
+            let stem = english.stem(word).unwrap();
+            if let Some(prefix) = stem_prefix(&stem, english) {
+                assert!(
+                    word.starts_with(prefix),
+                    "{word}: stem {stem}, prefix {prefix}"
+                );
+            }
+        }
+        assert_eq!(stem_prefix("die", english), None);
+        assert_eq!(stem_prefix("thread", Language::None), None);
     }
 }
