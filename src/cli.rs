@@ -10,6 +10,7 @@ use clap_complete::Shell;
 /// The version `--version` shows: the package version and the commit it was built from, as
 /// `build.rs` found it.
 const VERSION: &str = env!("LANTERN_BUILD_VERSION");
+use lantern::index::language::Language;
 use lantern::render::EditorLinks;
 
 /// Full-text search over a folder of documents, with highlighted fragments.
@@ -159,6 +160,13 @@ pub struct IndexArgs {
     /// Forget what the index holds for these folders and index them from scratch.
     #[arg(long)]
     pub rebuild: bool,
+
+    /// Stem words in LANG: an unquoted word then finds every form with its stem (`threads`
+    /// finds `thread`), exact forms ranked first. A Snowball language (english, french, german,
+    /// spanish, russian...: `lantern status` shows the index's) or `none`. Default: the index's
+    /// own language, english for a new index; another language rebuilds the whole index.
+    #[arg(long, value_name = "LANG", value_parser = Language::from_name)]
+    pub language: Option<Language>,
 
     /// Threads for walking and reading files, and as many for indexing [default: number of CPUs]
     #[arg(long, value_name = "N")]

@@ -311,7 +311,10 @@ fn older_schema(fast_fields: bool) -> tantivy::schema::Schema {
 fn create_index_with(index: &std::path::Path, schema: tantivy::schema::Schema, root: &str) {
     fs::create_dir_all(index).expect("create the index folder");
     let old = tantivy::Index::create_in_dir(index, schema).expect("create the index");
-    lantern::index::schema::register_tokenizers(&old);
+    lantern::index::schema::register_tokenizers(
+        &old,
+        lantern::index::language::Language::default(),
+    );
     let mut writer: tantivy::IndexWriter = old.writer_with_num_threads(1, 15_000_000).unwrap();
     let mut commit = writer.prepare_commit().expect("prepare a commit");
     let roots = serde_json::json!({"roots": {root: {"last_indexed": 1, "complete": true}}});
@@ -320,11 +323,13 @@ fn create_index_with(index: &std::path::Path, schema: tantivy::schema::Schema, r
 }
 
 #[test]
-fn an_index_whose_paths_are_not_stored_is_still_used_as_it_is() {
+fn an_index_whose_paths_are_not_stored_is_rebuilt_by_index() {
     let dir = Dir::new();
     dir.create("docs/a.txt", "a quokka smiles\nat the wombat");
     create_index_with(&dir.index_dir(), older_schema(true), &dir.display("docs"));
-    assert_eq!(dir.index(&["docs"]).added, 1);
+    let output = dir.lantern().args(["index", "docs"]).assert_success();
+    assert!(output.stderr.contains("rebuilding the index"), "{output}");
+    assert_eq!(dir.hit_paths("wombat"), ["docs/a.txt"]);
     let hit = dir.search_json(&["wombat"]).hits[0].clone();
     assert_eq!(hit.path, "docs/a.txt");
     assert_eq!(hit.fragments, ["a quokka smiles at the <b>wombat</b>"]);
@@ -337,16 +342,16 @@ fn an_index_made_before_fast_fields_is_refused_until_rebuilt_with_its_roots() {
     let dir = Dir::new();
     dir.create("docs/a.txt", "a quokka smiles");
     create_index_with(&dir.index_dir(), older_schema(false), &dir.display("docs"));
-    for command in [&["search", "quokka"][..], &["index", "docs"], &["index"]] {
+    for command in [&["search", "quokka"][..], &["status"]] {
         let output = dir.lantern().args(command).assert_exit(1);
         assert!(
-            output.stderr.contains("older version of Lantern")
-                && output.stderr.contains("lantern index --rebuild"),
+            output.stderr.contains("another version of Lantern")
+                && output.stderr.contains("run 'lantern index'"),
             "{command:?}: {output}"
         );
     }
     // With no folder named, the rebuild indexes the old index's roots again.
-    let summary = dir.index(&["--rebuild"]);
+    let summary = dir.index(&[]);
     assert_eq!(summary.added, 1);
     assert_eq!(dir.hit_paths("quokka"), ["docs/a.txt"]);
     let hit = dir.search_json(&["quokka"]).hits[0].clone();

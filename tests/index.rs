@@ -420,8 +420,9 @@ fn status_lists_the_roots_and_document_counts() {
     );
     assert_eq!(lines[1], "documents: 3 (3 text)");
     assert!(lines[2].starts_with("size:      "), "{output}");
-    assert_eq!(lines[3], "roots:");
-    let roots = &lines[4..];
+    assert_eq!(lines[3], "language:  english");
+    assert_eq!(lines[4], "roots:");
+    let roots = &lines[5..];
     assert_eq!(roots.len(), 2, "{output}");
     assert!(
         roots[0].starts_with(&format!(

@@ -76,6 +76,7 @@ fn the_api_returns_the_cli_json_with_offset_and_ranks_from_the_top() {
             "types",
             "size_bytes",
             "segments",
+            "language",
             "watcher",
             "roots",
         ],

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lantern::extract::{ExtractOptions, PdfExtractor};
 use lantern::index::walk::WalkOptions;
-use lantern::index::{index_roots, IndexObserver, IndexOptions, IndexStats, IndexWarning};
+use lantern::index::{index_roots, IndexObserver, IndexOptions, IndexStats, IndexWarning, Rebuild};
 
 use crate::cli::{ExtractArgs, IndexArgs, PdfExtractorArg};
 
@@ -22,6 +22,7 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         max_file_size: args.max_file_size,
         commit_every_bytes: args.commit_every.max(1),
         rebuild: args.rebuild,
+        language: args.language,
         walk: WalkOptions {
             hidden: args.hidden,
             follow_links: args.follow,
@@ -156,6 +157,12 @@ impl IndexObserver for ProgressObserver {
                 "lantern: warning: {}",
                 printable(&warning.to_string())
             );
+        });
+    }
+
+    fn rebuilding(&self, why: Rebuild) {
+        self.bar.suspend(|| {
+            let _ = writeln!(io::stderr(), "lantern: {why}");
         });
     }
 }

@@ -9,7 +9,7 @@ use std::time::UNIX_EPOCH;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use lantern::index::walk::WalkOptions;
-use lantern::index::{IndexError, IndexObserver, IndexOptions, IndexWarning};
+use lantern::index::{IndexError, IndexObserver, IndexOptions, IndexWarning, Rebuild};
 use lantern::watch::{utc_time, Degraded, PassReport, Watch, WatchObserver, WatchOptions};
 
 use super::index::{default_threads, extract_options, printable};
@@ -26,6 +26,7 @@ pub fn run(index_dir: &Path, args: &WatchArgs) -> anyhow::Result<ExitCode> {
             max_file_size: args.max_file_size,
             commit_every_bytes: 1 << 30,
             rebuild: false,
+            language: None,
             walk: WalkOptions::default(),
             extract: extract_options(&args.extract),
         },
@@ -107,6 +108,10 @@ impl StatusObserver {
 impl IndexObserver for StatusObserver {
     fn warning(&self, warning: IndexWarning) {
         self.say(&format!("warning: {warning}"));
+    }
+
+    fn rebuilding(&self, why: Rebuild) {
+        self.say(&why.to_string());
     }
 }
 

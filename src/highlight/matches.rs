@@ -92,7 +92,10 @@ pub fn find_matches_until(
                     find_phrases(&scan.tokens, &lists, &phrase, deadline, &mut matches);
                 }
             }
-            Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => {}
+            Pattern::Regex { .. }
+            | Pattern::Fuzzy { .. }
+            | Pattern::Range { .. }
+            | Pattern::Stem { .. } => {}
         }
     }
     matches.extend(scan.other_hits.iter().map(|&(token, pattern)| Match {
@@ -156,7 +159,10 @@ fn scan(
         .filter(|(_, pattern)| {
             matches!(
                 pattern,
-                Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. }
+                Pattern::Regex { .. }
+                    | Pattern::Fuzzy { .. }
+                    | Pattern::Range { .. }
+                    | Pattern::Stem { .. }
             )
         })
         .collect();

@@ -76,12 +76,13 @@ impl Highlighter {
     /// The best fragments of `text`, its beginning when nothing in it matches. Only the regions
     /// around candidate matches are tokenized when the query allows it.
     pub fn fragments(&mut self, text: &str) -> Vec<MarkedText> {
-        let regions = self.prefilter.as_ref().and_then(|p| p.regions(text));
+        let regions = match &self.prefilter {
+            Some(prefilter) => prefilter.regions(text),
+            None => std::iter::once(0..text.len()).collect(),
+        };
         let patterns = self.query.patterns();
-        let whole = 0..text.len();
-        let regions = regions.as_deref().unwrap_or(std::slice::from_ref(&whole));
         let matches =
-            find_matches_until(text, regions, &mut self.analyzer, patterns, &self.deadline);
+            find_matches_until(text, &regions, &mut self.analyzer, patterns, &self.deadline);
         select_fragments(text, &self.query.keep_deciding(matches), self.options)
     }
 

@@ -4,6 +4,7 @@ use std::ops::{Bound, Range, RangeBounds};
 
 use regex::Regex;
 
+use crate::index::language::Language;
 use crate::query::ast::Occur;
 use crate::query::{Lowered, Matcher, MultiTerm, Target};
 
@@ -47,6 +48,13 @@ pub enum Pattern {
     /// A token equal to one of these terms (sorted): a wildcard, regex or fuzzy term replaced by
     /// the terms of the index it expands to.
     Terms(Vec<String>),
+    /// A token whose stem in `language` is `stem`: any form of an unquoted word.
+    Stem {
+        /// The stem.
+        stem: String,
+        /// The language that stems.
+        language: Language,
+    },
     /// Consecutive tokens equal to `words`, allowing `slop` extra positions between them.
     Phrase {
         /// The analysed words, in order.
@@ -58,13 +66,16 @@ pub enum Pattern {
 
 impl Pattern {
     /// The exact words this pattern looks for: the word, the expanded terms, the phrase's words;
-    /// none for a regex, fuzzy or range pattern, which are tested token by token.
+    /// none for a regex, fuzzy, range or stem pattern, which are tested token by token.
     pub fn exact_words(&self) -> impl Iterator<Item = &str> {
         let words: &[String] = match self {
             Pattern::Word(word) => std::slice::from_ref(word),
             Pattern::Terms(terms) => terms,
             Pattern::Phrase { words, .. } => words,
-            Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => &[],
+            Pattern::Regex { .. }
+            | Pattern::Fuzzy { .. }
+            | Pattern::Range { .. }
+            | Pattern::Stem { .. } => &[],
         };
         words.iter().map(String::as_str)
     }
@@ -87,6 +98,7 @@ impl Pattern {
                 ),
                 token,
             ),
+            Pattern::Stem { stem, language } => language.stems_to(token, stem),
             Pattern::Phrase { .. } => false,
         }
     }
@@ -298,6 +310,10 @@ fn pattern_of(matcher: &Matcher) -> Option<Pattern> {
         Matcher::Range { lower, upper } => Pattern::Range {
             lower: lower.clone(),
             upper: upper.clone(),
+        },
+        Matcher::Stem { stem, language } => Pattern::Stem {
+            stem: stem.clone(),
+            language: *language,
         },
     })
 }

@@ -15,6 +15,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::pattern::{common_prefix, Pattern};
+use crate::index::language::Language;
 use crate::index::tokenizer::{continues_token, is_ideograph, is_token_char};
 
 /// With phrases, regions this close are tokenized as one: a token stream costs an allocation and
@@ -47,9 +48,6 @@ pub struct Prefilter {
     /// What every token of some pattern starts with (a long expansion's shared prefix): each
     /// token starting with one is a region.
     prefixes: Vec<RareByte>,
-    /// The characters outside ASCII that lower-case to an ASCII letter of a word or prefix: a
-    /// text holding one is tokenized whole.
-    unfolded: Vec<char>,
 }
 
 /// A phrase among a prefilter's patterns, before its words are numbered.
@@ -57,13 +55,6 @@ struct PhraseWords<'p> {
     words: &'p [String],
     reach: usize,
 }
-
-/// The only characters outside ASCII whose lower case starts with an ASCII letter, which ASCII
-/// case-insensitive search does not see: the Kelvin sign lower-cases to `k`, so a token holding
-/// it can equal a word; the dotted capital I to `i` and a combining dot, so a token holding it
-/// can start with a prefix (never equal a word: the dot stays).
-const KELVIN_SIGN: char = '\u{212A}';
-const DOTTED_CAPITAL_I: char = '\u{130}';
 
 impl Prefilter {
     /// A prefilter for `patterns`, or `None` when some pattern (a range, a fuzzy term or a
@@ -80,6 +71,7 @@ impl Prefilter {
                 {
                     prefixes.push(prefix)
                 }
+                Pattern::Stem { stem, language } => prefixes.push(stem_prefix(stem, *language)?),
                 Pattern::Regex { .. } | Pattern::Fuzzy { .. } | Pattern::Range { .. } => {
                     return None
                 }
@@ -100,21 +92,13 @@ impl Prefilter {
                     .flat_map(|phrase| phrase.words.iter().map(String::as_str)),
             )
             .collect();
-        // Only ASCII words: a token equal to one is then ASCII letters and digits, except that
-        // the Kelvin sign lower-cases to `k` (see `regions`).
+        // Only ASCII words: a token equal to one is then ASCII letters and digits, or a token
+        // holding a character outside ASCII that folds to them (see `regions`).
         if (words.is_empty() && prefixes.is_empty()) || !words.iter().all(|word| word.is_ascii()) {
             return None;
         }
         words.sort_unstable();
         words.dedup();
-        let holds = |letter: char, among: &[&str]| among.iter().any(|text| text.contains(letter));
-        let unfolded = [
-            (KELVIN_SIGN, holds('k', &words) || holds('k', &prefixes)),
-            (DOTTED_CAPITAL_I, holds('i', &prefixes)),
-        ]
-        .into_iter()
-        .filter_map(|(character, needed)| needed.then_some(character))
-        .collect();
         let index = |word: &str| words.binary_search(&word).unwrap_or_default();
         let mut alone_by_word = vec![false; words.len()];
         for word in alone {
@@ -156,23 +140,16 @@ impl Prefilter {
                 .iter()
                 .map(|prefix| RareByte::new(prefix))
                 .collect(),
-            unfolded,
         })
     }
 
     /// The regions of `text` to tokenize: each occurrence of a word matched alone, each token
     /// starting with a prefix, and around each occurrence of a phrase's rarest word here the
     /// tokens the phrase can span, merged when they touch. Sorted and disjoint, from token
-    /// boundary to token boundary. `None` when the text holds a character that lower-cases to a
-    /// letter of a word or prefix (see [`KELVIN_SIGN`]): it must then be tokenized whole.
-    pub fn regions(&self, text: &str) -> Option<Vec<Range<usize>>> {
-        if self
-            .unfolded
-            .iter()
-            .any(|&character| text.contains(character))
-        {
-            return None;
-        }
+    /// boundary to token boundary. A token holding a character outside ASCII may fold to any
+    /// word or prefix (`Café` is `cafe`, the Kelvin sign is `k`): it counts as an occurrence of
+    /// each.
+    pub fn regions(&self, text: &str) -> Vec<Range<usize>> {
         let mut found: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.alone.len()];
         for (candidate, word) in self.words.candidates(text) {
             // A candidate inside a longer token (`lock` in `spinlock`) cannot match. Words are
@@ -183,9 +160,18 @@ impl Prefilter {
                 found[word].push(candidate);
             }
         }
+        let folding = folding_tokens(text);
+        if !folding.is_empty() {
+            for occurrences in &mut found {
+                occurrences.extend(folding.iter().cloned());
+            }
+        }
         let mut spans: Vec<Range<usize>> = Vec::new();
         for (word, _) in self.alone.iter().enumerate().filter(|(_, alone)| **alone) {
             spans.extend(found[word].iter().cloned());
+        }
+        if !self.prefixes.is_empty() {
+            spans.extend(folding.iter().cloned());
         }
         for prefix in &self.prefixes {
             spans.extend(
@@ -227,7 +213,7 @@ impl Prefilter {
                 _ => regions.push(span),
             }
         }
-        Some(regions)
+        regions
     }
 }
 
@@ -292,6 +278,46 @@ impl Finder {
 fn token_end(text: &str, start: usize) -> usize {
     let rest = &text[start..];
     start + rest.find(|c| !continues_token(c)).unwrap_or(rest.len())
+}
+
+/// What every (folded) word with the English stem `stem` starts with: the stem but its last two
+/// letters. Snowball's English rules only rewrite the end of a word, and never more than the
+/// stem's last two letters (`biliti` → `ble`, then maybe `bl`; `y` → `i`; an `e` added or
+/// dropped); its few irregular forms (`dying` → `die`) have stems too short for a prefix.
+/// `None` (tokenize the whole text) when the prefix would be under two letters or not ASCII, or
+/// in other languages, whose rules this does not vouch for.
+fn stem_prefix(stem: &str, language: Language) -> Option<&str> {
+    let english = language == Language::Snowball(frostem::Algorithm::English);
+    let prefix = stem.get(..stem.len().checked_sub(2)?)?;
+    (english && prefix.len() >= 2 && prefix.is_ascii()).then_some(prefix)
+}
+
+/// The tokens of `text` that hold a character outside ASCII other than an ideograph: tokens
+/// whose folded form may equal an ASCII word without their text containing it.
+fn folding_tokens(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::new();
+    let mut at = 0;
+    while let Some(found) = bytes[at..].iter().position(|byte| !byte.is_ascii()) {
+        let start = at + found;
+        let Some(c) = text[start..].chars().next() else {
+            break;
+        };
+        if !continues_token(c) || is_ideograph(c) {
+            at = start + c.len_utf8();
+            continue;
+        }
+        let token_start = text[..start]
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| continues_token(c))
+            .last()
+            .map_or(start, |(offset, _)| offset);
+        let end = token_end(text, start);
+        tokens.push(token_start..end);
+        at = end;
+    }
+    tokens
 }
 
 /// Orders the lower-case ASCII `word` against `token` lower-cased (ASCII letters only), byte by
@@ -404,7 +430,6 @@ mod tests {
         Prefilter::new(patterns)
             .unwrap()
             .regions(text)
-            .unwrap()
             .into_iter()
             .map(|range| &text[range])
             .collect()
@@ -419,10 +444,7 @@ mod tests {
     ) -> (Vec<Match>, Vec<Match>) {
         let mut analyzer = TextAnalyzer::from(TextTokenizer::default());
         let whole = find_matches(text, &mut analyzer, patterns);
-        let regions = match prefilter.regions(text) {
-            Some(regions) => find_matches_in(text, &regions, &mut analyzer, patterns),
-            None => find_matches(text, &mut analyzer, patterns),
-        };
+        let regions = find_matches_in(text, &prefilter.regions(text), &mut analyzer, patterns);
         (regions, whole)
     }
 
@@ -487,11 +509,21 @@ mod tests {
     }
 
     #[test]
-    fn kelvin_sign_means_whole_text_for_a_word_with_k() {
-        let prefilter = Prefilter::new(&[Pattern::Word("kelvin".into())]).unwrap();
-        assert_eq!(prefilter.regions("300 \u{212A}ELVIN"), None);
-        let word = Pattern::Word("elvin".into());
-        assert_eq!(regions_of("300 \u{212A}ELVIN elvin", &[word]), ["elvin"]);
+    fn tokens_outside_ascii_are_regions_of_their_own() {
+        let word = Pattern::Word("kelvin".into());
+        assert_eq!(
+            regions_of("300 \u{212A}ELVIN and kelvin", &[word]),
+            ["\u{212A}ELVIN", "kelvin"]
+        );
+        let word = Pattern::Word("cafe".into());
+        let filler = "lorem ".repeat(10);
+        assert_eq!(
+            regions_of(
+                &format!("Cafe\u{301} {filler}cafe {filler}caf\u{e9}s"),
+                &[word]
+            ),
+            ["Cafe\u{301}", "cafe", "caf\u{e9}s"]
+        );
     }
 
     #[test]
@@ -508,11 +540,11 @@ mod tests {
             regions_of(&text, &[regex("mut")]),
             ["MUTEX", "mutual", "Mutt"]
         );
-        // `İ` lower-cases to `i` and a dot: `Mİx` starts with `mi`, unseen by ASCII search.
-        let prefilter = Prefilter::new(&[regex("mix")]).unwrap();
-        assert_eq!(prefilter.regions("a M\u{130}xer"), None);
-        assert!(prefilter.regions("a M\u{130}xer, a mixer").is_none());
-        assert_eq!(regions_of("a mixer", &[regex("mix")]), ["mixer"]);
+        // `İ` folds to `i`: `Mİx` starts with `mix`, unseen by ASCII search.
+        assert_eq!(
+            regions_of("a M\u{130}xer, a mixer", &[regex("mix")]),
+            ["M\u{130}xer", "mixer"]
+        );
     }
 
     #[test]
@@ -597,5 +629,49 @@ mod tests {
             let (regions, whole) = regions_and_whole(&prefilter, &text, &patterns);
             prop_assert_eq!(regions, whole);
         }
+    }
+
+    #[test]
+    fn english_words_start_with_the_prefix_of_their_stem() {
+        let english = Language::default();
+        for word in [
+            "possibility",
+            "possibly",
+            "relational",
+            "conditional",
+            "organization",
+            "hopeful",
+            "hoping",
+            "hopped",
+            "generously",
+            "happiness",
+            "happily",
+            "skies",
+            "cried",
+            "agreed",
+            "electrical",
+            "formality",
+            "sensitiviti",
+            "callousness",
+            "digitizer",
+            "threads",
+            "lockless",
+            "locking",
+            "pages",
+            "queued",
+            "analogies",
+            "radically",
+            "fully",
+        ] {
+            let stem = english.stem(word).unwrap();
+            if let Some(prefix) = stem_prefix(&stem, english) {
+                assert!(
+                    word.starts_with(prefix),
+                    "{word}: stem {stem}, prefix {prefix}"
+                );
+            }
+        }
+        assert_eq!(stem_prefix("die", english), None);
+        assert_eq!(stem_prefix("thread", Language::None), None);
     }
 }

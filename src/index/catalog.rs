@@ -1,6 +1,7 @@
-//! Incremental bookkeeping: which roots the index holds, and what it knows of each file under them.
+//! Incremental bookkeeping: which roots the index holds, and what it knows of each file under them;
+//! and what the index was made as (its schema version).
 //!
-//! The list of roots travels in the payload of tantivy's commit, so it is written atomically with the
+//! The catalog travels in the payload of tantivy's commit, so it is written atomically with the
 //! documents it describes: an interrupted run can never leave the two disagreeing.
 
 use std::collections::{BTreeMap, HashMap};
@@ -10,16 +11,40 @@ use serde::{Deserialize, Serialize};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Index, Searcher, TERMINATED};
 
+use super::language::Language;
 use super::path_key::path_key;
-use super::schema::LanternSchema;
+use super::schema::{LanternSchema, SCHEMA_VERSION};
 use super::walk::WalkOptions;
 use super::IndexError;
 
-/// The roots an index holds, keyed by the path key of their absolute path.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// What an index records besides its documents: how it was made, and the roots it holds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
-    /// Every root ever indexed and not removed.
+    /// The [`SCHEMA_VERSION`] the index was made with; indexes made before versions were
+    /// recorded read as version 1.
+    #[serde(default = "unversioned")]
+    pub schema_version: u32,
+    /// The language its stemmed fields are in.
+    #[serde(default)]
+    pub language: Language,
+    /// Every root ever indexed and not removed, keyed by the path key of its absolute path.
     pub roots: BTreeMap<String, RootRecord>,
+}
+
+impl Default for Catalog {
+    /// The catalog of a new, empty index: made as this version of Lantern makes indexes.
+    fn default() -> Catalog {
+        Catalog {
+            schema_version: SCHEMA_VERSION,
+            language: Language::default(),
+            roots: BTreeMap::new(),
+        }
+    }
+}
+
+/// The version of indexes made before the version was recorded.
+fn unversioned() -> u32 {
+    1
 }
 
 /// What the index remembers of one root.
@@ -44,6 +69,18 @@ impl Catalog {
             Some(payload) => serde_json::from_str(&payload)
                 .map_err(|err| IndexError::BadCatalog(err.to_string())),
         }
+    }
+
+    /// Fails when the index was made with another schema version than this Lantern's: its
+    /// terms or fields would be misread.
+    pub fn check_version(&self, dir: &Path) -> Result<(), IndexError> {
+        if self.schema_version == SCHEMA_VERSION {
+            return Ok(());
+        }
+        Err(IndexError::OtherVersion {
+            path: dir.to_path_buf(),
+            found: self.schema_version,
+        })
     }
 
     /// The catalog as the payload of a commit.

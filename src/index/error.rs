@@ -77,6 +77,15 @@ pub enum IndexError {
     /// missing or configured otherwise.
     #[error("the index has no '{0}' field as this version of Lantern makes it: it was made by an older version of Lantern or by another program; run 'lantern index --rebuild' or use another --index folder")]
     NotLantern(String),
+    /// The index was made with another schema version than this Lantern's (see
+    /// [`super::schema::SCHEMA_VERSION`]).
+    #[error("the index at {} was made by another version of Lantern (index schema version {found}, this Lantern's is {}): run 'lantern index' to rebuild it", .path.display(), super::schema::SCHEMA_VERSION)]
+    OtherVersion {
+        /// The index folder.
+        path: PathBuf,
+        /// The version it was made with.
+        found: u32,
+    },
     /// The list of roots stored with the index cannot be read.
     #[error("the index's list of roots is unreadable ({0}); run 'lantern index --rebuild <DIR>'")]
     BadCatalog(String),

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use tantivy::directory::error::OpenDirectoryError;
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyError};
 
+use super::catalog::Catalog;
 use super::directory::IndexDirectory;
 use super::error::IndexError;
+use super::language::Language;
 use super::schema::{self, LanternSchema};
 
 /// The default index folder: `lantern/index` under the platform's data folder
@@ -20,7 +22,8 @@ pub fn default_index_dir() -> PathBuf {
 }
 
 /// Opens the Lantern index at `dir` for reading, with a clear error when it is missing, may not
-/// be read by this user, or is corrupt.
+/// be read by this user, is corrupt, or was made by a version of Lantern that spells its terms
+/// otherwise.
 pub fn open_index(dir: &Path) -> Result<(Index, LanternSchema), IndexError> {
     let meta = dir.join("meta.json");
     if !meta.is_file() {
@@ -44,8 +47,10 @@ pub fn open_index(dir: &Path) -> Result<(Index, LanternSchema), IndexError> {
                 cause,
             },
         })?;
-    schema::register_tokenizers(&index);
-    let fields = LanternSchema::from_index(&index)?;
+    let catalog = Catalog::load(&index)?;
+    catalog.check_version(dir)?;
+    schema::register_tokenizers(&index, catalog.language);
+    let fields = LanternSchema::from_index(&index, catalog.language)?;
     Ok((index, fields))
 }
 
@@ -62,8 +67,12 @@ pub fn open_reader(index: &Index, dir: &Path) -> Result<IndexReader, IndexError>
         })
 }
 
-/// Opens the index at `dir` for writing, creating the folder and an empty index when needed.
-pub fn open_or_create_index(dir: &Path) -> Result<(Index, LanternSchema), IndexError> {
+/// Opens the index at `dir` for writing, creating the folder and an empty index stemmed in
+/// `language` when needed (an existing index keeps its own language).
+pub fn open_or_create_index(
+    dir: &Path,
+    language: Language,
+) -> Result<(Index, LanternSchema), IndexError> {
     if dir.join("meta.json").is_file() {
         return open_index(dir);
     }
@@ -71,12 +80,12 @@ pub fn open_or_create_index(dir: &Path) -> Result<(Index, LanternSchema), IndexE
         path: dir.to_path_buf(),
         source,
     })?;
-    let (schema, fields) = LanternSchema::build();
+    let (schema, fields) = LanternSchema::build(language);
     let index = Index::create_in_dir(dir, schema).map_err(|cause| IndexError::Engine {
         path: dir.to_path_buf(),
         cause: format!("cannot create the index: {cause}"),
     })?;
-    schema::register_tokenizers(&index);
+    schema::register_tokenizers(&index, language);
     Ok((index, fields))
 }
 

@@ -15,7 +15,7 @@ use super::plan::{Job, Plan};
 use super::queue::WorkQueue;
 use super::reading::{commit_if_due, index_file, JobContext, SharedCounts};
 use super::roots::{outermost, resolve_roots, Root};
-use super::run::{IndexObserver, IndexOptions, IndexStats};
+use super::run::{IndexObserver, IndexOptions, IndexStats, Rebuild};
 use super::schema::LanternSchema;
 use super::writer::{commit, discard_uncommitted, heap_bytes, Writer};
 use super::{
@@ -58,7 +58,7 @@ pub fn index_roots(
         let threads = options.threads.max(1);
         let heap = heap_bytes(options.heap_bytes, threads)?;
         let (index, fields, mut catalog) =
-            open_for_writing(index_dir, options.rebuild, !roots.is_empty())?;
+            open_for_writing(index_dir, options, !roots.is_empty(), observer)?;
         let index_folder = index_dir.canonicalize().ok();
         let roots = resolve_roots(roots, &options.walk, &catalog, index_folder.as_deref())?;
         let mut writer: Writer = index
@@ -231,39 +231,84 @@ fn remember_new_roots(
     Ok(())
 }
 
-/// Opens the index for writing, with its catalog of roots. When rebuilding, an index made by an
-/// older Lantern (whose fields differ) is replaced by an empty one that keeps its roots, and,
-/// when roots were named, an index whose list of roots cannot even be read is replaced by an
-/// empty one.
+/// Opens the index for writing, with its catalog of roots. An index of another schema version,
+/// or of another language than `options` asks for, is replaced by an empty one that keeps its
+/// roots, saying so to `observer`; so is, when rebuilding, an index made by an older Lantern
+/// (whose fields differ), and, when roots were named, an index whose list of roots cannot even
+/// be read.
 fn open_for_writing(
     dir: &Path,
-    rebuild: bool,
+    options: &IndexOptions,
     roots_named: bool,
+    observer: &dyn IndexObserver,
 ) -> Result<(Index, LanternSchema, Catalog), IndexError> {
-    let opened = open_or_create_index(dir)
+    let opened = open_or_create_index(dir, options.language.unwrap_or_default())
         .and_then(|(index, fields)| Ok((Catalog::load(&index)?, index, fields)));
     let catalog = match opened {
-        Ok((catalog, index, fields)) => return Ok((index, fields, catalog)),
-        Err(IndexError::NotLantern(_)) if rebuild => {
-            let mut old = Index::open_in_dir(dir)
-                .ok()
-                .and_then(|old| Catalog::load(&old).ok())
-                .unwrap_or_default();
-            // Its roots hold nothing until indexed again: those this run does not name show as
-            // incomplete, and the next 'lantern index' fills them.
-            for record in old.roots.values_mut() {
-                record.complete = false;
+        Ok((catalog, index, fields)) => match options.language {
+            Some(asked) if asked != fields.language => {
+                if !catalog.roots.is_empty() {
+                    observer.rebuilding(Rebuild::Language {
+                        from: fields.language,
+                        to: asked,
+                    });
+                }
+                refill(catalog)
             }
-            old
+            _ => {
+                // A new index's catalog is the default one: its language is the index's.
+                let catalog = Catalog {
+                    language: fields.language,
+                    ..catalog
+                };
+                return Ok((index, fields, catalog));
+            }
+        },
+        Err(IndexError::OtherVersion { found, .. }) => {
+            observer.rebuilding(Rebuild::OtherVersion { found });
+            refill(old_catalog(dir))
         }
-        Err(IndexError::Corrupt { .. } | IndexError::BadCatalog(_)) if rebuild && roots_named => {
+        Err(IndexError::NotLantern(_)) if options.rebuild => refill(old_catalog(dir)),
+        Err(IndexError::Corrupt { .. } | IndexError::BadCatalog(_))
+            if options.rebuild && roots_named =>
+        {
             Catalog::default()
         }
         Err(err) => return Err(err),
     };
+    // Without a language asked for, the new index keeps the old one's.
+    let language = options.language.unwrap_or(catalog.language);
     remove_index_files(dir)?;
-    let (index, fields) = open_or_create_index(dir)?;
+    let (index, fields) = open_or_create_index(dir, language)?;
+    let catalog = Catalog {
+        language,
+        ..catalog
+    };
     Ok((index, fields, catalog))
+}
+
+/// The catalog of the index at `dir`, however old (the default when unreadable).
+fn old_catalog(dir: &Path) -> Catalog {
+    Index::open_in_dir(dir)
+        .ok()
+        .and_then(|old| Catalog::load(&old).ok())
+        .unwrap_or_default()
+}
+
+/// The catalog for an empty index replacing the one `old` describes: its roots, marked
+/// incomplete, and its language, as this version of Lantern records them. The roots hold nothing
+/// until indexed again: those this run does not name show as incomplete, and the next
+/// 'lantern index' fills them.
+fn refill(old: Catalog) -> Catalog {
+    let mut roots = old.roots;
+    for record in roots.values_mut() {
+        record.complete = false;
+    }
+    Catalog {
+        roots,
+        language: old.language,
+        ..Catalog::default()
+    }
 }
 
 /// A reading thread: takes jobs until the walk is over. After a failure it keeps draining the

@@ -93,10 +93,17 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
         options.max_text_bytes(),
         &options.extract,
     );
-    // The budget counts the text that goes to the index, not the size of the file.
-    let permit = context
-        .budget
-        .acquire(read.as_ref().map_or(0, |file| file.text.len() as u64));
+    // The budget counts the text that goes to the index, not the size of the file: once, or
+    // twice when a copy goes to the stemmed field.
+    let copies = if fields.language.stemmer().is_some() {
+        2
+    } else {
+        1
+    };
+    let permit = context.budget.acquire(
+        read.as_ref()
+            .map_or(0, |file| copies * file.text.len() as u64),
+    );
     let writer = context.writer.read().map_err(|_| poisoned())?;
     if job.replaces {
         // A changed file loses its old document even if it can no longer be indexed.
@@ -155,6 +162,12 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
     doc.add_text(fields.path_parts, &shown);
     for component in path_components(&shown) {
         doc.add_text(fields.path_parts_reversed, reversed_component(component));
+    }
+    if copies > 1 {
+        doc.add_text(fields.contents_stemmed, &file.text);
+        if let Some(title) = &file.title {
+            doc.add_text(fields.title_stemmed, title);
+        }
     }
     doc.add_text(fields.contents, file.text);
     if let Some(title) = &file.title {

@@ -6,6 +6,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::language::Language;
+use super::schema::SCHEMA_VERSION;
 use super::walk::WalkOptions;
 use crate::extract::{DocumentType, ExtractOptions};
 
@@ -23,6 +25,9 @@ pub struct IndexOptions {
     pub commit_every_bytes: u64,
     /// Forget what the index holds under each root and index it from scratch.
     pub rebuild: bool,
+    /// The language to stem in; `None` keeps the index's own (English for a new index). Another
+    /// language than the index's rebuilds it.
+    pub language: Option<Language>,
     /// Which files the walk yields.
     pub walk: WalkOptions,
     /// How the text of documents (PDF, HTML, office files...) is extracted.
@@ -51,6 +56,41 @@ pub trait IndexObserver: Sync {
     fn file_done(&self, _bytes: u64) {}
     /// Something was skipped or could not be read; the run goes on.
     fn warning(&self, warning: IndexWarning);
+    /// The index is emptied and made anew, for the reason given.
+    fn rebuilding(&self, why: Rebuild);
+}
+
+/// Why an index is rebuilt from scratch without being asked to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rebuild {
+    /// It was made by another version of Lantern, whose terms or fields this one would misread.
+    OtherVersion {
+        /// The schema version it was made with.
+        found: u32,
+    },
+    /// Another language was asked for: every stem changes.
+    Language {
+        /// The index's language.
+        from: Language,
+        /// The language asked for.
+        to: Language,
+    },
+}
+
+impl fmt::Display for Rebuild {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rebuild::OtherVersion { found } => write!(
+                f,
+                "rebuilding the index: it was made by another version of Lantern (index schema \
+                 version {found}, this Lantern's is {SCHEMA_VERSION})"
+            ),
+            Rebuild::Language { from, to } => write!(
+                f,
+                "rebuilding the index: its words were stemmed in {from}, now in {to}"
+            ),
+        }
+    }
 }
 
 /// A file or folder that could not be indexed.

@@ -1,16 +1,23 @@
 //! The index schema: every field Lantern stores, and why it is configured the way it is.
 
 use tantivy::schema::{
-    Field, FieldEntry, IndexRecordOption, Schema, Term, TextFieldIndexing, TextOptions, FAST,
-    STORED, STRING,
+    Field, IndexRecordOption, Schema, Term, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
-use tantivy::tokenizer::{
-    LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer, RAW_TOKENIZER_NAME,
-};
+use tantivy::tokenizer::{RawTokenizer, RemoveLongFilter, TextAnalyzer, RAW_TOKENIZER_NAME};
 use tantivy::Index;
 
+use super::fold::{fold, Folder};
+use super::language::{Language, Stemming};
 use super::tokenizer::{PathTokenizer, TextTokenizer};
 use super::IndexError;
+
+/// The version of the index's layout: its fields, their options and how their terms are spelled
+/// (tokenizing, folding, stemming). Recorded in every commit (see [`super::Catalog`]); an index of
+/// another version is rebuilt by `lantern index` and refused by everything else. Bump it whenever
+/// a change makes an older index read wrongly. Version 1: the indexes made before the version was
+/// recorded; 2: folded terms (case, accents, compatibility forms); 3: the stemmed fields and the
+/// index's language.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Name of the tokenizer that splits a path into its components (`/usr/src/a.rs` → `usr`, `src`,
 /// `a.rs`), so that `path:src` and `path:*.rs` match a component.
@@ -18,6 +25,10 @@ pub const PATH_TOKENIZER: &str = "lantern_path";
 
 /// Name of the tokenizer of document text ([`TextTokenizer`]).
 pub const TEXT_TOKENIZER: &str = "lantern_text";
+
+/// Name of the tokenizer of the stemmed fields: the text tokenizer, then the stemmer of the
+/// index's language.
+pub const STEMMED_TOKENIZER: &str = "lantern_stemmed";
 
 /// Handles to the fields of a Lantern index.
 #[derive(Clone, Copy, Debug)]
@@ -34,9 +45,16 @@ pub struct LanternSchema {
     /// The file's text. Indexed with positions (phrase and proximity queries need them) and stored
     /// (the highlighter re-reads the text of each hit).
     pub contents: Field,
+    /// The text's words stemmed in the index's language (`threads` → `thread`), beside the exact
+    /// (folded) forms of `contents`: an unquoted word matches every form with its stem, and
+    /// matches both fields when it is as typed, so exact forms rank first. Without positions:
+    /// phrases are exact forms, matched on `contents`.
+    pub contents_stemmed: Field,
     /// The document's own title (PDF document info, HTML `<title>`, document properties), when
     /// it has one: tokenized like the text, with positions; its whole value is a fast field.
     pub title: Field,
+    /// The title's words stemmed, as `contents_stemmed` is to `contents`.
+    pub title_stemmed: Field,
     /// The document's type (`text`, `pdf`, `html`...) as one exact term and a fast field.
     pub doc_type: Field,
     /// Modification time in nanoseconds since the Unix epoch (fast field): with `size`, tells an
@@ -44,11 +62,13 @@ pub struct LanternSchema {
     pub mtime: Field,
     /// File size in bytes (fast field).
     pub size: Field,
+    /// The language of the stemmed fields, recorded with the index (not a field).
+    pub language: Language,
 }
 
 impl LanternSchema {
-    /// Builds the schema and the handles to its fields.
-    pub fn build() -> (Schema, LanternSchema) {
+    /// Builds the schema and the handles to its fields, for an index stemmed in `language`.
+    pub fn build(language: Language) -> (Schema, LanternSchema) {
         let mut builder = Schema::builder();
         // What a hit shows besides its fragments (path, title, type) is in fast fields: a search
         // without fragments then never decompresses a block of stored text (the doc store
@@ -74,8 +94,10 @@ impl LanternSchema {
         // Words of letters and digits, lower-cased (searches are case-insensitive), CJK
         // ideographs one by one; see `TextTokenizer`.
         let contents = builder.add_text_field("contents", words().set_stored());
+        let contents_stemmed = builder.add_text_field("contents_stemmed", stems());
         // The raw tokenizer keeps the whole title as the fast value, not its words.
         let title = builder.add_text_field("title", words().set_fast(RAW_TOKENIZER_NAME));
+        let title_stemmed = builder.add_text_field("title_stemmed", stems());
         let doc_type = builder.add_text_field("type", STRING | FAST);
         let mtime = builder.add_u64_field("mtime", FAST);
         let size = builder.add_u64_field("size", FAST);
@@ -84,33 +106,32 @@ impl LanternSchema {
             path_parts,
             path_parts_reversed,
             contents,
+            contents_stemmed,
             title,
+            title_stemmed,
             doc_type,
             mtime,
             size,
+            language,
         };
         (builder.build(), fields)
     }
 
     /// Reads the field handles of an existing index, failing if it was not made by this version
     /// of Lantern: every field must be configured exactly as [`LanternSchema::build`] does it (an
-    /// older index may have the field with other options, e.g. stored instead of fast). The one
-    /// exception is a `path` that is not stored, as Lantern made it before: such an index works
-    /// as it is, its hits reading their paths from the fast field only.
-    pub fn from_index(index: &Index) -> Result<LanternSchema, IndexError> {
+    /// index of another program may have a field of the same name with other options). Its
+    /// stemmed fields are in `language`, which the index records.
+    pub fn from_index(index: &Index, language: Language) -> Result<LanternSchema, IndexError> {
         let schema = index.schema();
-        let (expected, _) = LanternSchema::build();
-        let unstored_path = FieldEntry::new_text("path".to_string(), STRING | FAST);
+        let (expected, _) = LanternSchema::build(language);
         let field = |name: &str| {
             schema
                 .get_field(name)
                 .ok()
                 .filter(|&field| {
-                    let entry = schema.get_field_entry(field);
-                    *entry == unstored_path
-                        || expected
-                            .get_field(name)
-                            .is_ok_and(|wanted| entry == expected.get_field_entry(wanted))
+                    expected.get_field(name).is_ok_and(|wanted| {
+                        schema.get_field_entry(field) == expected.get_field_entry(wanted)
+                    })
                 })
                 .ok_or_else(|| IndexError::NotLantern(name.to_string()))
         };
@@ -119,10 +140,13 @@ impl LanternSchema {
             path_parts: field("path_parts")?,
             path_parts_reversed: field("path_parts_reversed")?,
             contents: field("contents")?,
+            contents_stemmed: field("contents_stemmed")?,
             title: field("title")?,
+            title_stemmed: field("title_stemmed")?,
             doc_type: field("type")?,
             mtime: field("mtime")?,
             size: field("size")?,
+            language,
         })
     }
 
@@ -143,11 +167,35 @@ fn words() -> TextOptions {
     )
 }
 
-/// Registers Lantern's custom tokenizers on `index`; tantivy does not persist them, so this runs
-/// every time an index is created or opened.
-pub fn register_tokenizers(index: &Index) {
+/// A field of stems: tokenized by [`TextTokenizer`] then stemmed, with frequencies (for BM25)
+/// but no positions.
+fn stems() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(STEMMED_TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    )
+}
+
+/// Registers Lantern's custom tokenizers on `index`, whose stemmed fields are in `language`;
+/// tantivy does not persist them, so this runs every time an index is created or opened.
+pub fn register_tokenizers(index: &Index, language: Language) {
     index.tokenizers().register(PATH_TOKENIZER, path_analyzer());
     index.tokenizers().register(TEXT_TOKENIZER, text_analyzer());
+    index
+        .tokenizers()
+        .register(STEMMED_TOKENIZER, stemmed_analyzer(language));
+}
+
+/// The analyzer of the stemmed fields: the text's, then the stemmer of `language` (none: the
+/// text's alone; such an index writes nothing in its stemmed fields).
+pub fn stemmed_analyzer(language: Language) -> TextAnalyzer {
+    match language.stemmer() {
+        Some(stemmer) => TextAnalyzer::builder(TextTokenizer::default())
+            .filter(Stemming(stemmer))
+            .build(),
+        None => text_analyzer(),
+    }
 }
 
 /// The analyzer for `contents`: see [`TextTokenizer`].
@@ -155,11 +203,11 @@ pub fn text_analyzer() -> TextAnalyzer {
     TextAnalyzer::from(TextTokenizer::default())
 }
 
-/// The analyzer of `type` in queries: the whole word, lower-cased (types are indexed as
-/// lower-case names).
+/// The analyzer of `type` in queries: the whole word, folded (types are indexed as lower-case
+/// ASCII names).
 pub fn keyword_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(RawTokenizer::default())
-        .filter(LowerCaser)
+        .filter(Folder)
         .build()
 }
 
@@ -169,19 +217,20 @@ pub fn path_components(path: &str) -> impl Iterator<Item = &str> {
         .filter(|component| !component.is_empty() && component.len() < MAX_COMPONENT_BYTES)
 }
 
-/// A path component as `path_parts_reversed` stores it: lower-cased, then spelled backwards.
+/// A path component as `path_parts_reversed` stores it: folded, then spelled backwards.
 pub fn reversed_component(component: &str) -> String {
-    component.to_lowercase().chars().rev().collect()
+    fold(component).chars().rev().collect()
 }
 
 /// Path components this long or longer are not indexed.
 const MAX_COMPONENT_BYTES: usize = 255;
 
-/// The analyzer for `path_parts`: components between slashes, lower-cased.
+/// The analyzer for `path_parts`: components between slashes, folded like words (`Café.txt`
+/// is `cafe.txt`).
 pub fn path_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(PathTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_COMPONENT_BYTES))
-        .filter(LowerCaser)
+        .filter(Folder)
         .build()
 }
 

@@ -7,6 +7,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{IndexRecordOption, Term};
 
 use super::catalog::{files_under, Catalog, RootRecord};
+use super::language::Language;
 use super::path_key::key_path;
 use super::{guard_engine, open_index, open_reader, IndexError};
 use crate::extract::DocumentType;
@@ -24,6 +25,8 @@ pub struct IndexStatus {
     pub size_on_disk: u64,
     /// Segments the index is made of.
     pub segments: usize,
+    /// The language its words are stemmed in.
+    pub language: Language,
     /// Each root, in path order.
     pub roots: Vec<RootStatus>,
 }
@@ -78,6 +81,7 @@ fn read_status(dir: &Path) -> Result<IndexStatus, IndexError> {
         types,
         size_on_disk: folder_size(dir)?,
         segments: searcher.segment_readers().len(),
+        language: fields.language,
         roots,
     })
 }

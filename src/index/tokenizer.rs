@@ -1,16 +1,22 @@
 //! Lantern's tokenizers: [`TextTokenizer`] for document text, [`PathTokenizer`] for paths.
 //!
-//! The tokenizer of document text: words of letters and digits, lower-cased, with each CJK
-//! ideograph or kana its own token.
+//! The tokenizer of document text: words of letters and digits (with the combining marks that
+//! follow them), folded (see [`super::fold`]), with each CJK ideograph or kana its own token.
 //!
-//! It produces the same tokens as tantivy's default analyzer (`SimpleTokenizer`, then tokens over
-//! 40 bytes or more dropped, then lower-casing) except for CJK text, which `SimpleTokenizer` keeps as one
+//! On ASCII text it produces the same tokens as tantivy's default analyzer (`SimpleTokenizer`,
+//! then tokens over 40 bytes or more dropped, then lower-casing). Elsewhere it differs three ways:
+//! a combining mark continues the word before it (a decomposed `é` is not a word break), tokens
+//! are folded rather than only lower-cased, and CJK text, which `SimpleTokenizer` keeps as one
 //! token per unbroken run, so that a search for a two-character word could never match inside a
 //! sentence. Like Lucene's `StandardTokenizer`, we split ideographs and kana into single-character
 //! tokens; a multi-character query becomes a phrase and matches them side by side. Doing all three
 //! steps in one pass over the bytes, with a fast path for ASCII, also makes indexing cheaper.
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+use unicode_normalization::UnicodeNormalization;
+
+use super::fold::{fold_into, is_mark};
 
 /// Tokens of this many bytes or more (before lower-casing) are dropped, as tantivy's default
 /// analyzer does: they are rarely words (base64, hashes) and bloat the term dictionary.
@@ -49,6 +55,8 @@ enum CharClass {
     Word,
     /// A CJK ideograph or kana: a token on its own.
     Ideograph,
+    /// A combining mark: part of the token before it, a separator where no token goes before.
+    Mark,
 }
 
 fn classify(c: char) -> CharClass {
@@ -63,6 +71,8 @@ fn classify(c: char) -> CharClass {
         CharClass::Ideograph
     } else if is_token_char(c) {
         CharClass::Word
+    } else if is_mark(c) {
+        CharClass::Mark
     } else {
         CharClass::Separator
     }
@@ -84,9 +94,9 @@ pub fn is_plain_token(text: &str) -> bool {
 }
 
 /// True when `c` next to a token would make it part of a longer token: a token character that
-/// is not an ideograph (each ideograph is a token on its own).
+/// is not an ideograph (each ideograph is a token on its own), or a combining mark.
 pub fn continues_token(c: char) -> bool {
-    is_token_char(c) && !is_ideograph(c)
+    (is_token_char(c) && !is_ideograph(c)) || is_mark(c)
 }
 
 /// Han ideographs, hiragana and katakana: scripts written without spaces between words, each
@@ -101,10 +111,10 @@ pub fn is_ideograph(c: char) -> bool {
 }
 
 impl TextTokenStream<'_> {
-    /// Finds the next token's byte range and whether it is all ASCII, or `None` at the end of the
+    /// Finds the next token's byte range and what it is made of, or `None` at the end of the
     /// text. ASCII runs are scanned a byte slice at a time; other characters are classified one by
     /// one.
-    fn next_range(&mut self) -> Option<(usize, usize, bool)> {
+    fn next_range(&mut self) -> Option<(usize, usize, TokenKind)> {
         let bytes = self.text.as_bytes();
         // Skip separators.
         let start = loop {
@@ -117,17 +127,23 @@ impl TextTokenStream<'_> {
             }
             let c = self.text[self.offset..].chars().next()?;
             match classify(c) {
-                CharClass::Separator => self.offset += c.len_utf8(),
+                CharClass::Separator | CharClass::Mark => self.offset += c.len_utf8(),
                 CharClass::Ideograph => {
+                    // With the marks that follow it: a decomposed `が` is `か` and a mark.
                     let start = self.offset;
                     self.offset += c.len_utf8();
-                    return Some((start, self.offset, false));
+                    self.offset += self.text[self.offset..]
+                        .chars()
+                        .take_while(|&c| is_mark(c))
+                        .map(char::len_utf8)
+                        .sum::<usize>();
+                    return Some((start, self.offset, TokenKind::Ideograph));
                 }
                 CharClass::Word => break self.offset,
             }
         };
         // Extend over word characters.
-        let mut ascii = true;
+        let mut kind = TokenKind::Ascii;
         loop {
             let run = bytes[self.offset..]
                 .iter()
@@ -139,23 +155,36 @@ impl TextTokenStream<'_> {
                     let Some(c) = self.text[self.offset..].chars().next() else {
                         break;
                     };
-                    if classify(c) != CharClass::Word {
+                    if !matches!(classify(c), CharClass::Word | CharClass::Mark) {
                         break;
                     }
-                    ascii = false;
+                    kind = TokenKind::Word;
                     self.offset += c.len_utf8();
                 }
                 _ => break,
             }
         }
-        Some((start, self.offset, ascii))
+        Some((start, self.offset, kind))
     }
+}
+
+/// What a token is made of, which decides how its term is spelled.
+#[derive(Clone, Copy)]
+enum TokenKind {
+    /// ASCII letters and digits: lower-cased.
+    Ascii,
+    /// Letters, digits and marks, some outside ASCII: folded.
+    Word,
+    /// One ideograph or kana, with any marks after it: composed (NFC), so that a decomposed
+    /// kana is the same term as a composed one; never decomposed, which would make `が` and `か`
+    /// differ only by a mark.
+    Ideograph,
 }
 
 impl TokenStream for TextTokenStream<'_> {
     fn advance(&mut self) -> bool {
         loop {
-            let Some((start, end, ascii)) = self.next_range() else {
+            let Some((start, end, kind)) = self.next_range() else {
                 return false;
             };
             // Like tantivy's RemoveLongFilter, a dropped token still takes a position.
@@ -165,13 +194,13 @@ impl TokenStream for TextTokenStream<'_> {
             }
             let word = &self.text[start..end];
             self.token.text.clear();
-            if ascii {
-                self.token.text.push_str(word);
-                self.token.text.make_ascii_lowercase();
-            } else {
-                self.token
-                    .text
-                    .extend(word.chars().flat_map(char::to_lowercase));
+            match kind {
+                TokenKind::Ascii => {
+                    self.token.text.push_str(word);
+                    self.token.text.make_ascii_lowercase();
+                }
+                TokenKind::Word => fold_into(word, &mut self.token.text),
+                TokenKind::Ideograph => self.token.text.extend(word.nfc()),
             }
             self.token.offset_from = start;
             self.token.offset_to = end;
@@ -252,6 +281,7 @@ impl TokenStream for PathTokenStream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::index::fold::fold;
     use proptest::prelude::*;
     use tantivy::tokenizer::{RegexTokenizer, TextAnalyzer, TokenizerManager};
 
@@ -281,7 +311,17 @@ mod tests {
         let long = "x".repeat(40);
         assert_eq!(
             words(&format!("Hello, Wörld! {long} ÉTÉ_42")),
-            ["hello", "wörld", "été", "42"]
+            ["hello", "world", "ete", "42"]
+        );
+    }
+
+    #[test]
+    fn a_decomposed_letter_is_one_word_with_its_mark() {
+        let text = "cafe\u{301} \u{301}x";
+        let mut analyzer = TextAnalyzer::from(TextTokenizer::default());
+        assert_eq!(
+            tokens(&mut analyzer, text),
+            [("cafe".to_string(), 0, 6, 0), ("x".to_string(), 9, 10, 1)]
         );
     }
 
@@ -294,12 +334,33 @@ mod tests {
     }
 
     proptest! {
-        /// Outside CJK scripts, the tokens are exactly those of tantivy's default analyzer.
+        /// Outside CJK scripts and combining marks, the tokens are those of tantivy's default
+        /// analyzer, folded.
         #[test]
-        fn matches_default_analyzer_outside_cjk(text in "[a-zA-Z0-9 ,.!_\\-éÉßİ\u{212A}\u{301}\n\t]{0,200}") {
+        fn matches_default_analyzer_folded_outside_cjk(text in "[a-zA-Z0-9 ,.!_\\-éÉßİ\u{212A}\n\t]{0,200}") {
             let mut default = TokenizerManager::default().get("default").unwrap();
             let mut ours = TextAnalyzer::from(TextTokenizer::default());
-            prop_assert_eq!(tokens(&mut ours, &text), tokens(&mut default, &text));
+            let folded: Vec<_> = tokens(&mut default, &text)
+                .into_iter()
+                .map(|(word, from, to, position)| (fold(&word), from, to, position))
+                .collect();
+            prop_assert_eq!(tokens(&mut ours, &text), folded);
+        }
+
+        /// A text and its decomposed form (NFD) give the same terms at the same positions, each
+        /// token covering its marks.
+        #[test]
+        fn decomposed_text_gives_the_same_terms(text in "([a-zA-ZéÉÅåœçñİıが\u{301}\u{308}]{1,8}[ ,.]){0,12}") {
+            let mut analyzer = TextAnalyzer::from(TextTokenizer::default());
+            let terms = |analyzer: &mut TextAnalyzer, text: &str| -> Vec<(String, usize)> {
+                tokens(analyzer, text).into_iter().map(|(word, _, _, position)| (word, position)).collect()
+            };
+            let decomposed: String = text.nfd().collect();
+            prop_assert_eq!(terms(&mut analyzer, &text), terms(&mut analyzer, &decomposed));
+            for (_, from, to, _) in tokens(&mut analyzer, &decomposed) {
+                let after = decomposed[to..].chars().next();
+                prop_assert!(!after.is_some_and(is_mark), "a mark after {}..{}", from, to);
+            }
         }
 
         /// Path components are exactly the tokens of the regex tokenizer indexes were built with.

@@ -14,6 +14,8 @@ use tantivy::TantivyError;
 
 use super::ast::{FieldName, Occur, QueryNode};
 use super::{analyze, reversed_wildcard_regex, wildcard_to_regex, QueryError};
+use crate::index::fold::fold;
+use crate::index::language::Language;
 use crate::index::schema::{keyword_analyzer, path_analyzer, text_analyzer};
 
 /// A query as the index sees it: leaves analysed, with their boolean shape.
@@ -99,6 +101,14 @@ pub enum Matcher {
         /// The upper bound.
         upper: Bound<String>,
     },
+    /// Every form of a word with this stem: the stem, searched in the stemmed counterpart of
+    /// the leaf's field (text or title); a token matches when its stem in `language` is `stem`.
+    Stem {
+        /// The word's stem.
+        stem: String,
+        /// The language that stemmed it, which the highlighter stems tokens in.
+        language: Language,
+    },
 }
 
 /// A pattern standing for several terms.
@@ -121,7 +131,7 @@ pub trait TermExpansion {
     fn expand(&self, pattern: &MultiTerm) -> Result<Option<Vec<String>>, TantivyError>;
 }
 
-/// The analyzers of the index's text, path components and types.
+/// The analyzers of the index's text, path components and types, and its language.
 #[derive(Clone)]
 pub struct Analyzers {
     /// The analyzer of `contents` and `title`.
@@ -130,15 +140,18 @@ pub struct Analyzers {
     pub path: TextAnalyzer,
     /// The analyzer of `type`: the whole word, lower-cased.
     pub keyword: TextAnalyzer,
+    /// The language the index stems words in.
+    pub language: Language,
 }
 
-impl Default for Analyzers {
-    /// The analyzers every Lantern index registers.
-    fn default() -> Analyzers {
+impl Analyzers {
+    /// The analyzers of an index stemmed in `language`.
+    pub fn new(language: Language) -> Analyzers {
         Analyzers {
             contents: text_analyzer(),
             path: path_analyzer(),
             keyword: keyword_analyzer(),
+            language,
         }
     }
 }
@@ -343,7 +356,9 @@ impl Lowering<'_> {
                 boost: *boost,
             },
             QueryNode::Term { field, text } => self.term(*field, text),
-            QueryNode::Phrase { field, text, slop } => self.words(*field, text, *slop),
+            QueryNode::Phrase { field, text, slop } => {
+                self.words(*field, text, *slop, Forms::Exact)
+            }
             QueryNode::Wildcard { field, pattern } => {
                 let reversed = match field {
                     FieldName::Path => reversed_wildcard_regex(pattern),
@@ -392,22 +407,18 @@ impl Lowering<'_> {
                 if matches!((lower, upper), (Bound::Unbounded, Bound::Unbounded)) {
                     return Ok(Lowered::All);
                 }
-                // Ranges on the path compare whole paths; elsewhere, lower-cased terms. With no
+                // Ranges on the path compare whole paths; elsewhere, folded terms. With no
                 // field named, a range is on the text only.
-                let (target, lowercase) = match field {
+                let (target, folded) = match field {
                     FieldName::Path => (Target::WholePath, false),
                     FieldName::Default | FieldName::Contents => (Target::Contents, true),
                     FieldName::Title => (Target::Title, true),
                     FieldName::Type => (Target::Type, true),
                 };
                 let bound = |bound: &Bound<String>| {
-                    bound.as_ref().map(|text| {
-                        if lowercase {
-                            text.to_lowercase()
-                        } else {
-                            text.clone()
-                        }
-                    })
+                    bound
+                        .as_ref()
+                        .map(|text| if folded { fold(text) } else { text.clone() })
                 };
                 Lowered::Leaf(Leaf {
                     target,
@@ -454,12 +465,12 @@ impl Lowering<'_> {
             FieldName::Title | FieldName::Path | FieldName::Type => false,
         };
         if !splits {
-            return self.words(field, text, 0);
+            return self.words(field, text, 0, Forms::Every);
         }
         let Some(parts) = identifier_parts(self.analyzer(field), text) else {
-            return self.words(field, text, 0);
+            return self.words(field, text, 0, Forms::Every);
         };
-        let whole = self.words(field, text, 0);
+        let whole = self.words(field, text, 0, Forms::Every);
         let mut clauses = vec![(
             Occur::Should,
             Lowered::Boost {
@@ -468,15 +479,16 @@ impl Lowering<'_> {
             },
         )];
         for part in parts {
-            clauses.push((Occur::Should, self.words(field, &part, 0)));
+            clauses.push((Occur::Should, self.words(field, &part, 0, Forms::Every)));
         }
         Lowered::Bool(clauses)
     }
 
     /// A word or phrase, matching nothing when it has no token. With no field named, it is
     /// looked for in the text and in the title; a match in the title alone scores nothing (the
-    /// title clause, [`Lowering::title_clause`], decides what titles count).
-    fn words(&mut self, field: FieldName, text: &str, slop: u32) -> Lowered {
+    /// title clause, [`Lowering::title_clause`], decides what titles count). `forms` says
+    /// whether a single word also matches its other forms.
+    fn words(&mut self, field: FieldName, text: &str, slop: u32, forms: Forms) -> Lowered {
         let Some(matcher) = self.matcher(field, text, slop) else {
             return Lowered::Nothing;
         };
@@ -484,10 +496,7 @@ impl Lowering<'_> {
             FieldName::Default => Lowered::Bool(vec![
                 (
                     Occur::Should,
-                    Lowered::Leaf(Leaf {
-                        target: Target::Contents,
-                        matcher: matcher.clone(),
-                    }),
+                    self.stemmed(Target::Contents, matcher.clone(), forms),
                 ),
                 (
                     Occur::Should,
@@ -500,12 +509,47 @@ impl Lowering<'_> {
                     },
                 ),
             ]),
-            FieldName::Contents | FieldName::Title | FieldName::Path | FieldName::Type => {
-                Lowered::Leaf(Leaf {
-                    target: words_target(field),
-                    matcher,
-                })
+            FieldName::Contents | FieldName::Title => {
+                self.stemmed(words_target(field), matcher, forms)
             }
+            FieldName::Path | FieldName::Type => Lowered::Leaf(Leaf {
+                target: words_target(field),
+                matcher,
+            }),
+        }
+    }
+
+    /// The leaf of `matcher` on the text or the title, and, when it is one word whose every
+    /// form is wanted and the index stems, beside it the word's stem: every form of the word
+    /// matches, and the form as typed matches both, so it ranks first.
+    fn stemmed(&self, target: Target, matcher: Matcher, forms: Forms) -> Lowered {
+        let exact = Lowered::Leaf(Leaf {
+            target,
+            matcher: matcher.clone(),
+        });
+        let stem = match &matcher {
+            Matcher::Term(word) if forms == Forms::Every => self.analyzers.language.stem(word),
+            Matcher::Term(_)
+            | Matcher::Phrase { .. }
+            | Matcher::Pattern { .. }
+            | Matcher::Range { .. }
+            | Matcher::Stem { .. } => None,
+        };
+        match stem {
+            Some(stem) => Lowered::Bool(vec![
+                (Occur::Should, exact),
+                (
+                    Occur::Should,
+                    Lowered::Leaf(Leaf {
+                        target,
+                        matcher: Matcher::Stem {
+                            stem,
+                            language: self.analyzers.language,
+                        },
+                    }),
+                ),
+            ]),
+            None => exact,
         }
     }
 
@@ -534,6 +578,15 @@ impl Lowering<'_> {
             },
         }))
     }
+}
+
+/// Which forms of a word a query means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Forms {
+    /// Every form with the word's stem: an unquoted word.
+    Every,
+    /// The word as typed (folded): quoted text, as Elasticsearch's `quote_field_suffix`.
+    Exact,
 }
 
 /// Where words of a query field are searched: `path:` words among the path's components. A
@@ -633,12 +686,13 @@ fn regex_reason(message: &str) -> String {
     last.strip_prefix("error: ").unwrap_or(last).to_string()
 }
 
-/// `query` parsed (OR between clauses) and lowered with Lantern's analyzers, without an index:
+/// `query` parsed (OR between clauses) and lowered with Lantern's analyzers, without an index
+/// and without stemming:
 /// for tests of what consumes lowered queries.
 #[cfg(test)]
 pub(crate) fn lowered(query: &str) -> Lowered {
     let tree = super::parse(query, super::DefaultOperator::Or).expect("the query parses");
-    lower(&tree, &mut Analyzers::default(), None).expect("the query lowers")
+    lower(&tree, &mut Analyzers::new(Language::None), None).expect("the query lowers")
 }
 
 #[cfg(test)]
@@ -976,8 +1030,39 @@ mod tests {
     #[test]
     fn invalid_regexes_are_refused_with_a_one_line_reason() {
         let tree = parse("/[a/", DefaultOperator::Or).unwrap();
-        let err = lower(&tree, &mut Analyzers::default(), None).unwrap_err();
+        let err = lower(&tree, &mut Analyzers::new(Language::None), None).unwrap_err();
         assert!(!err.to_string().contains('\n'), "{err}");
         assert!(err.to_string().contains("unclosed"), "{err}");
+    }
+
+    #[test]
+    fn an_unquoted_word_is_also_its_stem_and_a_quoted_one_is_not() {
+        let stemmed = |query: &str| {
+            let tree = parse(query, DefaultOperator::Or).unwrap();
+            lower(&tree, &mut Analyzers::new(Language::default()), None).unwrap()
+        };
+        let contents = |matcher: Matcher| {
+            Lowered::Leaf(Leaf {
+                target: Target::Contents,
+                matcher,
+            })
+        };
+        assert_eq!(
+            stemmed("contents:threads"),
+            Lowered::Bool(vec![
+                (Occur::Should, contents(Matcher::Term("threads".into()))),
+                (
+                    Occur::Should,
+                    contents(Matcher::Stem {
+                        stem: "thread".into(),
+                        language: Language::default(),
+                    })
+                ),
+            ])
+        );
+        assert_eq!(
+            stemmed("contents:\"threads\""),
+            contents(Matcher::Term("threads".into()))
+        );
     }
 }

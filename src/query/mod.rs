@@ -10,6 +10,7 @@ pub mod proximity;
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
+use crate::index::fold::fold_into;
 use ast::QueryNode;
 pub use lower::{
     lower, Analyzers, Leaf, LowerError, Lowered, Matcher, MultiTerm, Target, TermExpansion,
@@ -123,7 +124,7 @@ enum WildcardPart {
     Any,
     /// `?`: one character.
     One,
-    /// A literal character, lower-cased as the index stores terms.
+    /// A literal character, folded as the index stores terms.
     Literal(char),
 }
 
@@ -137,13 +138,21 @@ fn wildcard_parts(pattern: &str) -> Vec<WildcardPart> {
             '?' => parts.push(WildcardPart::One),
             '\\' => {
                 if let Some(escaped) = chars.next() {
-                    parts.extend(escaped.to_lowercase().map(WildcardPart::Literal));
+                    push_literal(escaped, &mut parts);
                 }
             }
-            literal => parts.extend(literal.to_lowercase().map(WildcardPart::Literal)),
+            literal => push_literal(literal, &mut parts),
         }
     }
     parts
+}
+
+/// Appends the literal `c` folded (`É` is `e`, `ß` is `s`, `s`; a combining accent is nothing):
+/// the pattern then matches the folded terms of the index, `caf*` and `café*` alike.
+fn push_literal(c: char, parts: &mut Vec<WildcardPart>) {
+    let mut folded = String::new();
+    fold_into(c.encode_utf8(&mut [0; 4]), &mut folded);
+    parts.extend(folded.chars().map(WildcardPart::Literal));
 }
 
 fn parts_to_regex(parts: impl IntoIterator<Item = WildcardPart>) -> String {
@@ -159,7 +168,7 @@ fn parts_to_regex(parts: impl IntoIterator<Item = WildcardPart>) -> String {
 }
 
 /// Translates a wildcard pattern (`*` any run, `?` one character, `\` escapes) into a regular
-/// expression over lower-cased terms, as the index stores them.
+/// expression over folded terms, as the index stores them.
 pub fn wildcard_to_regex(pattern: &str) -> String {
     parts_to_regex(wildcard_parts(pattern))
 }
@@ -182,6 +191,8 @@ mod tests {
     fn wildcards_become_regexes() {
         assert_eq!(wildcard_to_regex("Te?t*"), "te.t.*");
         assert_eq!(wildcard_to_regex(r"a\*b.c"), r"a\*b\.c");
+        assert_eq!(wildcard_to_regex("CAFÉ*"), "cafe.*");
+        assert_eq!(wildcard_to_regex("Stra\u{df}e"), "strasse");
     }
 
     #[test]

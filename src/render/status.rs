@@ -24,6 +24,8 @@ pub struct StatusReport {
     pub size_bytes: u64,
     /// Segments the index is made of.
     pub segments: usize,
+    /// The language words are stemmed in (`english`, `french`...), or `none`.
+    pub language: String,
     /// The `lantern watch` process keeping the index fresh, when one runs.
     pub watcher: Option<WatcherReport>,
     /// The indexed folders, in path order.
@@ -84,6 +86,7 @@ impl StatusReport {
                 .collect(),
             size_bytes: status.size_on_disk,
             segments: status.segments,
+            language: status.language.name().to_string(),
             watcher: watcher.map(|watcher| WatcherReport {
                 pid: watcher.pid,
                 started_at: watcher.started_at,
@@ -124,6 +127,7 @@ impl StatusReport {
             self.size_bytes as f64 / 1e6,
             self.segments
         )?;
+        writeln!(out, "language:  {}", self.language)?;
         if let Some(watcher) = &self.watcher {
             let applied = match watcher.last_applied_at {
                 Some(secs) => format!("last change applied at {}", utc_time(secs)),

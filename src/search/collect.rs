@@ -36,7 +36,7 @@ impl Collection {
         let mut leaves = Vec::new();
         collect_leaves(lowered, &mut leaves);
         let only_terms = leaves.iter().all(|leaf| match leaf.matcher {
-            Matcher::Term(_) => true,
+            Matcher::Term(_) | Matcher::Stem { .. } => true,
             Matcher::Phrase { .. } | Matcher::Pattern { .. } | Matcher::Range { .. } => false,
         });
         let mut text_terms: Vec<&Matcher> = leaves

@@ -77,6 +77,19 @@ fn compile_leaf(
     let term = |text: &str| Term::from_field_text(field, text);
     Ok(match &leaf.matcher {
         Matcher::Term(word) => Box::new(TermQuery::new(term(word), IndexRecordOption::WithFreqs)),
+        Matcher::Stem { stem, .. } => {
+            // Lowering stems only words of the text and the title; the other fields have no
+            // stemmed counterpart, and a stem there is searched as a word.
+            let stemmed = match leaf.target {
+                Target::Contents => fields.contents_stemmed,
+                Target::Title => fields.title_stemmed,
+                Target::Type | Target::PathParts | Target::WholePath => field,
+            };
+            Box::new(TermQuery::new(
+                Term::from_field_text(stemmed, stem),
+                IndexRecordOption::WithFreqs,
+            ))
+        }
         // Longer phrases are matched by our own scorer, whose memory stays bounded whatever the
         // words and the slop (see `phrase`); two words cost tantivy's scorer a linear merge.
         Matcher::Phrase { words, slop } if words.len() > 2 => {

@@ -333,7 +333,7 @@ impl IndexSearcher {
         let tree = parse(query, default_operator).map_err(QueryError::from)?;
         check_size(&tree)?;
         let expander = TermExpander::new(searcher, self.fields.contents, deadline);
-        let mut analyzers = Analyzers::default();
+        let mut analyzers = Analyzers::new(self.fields.language);
         let lowered = lower(&tree, &mut analyzers, Some(&expander)).map_err(|err| match err {
             LowerError::Query(err) => SearchError::Query(err),
             LowerError::Index(err) => self.engine_error(err),

@@ -62,6 +62,7 @@ impl Failure {
             | IndexError::NoRoots
             | IndexError::HeapTooLarge { .. }
             | IndexError::NotLantern(_)
+            | IndexError::OtherVersion { .. }
             | IndexError::BadCatalog(_)
             | IndexError::BadRoot { .. }
             | IndexError::CreateDir { .. }
