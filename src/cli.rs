@@ -281,7 +281,8 @@ pub enum PdfExtractorArg {
 /// Output formats of `lantern search`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// The path and fragments of each hit, for people.
+    /// Per hit its rank, `path:line` and title, then one line per fragment led by `line N` (or
+    /// `p. N` in a PDF), for people.
     Text,
     /// One JSON document, for scripts.
     Json,

@@ -102,9 +102,11 @@ fn format_details(format: Format) -> &'static str {
     match format {
         Format::Text => {
             "The first line is \"N total matching documents.\"; then, for each hit, a blank line, \
-             its path, and its fragments joined by \"...\". On a terminal matches are shown in \
-             colour and the text as is; otherwise matches are wrapped in --pre-tag and --post-tag \
-             and the text is HTML-escaped."
+             its rank and path followed by :LINE (the line of its best fragment, for an editor; \
+             not for a PDF) and its title, if any; then one line per fragment, led by \"line N:\" \
+             or, in a PDF, \"p. N:\". On a terminal matches are shown in colour; otherwise they \
+             are wrapped in --pre-tag and --post-tag. The text is the document's own, never \
+             escaped."
         }
         Format::Json => {
             "An object with query, total (every matching document, not only those shown), \
