@@ -324,3 +324,124 @@ fn the_match_links_cross_into_the_next_part_of_a_long_document() {
         },
     );
 }
+
+/// A titled page, an untitled text and a long text with two far-apart matches, indexed and
+/// served.
+fn mixed_served() -> (Dir, ServerGuard) {
+    let dir = Dir::new();
+    dir.create(
+        "docs/titled.html",
+        "<html><head><title>Heron watching</title></head><body><p>A heron waits.</p></body></html>",
+    );
+    dir.create("docs/plain.txt", "a heron in plain text");
+    let filler = "nothing to see in this line at all\n".repeat(30);
+    dir.create(
+        "docs/long.txt",
+        format!("the first heron\n{filler}the second heron\n"),
+    );
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    (dir, server)
+}
+
+/// The left edge, in pixels, of the first element `selector` finds in the hit whose link
+/// ends with `name`.
+fn left_of(name: &str, selector: &str) -> String {
+    format!(
+        "Math.round([...document.querySelectorAll('li.hit')]\
+         .find(hit => hit.querySelector('a.open').textContent.endsWith('{name}'))\
+         .querySelector('{selector}').getBoundingClientRect().left)"
+    )
+}
+
+#[test]
+fn titles_paths_and_fragments_line_up_and_fragments_are_set_apart() {
+    let (_dir, server) = mixed_served();
+    let page = server.url(&format!("/search?q={}", encode("heron")));
+    in_browser("titles_paths_and_fragments_line_up", |client| async move {
+        client.goto(&page).await.expect("open the results");
+        wait_until(&client, "document.querySelectorAll('li.hit').length === 3").await;
+        // Every hit's text starts at one left edge, titled or not; ranks stand to its left.
+        let edges = [
+            left_of("titled.html", ".title"),
+            left_of("titled.html", ".path"),
+            left_of("plain.txt", ".path"),
+            left_of("plain.txt", ".snippet"),
+            left_of("long.txt", ".path"),
+        ];
+        wait_until(
+            &client,
+            &format!("new Set([{}]).size === 1", edges.join(",")),
+        )
+        .await;
+        wait_until(
+            &client,
+            &format!("{} < {}", left_of("plain.txt", ".rank"), edges[2]),
+        )
+        .await;
+        // Two fragments of one document show with a visible, spaced ellipsis between them.
+        let snippet = "[...document.querySelectorAll('li.hit')]\
+             .find(hit => hit.querySelector('a.open').textContent.endsWith('long.txt'))\
+             .querySelector('.snippet')";
+        wait_until(
+            &client,
+            &format!("{snippet}.querySelectorAll('.fragment').length === 2"),
+        )
+        .await;
+        wait_until(
+            &client,
+            &format!(
+                "{snippet}.textContent.split(' … ').length === 2 && \
+                 {snippet}.textContent.split(' … ').every(part => part.includes('heron'))"
+            ),
+        )
+        .await;
+        client
+    });
+}
+
+#[test]
+fn slash_focuses_the_search_box() {
+    let (_dir, server) = mixed_served();
+    let page = server.url(&format!("/search?q={}", encode("heron")));
+    in_browser("slash_focuses_the_search_box", |client| async move {
+        client.goto(&page).await.expect("open the results");
+        client
+            .execute("document.activeElement.blur();", Vec::new())
+            .await
+            .expect("leave the box");
+        wait_until(&client, "document.activeElement === document.body").await;
+        let body = client.find(Locator::Css("body")).await.expect("the page");
+        body.send_keys("/").await.expect("press /");
+        wait_until(&client, "document.activeElement.id === 'q'").await;
+        // The "/" was a command, not a character of the query.
+        wait_until(&client, "document.getElementById('q').value === 'heron'").await;
+        client
+    });
+}
+
+#[test]
+fn the_page_fits_a_phone() {
+    let (_dir, server) = mixed_served();
+    let page = server.url(&format!("/search?q={}", encode("heron")));
+    in_browser("the_page_fits_a_phone", |client| async move {
+        client
+            .set_window_size(390, 844)
+            .await
+            .expect("a phone-sized window");
+        client.goto(&page).await.expect("open the results");
+        wait_until(&client, "window.innerWidth <= 400").await;
+        // Nothing is wider than the screen: no sideways scrolling, the button on screen.
+        wait_until(
+            &client,
+            "document.documentElement.scrollWidth <= window.innerWidth",
+        )
+        .await;
+        wait_until(
+            &client,
+            "document.querySelector('form.search button').getBoundingClientRect().right <= window.innerWidth",
+        )
+        .await;
+        client
+    });
+}
