@@ -445,3 +445,33 @@ fn the_page_fits_a_phone() {
         client
     });
 }
+
+#[test]
+fn a_hit_opens_its_original_file_whose_script_does_not_run() {
+    let dir = Dir::new();
+    dir.create(
+        "docs/page.html",
+        "<html><head><title>Kestrel</title></head><body><p>a kestrel hovers</p>\
+         <script>document.title = 'ran'</script></body></html>",
+    );
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let page = server.url(&format!("/search?q={}", encode("kestrel")));
+    in_browser("a_hit_opens_its_original_file", |client| async move {
+        client.goto(&page).await.expect("open the results");
+        let open = client
+            .find(Locator::Css("li.hit a.original"))
+            .await
+            .expect("the hit's open link");
+        open.click().await.expect("click open");
+        wait_until(&client, "location.pathname === '/file'").await;
+        wait_until(
+            &client,
+            "document.body && document.body.textContent.includes('a kestrel hovers')",
+        )
+        .await;
+        // The page is shown, its script sandboxed away.
+        wait_until(&client, "document.title === 'Kestrel'").await;
+        client
+    });
+}

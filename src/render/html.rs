@@ -38,6 +38,8 @@ pub struct HtmlHit {
     pub(crate) href: String,
     /// A link that opens the document in an editor, when the page offers one.
     pub(crate) editor_href: Option<String>,
+    /// A link to the original file served by `lantern serve`, when the page offers one.
+    pub(crate) original_href: Option<String>,
     pub(crate) marked_path: String,
     /// The document's title; empty when it has none.
     pub(crate) marked_title: String,
@@ -53,10 +55,19 @@ impl HtmlHit {
             score: format!("{:.2}", hit.score),
             href,
             editor_href,
+            original_href: None,
             marked_path: marks.html(&hit.marked_path),
             marked_title: marks.html_title(hit.title.as_ref()),
             doc_type: hit.doc_type.clone(),
             snippet: marks.html_snippet(&hit.fragments),
+        }
+    }
+
+    /// This hit with a link to its original file at `href`.
+    pub fn with_original(self, href: String) -> HtmlHit {
+        HtmlHit {
+            original_href: Some(href),
+            ..self
         }
     }
 }

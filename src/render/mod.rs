@@ -21,7 +21,7 @@ pub use html::{HtmlHit, HtmlPrinter};
 pub use json::JsonPrinter;
 pub use status::{RootReport, StatusReport, TypeCount, WatcherReport};
 pub use text::TextPrinter;
-pub(crate) use urls::with_params;
+pub(crate) use urls::{percent_encode_path, with_params};
 
 use crate::highlight::MarkedText;
 use crate::query::QueryError;

@@ -19,6 +19,7 @@ mod failure;
 mod filters;
 pub mod limits;
 mod lines;
+mod original;
 mod pages;
 mod parts;
 mod responses;

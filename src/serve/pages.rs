@@ -15,7 +15,7 @@ use crate::highlight::FragmentOptions;
 use crate::query::parser::caret_line;
 use crate::query::DefaultOperator;
 use crate::render::{with_params, HtmlHit, Marks, QueryProblem};
-use crate::search::{SearchRequest, SearchResults};
+use crate::search::{Hit, SearchRequest, SearchResults};
 
 use super::failure::Failure;
 use super::filters::compose_query;
@@ -176,17 +176,35 @@ fn results_view(
             .hits
             .iter()
             .map(|hit| {
+                let editor = (!state.editor.is_file_url())
+                    .then(|| state.editor.link(&hit.path, first_line(hit), 1));
                 HtmlHit::new(
                     hit,
                     &marks,
                     with_params("/doc", &[("path", &hit.key), ("q", &page.query)]),
-                    Some(state.editor.link(&hit.path, 1, 1)),
+                    editor,
                 )
+                .with_original(original_href(hit))
             })
             .collect(),
         previous_href: (number > 1).then(|| page_href(number - 1)),
         next_href: has_next.then(|| page_href(number + 1)),
     }
+}
+
+/// The link to `hit`'s original file (`/file`): for a document with pages, at the page of its
+/// best fragment (`#page=N`, which browsers' PDF viewers follow).
+fn original_href(hit: &Hit) -> String {
+    let href = with_params("/file", &[("path", &hit.key)]);
+    match hit.locations.first().and_then(|location| location.page) {
+        Some(page) => format!("{href}#page={page}"),
+        None => href,
+    }
+}
+
+/// The line of `hit`'s best fragment, where an editor opens it.
+fn first_line(hit: &Hit) -> usize {
+    hit.locations.first().map_or(1, |location| location.line)
 }
 
 /// A query problem as the pages show it.
