@@ -31,7 +31,9 @@
       var sequence = ++latest;
       if (inFlight) inFlight.abort();
       inFlight = new AbortController();
-      fetch(url, { signal: inFlight.signal, headers: { Accept: "text/html" } })
+      // While typing, the last word counts as a prefix; the address keeps the query as typed,
+      // which, submitted or reloaded, means exactly what it says.
+      fetch(url + "&typing=1", { signal: inFlight.signal, headers: { Accept: "text/html" } })
         .then(function (response) { return response.text(); })
         .then(function (html) {
           // An older response never replaces a newer one.

@@ -143,7 +143,7 @@ fn typing_updates_the_results_and_the_keyboard_opens_a_hit() {
         client.goto(&home).await.expect("open the search page");
         let input = client.find(Locator::Id("q")).await.expect("the search box");
         input.send_keys("lanter").await.expect("type");
-        // Nothing matches the prefix as a word; the full word does. No Enter is pressed.
+        // No Enter is pressed.
         input.send_keys("n").await.expect("type");
         wait_until(
             &client,
@@ -474,4 +474,31 @@ fn a_hit_opens_its_original_file_whose_script_does_not_run() {
         wait_until(&client, "document.title === 'Kestrel'").await;
         client
     });
+}
+
+#[test]
+fn while_typing_the_last_word_is_a_prefix_and_submitted_it_is_a_word() {
+    let dir = Dir::new();
+    dir.create("docs/encoding.txt", "font encoding tables");
+    dir.create("docs/enc.txt", "the enc command");
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let home = server.url("/");
+    let names = "[...document.querySelectorAll('#results li.hit a.open')]\
+                 .map(a => a.textContent.split('/').pop()).sort().join(',')";
+    in_browser(
+        "while_typing_the_last_word_is_a_prefix",
+        |client| async move {
+            client.goto(&home).await.expect("open the search page");
+            let input = client.find(Locator::Id("q")).await.expect("the search box");
+            input.send_keys("enc").await.expect("type");
+            wait_until(&client, &format!("{names} === 'enc.txt,encoding.txt'")).await;
+            // The address holds the query as typed, and says nothing of prefixes.
+            wait_until(&client, "location.search === '?q=enc'").await;
+            // Submitted, the query means what it says: the word, not the prefix.
+            input.send_keys(&Key::Enter).await.expect("submit");
+            wait_until(&client, &format!("{names} === 'enc.txt'")).await;
+            client
+        },
+    );
 }

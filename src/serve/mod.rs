@@ -26,6 +26,7 @@ mod responses;
 mod security;
 mod stall;
 mod state;
+mod typing;
 
 use std::future::Future;
 use std::net::SocketAddr;

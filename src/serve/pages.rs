@@ -22,6 +22,7 @@ use super::filters::compose_query;
 use super::limits::{MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
 use super::responses::page_response;
 use super::state::AppState;
+use super::typing::last_word_as_prefix;
 
 /// The parameters of the search page.
 #[derive(Debug, Deserialize)]
@@ -32,6 +33,9 @@ pub(super) struct SearchParams {
     path: Option<String>,
     /// The page of hits, from 1.
     page: Option<String>,
+    /// `1` from the page's script while the query is being typed: the last word is then read
+    /// as a prefix (see [`super::typing`]).
+    typing: Option<String>,
 }
 
 #[derive(Template)]
@@ -108,8 +112,9 @@ pub(super) async fn search(
         Ok(number) => number,
         Err(failure) => return failure.respond(false),
     };
-    let request = SearchRequest {
-        query: page.query.clone(),
+    let typing = params.typing.as_deref() == Some("1");
+    let request = |query: String| SearchRequest {
+        query,
         default_operator: DefaultOperator::Or,
         limit: PAGE_SIZE,
         offset: (number - 1) * PAGE_SIZE,
@@ -118,7 +123,18 @@ pub(super) async fn search(
         // Set by `AppState::search` from the load of the moment.
         parallel: true,
     };
-    match state.search(request).await {
+    let as_typed = compose_query(&last_word_as_prefix(&page.q), &page.path_filter);
+    let outcome = if typing && as_typed != page.query {
+        // The prefix reading; if it is refused (a malformed query, or one whose prefix expands
+        // too far), the query as typed, which explains the problem where the user typed it.
+        match state.search(request(as_typed)).await {
+            Err(Failure::Query(_)) => state.search(request(page.query.clone())).await,
+            other => other,
+        }
+    } else {
+        state.search(request(page.query.clone())).await
+    };
+    match outcome {
         Ok(results) => {
             page.outcome = Outcome::Results(results_view(&state, &page, &results, number));
             page_response(StatusCode::OK, &page)
