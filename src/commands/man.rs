@@ -160,4 +160,27 @@ fn environment_section(roff: &mut Roff, command: &clap::Command) {
             "{help}. --{long}, when given, takes precedence."
         ))]);
     }
+    for (variable, meaning) in OTHER_VARIABLES {
+        roff.control("TP", []);
+        roff.text([bold(variable)]);
+        roff.text([roman(meaning)]);
+    }
 }
+
+/// Variables read by `lantern search` itself rather than through an option.
+const OTHER_VARIABLES: [(&str, &str); 3] = [
+    (
+        "LANTERN_PAGER, PAGER",
+        "The pager text output to a terminal goes through (LANTERN_PAGER first; less when \
+         neither is set; empty or cat: none; --no-pager: none), run by sh -c, with LESS=FRX \
+         unless LESS is set.",
+    ),
+    (
+        "NO_COLOR",
+        "When set, search results on a terminal have no colour and no hyperlinks.",
+    ),
+    (
+        "TERM",
+        "When dumb or unset, search results on a terminal have no colour and no hyperlinks.",
+    ),
+];

@@ -7,7 +7,7 @@ use termcolor::WriteColor;
 
 use askama::Template;
 
-use super::urls::percent_encode_path;
+use super::urls::file_url;
 use super::{Marks, QueryProblem, ResultsPrinter};
 use crate::query::parser::caret_line;
 use crate::search::{Hit, SearchResults};
@@ -112,19 +112,4 @@ impl ResultsPrinter for HtmlPrinter {
 fn write_page(page: &impl Template, out: &mut dyn WriteColor) -> io::Result<()> {
     let html = page.render().map_err(io::Error::other)?;
     writeln!(out, "{html}")
-}
-
-/// A `file://` URL for an absolute path, percent-encoding every byte outside the unreserved set.
-fn file_url(path: &str) -> String {
-    format!("file://{}", percent_encode_path(path))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::file_url;
-
-    #[test]
-    fn file_url_encodes_unsafe_bytes() {
-        assert_eq!(file_url("/a b/\"x\"&é"), "file:///a%20b/%22x%22%26%C3%A9");
-    }
 }

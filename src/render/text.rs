@@ -4,8 +4,9 @@
 
 use std::io;
 
-use termcolor::{Color, ColorSpec, WriteColor};
+use termcolor::{Color, ColorSpec, HyperlinkSpec, WriteColor};
 
+use super::urls::file_url;
 use super::{Marks, QueryProblem, ResultsPrinter};
 use crate::highlight::MarkedText;
 use crate::search::{Location, SearchResults};
@@ -33,7 +34,8 @@ fn place_label(location: &Location) -> String {
 /// the best fragment, for an editor to open there, unless the document has pages) and title, if
 /// any, and one line per fragment led by where it is (`line N` or `p. N`), a blank line between
 /// hits. The text is the document's own, never escaped, so that it pipes into `grep` as
-/// ripgrep's does. On a writer that takes colour, matches are bold red and paths bold magenta;
+/// ripgrep's does. On a writer that takes colour the path is also a hyperlink to the file
+/// (OSC 8), as ripgrep's are: hyperlinks follow colour, so neither reaches a pipe. On a writer that takes colour, matches are bold red and paths bold magenta;
 /// otherwise matches are wrapped in the marks.
 #[derive(Clone, Debug, Default)]
 pub struct TextPrinter {
@@ -79,11 +81,19 @@ impl ResultsPrinter for TextPrinter {
         for hit in &results.hits {
             writeln!(out)?;
             write!(out, "{}. ", hit.rank)?;
+            // On a terminal, the path is a link to the file (OSC 8), which a click opens.
+            let link = file_url(&hit.path);
+            if out.supports_hyperlinks() {
+                out.set_hyperlink(&HyperlinkSpec::open(link.as_bytes()))?;
+            }
             self.write_marked(out, &hit.marked_path, &path)?;
             if let Some(Location { line, page: None }) = hit.locations.first() {
                 out.set_color(&path)?;
                 write!(out, ":{line}")?;
                 out.reset()?;
+            }
+            if out.supports_hyperlinks() {
+                out.set_hyperlink(&HyperlinkSpec::close())?;
             }
             if let Some(title) = &hit.title {
                 out.write_all(TITLE_SEPARATOR.as_bytes())?;
