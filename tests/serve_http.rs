@@ -748,3 +748,32 @@ fn every_hit_opens_its_original_file_through_the_server_and_only_indexed_ones() 
         assert_eq!(status, 404, "{path}: {body}");
     }
 }
+
+#[test]
+fn the_start_page_says_what_is_indexed_and_how_to_ask() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "one");
+    dir.create("docs/b.txt", "two");
+    dir.create("docs/c.html", "<html><body><p>three</p></body></html>");
+    dir.create("more/d.txt", "four");
+    dir.index(&["docs"]);
+    dir.index(&["more"]);
+    let server = ServerGuard::start(&dir, &[]);
+    let (status, page) = server.get("/");
+    assert_eq!(status, 200, "{page}");
+    let summary = util::element(&page, "p");
+    assert!(
+        summary.contains("4 documents indexed: ")
+            && summary.contains("3 text</span>, ")
+            && summary.contains("1 html</span>."),
+        "{summary}"
+    );
+    for (root, count) in [("docs", 3), ("more", 1)] {
+        let line = format!(
+            "<li><code>{}</code>: {count} documents, last indexed ",
+            dir.display(root)
+        );
+        assert!(page.contains(&line), "{line} in {page}");
+    }
+    assert!(page.contains("<code>\"error handling\"</code>"), "{page}");
+}

@@ -12,9 +12,10 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
+use crate::index::index_status;
 use crate::query::parser::caret_line;
 use crate::query::DefaultOperator;
-use crate::render::{with_params, HtmlHit, Marks, QueryProblem};
+use crate::render::{with_params, HtmlHit, Marks, QueryProblem, StatusReport};
 use crate::search::{Hit, SearchRequest, SearchResults};
 
 use super::failure::Failure;
@@ -41,19 +42,24 @@ pub(super) struct SearchParams {
 #[derive(Template)]
 #[template(path = "serve/search.html")]
 struct SearchPage {
+    form: Form,
+    outcome: Outcome,
+}
+
+/// What the form asks.
+struct Form {
     /// The search box's text.
     q: String,
     /// The path filter's text.
     path_filter: String,
     /// The query run: the search box with the filters' clauses.
     query: String,
-    outcome: Outcome,
 }
 
 /// What the search page shows under the form.
 enum Outcome {
-    /// No query yet: a hint.
-    Empty,
+    /// No query yet: what is indexed and how to ask.
+    Start(StatusReport),
     /// The query is malformed: the message and a caret under the problem.
     Problem(ProblemView),
     /// A page of hits.
@@ -92,20 +98,35 @@ pub(super) async fn search(
     let q = params.q.unwrap_or_default();
     let path_filter = params.path.unwrap_or_default();
     let query = compose_query(&q, &path_filter);
-    let mut page = SearchPage {
+    let form = Form {
         q,
         path_filter,
         query,
-        outcome: Outcome::Empty,
     };
-    if page.query.trim().is_empty() {
+    if form.query.trim().is_empty() {
         // No search to fail: the form alone would hide that there is nothing to search.
         if let Err(missing) = state.searcher.check_present() {
             return Failure::from_index(missing).respond(false);
         }
-        return page_response(StatusCode::OK, &page);
+        let report = state
+            .in_turn(|state| {
+                index_status(&state.index_dir)
+                    .map(|status| StatusReport::new(&status, None))
+                    .map_err(Failure::from_index)
+            })
+            .await;
+        return match report {
+            Ok(report) => page_response(
+                StatusCode::OK,
+                &SearchPage {
+                    form,
+                    outcome: Outcome::Start(report),
+                },
+            ),
+            Err(failure) => failure.respond(false),
+        };
     }
-    if page.query.len() > MAX_QUERY_BYTES {
+    if form.query.len() > MAX_QUERY_BYTES {
         return Failure::QueryTooLong.respond(false);
     }
     let number = match parse_page(params.page.as_deref()) {
@@ -123,28 +144,29 @@ pub(super) async fn search(
         // Set by `AppState::search` from the load of the moment.
         parallel: true,
     };
-    let as_typed = compose_query(&last_word_as_prefix(&page.q), &page.path_filter);
-    let outcome = if typing && as_typed != page.query {
+    let as_typed = compose_query(&last_word_as_prefix(&form.q), &form.path_filter);
+    let outcome = if typing && as_typed != form.query {
         // The prefix reading; if it is refused (a malformed query, or one whose prefix expands
         // too far), the query as typed, which explains the problem where the user typed it.
         match state.search(request(as_typed)).await {
-            Err(Failure::Query(_)) => state.search(request(page.query.clone())).await,
+            Err(Failure::Query(_)) => state.search(request(form.query.clone())).await,
             other => other,
         }
     } else {
-        state.search(request(page.query.clone())).await
+        state.search(request(form.query.clone())).await
     };
-    match outcome {
-        Ok(results) => {
-            page.outcome = Outcome::Results(results_view(&state, &page, &results, number));
-            page_response(StatusCode::OK, &page)
-        }
-        Err(Failure::Query(problem)) => {
-            page.outcome = Outcome::Problem(problem_view(&problem));
-            page_response(StatusCode::BAD_REQUEST, &page)
-        }
-        Err(other) => other.respond(false),
-    }
+    let (status, outcome) = match outcome {
+        Ok(results) => (
+            StatusCode::OK,
+            Outcome::Results(results_view(&state, &form, &results, number)),
+        ),
+        Err(Failure::Query(problem)) => (
+            StatusCode::BAD_REQUEST,
+            Outcome::Problem(problem_view(&problem)),
+        ),
+        Err(other) => return other.respond(false),
+    };
+    page_response(status, &SearchPage { form, outcome })
 }
 
 /// The page number `page` names (1 when absent), within [`MAX_OFFSET`].
@@ -164,7 +186,7 @@ fn parse_page(page: Option<&str>) -> Result<usize, Failure> {
 /// The view of one page of `results`, page `number`.
 fn results_view(
     state: &AppState,
-    page: &SearchPage,
+    page: &Form,
     results: &SearchResults,
     number: usize,
 ) -> ResultsView {
