@@ -737,6 +737,17 @@ fn every_hit_opens_its_original_file_through_the_server_and_only_indexed_ones() 
     assert_eq!(headers[0].as_deref(), Some("application/pdf"));
     assert_eq!(body, sample_document("manual.pdf"));
 
+    // The document page links to the original too.
+    let notes = encode(&dir.display("docs/notes.txt"));
+    let (status, document) = server.get(&format!("/doc?path={notes}&q=kestrel"));
+    assert_eq!(status, 200, "{document}");
+    assert!(
+        document.contains(&format!(
+            "<a class=\"original\" href=\"/file?path={notes}\">"
+        )),
+        "{document}"
+    );
+
     // A file the index does not hold is never served, even in an indexed folder.
     for path in [
         dir.display("docs/later.txt"),
