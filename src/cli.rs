@@ -235,9 +235,16 @@ pub struct SearchArgs {
     #[arg(long, default_value = "</b>", value_name = "TAG")]
     pub post_tag: String,
 
-    /// Show matches in colour instead of tags (text format only).
+    /// Show matches in colour instead of tags (text format only). Where there is colour, paths
+    /// are also hyperlinks to their files (OSC 8); NO_COLOR and TERM=dumb turn both off.
     #[arg(long, value_enum, default_value_t = Color::Auto, value_name = "WHEN")]
     pub color: Color,
+
+    /// Print straight to the terminal. Otherwise text output to a terminal goes through
+    /// $LANTERN_PAGER, else $PAGER, else less (with LESS=FRX unless LESS is set, so that output
+    /// that fits on one screen is just printed); an empty LANTERN_PAGER turns paging off.
+    #[arg(long)]
+    pub no_pager: bool,
 }
 
 /// Options of `lantern completions`.
@@ -289,7 +296,8 @@ pub enum PdfExtractorArg {
 /// Output formats of `lantern search`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// The path and fragments of each hit, for people.
+    /// Per hit its rank, `path:line` and title, then one line per fragment led by `line N` (or
+    /// `p. N` in a PDF), for people.
     Text,
     /// One JSON document, for scripts.
     Json,

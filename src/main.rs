@@ -4,6 +4,7 @@
 
 mod cli;
 mod commands;
+mod pager;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

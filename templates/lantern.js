@@ -1,6 +1,6 @@
 // Lantern's pages work without this script; with it, results follow the query as it is typed,
-// the arrow keys move through the hits, and the document page's match links follow the match
-// in view. No framework, nothing from elsewhere: the server renders every result (escaped), and
+// the arrow keys move through the hits, "/" goes to the search box, and the document page's
+// match links follow the match in view. No framework, nothing from elsewhere: the server renders every result (escaped), and
 // this script only swaps in the part of the page that changed.
 "use strict";
 
@@ -31,7 +31,9 @@
       var sequence = ++latest;
       if (inFlight) inFlight.abort();
       inFlight = new AbortController();
-      fetch(url, { signal: inFlight.signal, headers: { Accept: "text/html" } })
+      // While typing, the last word counts as a prefix; the address keeps the query as typed,
+      // which, submitted or reloaded, means exactly what it says.
+      fetch(url + "&typing=1", { signal: inFlight.signal, headers: { Accept: "text/html" } })
         .then(function (response) { return response.text(); })
         .then(function (html) {
           // An older response never replaces a newer one.
@@ -71,7 +73,13 @@
     }
 
     document.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowDown") {
+      var typing = event.target && (event.target.tagName === "INPUT" || event.target.tagName === "TEXTAREA");
+      if (event.key === "/" && !typing) {
+        // As on GitHub and in less: "/" starts a search.
+        event.preventDefault();
+        query.focus();
+        query.select();
+      } else if (event.key === "ArrowDown") {
         select(selected + 1);
         event.preventDefault();
       } else if (event.key === "ArrowUp") {

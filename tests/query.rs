@@ -260,7 +260,7 @@ fn a_path_query_matches_components_and_marks_them_in_the_path() {
     let text = dir.search_text(&["path:*.md"]);
     assert_eq!(
         text,
-        format!("1 total matching documents.\n\n{root}/docs/notes/<b>todo.md</b>\nkiwi salad\n")
+        format!("1 total matching documents.\n\n1. {root}/docs/notes/<b>todo.md</b>:1\n   line 1: kiwi salad\n")
     );
 }
 

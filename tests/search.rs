@@ -60,25 +60,26 @@ fn the_total_counts_every_match_even_beyond_the_limit() {
 }
 
 #[test]
-fn the_text_format_is_the_total_then_path_and_snippet_per_hit() {
+fn the_text_format_is_the_total_then_rank_path_line_and_fragments_per_hit() {
     let dir = Dir::new();
     dir.create(
         "docs/a.txt",
-        "An ibex\nclimbs.\n\n  The ibex   rests; ibex.",
+        "Field notes\n\nAn ibex\nclimbs.\n\n  The ibex   rests; ibex.",
     );
     dir.create("docs/b.txt", "one ibex here");
     dir.index(&["docs"]);
     let text = dir.search_text(&["ibex"]);
+    // The path is followed by the line of the best fragment's first match, as `path:line` for an
+    // editor (the fragment itself may begin earlier, for context); each
+    // fragment gets a line of its own, led by where it is.
     assert_eq!(
         text,
         format!(
             "2 total matching documents.\n\
              \n\
-             {}\n\
-             An <b>ibex</b> climbs. The <b>ibex</b> rests; <b>ibex</b>.\n\
+             1. {}:3\n   line 3: Field notes An <b>ibex</b> climbs. The <b>ibex</b> rests; <b>ibex</b>.\n\
              \n\
-             {}\n\
-             one <b>ibex</b> here\n",
+             2. {}:1\n   line 1: one <b>ibex</b> here\n",
             dir.display("docs/a.txt"),
             dir.display("docs/b.txt"),
         )
@@ -87,6 +88,30 @@ fn the_text_format_is_the_total_then_path_and_snippet_per_hit() {
         dir.search_text(&["nothing"]),
         "0 total matching documents.\n"
     );
+}
+
+#[test]
+fn each_fragment_of_a_hit_is_a_line_of_its_own_led_by_its_line_number() {
+    let dir = Dir::new();
+    let filler = "nothing to see in this line at all\n".repeat(40);
+    dir.create(
+        "docs/far.txt",
+        format!("a lynx here\n{filler}another lynx there\n"),
+    );
+    dir.index(&["docs"]);
+    let text = dir.search_text(&["--fragments", "2", "lynx"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[2],
+        format!("1. {}:1", dir.display("docs/far.txt")),
+        "{text}"
+    );
+    let mut places: Vec<&str> = lines[3..]
+        .iter()
+        .map(|line| line.split(':').next().unwrap_or_default())
+        .collect();
+    places.sort();
+    assert_eq!(places, ["   line 1", "   line 42"], "{text}");
 }
 
 #[test]
@@ -221,7 +246,7 @@ fn markup_in_a_path_is_escaped_in_html_and_json() {
     );
     let text = dir.search_text(&["oryx"]);
     assert!(
-        text.contains(&format!("{}/<b>&x.txt\n", dir.display("docs"))),
+        text.contains(&format!("1. {}/<b>&x.txt:1\n", dir.display("docs"))),
         "text shows the name as it is: {text}"
     );
 

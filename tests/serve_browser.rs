@@ -143,7 +143,7 @@ fn typing_updates_the_results_and_the_keyboard_opens_a_hit() {
         client.goto(&home).await.expect("open the search page");
         let input = client.find(Locator::Id("q")).await.expect("the search box");
         input.send_keys("lanter").await.expect("type");
-        // Nothing matches the prefix as a word; the full word does. No Enter is pressed.
+        // No Enter is pressed.
         input.send_keys("n").await.expect("type");
         wait_until(
             &client,
@@ -320,6 +320,184 @@ fn the_match_links_cross_into_the_next_part_of_a_long_document() {
                 "!location.search.includes('part=') && location.hash === '#m1000'",
             )
             .await;
+            client
+        },
+    );
+}
+
+/// A titled page, an untitled text and a long text with two far-apart matches, indexed and
+/// served.
+fn mixed_served() -> (Dir, ServerGuard) {
+    let dir = Dir::new();
+    dir.create(
+        "docs/titled.html",
+        "<html><head><title>Heron watching</title></head><body><p>A heron waits.</p></body></html>",
+    );
+    dir.create("docs/plain.txt", "a heron in plain text");
+    let filler = "nothing to see in this line at all\n".repeat(30);
+    dir.create(
+        "docs/long.txt",
+        format!("the first heron\n{filler}the second heron\n"),
+    );
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    (dir, server)
+}
+
+/// The left edge, in pixels, of the first element `selector` finds in the hit whose link
+/// ends with `name`.
+fn left_of(name: &str, selector: &str) -> String {
+    format!(
+        "Math.round([...document.querySelectorAll('li.hit')]\
+         .find(hit => hit.querySelector('a.open').textContent.endsWith('{name}'))\
+         .querySelector('{selector}').getBoundingClientRect().left)"
+    )
+}
+
+#[test]
+fn titles_paths_and_fragments_line_up_and_fragments_are_set_apart() {
+    let (_dir, server) = mixed_served();
+    let page = server.url(&format!("/search?q={}", encode("heron")));
+    in_browser("titles_paths_and_fragments_line_up", |client| async move {
+        client.goto(&page).await.expect("open the results");
+        wait_until(&client, "document.querySelectorAll('li.hit').length === 3").await;
+        // Every hit's text starts at one left edge, titled or not; ranks stand to its left.
+        let edges = [
+            left_of("titled.html", ".title"),
+            left_of("titled.html", ".path"),
+            left_of("plain.txt", ".path"),
+            left_of("plain.txt", ".snippet"),
+            left_of("long.txt", ".path"),
+        ];
+        wait_until(
+            &client,
+            &format!("new Set([{}]).size === 1", edges.join(",")),
+        )
+        .await;
+        wait_until(
+            &client,
+            &format!("{} < {}", left_of("plain.txt", ".rank"), edges[2]),
+        )
+        .await;
+        // Two fragments of one document show with a visible, spaced ellipsis between them.
+        let snippet = "[...document.querySelectorAll('li.hit')]\
+             .find(hit => hit.querySelector('a.open').textContent.endsWith('long.txt'))\
+             .querySelector('.snippet')";
+        wait_until(
+            &client,
+            &format!("{snippet}.querySelectorAll('.fragment').length === 2"),
+        )
+        .await;
+        wait_until(
+            &client,
+            &format!(
+                "{snippet}.textContent.split(' … ').length === 2 && \
+                 {snippet}.textContent.split(' … ').every(part => part.includes('heron'))"
+            ),
+        )
+        .await;
+        client
+    });
+}
+
+#[test]
+fn slash_focuses_the_search_box() {
+    let (_dir, server) = mixed_served();
+    let page = server.url(&format!("/search?q={}", encode("heron")));
+    in_browser("slash_focuses_the_search_box", |client| async move {
+        client.goto(&page).await.expect("open the results");
+        client
+            .execute("document.activeElement.blur();", Vec::new())
+            .await
+            .expect("leave the box");
+        wait_until(&client, "document.activeElement === document.body").await;
+        let body = client.find(Locator::Css("body")).await.expect("the page");
+        body.send_keys("/").await.expect("press /");
+        wait_until(&client, "document.activeElement.id === 'q'").await;
+        // The "/" was a command, not a character of the query.
+        wait_until(&client, "document.getElementById('q').value === 'heron'").await;
+        client
+    });
+}
+
+#[test]
+fn the_page_fits_a_phone() {
+    let (_dir, server) = mixed_served();
+    let page = server.url(&format!("/search?q={}", encode("heron")));
+    in_browser("the_page_fits_a_phone", |client| async move {
+        client
+            .set_window_size(390, 844)
+            .await
+            .expect("a phone-sized window");
+        client.goto(&page).await.expect("open the results");
+        wait_until(&client, "window.innerWidth <= 400").await;
+        // Nothing is wider than the screen: no sideways scrolling, the button on screen.
+        wait_until(
+            &client,
+            "document.documentElement.scrollWidth <= window.innerWidth",
+        )
+        .await;
+        wait_until(
+            &client,
+            "document.querySelector('form.search button').getBoundingClientRect().right <= window.innerWidth",
+        )
+        .await;
+        client
+    });
+}
+
+#[test]
+fn a_hit_opens_its_original_file_whose_script_does_not_run() {
+    let dir = Dir::new();
+    dir.create(
+        "docs/page.html",
+        "<html><head><title>Kestrel</title></head><body><p>a kestrel hovers</p>\
+         <script>document.title = 'ran'</script></body></html>",
+    );
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let page = server.url(&format!("/search?q={}", encode("kestrel")));
+    in_browser("a_hit_opens_its_original_file", |client| async move {
+        client.goto(&page).await.expect("open the results");
+        let open = client
+            .find(Locator::Css("li.hit a.original"))
+            .await
+            .expect("the hit's open link");
+        open.click().await.expect("click open");
+        wait_until(&client, "location.pathname === '/file'").await;
+        wait_until(
+            &client,
+            "document.body && document.body.textContent.includes('a kestrel hovers')",
+        )
+        .await;
+        // The page is shown, its script sandboxed away.
+        wait_until(&client, "document.title === 'Kestrel'").await;
+        client
+    });
+}
+
+#[test]
+fn while_typing_the_last_word_is_a_prefix_and_submitted_it_is_a_word() {
+    let dir = Dir::new();
+    dir.create("docs/encoding.txt", "font encoding tables");
+    dir.create("docs/enc.txt", "the enc command");
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let home = server.url("/");
+    let names = "[...document.querySelectorAll('#results li.hit a.open')]\
+                 .map(a => a.textContent.split('/').pop()).sort().join(',')";
+    in_browser(
+        "while_typing_the_last_word_is_a_prefix",
+        |client| async move {
+            client.goto(&home).await.expect("open the search page");
+            let input = client.find(Locator::Id("q")).await.expect("the search box");
+            input.send_keys("enc").await.expect("type");
+            wait_until(&client, &format!("{names} === 'enc.txt,encoding.txt'")).await;
+            // The address holds the query as typed, and says nothing of prefixes.
+            wait_until(&client, "location.search === '?q=enc'").await;
+            // Submitted, the query means what it says: the word, not the prefix.
+            input.send_keys(&Key::Enter).await.expect("submit");
+            wait_until(&client, &format!("{names} === 'enc.txt'")).await;
             client
         },
     );

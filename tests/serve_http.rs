@@ -635,3 +635,157 @@ fn a_client_that_stops_reading_its_answers_is_disconnected() {
         "all {requests} answers were kept for a client that did not read ({received} bytes)"
     );
 }
+
+/// The bytes of `sample-docs/documents/NAME`.
+fn sample_document(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample-docs/documents")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+/// The `/file` links of a search page, unescaped.
+fn original_links(page: &str) -> Vec<String> {
+    page.split("href=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').expect("a closed attribute")].replace("&#38;", "&"))
+        .filter(|href| href.starts_with("/file?"))
+        .collect()
+}
+
+/// GETs `target` with a real HTTP client: status, the headers asked for, and the body.
+fn get_with_headers(
+    server: &ServerGuard,
+    target: &str,
+    names: &[&str],
+) -> (u16, Vec<Option<String>>, Vec<u8>) {
+    let response = match ureq::get(&server.url(target)).call() {
+        Ok(response) | Err(ureq::Error::Status(_, response)) => response,
+        Err(err) => panic!("GET {target} failed: {err}"),
+    };
+    let status = response.status();
+    let headers = names
+        .iter()
+        .map(|name| response.header(name).map(str::to_string))
+        .collect();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut response.into_reader(), &mut body).expect("read the body");
+    (status, headers, body)
+}
+
+#[test]
+fn every_hit_opens_its_original_file_through_the_server_and_only_indexed_ones() {
+    let dir = Dir::new();
+    let page = "<html><head><title>Kestrel</title></head><body><p>a kestrel hovers</p>\
+                <script>document.title = 'ran'</script></body></html>";
+    dir.create("docs/page.html", page);
+    dir.create("docs/notes.txt", "kestrel notes");
+    dir.create("docs/manual.pdf", sample_document("manual.pdf"));
+    dir.index(&["docs"]);
+    dir.create("docs/later.txt", "kestrel, written after indexing");
+    let server = ServerGuard::start(&dir, &[]);
+
+    let (status, results) = server.get("/search?q=kestrel");
+    assert_eq!(status, 200, "{results}");
+    // No file:// link, which a browser refuses from an http page.
+    assert!(!results.contains("file://"), "{results}");
+    let links = original_links(&results);
+    assert_eq!(links.len(), 2, "{results}");
+    let link_to = |name: &str| {
+        links
+            .iter()
+            .find(|link| link.contains(&encode(&format!("/docs/{name}"))))
+            .unwrap_or_else(|| panic!("no link to {name} in {links:?}"))
+            .clone()
+    };
+    let names = [
+        "content-type",
+        "content-disposition",
+        "content-security-policy",
+        "x-content-type-options",
+    ];
+
+    // An HTML page: as it is, but sandboxed, so that its script cannot run on our origin.
+    let (status, headers, body) = get_with_headers(&server, &link_to("page.html"), &names);
+    assert_eq!(status, 200);
+    assert_eq!(body, page.as_bytes());
+    assert_eq!(headers[0].as_deref(), Some("text/html"));
+    assert_eq!(
+        headers[1].as_deref(),
+        Some("inline; filename=\"page.html\"; filename*=UTF-8''page.html")
+    );
+    let policy = headers[2].clone().unwrap_or_default();
+    assert!(policy.starts_with("sandbox;"), "{policy}");
+    assert!(!policy.contains("script-src"), "{policy}");
+    assert_eq!(headers[3].as_deref(), Some("nosniff"));
+
+    // Plain text is text, whatever it holds.
+    let (status, headers, body) = get_with_headers(&server, &link_to("notes.txt"), &names);
+    assert_eq!(status, 200);
+    assert_eq!(body, b"kestrel notes");
+    assert_eq!(headers[0].as_deref(), Some("text/plain; charset=utf-8"));
+
+    // A PDF opens at the page of its best fragment.
+    let (_, found) = server.get("/search?q=sunset");
+    let pdf = original_links(&found)
+        .into_iter()
+        .find(|link| link.contains("manual.pdf"))
+        .unwrap_or_else(|| panic!("no link to the PDF in {found}"));
+    assert!(pdf.ends_with("#page=2"), "{pdf}");
+    let target = pdf.split('#').next().unwrap_or_default();
+    let (status, headers, body) = get_with_headers(&server, target, &names);
+    assert_eq!(status, 200);
+    assert_eq!(headers[0].as_deref(), Some("application/pdf"));
+    assert_eq!(body, sample_document("manual.pdf"));
+
+    // The document page links to the original too.
+    let notes = encode(&dir.display("docs/notes.txt"));
+    let (status, document) = server.get(&format!("/doc?path={notes}&q=kestrel"));
+    assert_eq!(status, 200, "{document}");
+    assert!(
+        document.contains(&format!(
+            "<a class=\"original\" href=\"/file?path={notes}\">"
+        )),
+        "{document}"
+    );
+
+    // A file the index does not hold is never served, even in an indexed folder.
+    for path in [
+        dir.display("docs/later.txt"),
+        "/etc/passwd".to_string(),
+        dir.display("docs"),
+        format!("{}/../docs/notes.txt", dir.display("docs")),
+    ] {
+        let (status, body) = server.get(&format!("/file?path={}", encode(&path)));
+        assert_eq!(status, 404, "{path}: {body}");
+    }
+}
+
+#[test]
+fn the_start_page_says_what_is_indexed_and_how_to_ask() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "one");
+    dir.create("docs/b.txt", "two");
+    dir.create("docs/c.html", "<html><body><p>three</p></body></html>");
+    dir.create("more/d.txt", "four");
+    dir.index(&["docs"]);
+    dir.index(&["more"]);
+    let server = ServerGuard::start(&dir, &[]);
+    let (status, page) = server.get("/");
+    assert_eq!(status, 200, "{page}");
+    let summary = util::element(&page, "p");
+    assert!(
+        summary.contains("4 documents indexed: ")
+            && summary.contains("3 text</span>, ")
+            && summary.contains("1 html</span>."),
+        "{summary}"
+    );
+    for (root, count) in [("docs", 3), ("more", 1)] {
+        let line = format!(
+            "<li><code>{}</code>: {count} documents, last indexed ",
+            dir.display(root)
+        );
+        assert!(page.contains(&line), "{line} in {page}");
+    }
+    assert!(page.contains("<code>\"error handling\"</code>"), "{page}");
+}

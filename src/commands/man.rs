@@ -102,9 +102,11 @@ fn format_details(format: Format) -> &'static str {
     match format {
         Format::Text => {
             "The first line is \"N total matching documents.\"; then, for each hit, a blank line, \
-             its path, and its fragments joined by \"...\". On a terminal matches are shown in \
-             colour and the text as is; otherwise matches are wrapped in --pre-tag and --post-tag \
-             and the text is HTML-escaped."
+             its rank and path followed by :LINE (the line of its best fragment, for an editor; \
+             not for a PDF) and its title, if any; then one line per fragment, led by \"line N:\" \
+             or, in a PDF, \"p. N:\". On a terminal matches are shown in colour; otherwise they \
+             are wrapped in --pre-tag and --post-tag. The text is the document's own, never \
+             escaped."
         }
         Format::Json => {
             "An object with query, total (every matching document, not only those shown), \
@@ -158,4 +160,27 @@ fn environment_section(roff: &mut Roff, command: &clap::Command) {
             "{help}. --{long}, when given, takes precedence."
         ))]);
     }
+    for (variable, meaning) in OTHER_VARIABLES {
+        roff.control("TP", []);
+        roff.text([bold(variable)]);
+        roff.text([roman(meaning)]);
+    }
 }
+
+/// Variables read by `lantern search` itself rather than through an option.
+const OTHER_VARIABLES: [(&str, &str); 3] = [
+    (
+        "LANTERN_PAGER, PAGER",
+        "The pager text output to a terminal goes through (LANTERN_PAGER first; less when \
+         neither is set; empty or cat: none; --no-pager: none), run by sh -c, with LESS=FRX \
+         unless LESS is set.",
+    ),
+    (
+        "NO_COLOR",
+        "When set, search results on a terminal have no colour and no hyperlinks.",
+    ),
+    (
+        "TERM",
+        "When dumb or unset, search results on a terminal have no colour and no hyperlinks.",
+    ),
+];

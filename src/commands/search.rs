@@ -8,9 +8,10 @@ use lantern::highlight::FragmentOptions;
 use lantern::query::{DefaultOperator, QueryError};
 use lantern::render::{HtmlPrinter, JsonPrinter, Marks, QueryProblem, ResultsPrinter, TextPrinter};
 use lantern::search::{IndexSearcher, SearchError, SearchRequest};
-use termcolor::{BufferedStandardStream, ColorChoice};
+use termcolor::{BufferWriter, BufferedStandardStream, ColorChoice};
 
 use crate::cli::{Color, Format, SearchArgs};
+use crate::pager::Pager;
 
 /// Searches the index at `index_dir`: exits 0 when something matched and 1 when nothing did, as
 /// grep and ripgrep do. A malformed query is explained on stderr (and, for JSON and HTML, in the
@@ -39,8 +40,22 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let mut out = BufferedStandardStream::stdout(color_choice(args));
     match searcher.search(&request) {
         Ok(results) => {
-            printer.print_results(&results, &mut out)?;
-            out.flush()?;
+            let pager = match args.format {
+                Format::Text => Pager::start(!args.no_pager),
+                Format::Json | Format::Html => None,
+            };
+            match pager {
+                Some(pager) => {
+                    // Coloured as the terminal would be: the pager shows the colours (`less -R`).
+                    let mut buffer = BufferWriter::stdout(color_choice(args)).buffer();
+                    printer.print_results(&results, &mut buffer)?;
+                    pager.show(buffer.as_slice())?;
+                }
+                None => {
+                    printer.print_results(&results, &mut out)?;
+                    out.flush()?;
+                }
+            }
             Ok(if results.total == 0 {
                 ExitCode::FAILURE
             } else {

@@ -1,7 +1,9 @@
 //! HTML and XHTML: the text a browser would show, one line per block element, and the
-//! `<title>`. Scripts, styles, the rest of `<head>`, comments and attributes are left out.
+//! `<title>`. Scripts, styles, the rest of `<head>`, comments and attributes are left out, and so
+//! is the chrome documentation generators add to every page: the `¶` permalinks after headings
+//! (Sphinx, MkDocs) and the `»`, `|` between breadcrumb and navigation links.
 
-use super::markup::{self, Gap, Scanner, TextBuilder, Token, Whitespace};
+use super::markup::{self, Gap, Scanner, Tag, TextBuilder, Token, Whitespace};
 use super::{DocumentType, ExtractError, ExtractOptions, Extracted, Format};
 
 /// HTML and XHTML pages.
@@ -76,6 +78,36 @@ impl Element {
     }
 }
 
+/// True for a heading's permalink, `<a class="headerlink">¶</a>`: a link to the heading, drawn
+/// by the documentation generator, not text of the page.
+fn is_permalink(tag: &Tag) -> bool {
+    tag.name.eq_ignore_ascii_case("a")
+        && tag.attribute("class").is_some_and(|class| {
+            class
+                .split_ascii_whitespace()
+                .any(|class| class == "headerlink")
+        })
+}
+
+/// Characters that, alone between links, separate them (`Python » Library » logging`,
+/// `modules | next`): navigation, not text.
+const LINK_SEPARATORS: &[char] = &['»', '›', '→', '|', '·'];
+
+/// True when the text between two tags, `raw`, is only link separators and blanks (written as
+/// characters or as entities, `&#187;`).
+fn is_link_separator(raw: &str) -> bool {
+    // A separator is a few characters: longer text is never one, and is not decoded here.
+    let raw = raw.trim_ascii();
+    if raw.is_empty() || raw.len() > 24 {
+        return false;
+    }
+    let mut decoded = String::new();
+    markup::decode_entities(raw, &mut decoded);
+    decoded
+        .chars()
+        .all(|c| c.is_whitespace() || LINK_SEPARATORS.contains(&c))
+}
+
 /// The text and title of the HTML document `source`.
 pub fn to_text(source: &str) -> Extracted {
     let mut text = TextBuilder::new(Whitespace::Collapse);
@@ -85,6 +117,7 @@ pub fn to_text(source: &str) -> Extracted {
     let mut scanner = Scanner::new(source);
     while let Some(token) = scanner.next() {
         match token {
+            Token::Text(raw) if pre_depth == 0 && is_link_separator(raw) => {}
             Token::Text(raw) => {
                 // Text in `<head>` ends it, as in browsers: a page that never closes its head
                 // still has a body.
@@ -99,6 +132,11 @@ pub fn to_text(source: &str) -> Extracted {
                 }
             }
             Token::Cdata(raw) => text.literal(raw),
+            Token::Start(tag) if is_permalink(&tag) => {
+                if !tag.self_closing {
+                    scanner.raw_text(tag.name);
+                }
+            }
             Token::Start(tag) => match Element::named(tag.name) {
                 Element::Hidden if !tag.self_closing => {
                     scanner.raw_text(tag.name);
@@ -195,6 +233,22 @@ mod tests {
         assert_eq!(text("<p>x<![CDATA[a & b]]>y</p>"), "xa & by");
         assert_eq!(text("<script>never closed <p>hidden"), "");
         assert_eq!(text("<p>a</p><!-- unclosed comment <p>b"), "a");
+    }
+
+    #[test]
+    fn leaves_out_permalinks_and_breadcrumb_separators() {
+        let page = r##"<body><div class="related"><ul>
+            <li><a href="/">Python</a> &#187;</li>
+            <li><a href="lib.html">Library</a> »</li>
+            <li class="right"><a href="next.html">next</a> |</li></ul></div>
+            <h1>logging<a class="headerlink" href="#logging" title="Permalink">¶</a></h1>
+            <p>Pipes | and arrows » inside prose stay.</p><pre>a
+|
+b</pre></body>"##;
+        assert_eq!(
+            text(page),
+            "Python\nLibrary\nnext\nlogging\nPipes | and arrows » inside prose stay.\na\n|\nb"
+        );
     }
 
     #[test]

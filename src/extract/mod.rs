@@ -12,6 +12,7 @@ use std::time::Duration;
 
 mod epub;
 mod html;
+mod leaders;
 mod markup;
 mod odf;
 mod office_text;
@@ -268,7 +269,7 @@ pub fn extract(
     }
     Ok(Extracted {
         title: extracted.title.as_deref().and_then(one_line_title),
-        text: extracted.text,
+        text: leaders::strip_leaders(&extracted.text).unwrap_or(extracted.text),
     })
 }
 

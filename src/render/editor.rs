@@ -47,6 +47,14 @@ impl EditorLinks {
     }
 }
 
+impl EditorLinks {
+    /// True for `file://` links, which a browser follows from a local file but refuses from an
+    /// `http://` page.
+    pub fn is_file_url(&self) -> bool {
+        self.template.starts_with("file:")
+    }
+}
+
 impl Default for EditorLinks {
     /// `file://` links.
     fn default() -> Self {

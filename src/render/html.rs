@@ -7,7 +7,7 @@ use termcolor::WriteColor;
 
 use askama::Template;
 
-use super::urls::percent_encode_path;
+use super::urls::file_url;
 use super::{Marks, QueryProblem, ResultsPrinter};
 use crate::query::parser::caret_line;
 use crate::search::{Hit, SearchResults};
@@ -38,6 +38,8 @@ pub struct HtmlHit {
     pub(crate) href: String,
     /// A link that opens the document in an editor, when the page offers one.
     pub(crate) editor_href: Option<String>,
+    /// A link to the original file served by `lantern serve`, when the page offers one.
+    pub(crate) original_href: Option<String>,
     pub(crate) marked_path: String,
     /// The document's title; empty when it has none.
     pub(crate) marked_title: String,
@@ -53,10 +55,19 @@ impl HtmlHit {
             score: format!("{:.2}", hit.score),
             href,
             editor_href,
+            original_href: None,
             marked_path: marks.html(&hit.marked_path),
             marked_title: marks.html_title(hit.title.as_ref()),
             doc_type: hit.doc_type.clone(),
             snippet: marks.html_snippet(&hit.fragments),
+        }
+    }
+
+    /// This hit with a link to its original file at `href`.
+    pub fn with_original(self, href: String) -> HtmlHit {
+        HtmlHit {
+            original_href: Some(href),
+            ..self
         }
     }
 }
@@ -101,19 +112,4 @@ impl ResultsPrinter for HtmlPrinter {
 fn write_page(page: &impl Template, out: &mut dyn WriteColor) -> io::Result<()> {
     let html = page.render().map_err(io::Error::other)?;
     writeln!(out, "{html}")
-}
-
-/// A `file://` URL for an absolute path, percent-encoding every byte outside the unreserved set.
-fn file_url(path: &str) -> String {
-    format!("file://{}", percent_encode_path(path))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::file_url;
-
-    #[test]
-    fn file_url_encodes_unsafe_bytes() {
-        assert_eq!(file_url("/a b/\"x\"&é"), "file:///a%20b/%22x%22%26%C3%A9");
-    }
 }

@@ -21,7 +21,7 @@ pub use html::{HtmlHit, HtmlPrinter};
 pub use json::JsonPrinter;
 pub use status::{RootReport, StatusReport, TypeCount, WatcherReport};
 pub use text::TextPrinter;
-pub(crate) use urls::with_params;
+pub(crate) use urls::{percent_encode_path, with_params};
 
 use crate::highlight::MarkedText;
 use crate::query::QueryError;
@@ -72,16 +72,20 @@ impl Marks {
         title.map_or_else(String::new, |title| self.html(title))
     }
 
-    /// The fragments of a hit, each marked and escaped by [`Marks::html`], joined as the
-    /// one-line snippet.
+    /// The fragments of a hit, each marked and escaped by [`Marks::html`] in a
+    /// `<span class="fragment">`, separated by a spaced ellipsis that shows they are apart in
+    /// the document (and that a reader copying the text sees too).
     pub fn html_snippet(&self, fragments: &[MarkedText]) -> String {
         let marked: Vec<String> = fragments
             .iter()
-            .map(|fragment| self.html(fragment))
+            .map(|fragment| format!("<span class=\"fragment\">{}</span>", self.html(fragment)))
             .collect();
-        snippet(&marked)
+        marked.join(HTML_FRAGMENT_GAP)
     }
 }
+
+/// What separates two fragments on an HTML page.
+const HTML_FRAGMENT_GAP: &str = "<span class=\"gap\"> … </span>";
 
 impl Default for Marks {
     fn default() -> Self {
@@ -128,10 +132,10 @@ pub trait ResultsPrinter {
     fn print_problem(&self, problem: &QueryProblem, out: &mut dyn WriteColor) -> io::Result<()>;
 }
 
-/// What joins the fragments of a hit into its one-line snippet.
-pub(super) const FRAGMENT_SEPARATOR: &str = "...";
+/// What joins the fragments of a hit into the one-line snippet of JSON output.
+const FRAGMENT_SEPARATOR: &str = "...";
 
-/// The fragments of a hit joined as the one-line snippet every format shows.
+/// The fragments of a hit joined as the one-line snippet of JSON output.
 pub fn snippet(fragments: &[String]) -> String {
     fragments.join(FRAGMENT_SEPARATOR)
 }

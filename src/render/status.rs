@@ -70,6 +70,18 @@ pub struct RootReport {
     pub rules: String,
 }
 
+impl RootReport {
+    /// How fresh the folder's documents are, in words: "last indexed 5 minutes ago", or why
+    /// that cannot be said.
+    pub fn freshness(&self) -> String {
+        match (self.complete, self.last_indexed) {
+            (false, _) => "interrupted: run 'lantern index' on it again".to_string(),
+            (true, Some(secs)) => format!("last indexed {}", ago(secs)),
+            (true, None) => "never completed".to_string(),
+        }
+    }
+}
+
 impl StatusReport {
     /// The report of `status`, with the watcher that keeps it fresh, if any.
     pub fn new(status: &IndexStatus, watcher: Option<&WatcherInfo>) -> StatusReport {
@@ -143,15 +155,13 @@ impl StatusReport {
         }
         writeln!(out, "roots:")?;
         for root in &self.roots {
-            let when = match (root.complete, root.last_indexed) {
-                (false, _) => "interrupted: run 'lantern index' on it again".to_string(),
-                (true, Some(secs)) => format!("last indexed {}", ago(secs)),
-                (true, None) => "never completed".to_string(),
-            };
             writeln!(
                 out,
-                "  {}  {} documents, {when}; {}",
-                root.path, root.documents, root.rules
+                "  {}  {} documents, {}; {}",
+                root.path,
+                root.documents,
+                root.freshness(),
+                root.rules
             )?;
         }
         Ok(())

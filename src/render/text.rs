@@ -4,11 +4,12 @@
 
 use std::io;
 
-use termcolor::{Color, ColorSpec, WriteColor};
+use termcolor::{Color, ColorSpec, HyperlinkSpec, WriteColor};
 
-use super::{Marks, QueryProblem, ResultsPrinter, FRAGMENT_SEPARATOR};
+use super::urls::file_url;
+use super::{Marks, QueryProblem, ResultsPrinter};
 use crate::highlight::MarkedText;
-use crate::search::SearchResults;
+use crate::search::{Location, SearchResults};
 
 /// The line that says a search's results are partial.
 const TIMED_OUT: &str = "The search ran out of time (--timeout): these are the hits found so far, \
@@ -17,9 +18,24 @@ const TIMED_OUT: &str = "The search ran out of time (--timeout): these are the h
 /// What separates a hit's path from its title.
 const TITLE_SEPARATOR: &str = "  — ";
 
-/// Prints `N total matching documents.`, then per hit its path (and title, if any) and its snippet, a blank line
-/// between hits. The text is the document's own, never escaped, so that it pipes into `grep` as
-/// ripgrep's does. On a writer that takes colour, matches are bold red and paths bold magenta;
+/// What leads each fragment's line, under its hit's path.
+const FRAGMENT_INDENT: &str = "   ";
+
+/// Where a fragment is, as a reader looks for it: `p. N` in a document with pages (a PDF),
+/// `line N` otherwise.
+fn place_label(location: &Location) -> String {
+    match location.page {
+        Some(page) => format!("p. {page}"),
+        None => format!("line {}", location.line),
+    }
+}
+
+/// Prints `N total matching documents.`, then per hit its rank, its path (followed by `:LINE` of
+/// the best fragment, for an editor to open there, unless the document has pages) and title, if
+/// any, and one line per fragment led by where it is (`line N` or `p. N`), a blank line between
+/// hits. The text is the document's own, never escaped, so that it pipes into `grep` as
+/// ripgrep's does. On a writer that takes colour the path is also a hyperlink to the file
+/// (OSC 8), as ripgrep's are: hyperlinks follow colour, so neither reaches a pipe. On a writer that takes colour, matches are bold red and paths bold magenta;
 /// otherwise matches are wrapped in the marks.
 #[derive(Clone, Debug, Default)]
 pub struct TextPrinter {
@@ -60,21 +76,38 @@ impl ResultsPrinter for TextPrinter {
         let plain = ColorSpec::new();
         let mut title_color = ColorSpec::new();
         title_color.set_fg(Some(Color::Cyan));
+        let mut place = ColorSpec::new();
+        place.set_fg(Some(Color::Green));
         for hit in &results.hits {
             writeln!(out)?;
+            write!(out, "{}. ", hit.rank)?;
+            // On a terminal, the path is a link to the file (OSC 8), which a click opens.
+            let link = file_url(&hit.path);
+            if out.supports_hyperlinks() {
+                out.set_hyperlink(&HyperlinkSpec::open(link.as_bytes()))?;
+            }
             self.write_marked(out, &hit.marked_path, &path)?;
+            if let Some(Location { line, page: None }) = hit.locations.first() {
+                out.set_color(&path)?;
+                write!(out, ":{line}")?;
+                out.reset()?;
+            }
+            if out.supports_hyperlinks() {
+                out.set_hyperlink(&HyperlinkSpec::close())?;
+            }
             if let Some(title) = &hit.title {
                 out.write_all(TITLE_SEPARATOR.as_bytes())?;
                 self.write_marked(out, title, &title_color)?;
             }
             writeln!(out)?;
-            for (index, fragment) in hit.fragments.iter().enumerate() {
-                if index > 0 {
-                    out.write_all(FRAGMENT_SEPARATOR.as_bytes())?;
-                }
+            for (fragment, location) in hit.fragments.iter().zip(&hit.locations) {
+                out.set_color(&place)?;
+                write!(out, "{FRAGMENT_INDENT}{}:", place_label(location))?;
+                out.reset()?;
+                out.write_all(b" ")?;
                 self.write_marked(out, fragment, &plain)?;
+                writeln!(out)?;
             }
-            writeln!(out)?;
         }
         Ok(())
     }

@@ -20,6 +20,11 @@ pub(crate) fn percent_encode_path(path: &str) -> String {
     percent_encode(path, b"/")
 }
 
+/// A `file://` URL for an absolute path, percent-encoding every byte outside the unreserved set.
+pub(crate) fn file_url(path: &str) -> String {
+    format!("file://{}", percent_encode_path(path))
+}
+
 /// `route` with the query parameters `params` (names and values percent-encoded); parameters
 /// whose value is empty are left out.
 pub(crate) fn with_params(route: &str, params: &[(&str, &str)]) -> String {
@@ -38,6 +43,11 @@ pub(crate) fn with_params(route: &str, params: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_url_encodes_unsafe_bytes() {
+        assert_eq!(file_url("/a b/\"x\"&é"), "file:///a%20b/%22x%22%26%C3%A9");
+    }
 
     #[test]
     fn parameters_are_encoded_and_empty_ones_dropped() {

@@ -13,13 +13,14 @@ use tower_http::timeout::TimeoutLayer;
 use super::failure::Failure;
 use super::limits::REQUEST_TIMEOUT;
 use super::state::AppState;
-use super::{api, assets, document, pages, security};
+use super::{api, assets, document, original, pages, security};
 
 /// The routes, behind the security checks, the security headers and the request timeout.
 pub(super) fn router(state: Arc<AppState>) -> Router {
     let layers = ServiceBuilder::new()
-        // Outermost, so that every response carries them, refusals and timeouts included.
-        .layer(SetResponseHeaderLayer::overriding(
+        // Outermost, so that every response carries them, refusals and timeouts included. The
+        // original of an HTML or SVG document sets a stricter policy of its own, a sandbox.
+        .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,
             security::CONTENT_SECURITY_POLICY,
         ))
@@ -43,6 +44,7 @@ pub(super) fn router(state: Arc<AppState>) -> Router {
         .route("/", get(pages::search))
         .route("/search", get(pages::search))
         .route("/doc", get(document::document))
+        .route("/file", get(original::original))
         .route("/api/search", get(api::search))
         .route("/api/status", get(api::status))
         .route("/assets/lantern.css", get(assets::lantern_css))

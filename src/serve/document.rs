@@ -54,7 +54,11 @@ struct DocumentPage {
     path: String,
     query: String,
     back_href: String,
-    editor_href: String,
+    /// The original file, served by `/file`.
+    original_href: String,
+    /// The editor at the first match, unless the editor links are `file://` ones, which a
+    /// browser refuses from an http page.
+    editor_href: Option<String>,
     /// Matches in the whole document.
     match_count: usize,
     /// The numbers of the first and last match starting in this part; 0 and 0 when none does.
@@ -178,7 +182,9 @@ fn render_document(state: &AppState, request: &DocumentRequest) -> Result<String
     let (first_line, column) = laid.first.unwrap_or((part.first_line, 1));
     let matches = &part.matches;
     let page = DocumentPage {
-        editor_href: state.editor.link(&document.path, first_line, column),
+        original_href: with_params("/file", &[("path", &request.key)]),
+        editor_href: (!state.editor.is_file_url())
+            .then(|| state.editor.link(&document.path, first_line, column)),
         back_href: with_params("/search", &[("q", &request.query)]),
         path: document.path.clone(),
         query: request.query.clone(),

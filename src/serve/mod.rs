@@ -19,12 +19,14 @@ mod failure;
 mod filters;
 pub mod limits;
 mod lines;
+mod original;
 mod pages;
 mod parts;
 mod responses;
 mod security;
 mod stall;
 mod state;
+mod typing;
 
 use std::future::Future;
 use std::net::SocketAddr;

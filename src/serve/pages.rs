@@ -12,16 +12,18 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
+use crate::index::index_status;
 use crate::query::parser::caret_line;
 use crate::query::DefaultOperator;
-use crate::render::{with_params, HtmlHit, Marks, QueryProblem};
-use crate::search::{SearchRequest, SearchResults};
+use crate::render::{with_params, HtmlHit, Marks, QueryProblem, StatusReport};
+use crate::search::{Hit, SearchRequest, SearchResults};
 
 use super::failure::Failure;
 use super::filters::compose_query;
 use super::limits::{MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
 use super::responses::page_response;
 use super::state::AppState;
+use super::typing::last_word_as_prefix;
 
 /// The parameters of the search page.
 #[derive(Debug, Deserialize)]
@@ -32,24 +34,32 @@ pub(super) struct SearchParams {
     path: Option<String>,
     /// The page of hits, from 1.
     page: Option<String>,
+    /// `1` from the page's script while the query is being typed: the last word is then read
+    /// as a prefix (see [`super::typing`]).
+    typing: Option<String>,
 }
 
 #[derive(Template)]
 #[template(path = "serve/search.html")]
 struct SearchPage {
+    form: Form,
+    outcome: Outcome,
+}
+
+/// What the form asks.
+struct Form {
     /// The search box's text.
     q: String,
     /// The path filter's text.
     path_filter: String,
     /// The query run: the search box with the filters' clauses.
     query: String,
-    outcome: Outcome,
 }
 
 /// What the search page shows under the form.
 enum Outcome {
-    /// No query yet: a hint.
-    Empty,
+    /// No query yet: what is indexed and how to ask.
+    Start(StatusReport),
     /// The query is malformed: the message and a caret under the problem.
     Problem(ProblemView),
     /// A page of hits.
@@ -88,28 +98,44 @@ pub(super) async fn search(
     let q = params.q.unwrap_or_default();
     let path_filter = params.path.unwrap_or_default();
     let query = compose_query(&q, &path_filter);
-    let mut page = SearchPage {
+    let form = Form {
         q,
         path_filter,
         query,
-        outcome: Outcome::Empty,
     };
-    if page.query.trim().is_empty() {
+    if form.query.trim().is_empty() {
         // No search to fail: the form alone would hide that there is nothing to search.
         if let Err(missing) = state.searcher.check_present() {
             return Failure::from_index(missing).respond(false);
         }
-        return page_response(StatusCode::OK, &page);
+        let report = state
+            .in_turn(|state| {
+                index_status(&state.index_dir)
+                    .map(|status| StatusReport::new(&status, None))
+                    .map_err(Failure::from_index)
+            })
+            .await;
+        return match report {
+            Ok(report) => page_response(
+                StatusCode::OK,
+                &SearchPage {
+                    form,
+                    outcome: Outcome::Start(report),
+                },
+            ),
+            Err(failure) => failure.respond(false),
+        };
     }
-    if page.query.len() > MAX_QUERY_BYTES {
+    if form.query.len() > MAX_QUERY_BYTES {
         return Failure::QueryTooLong.respond(false);
     }
     let number = match parse_page(params.page.as_deref()) {
         Ok(number) => number,
         Err(failure) => return failure.respond(false),
     };
-    let request = SearchRequest {
-        query: page.query.clone(),
+    let typing = params.typing.as_deref() == Some("1");
+    let request = |query: String| SearchRequest {
+        query,
         default_operator: DefaultOperator::Or,
         limit: PAGE_SIZE,
         offset: (number - 1) * PAGE_SIZE,
@@ -118,17 +144,29 @@ pub(super) async fn search(
         // Set by `AppState::search` from the load of the moment.
         parallel: true,
     };
-    match state.search(request).await {
-        Ok(results) => {
-            page.outcome = Outcome::Results(results_view(&state, &page, &results, number));
-            page_response(StatusCode::OK, &page)
+    let as_typed = compose_query(&last_word_as_prefix(&form.q), &form.path_filter);
+    let outcome = if typing && as_typed != form.query {
+        // The prefix reading; if it is refused (a malformed query, or one whose prefix expands
+        // too far), the query as typed, which explains the problem where the user typed it.
+        match state.search(request(as_typed)).await {
+            Err(Failure::Query(_)) => state.search(request(form.query.clone())).await,
+            other => other,
         }
-        Err(Failure::Query(problem)) => {
-            page.outcome = Outcome::Problem(problem_view(&problem));
-            page_response(StatusCode::BAD_REQUEST, &page)
-        }
-        Err(other) => other.respond(false),
-    }
+    } else {
+        state.search(request(form.query.clone())).await
+    };
+    let (status, outcome) = match outcome {
+        Ok(results) => (
+            StatusCode::OK,
+            Outcome::Results(results_view(&state, &form, &results, number)),
+        ),
+        Err(Failure::Query(problem)) => (
+            StatusCode::BAD_REQUEST,
+            Outcome::Problem(problem_view(&problem)),
+        ),
+        Err(other) => return other.respond(false),
+    };
+    page_response(status, &SearchPage { form, outcome })
 }
 
 /// The page number `page` names (1 when absent), within [`MAX_OFFSET`].
@@ -148,7 +186,7 @@ fn parse_page(page: Option<&str>) -> Result<usize, Failure> {
 /// The view of one page of `results`, page `number`.
 fn results_view(
     state: &AppState,
-    page: &SearchPage,
+    page: &Form,
     results: &SearchResults,
     number: usize,
 ) -> ResultsView {
@@ -176,17 +214,35 @@ fn results_view(
             .hits
             .iter()
             .map(|hit| {
+                let editor = (!state.editor.is_file_url())
+                    .then(|| state.editor.link(&hit.path, first_line(hit), 1));
                 HtmlHit::new(
                     hit,
                     &marks,
                     with_params("/doc", &[("path", &hit.key), ("q", &page.query)]),
-                    Some(state.editor.link(&hit.path, 1, 1)),
+                    editor,
                 )
+                .with_original(original_href(hit))
             })
             .collect(),
         previous_href: (number > 1).then(|| page_href(number - 1)),
         next_href: has_next.then(|| page_href(number + 1)),
     }
+}
+
+/// The link to `hit`'s original file (`/file`): for a document with pages, at the page of its
+/// best fragment (`#page=N`, which browsers' PDF viewers follow).
+fn original_href(hit: &Hit) -> String {
+    let href = with_params("/file", &[("path", &hit.key)]);
+    match hit.locations.first().and_then(|location| location.page) {
+        Some(page) => format!("{href}#page={page}"),
+        None => href,
+    }
+}
+
+/// The line of `hit`'s best fragment, where an editor opens it.
+fn first_line(hit: &Hit) -> usize {
+    hit.locations.first().map_or(1, |location| location.line)
 }
 
 /// A query problem as the pages show it.

@@ -26,7 +26,7 @@ pub enum Need {
     McpClient,
     /// Root, to mount small file systems and run commands as another user.
     Root,
-    /// A command of a usual Unix machine (`mkfifo`, `git`, `bash`).
+    /// A command of a usual Unix machine (`mkfifo`, `git`, `bash`, `script` for a terminal).
     Command(&'static str),
 }
 
@@ -37,7 +37,7 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 impl Need {
     /// The needs a skip record can name, to read one back.
-    const NAMED: [Need; 7] = [
+    const NAMED: [Need; 8] = [
         Need::Browser,
         Need::Pdftotext,
         Need::McpClient,
@@ -45,6 +45,7 @@ impl Need {
         Need::Command("mkfifo"),
         Need::Command("git"),
         Need::Command("bash"),
+        Need::Command("script"),
     ];
 
     /// What the need is, in a few words.
@@ -66,6 +67,7 @@ impl Need {
             Need::McpClient => "pip install mcp==2.3.0",
             Need::Root => "run the tests as root",
             Need::Command("git") => "apt-get install git",
+            Need::Command("script") => "apt-get install bsdutils",
             Need::Command(_) => "apt-get install coreutils bash",
         }
     }
