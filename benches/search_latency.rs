@@ -178,6 +178,8 @@ fn measure(
         fragments,
         timeout: None,
         parallel: true,
+        correct: true,
+        lenient: false,
     };
     let highlighted: Vec<SearchRequest> = queries.iter().map(|q| request(q, fragments)).collect();
     let plain: Vec<SearchRequest> = queries

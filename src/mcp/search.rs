@@ -68,6 +68,8 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolErr
         },
         timeout: Some(TIMEOUT),
         parallel: true,
+        correct: true,
+        lenient: false,
     };
     let results = searcher
         .search(&request)

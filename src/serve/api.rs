@@ -66,6 +66,8 @@ async fn run_search(
         timeout: Some(SEARCH_TIMEOUT),
         // Set by `AppState::search` from the load of the moment.
         parallel: true,
+        correct: true,
+        lenient: false,
     };
     let results = state.search(request).await?;
     let page = PageJson {

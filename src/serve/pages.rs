@@ -117,6 +117,8 @@ pub(super) async fn search(
         timeout: Some(SEARCH_TIMEOUT),
         // Set by `AppState::search` from the load of the moment.
         parallel: true,
+        correct: true,
+        lenient: false,
     };
     match state.search(request).await {
         Ok(results) => {
