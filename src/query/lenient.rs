@@ -4,6 +4,28 @@
 
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
+use super::{parse, DefaultOperator, QuerySyntaxError};
+
+/// The query to search for `input`: `input` itself when it is valid syntax; otherwise its words
+/// ([`words_query`]) and why `input` is not valid. A query without words stays an error.
+pub fn read_leniently(
+    input: &str,
+    default_operator: DefaultOperator,
+    analyzer: &mut TextAnalyzer,
+) -> Result<(String, Option<QuerySyntaxError>), QuerySyntaxError> {
+    match parse(input, default_operator) {
+        Ok(_) => Ok((input.to_string(), None)),
+        Err(err) => {
+            let words = words_query(input, analyzer);
+            if words.is_empty() {
+                Err(err)
+            } else {
+                Ok((words, Some(err)))
+            }
+        }
+    }
+}
+
 /// The words of `input` as a query of plain words (the tokens `analyzer` makes of it, as the
 /// index would), joined by spaces; empty when `input` holds no word. Tokens are lower-case
 /// letters and digits, never syntax (not even `AND`), so the result always parses.
@@ -19,7 +41,7 @@ pub fn words_query(input: &str, analyzer: &mut TextAnalyzer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::{parse, Analyzers, DefaultOperator};
+    use crate::query::Analyzers;
 
     #[test]
     fn the_words_of_a_malformed_query_parse() {

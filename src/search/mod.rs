@@ -25,7 +25,7 @@ use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
 use crate::index::path_key::display_key;
 use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSchema};
 use crate::query::ast::QueryNode;
-use crate::query::lenient::words_query;
+use crate::query::lenient::read_leniently;
 use crate::query::{
     check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, LowerError, Lowered,
     QueryError, QuerySyntaxError, Target,
@@ -349,25 +349,21 @@ impl IndexSearcher {
     }
 
     /// The query to run for `request`: its own, or, for a lenient request whose query is not
-    /// valid syntax, the words it holds, with the syntax error. A query with no words stays
-    /// refused.
+    /// valid syntax, the words it holds, with the syntax error.
     fn readable_query(
         &self,
         request: &SearchRequest,
         analyzers: &mut Analyzers,
     ) -> Result<(String, Option<QuerySyntaxError>), SearchError> {
-        match parse(&request.query, request.default_operator) {
-            Ok(_) => Ok((request.query.clone(), None)),
-            Err(err) if request.lenient => {
-                let words = words_query(&request.query, &mut analyzers.contents);
-                if words.is_empty() {
-                    Err(QueryError::from(err).into())
-                } else {
-                    Ok((words, Some(err)))
-                }
-            }
-            Err(err) => Err(QueryError::from(err).into()),
+        if !request.lenient {
+            return Ok((request.query.clone(), None));
         }
+        read_leniently(
+            &request.query,
+            request.default_operator,
+            &mut analyzers.contents,
+        )
+        .map_err(|err| QueryError::from(err).into())
     }
 
     /// Runs the parsed query `tree` as `request` asks, but for `limit` hits (0: only count):

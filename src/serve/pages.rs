@@ -12,13 +12,14 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
+use crate::query::lenient::read_leniently;
 use crate::query::parser::caret_line;
-use crate::query::DefaultOperator;
+use crate::query::{Analyzers, DefaultOperator};
 use crate::render::{with_params, HtmlHit, Marks, QueryProblem};
-use crate::search::{SearchRequest, SearchResults};
+use crate::search::{Correction, SearchRequest, SearchResults};
 
 use super::failure::Failure;
-use super::filters::compose_query;
+use super::filters::{compose_query, search_box_text};
 use super::limits::{MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
 use super::responses::page_response;
 use super::state::AppState;
@@ -32,6 +33,9 @@ pub(super) struct SearchParams {
     path: Option<String>,
     /// The page of hits, from 1.
     page: Option<String>,
+    /// `0` searches the query as written, without spelling correction (the link back from a
+    /// corrected search).
+    correct: Option<String>,
 }
 
 #[derive(Template)]
@@ -41,8 +45,12 @@ struct SearchPage {
     q: String,
     /// The path filter's text.
     path_filter: String,
-    /// The query run: the search box with the filters' clauses.
+    /// The search box text searched: `q`, or its words when `q` is not valid syntax.
+    searched_box: String,
+    /// The query run: the searched box text with the filters' clauses.
     query: String,
+    /// `0` when spelling correction is off, empty otherwise: kept in the page's own links.
+    correct: String,
     outcome: Outcome,
 }
 
@@ -53,12 +61,25 @@ enum Outcome {
     /// The query is malformed: the message and a caret under the problem.
     Problem(ProblemView),
     /// A page of hits.
-    Results(ResultsView),
+    Results(Box<ResultsView>),
 }
 
 struct ProblemView {
     message: String,
     caret_line: Option<String>,
+}
+
+/// A correction as the page shows it: the words searched (or suggested), linked, and for an
+/// applied correction a link back to the search box's own words, searched as written.
+struct CorrectionView {
+    /// True: the hits are the correction's. False: a suggestion.
+    applied: bool,
+    /// The corrected search box text.
+    corrected: String,
+    /// Searches `corrected`.
+    corrected_href: String,
+    /// Searches the search box as written, spelling correction off.
+    original_href: String,
 }
 
 struct ResultsView {
@@ -69,6 +90,10 @@ struct ResultsView {
     last: usize,
     elapsed_ms: String,
     timed_out: bool,
+    /// The syntax error of a query searched as its words.
+    syntax_error: Option<ProblemView>,
+    /// What spelling correction made of the query.
+    correction: Option<CorrectionView>,
     page: usize,
     hits: Vec<HtmlHit>,
     previous_href: Option<String>,
@@ -87,11 +112,21 @@ pub(super) async fn search(
     };
     let q = params.q.unwrap_or_default();
     let path_filter = params.path.unwrap_or_default();
-    let query = compose_query(&q, &path_filter);
+    // People paste text: a search box that is not valid syntax is searched as its words (the
+    // filters' clauses kept as they are), the syntax error shown beside the hits.
+    let (searched_box, syntax_error) =
+        match read_leniently(&q, DefaultOperator::Or, &mut Analyzers::default().contents) {
+            Ok(read) => read,
+            Err(_) => (q.clone(), None),
+        };
+    let query = compose_query(&searched_box, &path_filter);
+    let correct = params.correct.as_deref() != Some("0");
     let mut page = SearchPage {
         q,
         path_filter,
+        searched_box,
         query,
+        correct: if correct { "" } else { "0" }.to_string(),
         outcome: Outcome::Empty,
     };
     if page.query.trim().is_empty() {
@@ -117,12 +152,17 @@ pub(super) async fn search(
         timeout: Some(SEARCH_TIMEOUT),
         // Set by `AppState::search` from the load of the moment.
         parallel: true,
-        correct: true,
+        correct,
         lenient: false,
     };
     match state.search(request).await {
         Ok(results) => {
-            page.outcome = Outcome::Results(results_view(&state, &page, &results, number));
+            let mut view = results_view(&state, &page, &results, number);
+            view.syntax_error = syntax_error.map(|err| ProblemView {
+                caret_line: Some(err.caret_line(&page.q)),
+                message: err.message,
+            });
+            page.outcome = Outcome::Results(Box::new(view));
             page_response(StatusCode::OK, &page)
         }
         Err(Failure::Query(problem)) => {
@@ -163,6 +203,7 @@ fn results_view(
                 ("q", &page.q),
                 ("path", &page.path_filter),
                 ("page", &number.to_string()),
+                ("correct", &page.correct),
             ],
         )
     };
@@ -173,6 +214,8 @@ fn results_view(
         last: offset + results.hits.len(),
         elapsed_ms: format!("{:.1}", results.elapsed.as_secs_f64() * 1e3),
         timed_out: results.timed_out,
+        syntax_error: None,
+        correction: correction_view(page, results),
         page: number,
         hits: results
             .hits
@@ -181,7 +224,9 @@ fn results_view(
                 HtmlHit::new(
                     hit,
                     &marks,
-                    with_params("/doc", &[("path", &hit.key), ("q", &page.query)]),
+                    // The query whose hits these are: its words or its correction, when not
+                    // the page's own.
+                    with_params("/doc", &[("path", &hit.key), ("q", &results.searched)]),
                     Some(state.editor.link(&hit.path, 1, 1)),
                 )
             })
@@ -189,6 +234,28 @@ fn results_view(
         previous_href: (number > 1).then(|| page_href(number - 1)),
         next_href: has_next.then(|| page_href(number + 1)),
     }
+}
+
+/// What spelling correction made of the page's query, as the page shows it: the search box's
+/// words corrected (the filters' clauses are never corrected: they are phrases).
+fn correction_view(page: &SearchPage, results: &SearchResults) -> Option<CorrectionView> {
+    let (applied, corrected) = match results.correction.as_ref()? {
+        Correction::Applied { corrected } => (true, corrected),
+        Correction::Suggested { suggested } => (false, suggested),
+    };
+    let corrected = search_box_text(corrected, &page.searched_box, &page.path_filter)?;
+    let href = |q: &str, correct: &str| {
+        with_params(
+            "/search",
+            &[("q", q), ("path", &page.path_filter), ("correct", correct)],
+        )
+    };
+    Some(CorrectionView {
+        applied,
+        corrected_href: href(&corrected, ""),
+        original_href: href(&page.q, "0"),
+        corrected,
+    })
 }
 
 /// A query problem as the pages show it.
