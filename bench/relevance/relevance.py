@@ -370,11 +370,12 @@ def lucene_escape(query):
     return " ".join(words)
 
 
-def lantern_run(lantern, index, query):
-    """Lantern's top 10 paths for `query`, or None when it was refused (a syntax error)."""
+def lantern_run(lantern, index, query, options=()):
+    """Lantern's top 10 paths for `query` searched with `options` (e.g. `--no-correct`), or
+    None when it was refused (a syntax error)."""
     proc = subprocess.run(
         [lantern, "--index", index, "search", "--format", "json", "-n", "10", "--fragments",
-         "0", "--", lucene_escape(query)],
+         "0", *options, "--", lucene_escape(query)],
         capture_output=True, text=True,
     )
     if proc.returncode not in (0, 1):
@@ -448,6 +449,8 @@ def main():
     parser.add_argument("--b", type=float, action="append",
                         help="BM25 reference b values (default 0.75)")
     parser.add_argument("--label", default="Lantern", help="the Lantern row's name")
+    parser.add_argument("--search-option", action="append", default=[],
+                        help="an option for each `lantern search`, e.g. --no-correct")
     parser.add_argument("--unstemmed", action="store_true",
                         help="also rank with the reference without stemming")
     parser.add_argument("--save", help="write each query's ranked lists here (JSON)")
@@ -484,7 +487,8 @@ def main():
         runs = {}
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             for form in FORMS:
-                runs[form] = list(pool.map(lambda q: lantern_run(lantern, index, q["forms"][form]),
+                runs[form] = list(pool.map(lambda q: lantern_run(lantern, index, q["forms"][form],
+                                                             args.search_option),
                                            queries))
         rows += summarise(args.label, queries, runs)
         saved[corpus] = {"queries": queries, "lantern": runs}
