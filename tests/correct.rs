@@ -200,3 +200,17 @@ fn a_malformed_query_exits_2_unless_lenient() {
         .args(["search", "--lenient", "--", "+ -"])
         .assert_exit(2);
 }
+
+#[test]
+fn a_word_of_a_title_only_is_a_real_word() {
+    let dir = Dir::new();
+    dir.create(
+        "docs/page.html",
+        "<html><head><title>Quokka facts</title></head><body><p>The animal lives on an island.</p></body></html>",
+    );
+    dir.create("docs/many.txt", "quokkas everywhere");
+    dir.index(&["docs"]);
+    let json = dir.search_json(&["quokka"]);
+    assert_eq!(json.corrected_query, None);
+    assert_eq!(json.paths(), ["docs/page.html"]);
+}

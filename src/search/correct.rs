@@ -60,17 +60,26 @@ struct Replacement {
 pub struct Speller<'s> {
     searcher: &'s Searcher,
     field: Field,
+    /// The titles' field: a word missing from the text but in a title is a real word.
+    title: Field,
     expander: &'s TermExpander<'s>,
     documents: u64,
 }
 
 impl<'s> Speller<'s> {
-    /// A speller for `field` of `searcher`, finding neighbours with `expander` (over the same
-    /// field), whose cache the query's own fuzzy words share.
-    pub fn new(searcher: &'s Searcher, field: Field, expander: &'s TermExpander<'s>) -> Self {
+    /// A speller for the text `field` of `searcher` (whose documents' titles are in `title`),
+    /// finding neighbours with `expander` (over `field`), whose cache the query's own fuzzy
+    /// words share.
+    pub fn new(
+        searcher: &'s Searcher,
+        field: Field,
+        title: Field,
+        expander: &'s TermExpander<'s>,
+    ) -> Self {
         Speller {
             searcher,
             field,
+            title,
             expander,
             documents: searcher.num_docs(),
         }
@@ -126,8 +135,11 @@ impl<'s> Speller<'s> {
         if length < MIN_CHARS || token.chars().any(|c| c.is_numeric()) {
             return Ok(None);
         }
-        let frequency = self.frequency(token)?;
+        let frequency = self.frequency(self.field, token)?;
         if frequency > 0 && frequency.saturating_mul(SUGGEST_RATIO) > self.documents {
+            return Ok(None);
+        }
+        if frequency == 0 && self.frequency(self.title, token)? > 0 {
             return Ok(None);
         }
         let mut best = self.most_frequent_neighbour(token, 1)?;
@@ -165,7 +177,7 @@ impl<'s> Speller<'s> {
         };
         let mut best: Option<(String, u64)> = None;
         for term in terms.into_iter().filter(|term| term != token) {
-            let frequency = self.frequency(&term)?;
+            let frequency = self.frequency(self.field, &term)?;
             if frequency > best.as_ref().map_or(0, |(_, most)| *most) {
                 best = Some((term, frequency));
             }
@@ -173,10 +185,9 @@ impl<'s> Speller<'s> {
         Ok(best)
     }
 
-    /// How many documents hold `term` in the field.
-    fn frequency(&self, term: &str) -> Result<u64, TantivyError> {
-        self.searcher
-            .doc_freq(&Term::from_field_text(self.field, term))
+    /// How many documents hold `term` in `field`.
+    fn frequency(&self, field: Field, term: &str) -> Result<u64, TantivyError> {
+        self.searcher.doc_freq(&Term::from_field_text(field, term))
     }
 }
 

@@ -291,9 +291,14 @@ impl IndexSearcher {
             parse_with_words(&query, request.default_operator).map_err(QueryError::from)?;
         check_size(&tree)?;
         let rewrite = if request.correct {
-            Speller::new(&searcher, self.fields.contents, &expander)
-                .rewrite(&query, &words, &mut analyzers.contents)
-                .map_err(|err| self.engine_error(err))?
+            Speller::new(
+                &searcher,
+                self.fields.contents,
+                self.fields.title,
+                &expander,
+            )
+            .rewrite(&query, &words, &mut analyzers.contents)
+            .map_err(|err| self.engine_error(err))?
         } else {
             None
         };
