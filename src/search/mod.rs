@@ -33,7 +33,7 @@ use crate::query::{
 use collect::Collection;
 use columns::{ColumnCache, HitColumns};
 use compile::compile;
-use correct::{Rewrite, Speller};
+use correct::{Misspelled, Speller};
 use deadline::{Deadline, DeadlineQuery};
 use expand::TermExpander;
 use freshness::CommitWatch;
@@ -290,49 +290,47 @@ impl IndexSearcher {
         let (tree, words) =
             parse_with_words(&query, request.default_operator).map_err(QueryError::from)?;
         check_size(&tree)?;
-        let rewrite = if request.correct {
-            Speller::new(
-                &searcher,
-                self.fields.contents,
-                self.fields.title,
-                &expander,
-            )
-            .rewrite(&query, &words, &mut analyzers.contents)
-            .map_err(|err| self.engine_error(err))?
-        } else {
-            None
+        let speller = Speller::new(
+            &searcher,
+            self.fields.contents,
+            self.fields.title,
+            &expander,
+        );
+        let rewrite = |misspelled| {
+            speller
+                .rewrite(
+                    &query,
+                    &words,
+                    &mut Analyzers::default().contents,
+                    misspelled,
+                )
+                .map_err(|err| self.engine_error(err))
         };
         let run = |tree: &QueryNode, limit: usize| {
             self.find(&searcher, &expander, tree, request, limit, &deadline)
         };
         let mut correction = None;
         let mut found = None;
-        if let Some(Rewrite {
-            query: corrected,
-            certain: true,
-        }) = &rewrite
-        {
-            let corrected_tree =
-                parse(corrected, request.default_operator).map_err(QueryError::from)?;
-            let hits = run(&corrected_tree, request.limit)?;
-            // Never a correction that finds nothing (its word's documents all deleted).
-            if hits.total > 0 {
-                correction = Some(Correction::Applied {
-                    corrected: corrected.clone(),
-                });
-                found = Some((corrected.clone(), hits));
+        if request.correct {
+            if let Some(corrected) = rewrite(Misspelled::Missing)? {
+                let corrected_tree =
+                    parse(&corrected, request.default_operator).map_err(QueryError::from)?;
+                let hits = run(&corrected_tree, request.limit)?;
+                // Never a correction that finds nothing (its word's documents all deleted).
+                if hits.total > 0 {
+                    correction = Some(Correction::Applied {
+                        corrected: corrected.clone(),
+                    });
+                    found = Some((corrected, hits));
+                }
             }
         }
         let (searched, found) = match found {
             Some(found) => found,
-            None => (query, run(&tree, request.limit)?),
+            None => (query.clone(), run(&tree, request.limit)?),
         };
-        if let Some(Rewrite {
-            query: suggested,
-            certain: false,
-        }) = rewrite
-        {
-            if found.total < FEW_HITS {
+        if request.correct && correction.is_none() && found.total < FEW_HITS {
+            if let Some(suggested) = rewrite(Misspelled::Rare)? {
                 let suggested_tree =
                     parse(&suggested, request.default_operator).map_err(QueryError::from)?;
                 let total = run(&suggested_tree, 0)?.total;
