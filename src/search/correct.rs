@@ -30,8 +30,8 @@ use crate::query::{MultiTerm, TermExpansion};
 const SUGGEST_RATIO: u64 = 10;
 
 /// Words shorter than this (in characters) are never corrected: one edit away from a short
-/// word are dozens of others, and nothing says which was meant.
-const MIN_CHARS: usize = 3;
+/// word are dozens of others (`xss`: `css`, `xsl`, `ss`...), and nothing says which was meant.
+const MIN_CHARS: usize = 4;
 
 /// Words at least this long (in characters) that the index lacks are looked for two edits
 /// away when nothing is one edit away.
