@@ -9,7 +9,10 @@
 //! untimed pass warms the page cache and tantivy's doc store cache; then every query runs
 //! `ITERATIONS` times (default 10), each time twice in a row: once highlighting three fragments of
 //! each of the 50 best hits (what `lantern search` does), once with no fragments, so the difference
-//! is the share of highlighting. Percentiles are nearest-rank over the timed runs.
+//! is the share of highlighting; and a third time highlighting with spelling correction off
+//! (`--no-correct`), so the difference is the cost of correction (run it on a query file with
+//! typos, `bench/queries-typo.txt`, to see what a correction costs). Percentiles are nearest-rank
+//! over the timed runs.
 //!
 //! Prints a table for people and a last line `LANTERN_BENCH {json}` for scripts (`bench/run.sh`).
 //! Without an index (e.g. a plain `cargo bench` or `cargo test --all-targets`) it says so and exits
@@ -22,7 +25,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use lantern::highlight::FragmentOptions;
 use lantern::query::DefaultOperator;
-use lantern::search::{IndexSearcher, SearchRequest};
+use lantern::search::{Correction, IndexSearcher, SearchRequest};
 use serde::Serialize;
 
 /// Hits per query, as `lantern search` returns by default.
@@ -123,6 +126,8 @@ struct Report {
     /// Over every timed run of every query.
     highlighted: Latency,
     not_highlighted: Latency,
+    /// Highlighted, spelling correction off.
+    not_corrected: Latency,
     per_query: Vec<QueryReport>,
 }
 
@@ -136,6 +141,9 @@ struct QueryReport {
     hits: usize,
     highlighted: Latency,
     not_highlighted: Latency,
+    not_corrected: Latency,
+    /// The corrected query, when correction replaced words.
+    corrected: Option<String>,
 }
 
 /// Latency percentiles in milliseconds.
@@ -178,7 +186,16 @@ fn measure(
         fragments,
         timeout: None,
         parallel: true,
+        correct: true,
+        lenient: false,
     };
+    let as_written: Vec<SearchRequest> = queries
+        .iter()
+        .map(|q| SearchRequest {
+            correct: false,
+            ..request(q, fragments)
+        })
+        .collect();
     let highlighted: Vec<SearchRequest> = queries.iter().map(|q| request(q, fragments)).collect();
     let plain: Vec<SearchRequest> = queries
         .iter()
@@ -198,7 +215,11 @@ fn measure(
         let results = searcher
             .search(request)
             .with_context(|| format!("query '{}' failed", request.query))?;
-        counts.push((results.total, results.hits.len()));
+        let corrected = match results.correction {
+            Some(Correction::Applied { corrected }) => Some(corrected),
+            Some(Correction::Suggested { .. }) | None => None,
+        };
+        counts.push((results.total, results.hits.len(), corrected));
     }
 
     let timed = |request: &SearchRequest| -> anyhow::Result<Duration> {
@@ -210,10 +231,14 @@ fn measure(
     };
     let mut with = vec![Vec::with_capacity(iterations); queries.len()];
     let mut without = vec![Vec::with_capacity(iterations); queries.len()];
+    let mut uncorrected = vec![Vec::with_capacity(iterations); queries.len()];
     for _ in 0..iterations {
-        for (at, (lit, bare)) in highlighted.iter().zip(&plain).enumerate() {
+        for (at, ((lit, bare), written)) in
+            highlighted.iter().zip(&plain).zip(&as_written).enumerate()
+        {
             with[at].push(timed(lit)?);
             without[at].push(timed(bare)?);
+            uncorrected[at].push(timed(written)?);
         }
     }
 
@@ -226,6 +251,8 @@ fn measure(
             hits: counts[at].1,
             highlighted: Latency::of(&with[at]),
             not_highlighted: Latency::of(&without[at]),
+            not_corrected: Latency::of(&uncorrected[at]),
+            corrected: counts[at].2.clone(),
         })
         .collect();
     Ok(Report {
@@ -235,6 +262,7 @@ fn measure(
         fragments: fragments.count,
         highlighted: Latency::of(&with.concat()),
         not_highlighted: Latency::of(&without.concat()),
+        not_corrected: Latency::of(&uncorrected.concat()),
         per_query,
     })
 }
@@ -258,25 +286,30 @@ fn print_table(config: &BenchConfig, report: &Report) {
         .max("query".len());
     let cells = |l: Latency| format!("{:7.2} {:7.2} {:7.2}", l.p50_ms, l.p95_ms, l.max_ms);
     println!(
-        "{:width$}  {:>8} {:>4}  {:^23}  {:^23}",
-        "query", "matches", "hits", "highlighted", "no fragments"
+        "{:width$}  {:>8} {:>4}  {:^23}  {:^23}  {:^23}",
+        "query", "matches", "hits", "highlighted", "no fragments", "no correction"
     );
     for q in &report.per_query {
         println!(
-            "{:width$}  {:>8} {:>4}  {}  {}",
+            "{:width$}  {:>8} {:>4}  {}  {}  {}{}",
             q.query,
             q.total,
             q.hits,
             cells(q.highlighted),
-            cells(q.not_highlighted)
+            cells(q.not_highlighted),
+            cells(q.not_corrected),
+            q.corrected
+                .as_ref()
+                .map_or_else(String::new, |corrected| format!("  -> {corrected}"))
         );
     }
     println!(
-        "{:width$}  {:>8} {:>4}  {}  {}",
+        "{:width$}  {:>8} {:>4}  {}  {}  {}",
         "ALL",
         "",
         "",
         cells(report.highlighted),
-        cells(report.not_highlighted)
+        cells(report.not_highlighted),
+        cells(report.not_corrected)
     );
 }

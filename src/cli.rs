@@ -204,6 +204,17 @@ pub struct SearchArgs {
     #[arg(long)]
     pub and: bool,
 
+    /// Search the query as written: do not replace words the index does not know with the
+    /// nearest words it does (by default the hits are then those of the corrected query, and a
+    /// line on stderr says so).
+    #[arg(long)]
+    pub no_correct: bool,
+
+    /// Search a query that is not valid syntax as the words it holds, with the syntax error on
+    /// stderr, instead of refusing it (exit 2).
+    #[arg(long)]
+    pub lenient: bool,
+
     /// How many hits to show, best first.
     #[arg(long, short = 'n', default_value_t = 50, value_name = "N")]
     pub limit: usize,

@@ -310,6 +310,36 @@ fn pages_of_hits_rank_from_the_top_and_read_ranges_are_checked() {
 }
 
 #[test]
+fn a_misspelled_query_is_corrected_and_a_malformed_one_searched_with_a_note() {
+    let dir = indexed();
+    let mut session = Session::start(&dir);
+
+    let (error, found) = session.call("search", json!({"query": "mutx"}));
+    assert!(!error, "{found}");
+    assert_eq!(found["corrected_query"], "mutex", "{found}");
+    assert_eq!(found["total"], 2, "{found}");
+    let note = found["note"].as_str().unwrap_or_default();
+    assert!(note.contains("Showing results for mutex"), "{found}");
+    let (_, as_written) = session.call("search", json!({"query": "mutx", "correct": false}));
+    assert_eq!(as_written["total"], 0, "{as_written}");
+    assert!(as_written.get("corrected_query").is_none(), "{as_written}");
+    assert!(as_written.get("note").is_none(), "{as_written}");
+
+    // A good query carries no note.
+    let (_, good) = session.call("search", json!({"query": "mutex"}));
+    assert!(good.get("note").is_none(), "{good}");
+
+    let (error, lenient) = session.call("search", json!({"query": "--best mutex queue"}));
+    assert!(!error, "searched, not refused: {lenient}");
+    assert_eq!(lenient["total"], 2, "{lenient}");
+    let note = lenient["note"].as_str().unwrap_or_default();
+    assert!(
+        note.contains("not valid syntax") && note.contains("expected a clause after '-'"),
+        "{lenient}"
+    );
+}
+
+#[test]
 fn a_hit_whose_path_is_not_utf8_carries_the_key_read_takes() {
     let dir = Dir::new();
     dir.create_named("docs", b"caf\xe9.txt", "an espresso at the counter\n");

@@ -254,24 +254,59 @@ fn paging_links_lead_to_the_next_fifty() {
 }
 
 #[test]
-fn a_malformed_query_shows_the_caret_message() {
+fn a_malformed_query_is_searched_as_its_words_beside_the_caret_message() {
     let (_dir, server) = served(1);
     let home = server.url("/");
     in_browser(
-        "a_malformed_query_shows_the_caret_message",
+        "a_malformed_query_is_searched_as_its_words",
         |client| async move {
             client.goto(&home).await.expect("open the search page");
             let input = client.find(Locator::Id("q")).await.expect("the search box");
             input.send_keys("(lantern OR").await.expect("type");
             wait_until(
-            &client,
-            "document.querySelector('#results .error pre') !== null && \
-             document.querySelector('#results .error pre').textContent === '(lantern OR\\n         ^'",
-        )
-        .await;
+                &client,
+                "document.querySelector('#syntax-error pre') !== null && \
+                 document.querySelector('#syntax-error pre').textContent === '(lantern OR\\n         ^' && \
+                 document.querySelector('#syntax-error').textContent.includes('needs a clause') && \
+                 document.querySelectorAll('#results li.hit').length === 1",
+            )
+            .await;
+            client
+        },
+    );
+}
+
+#[test]
+fn a_misspelled_query_shows_the_correction_and_links_back_to_the_words_as_typed() {
+    let (_dir, server) = served(3);
+    let home = server.url("/");
+    in_browser(
+        "a_misspelled_query_shows_the_correction",
+        |client| async move {
+            client.goto(&home).await.expect("open the search page");
+            let input = client.find(Locator::Id("q")).await.expect("the search box");
+            input.send_keys("lantrn").await.expect("type");
             wait_until(
                 &client,
-                "document.querySelector('#results .error').textContent.includes('needs a clause')",
+                "document.querySelector('#correction') !== null && \
+             document.querySelector('#corrected-query').textContent === 'lantern' && \
+             document.querySelectorAll('#results li.hit').length === 3",
+            )
+            .await;
+            client
+                .find(Locator::Id("original-query"))
+                .await
+                .expect("the link back")
+                .click()
+                .await
+                .expect("follow it");
+            // The words as typed, searched as typed: nothing, and no correction.
+            wait_until(
+                &client,
+                "location.search.includes('correct=0') && \
+             document.querySelector('#correction') === null && \
+             document.querySelectorAll('#results li.hit').length === 0 && \
+             document.getElementById('q').value === 'lantrn'",
             )
             .await;
             client

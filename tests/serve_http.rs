@@ -115,9 +115,63 @@ fn bad_requests_get_json_errors_with_their_status() {
     assert_eq!(status, 414, "{error}");
     let (status, _) = server.get(&format!("/search?q={long}"));
     assert_eq!(status, 414);
+    // The page searches a malformed query's words, the caret message beside the hits; a query
+    // with no words is still refused.
     let (status, page) = server.get(&format!("/search?q={}", encode("(lantern OR")));
-    assert_eq!(status, 400);
+    assert_eq!(status, 200);
     assert!(page.contains("(lantern OR\n         ^"), "{page}");
+    assert!(page.contains("1 total matching documents"), "{page}");
+    let (status, page) = server.get(&format!("/search?q={}", encode("+ -")));
+    assert_eq!(status, 400, "{page}");
+}
+
+#[test]
+fn the_api_and_the_page_correct_misspelled_words_and_search_as_written_on_request() {
+    let dir = indexed(3);
+    dir.create("other/note.txt", "lantern in another folder");
+    dir.index(&[dir.path("other").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let (status, corrected) = server.get_json("/api/search?q=lantrn");
+    assert_eq!(status, 200, "{corrected}");
+    assert_eq!(corrected["corrected_query"], "lantern");
+    assert_eq!(corrected["original_query"], "lantrn");
+    assert_eq!(corrected["total"], 4);
+    let (_, as_written) = server.get_json("/api/search?q=lantrn&correct=0");
+    assert_eq!(as_written["total"], 0);
+    assert!(as_written.get("corrected_query").is_none(), "{as_written}");
+
+    // The API refuses a malformed query unless asked to be lenient.
+    let malformed = encode("--lantern");
+    let (status, _) = server.get_json(&format!("/api/search?q={malformed}"));
+    assert_eq!(status, 400);
+    let (status, lenient) = server.get_json(&format!("/api/search?q={malformed}&lenient=1"));
+    assert_eq!(status, 200, "{lenient}");
+    assert_eq!(lenient["total"], 4);
+    assert_eq!(lenient["syntax_error"]["position"], 0, "{lenient}");
+
+    // The page, with a folder filter: the box's word is corrected, the filter kept, and the
+    // link back searches the word as typed.
+    let (status, page) = server.get("/search?q=lantrn&path=other");
+    assert_eq!(status, 200);
+    assert!(page.contains("1 total matching documents"), "{page}");
+    assert!(
+        page.contains(
+            r#"<a id="corrected-query" href="/search?q=lantern&#38;path=other">lantern</a>"#
+        ),
+        "{page}"
+    );
+    let back = "/search?q=lantrn&path=other&correct=0";
+    assert!(
+        page.contains(&format!(
+            r#"<a id="original-query" href="{}">lantrn</a>"#,
+            back.replace('&', "&#38;")
+        )),
+        "{page}"
+    );
+    let (status, page) = server.get(back);
+    assert_eq!(status, 200);
+    assert!(page.contains("0 total matching documents"), "{page}");
+    assert!(!page.contains("id=\"correction\""), "{page}");
 }
 
 #[test]

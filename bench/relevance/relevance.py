@@ -5,7 +5,7 @@ A benchmark, not a test: it prints figures, it asserts nothing. Results: BENCHMA
 
     python3 bench/relevance/relevance.py --corpora /work/corpora --lantern target/debug/lantern \
         --work /work/corpora/relevance [--corpus linux-docs --corpus documents] \
-        [--search-arg=--and]
+        [--search-option=--and]
 
 For each corpus it
 1. indexes the corpus with the given `lantern` binary (incremental: a kept index is reused);
@@ -371,12 +371,12 @@ def lucene_escape(query):
     return " ".join(words)
 
 
-def lantern_run(lantern, index, query, search_args=()):
-    """Lantern's top 10 paths for `query` (searched with `search_args` besides), or None when it
-    was refused (a syntax error)."""
+def lantern_run(lantern, index, query, options=()):
+    """Lantern's top 10 paths for `query` searched with `options` (e.g. `--no-correct`), or
+    None when it was refused (a syntax error)."""
     proc = subprocess.run(
         [lantern, "--index", index, "search", "--format", "json", "-n", "10", "--fragments",
-         "0", *search_args, "--", lucene_escape(query)],
+         "0", *options, "--", lucene_escape(query)],
         capture_output=True, text=True,
     )
     if proc.returncode not in (0, 1):
@@ -450,8 +450,8 @@ def main():
     parser.add_argument("--b", type=float, action="append",
                         help="BM25 reference b values (default 0.75)")
     parser.add_argument("--label", default="Lantern", help="the Lantern row's name")
-    parser.add_argument("--search-arg", action="append", default=[],
-                        help="an argument for every `lantern search` (e.g. --and), repeatable")
+    parser.add_argument("--search-option", action="append", default=[],
+                        help="an option for each `lantern search`, e.g. --no-correct")
     parser.add_argument("--unstemmed", action="store_true",
                         help="also rank with the reference without stemming")
     parser.add_argument("--save", help="write each query's ranked lists here (JSON)")
@@ -489,7 +489,7 @@ def main():
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             for form in FORMS:
                 runs[form] = list(pool.map(lambda q: lantern_run(lantern, index, q["forms"][form],
-                                                              args.search_arg),
+                                                             args.search_option),
                                            queries))
         rows += summarise(args.label, queries, runs)
         saved[corpus] = {"queries": queries, "lantern": runs}

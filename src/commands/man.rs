@@ -113,8 +113,11 @@ fn format_details(format: Format) -> &'static str {
              elapsed_ms and hits. Each hit has rank, score, path (the raw absolute path), \
              marked_path, fragments (HTML-escaped, with marks) and snippet (the fragments joined \
              by \"...\"). A malformed query prints {\"query\": ..., \"error\": {\"message\": ..., \
-             \"position\": N}}, position counting characters from 0. New fields may be added; \
-             existing ones keep their meaning."
+             \"position\": N}}, position counting characters from 0. When spelling correction \
+             replaced words, corrected_query (whose hits these are) and original_query; when \
+             a correction is only suggested, suggested_query; after --lenient read past a \
+             syntax error, syntax_error (message, position). New fields may be added; existing \
+             ones keep their meaning."
         }
         Format::Html => {
             "A complete HTML5 page with inline CSS and no JavaScript: for each hit its rank, a \
@@ -136,8 +139,8 @@ fn exit_status_section(roff: &mut Roff) {
         ),
         (
             "2",
-            "The query is malformed, or the command line is wrong (an unknown option, a \
-             missing argument).",
+            "The query is malformed (unless --lenient searches its words), or the command line \
+             is wrong (an unknown option, a missing argument).",
         ),
     ] {
         roff.control("TP", []);

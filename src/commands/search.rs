@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use lantern::highlight::FragmentOptions;
 use lantern::query::{DefaultOperator, QueryError};
 use lantern::render::{HtmlPrinter, JsonPrinter, Marks, QueryProblem, ResultsPrinter, TextPrinter};
-use lantern::search::{IndexSearcher, SearchError, SearchRequest};
+use lantern::search::{Correction, IndexSearcher, SearchError, SearchRequest, SearchResults};
 use termcolor::{BufferWriter, BufferedStandardStream, ColorChoice};
 
 use crate::cli::{Color, Format, SearchArgs};
@@ -15,7 +15,8 @@ use crate::pager::Pager;
 
 /// Searches the index at `index_dir`: exits 0 when something matched and 1 when nothing did, as
 /// grep and ripgrep do. A malformed query is explained on stderr (and, for JSON and HTML, in the
-/// output too) and exits 2.
+/// output too) and exits 2, unless `--lenient` searches its words. A corrected query is named on
+/// stderr.
 pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let query = args.query.join(" ");
     let printer = printer(args);
@@ -35,11 +36,15 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         },
         timeout: args.timeout.0,
         parallel: true,
+        correct: !args.no_correct,
+        lenient: args.lenient,
     };
     // Buffered: a page of hits is many small writes; flushed below.
     let mut out = BufferedStandardStream::stdout(color_choice(args));
     match searcher.search(&request) {
         Ok(results) => {
+            // On stderr, so that the output stays the hits alone for whatever reads it.
+            print_notices(&query, &results, &mut io::stderr().lock())?;
             let pager = match args.format {
                 Format::Text => Pager::start(!args.no_pager),
                 Format::Json | Format::Html => None,
@@ -74,6 +79,28 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+/// Says on `err` what the search made of `query`: the syntax error a lenient search read past,
+/// and the correction it applied or suggests.
+fn print_notices(query: &str, results: &SearchResults, err: &mut impl Write) -> io::Result<()> {
+    if let Some(syntax) = &results.syntax_error {
+        writeln!(
+            err,
+            "lantern: invalid query: {syntax}; searched its words instead"
+        )?;
+        writeln!(err, "{}", syntax.caret_line(query))?;
+    }
+    match &results.correction {
+        Some(Correction::Applied { corrected }) => writeln!(
+            err,
+            "lantern: showing results for {corrected}; search instead for {query} with --no-correct"
+        ),
+        Some(Correction::Suggested { suggested }) => {
+            writeln!(err, "lantern: did you mean {suggested}?")
+        }
+        None => Ok(()),
     }
 }
 

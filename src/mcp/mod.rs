@@ -131,8 +131,10 @@ impl LanternServer {
 for a path with bytes that are not UTF-8, to give `read`) with \
 up to `fragments` short fragments each: matched words are between ** and **, `line` (and `page`) \
 says where the fragment starts. `total` counts all matches; page with `offset` (`next_offset` is \
-set when more hits exist). A malformed query is an error whose message shows the query with a \
-caret under the problem."
+set when more hits exist). A query that is not valid syntax is searched as its words, and `note` \
+says what was wrong. Misspelled words are corrected from the index's own words (`corrected_query` \
+and `note` say so; `correct: false` searches the query as written); `suggested_query` is a \
+correction that would find many more hits."
     )]
     async fn search(
         &self,

@@ -41,6 +41,9 @@ pub struct SearchArgs {
     pub offset: Option<usize>,
     /// Fragments per hit (default 3, at most 10; 0 for paths only).
     pub fragments: Option<usize>,
+    /// Whether words the index does not know are replaced by the nearest words it does
+    /// (default true; the result then says so in `corrected_query` and `note`).
+    pub correct: Option<bool>,
 }
 
 /// Runs the search `args` asks for on the index at `dir`.
@@ -68,6 +71,9 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolErr
         },
         timeout: Some(TIMEOUT),
         parallel: true,
+        correct: args.correct.unwrap_or(true),
+        // An agent's pasted text is searched, its syntax error noted in the result.
+        lenient: true,
     };
     let results = searcher
         .search(&request)

@@ -4,6 +4,7 @@
 
 pub mod ast;
 pub mod automaton;
+pub mod lenient;
 pub mod lower;
 pub mod parser;
 pub mod proximity;
@@ -15,7 +16,7 @@ use ast::QueryNode;
 pub use lower::{
     lower, Analyzers, Leaf, LowerError, Lowered, Matcher, MultiTerm, Target, TermExpansion,
 };
-pub use parser::{parse, DefaultOperator, QuerySyntaxError};
+pub use parser::{parse, parse_with_words, DefaultOperator, QuerySyntaxError, QueryWord};
 
 /// The most clauses (words, phrases, patterns, ranges) a query may hold, as in Lucene's default
 /// `maxClauseCount`: each costs a walk over postings.

@@ -35,11 +35,36 @@ pub fn parse(
     input: &str,
     default_operator: DefaultOperator,
 ) -> Result<QueryNode, QuerySyntaxError> {
+    parse_with_words(input, default_operator).map(|(node, _)| node)
+}
+
+/// A plain word of a query (a [`QueryNode::Term`]: no quotes, wildcard, `~` or regex) and where
+/// it was typed: what spelling correction may replace without changing the query's shape.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryWord {
+    /// 0-based position in characters of the word's first character in the query.
+    pub position: usize,
+    /// The word as typed, escapes included: how many characters it covers.
+    pub raw: String,
+    /// The word with its escapes resolved, as the term node holds it.
+    pub text: String,
+    /// The field it searches.
+    pub field: FieldName,
+    /// Whether it is under an exclusion (`-word`, `NOT word`, `-(a word)`).
+    pub excluded: bool,
+}
+
+/// Parses `input` like [`parse`], also listing its plain words in the order typed.
+pub fn parse_with_words(
+    input: &str,
+    default_operator: DefaultOperator,
+) -> Result<(QueryNode, Vec<QueryWord>), QuerySyntaxError> {
     let chars: Vec<char> = input.chars().collect();
     let mut parser = Parser {
         tokens: lex(&chars),
         idx: 0,
         default_operator,
+        words: Vec::new(),
     };
     if matches!(parser.peek()?.tok, Tok::Eof) {
         return Err(QuerySyntaxError::new("empty query", 0));
@@ -47,7 +72,7 @@ pub fn parse(
     let node = parser.query(None, 0)?;
     let end = parser.peek()?;
     match end.tok {
-        Tok::Eof => Ok(node),
+        Tok::Eof => Ok((node, parser.words)),
         // `query` only stops at the end or at a ')', which at the top level has no '(' to close.
         _ => Err(QuerySyntaxError::new("unexpected ')'", end.pos)),
     }
@@ -60,6 +85,8 @@ struct Parser {
     tokens: Vec<Token>,
     idx: usize,
     default_operator: DefaultOperator,
+    /// The plain words read so far.
+    words: Vec<QueryWord>,
 }
 
 /// The conjunction written before a clause.
@@ -136,7 +163,13 @@ impl Parser {
             if modifier != Modifier::None {
                 before.push(self.bump());
             }
+            let first_word = self.words.len();
             let query = self.clause(field, depth, &before)?;
+            if modifier == Modifier::Prohibited {
+                for word in &mut self.words[first_word..] {
+                    word.excluded = true;
+                }
+            }
             self.add_clause(&mut clauses, conj, modifier, query);
         }
         if clauses.len() == 1 && clauses[0].occur != Occur::MustNot {
@@ -273,10 +306,19 @@ impl Parser {
                             distance,
                         }
                     }
-                    None => QueryNode::Term {
-                        field: default_field,
-                        text,
-                    },
+                    None => {
+                        self.words.push(QueryWord {
+                            position: token.pos,
+                            raw: token.raw.clone(),
+                            text: text.clone(),
+                            field: default_field,
+                            excluded: false,
+                        });
+                        QueryNode::Term {
+                            field: default_field,
+                            text,
+                        }
+                    }
                 };
                 return Ok(boosted(node, boost));
             }

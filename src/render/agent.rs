@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::Marks;
 use crate::highlight::MarkedText;
-use crate::search::{Hit, Location, SearchResults};
+use crate::search::{Correction, Hit, Location, SearchResults};
 
 /// The marks around a match in a fragment.
 const MARK: &str = "**";
@@ -24,6 +24,17 @@ pub struct AgentResults {
     /// The `offset` of the next page, when more hits exist.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_offset: Option<usize>,
+    /// When spelling correction replaced words of the query: the corrected query, whose hits
+    /// these are (search again with `correct: false` for the query as written).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected_query: Option<String>,
+    /// A correction that would find many more hits than the query's few.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggested_query: Option<String>,
+    /// What the search made of the query, in a sentence: the syntax error it read past (the
+    /// hits are then those of the query's words), the correction it applied or suggests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// One matching document.
@@ -66,12 +77,40 @@ pub struct AgentFragment {
 pub fn agent_results(results: &SearchResults, offset: usize, max_bytes: usize) -> AgentResults {
     let hits = page_of_hits(results.hits.iter(), max_bytes);
     let shown = offset + hits.len();
+    let (corrected_query, suggested_query) = match &results.correction {
+        Some(Correction::Applied { corrected }) => (Some(corrected.clone()), None),
+        Some(Correction::Suggested { suggested }) => (None, Some(suggested.clone())),
+        None => (None, None),
+    };
     AgentResults {
         total: results.total,
         timed_out: results.timed_out,
         hits,
         next_offset: (shown < results.total).then_some(shown),
+        corrected_query,
+        suggested_query,
+        note: note(results),
     }
+}
+
+/// The sentences saying what the search made of its query, if it made anything of it.
+fn note(results: &SearchResults) -> Option<String> {
+    let mut sentences = Vec::new();
+    if let Some(syntax) = &results.syntax_error {
+        sentences.push(format!(
+            "The query is not valid syntax ({syntax}), so its words were searched instead."
+        ));
+    }
+    match &results.correction {
+        Some(Correction::Applied { corrected }) => sentences.push(format!(
+            "Showing results for {corrected}; search with correct: false for the query as written."
+        )),
+        Some(Correction::Suggested { suggested }) => {
+            sentences.push(format!("Did you mean {suggested}?"))
+        }
+        None => {}
+    }
+    (!sentences.is_empty()).then(|| sentences.join(" "))
 }
 
 /// The hits, converted, while their JSON stays within `max_bytes` (the first one always).

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{snippet, Marks, QueryProblem, ResultsPrinter};
 use crate::highlight::MarkedText;
-use crate::search::SearchResults;
+use crate::search::{Correction, SearchResults};
 
 /// Prints results as one JSON document.
 #[derive(Clone, Debug, Default)]
@@ -20,6 +20,19 @@ pub struct JsonPrinter {
 #[derive(Serialize)]
 struct JsonResults<'a> {
     query: &'a str,
+    /// With `corrected_query`: the query as given, whose hits these are not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_query: Option<&'a str>,
+    /// The corrected query, whose hits these are, when spelling correction replaced words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    corrected_query: Option<&'a str>,
+    /// A correction that would find many more hits than the query's few.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggested_query: Option<&'a str>,
+    /// For a lenient search of a query that is not valid syntax: why not (its words were
+    /// searched).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    syntax_error: Option<JsonError<'a>>,
     total: usize,
     elapsed_ms: f64,
     timed_out: bool,
@@ -144,8 +157,20 @@ impl JsonPrinter {
                 }
             })
             .collect();
+        let (corrected_query, suggested_query) = match &results.correction {
+            Some(Correction::Applied { corrected }) => (Some(corrected.as_str()), None),
+            Some(Correction::Suggested { suggested }) => (None, Some(suggested.as_str())),
+            None => (None, None),
+        };
         JsonResults {
             query: &results.query,
+            original_query: corrected_query.map(|_| results.query.as_str()),
+            corrected_query,
+            suggested_query,
+            syntax_error: results.syntax_error.as_ref().map(|err| JsonError {
+                message: &err.message,
+                position: Some(err.position),
+            }),
             total: results.total,
             elapsed_ms: (results.elapsed.as_secs_f64() * 1e6).round() / 1e3,
             timed_out: results.timed_out,

@@ -45,7 +45,7 @@ impl IndexSearcher {
     ) -> Result<Option<StoredDocument>, SearchError> {
         let searcher = self.reader.searcher();
         let lowered = query
-            .map(|(query, operator)| self.lower_query(&searcher, query, operator, deadline))
+            .map(|(query, operator)| self.lower_text(&searcher, query, operator, deadline))
             .transpose()?;
         let found = guard_engine(&self.dir, || {
             let term = TermQuery::new(self.fields.path_term(key), IndexRecordOption::Basic);

@@ -3,6 +3,7 @@
 mod collect;
 mod columns;
 mod compile;
+mod correct;
 pub mod deadline;
 mod document;
 pub mod expand;
@@ -23,12 +24,17 @@ use tantivy::{DocAddress, IndexReader, Searcher, TantivyError};
 use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
 use crate::index::path_key::display_key;
 use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSchema};
+use crate::index::schema::text_analyzer;
+use crate::query::ast::QueryNode;
+use crate::query::lenient::read_leniently;
 use crate::query::{
-    check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError, Target,
+    check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, LowerError, Lowered,
+    QueryError, QuerySyntaxError, Target,
 };
 use collect::Collection;
 use columns::{ColumnCache, HitColumns};
 use compile::compile;
+use correct::{Misspelled, Speller};
 use deadline::{Deadline, DeadlineQuery};
 use expand::TermExpander;
 use freshness::CommitWatch;
@@ -57,6 +63,32 @@ pub struct SearchRequest {
     /// A server running several searches at once does better without, each search keeping to
     /// its own thread: handing hits between threads then only costs.
     pub parallel: bool,
+    /// Whether misspelled words are corrected from the index's own words (see
+    /// [`Correction`]).
+    pub correct: bool,
+    /// Whether a query that is not valid syntax is searched as the words it holds (the syntax
+    /// error then comes with the results) instead of refused.
+    pub lenient: bool,
+}
+
+/// Fewer hits than this are few: a likely correction of the query is then suggested, when it
+/// finds at least this many and twice as many.
+const FEW_HITS: usize = 5;
+
+/// What spelling correction made of a query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Correction {
+    /// The hits are those of `corrected`, not of the query: a word of the query is not in the
+    /// index, or far rarer there than the word replacing it.
+    Applied {
+        /// The query with every misspelled word replaced.
+        corrected: String,
+    },
+    /// The hits are the query's own, and few; `suggested` would find many more.
+    Suggested {
+        /// The query with its likely misspelled words replaced.
+        suggested: String,
+    },
 }
 
 /// The outcome of a search, ready for any output format.
@@ -64,6 +96,9 @@ pub struct SearchRequest {
 pub struct SearchResults {
     /// The query as given.
     pub query: String,
+    /// The query whose hits these are: `query`, its correction, or for a lenient search of a
+    /// query that is not valid syntax, its words. What a page showing a hit's matches must use.
+    pub searched: String,
     /// How many documents match in all (not only those returned).
     pub total: usize,
     /// Time to search and highlight.
@@ -73,6 +108,11 @@ pub struct SearchResults {
     pub timed_out: bool,
     /// The best hits, best first.
     pub hits: Vec<Hit>,
+    /// What spelling correction made of the query, if anything.
+    pub correction: Option<Correction>,
+    /// For a lenient search of a query that is not valid syntax: why not. The hits are then
+    /// those of the query's words.
+    pub syntax_error: Option<QuerySyntaxError>,
 }
 
 /// One matching document.
@@ -245,26 +285,117 @@ impl IndexSearcher {
         let started = Instant::now();
         let deadline = Deadline::after(request.timeout);
         let searcher = self.reader.searcher();
-        let (lowered, analyzers) = self.lower_query(
+        let expander = TermExpander::new(&searcher, self.fields.contents, &deadline);
+        let mut analyzers = Analyzers::new(self.fields.language);
+        let (query, syntax_error) = self.readable_query(request, &mut analyzers)?;
+        let (tree, words) =
+            parse_with_words(&query, request.default_operator).map_err(QueryError::from)?;
+        check_size(&tree)?;
+        let speller = Speller::new(
             &searcher,
+            self.fields.contents,
+            self.fields.title,
+            &expander,
+        );
+        let rewrite = |misspelled| {
+            speller
+                .rewrite(
+                    &query,
+                    &words,
+                    &mut text_analyzer(),
+                    misspelled,
+                )
+                .map_err(|err| self.engine_error(err))
+        };
+        let run = |tree: &QueryNode, limit: usize| {
+            self.find(&searcher, &expander, tree, request, limit, &deadline)
+        };
+        let mut correction = None;
+        let mut found = None;
+        if request.correct {
+            if let Some(corrected) = rewrite(Misspelled::Missing)? {
+                let corrected_tree =
+                    parse(&corrected, request.default_operator).map_err(QueryError::from)?;
+                let hits = run(&corrected_tree, request.limit)?;
+                // Never a correction that finds nothing (its word's documents all deleted).
+                if hits.total > 0 {
+                    correction = Some(Correction::Applied {
+                        corrected: corrected.clone(),
+                    });
+                    found = Some((corrected, hits));
+                }
+            }
+        }
+        let (searched, found) = match found {
+            Some(found) => found,
+            None => (query.clone(), run(&tree, request.limit)?),
+        };
+        if request.correct && correction.is_none() && found.total < FEW_HITS {
+            if let Some(suggested) = rewrite(Misspelled::Rare)? {
+                let suggested_tree =
+                    parse(&suggested, request.default_operator).map_err(QueryError::from)?;
+                let total = run(&suggested_tree, 0)?.total;
+                if total >= FEW_HITS && total >= 2 * found.total {
+                    correction = Some(Correction::Suggested { suggested });
+                }
+            }
+        }
+        Ok(SearchResults {
+            query: request.query.clone(),
+            searched,
+            total: found.total,
+            elapsed: started.elapsed(),
+            timed_out: deadline.passed(),
+            hits: found.hits,
+            correction,
+            syntax_error,
+        })
+    }
+
+    /// The query to run for `request`: its own, or, for a lenient request whose query is not
+    /// valid syntax, the words it holds, with the syntax error.
+    fn readable_query(
+        &self,
+        request: &SearchRequest,
+        analyzers: &mut Analyzers,
+    ) -> Result<(String, Option<QuerySyntaxError>), SearchError> {
+        if !request.lenient {
+            return Ok((request.query.clone(), None));
+        }
+        read_leniently(
             &request.query,
             request.default_operator,
-            &deadline,
-        )?;
+            &mut analyzers.contents,
+        )
+        .map_err(|err| QueryError::from(err).into())
+    }
+
+    /// Runs the parsed query `tree` as `request` asks, but for `limit` hits (0: only count):
+    /// the total number of matches and the best hits after `request.offset`, highlighted.
+    fn find(
+        &self,
+        searcher: &Searcher,
+        expander: &TermExpander,
+        tree: &QueryNode,
+        request: &SearchRequest,
+        limit: usize,
+        deadline: &Arc<Deadline>,
+    ) -> Result<Found, SearchError> {
+        let (lowered, analyzers) = self.lower_query(tree, expander)?;
         let query = DeadlineQuery::new(
-            compile(&lowered, &self.fields, &deadline)?,
-            Arc::clone(&deadline),
+            compile(&lowered, &self.fields, deadline)?,
+            Arc::clone(deadline),
         );
 
         // No more hits than documents: a huge `--limit` (or offset) must not reserve memory
         // for them. The collector keeps the best `offset + limit`; the first `offset` are skipped.
         let documents = usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX);
         let offset = request.offset.min(documents);
-        let limit = request.limit.min(documents - offset);
+        let limit = limit.min(documents - offset);
         // On this thread: every step of the query checks the deadline, so the work ends with
         // the search, and a server counts it against its limits until then.
         let (top, total) = Collection::for_query(&lowered)
-            .run(&searcher, &query, offset + limit)
+            .run(searcher, &query, offset + limit)
             .map_err(|err| self.engine_error(err))?;
         let top = top.get(offset..).unwrap_or_default();
         let top = &top[..top.len().min(limit)];
@@ -276,24 +407,19 @@ impl IndexSearcher {
                 analyzers.contents.clone(),
                 request.fragments,
             )
-            .with_deadline(Arc::clone(&deadline)),
+            .with_deadline(Arc::clone(deadline)),
             title: Highlighter::marker(&lowered, Target::Title, analyzers.contents),
             path: Highlighter::marker(&lowered, Target::PathParts, analyzers.path),
         };
         // With fragments, a hit's path comes with its stored text.
         let addresses: Vec<DocAddress> = top.iter().map(|&(_, address)| address).collect();
         let read_keys = highlighters.contents.wants_no_fragments();
-        let columns = HitColumns::open(
-            &self.columns,
-            &searcher,
-            &self.fields,
-            &addresses,
-            read_keys,
-        )
-        .map_err(|err| self.engine_error(err))?;
+        let columns =
+            HitColumns::open(&self.columns, searcher, &self.fields, &addresses, read_keys)
+                .map_err(|err| self.engine_error(err))?;
         let build = |highlighters: &mut HitHighlighters, (rank, &(score, address))| {
             let found = (offset + rank + 1, score, address);
-            self.hit(&searcher, &columns, highlighters, &deadline, found)
+            self.hit(searcher, &columns, highlighters, deadline, found)
         };
         let hits = if highlighters.contents.wants_no_fragments() || !request.parallel {
             // Only paths and titles to mark, or other searches keep the other threads busy:
@@ -310,20 +436,12 @@ impl IndexSearcher {
                 .map_init(|| highlighters.clone(), build)
                 .collect::<Result<Vec<_>, SearchError>>()?
         };
-        Ok(SearchResults {
-            query: request.query.clone(),
-            total,
-            elapsed: started.elapsed(),
-            timed_out: deadline.passed(),
-            hits,
-        })
+        Ok(Found { total, hits })
     }
 
-    /// Parses, checks and lowers `query`, expanding its patterns from `searcher`'s terms: what
-    /// both searching and highlighting consume. Returns the analyzers the lowering used, which
-    /// the highlighters must use too. A pattern whose expansion `deadline` cuts short is left
-    /// to its automaton.
-    fn lower_query(
+    /// Parses, checks and lowers `query` as [`IndexSearcher::lower_query`] does, expanding its
+    /// patterns from `searcher`'s terms until `deadline`.
+    fn lower_text(
         &self,
         searcher: &Searcher,
         query: &str,
@@ -333,8 +451,20 @@ impl IndexSearcher {
         let tree = parse(query, default_operator).map_err(QueryError::from)?;
         check_size(&tree)?;
         let expander = TermExpander::new(searcher, self.fields.contents, deadline);
+        self.lower_query(&tree, &expander)
+    }
+
+    /// Lowers the parsed query `tree`, expanding its patterns with `expander`: what both
+    /// searching and highlighting consume. Returns the analyzers the lowering used, which the
+    /// highlighters must use too. A pattern whose expansion the deadline cuts short is left to
+    /// its automaton.
+    fn lower_query(
+        &self,
+        tree: &QueryNode,
+        expander: &TermExpander,
+    ) -> Result<(Lowered, Analyzers), SearchError> {
         let mut analyzers = Analyzers::new(self.fields.language);
-        let lowered = lower(&tree, &mut analyzers, Some(&expander)).map_err(|err| match err {
+        let lowered = lower(tree, &mut analyzers, Some(expander)).map_err(|err| match err {
             LowerError::Query(err) => SearchError::Query(err),
             LowerError::Index(err) => self.engine_error(err),
         })?;
@@ -400,6 +530,12 @@ impl IndexSearcher {
             cause,
         }
     }
+}
+
+/// What one run of a query found: how many documents match, and the hits asked for.
+struct Found {
+    total: usize,
+    hits: Vec<Hit>,
 }
 
 /// The highlighters for a hit's text, title and path; each thread gets its own copy.

@@ -31,9 +31,14 @@ pub(super) struct SearchParams {
     limit: Option<String>,
     /// Best hits to skip, 0 to [`MAX_OFFSET`] (default 0).
     offset: Option<String>,
+    /// `0`: search the query as written, without spelling correction.
+    correct: Option<String>,
+    /// `1`: search a query that is not valid syntax as its words (its error in
+    /// `syntax_error`) instead of answering 400.
+    lenient: Option<String>,
 }
 
-/// `/api/search?q=QUERY&limit=N&offset=M`.
+/// `/api/search?q=QUERY&limit=N&offset=M&correct=0&lenient=1`.
 pub(super) async fn search(
     State(state): State<Arc<AppState>>,
     params: Result<Query<SearchParams>, QueryRejection>,
@@ -66,6 +71,8 @@ async fn run_search(
         timeout: Some(SEARCH_TIMEOUT),
         // Set by `AppState::search` from the load of the moment.
         parallel: true,
+        correct: params.correct.as_deref() != Some("0"),
+        lenient: params.lenient.as_deref() == Some("1"),
     };
     let results = state.search(request).await?;
     let page = PageJson {

@@ -30,9 +30,37 @@ pub fn compose_query(query: &str, path_filter: &str) -> String {
     }
 }
 
+/// The search box text of `composed`, a query composed by [`compose_query`] from the box text
+/// `query` and `path_filter` and then rewritten inside the box's part only (as spelling
+/// correction does: the filter is a phrase, never corrected); `None` when `composed` does not
+/// have the filter's clause around it.
+pub fn search_box_text(composed: &str, query: &str, path_filter: &str) -> Option<String> {
+    let original = compose_query(query, path_filter);
+    // The box text stands first, or after the '(' that opens `(QUERY) AND path:"FILTER"`.
+    let before = if original == query { 0 } else { 1 };
+    let after = original.get(before + query.len()..)?;
+    composed
+        .strip_suffix(after)?
+        .get(before..)
+        .map(str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::compose_query;
+    use super::{compose_query, search_box_text};
+
+    #[test]
+    fn a_rewritten_composed_query_gives_back_its_search_box_text() {
+        assert_eq!(
+            search_box_text("kernel", "kernl", "").as_deref(),
+            Some("kernel")
+        );
+        assert_eq!(
+            search_box_text("(kernel task) AND path:\"a b\"", "kernl task", "a b").as_deref(),
+            Some("kernel task")
+        );
+        assert_eq!(search_box_text("other", "kernl", "a b"), None);
+    }
 
     #[test]
     fn a_path_filter_becomes_a_quoted_path_clause() {

@@ -13,13 +13,15 @@ use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
 use crate::index::index_status;
+use crate::index::schema::text_analyzer;
+use crate::query::lenient::read_leniently;
 use crate::query::parser::caret_line;
 use crate::query::DefaultOperator;
 use crate::render::{with_params, HtmlHit, Marks, QueryProblem, StatusReport};
-use crate::search::{Hit, SearchRequest, SearchResults};
+use crate::search::{Correction, Hit, SearchRequest, SearchResults};
 
 use super::failure::Failure;
-use super::filters::compose_query;
+use super::filters::{compose_query, search_box_text};
 use super::limits::{MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
 use super::responses::page_response;
 use super::state::AppState;
@@ -37,6 +39,9 @@ pub(super) struct SearchParams {
     /// `1` from the page's script while the query is being typed: the last word is then read
     /// as a prefix (see [`super::typing`]).
     typing: Option<String>,
+    /// `0` searches the query as written, without spelling correction (the link back from a
+    /// corrected search).
+    correct: Option<String>,
 }
 
 #[derive(Template)]
@@ -52,8 +57,12 @@ struct Form {
     q: String,
     /// The path filter's text.
     path_filter: String,
-    /// The query run: the search box with the filters' clauses.
+    /// The search box text searched: `q`, or its words when `q` is not valid syntax.
+    searched_box: String,
+    /// The query run: the searched box text with the filters' clauses.
     query: String,
+    /// `0` when spelling correction is off, empty otherwise: kept in the page's own links.
+    correct: String,
 }
 
 /// What the search page shows under the form.
@@ -63,12 +72,25 @@ enum Outcome {
     /// The query is malformed: the message and a caret under the problem.
     Problem(ProblemView),
     /// A page of hits.
-    Results(ResultsView),
+    Results(Box<ResultsView>),
 }
 
 struct ProblemView {
     message: String,
     caret_line: Option<String>,
+}
+
+/// A correction as the page shows it: the words searched (or suggested), linked, and for an
+/// applied correction a link back to the search box's own words, searched as written.
+struct CorrectionView {
+    /// True: the hits are the correction's. False: a suggestion.
+    applied: bool,
+    /// The corrected search box text.
+    corrected: String,
+    /// Searches `corrected`.
+    corrected_href: String,
+    /// Searches the search box as written, spelling correction off.
+    original_href: String,
 }
 
 struct ResultsView {
@@ -79,6 +101,10 @@ struct ResultsView {
     last: usize,
     elapsed_ms: String,
     timed_out: bool,
+    /// The syntax error of a query searched as its words.
+    syntax_error: Option<ProblemView>,
+    /// What spelling correction made of the query.
+    correction: Option<CorrectionView>,
     page: usize,
     hits: Vec<HtmlHit>,
     previous_href: Option<String>,
@@ -97,11 +123,21 @@ pub(super) async fn search(
     };
     let q = params.q.unwrap_or_default();
     let path_filter = params.path.unwrap_or_default();
-    let query = compose_query(&q, &path_filter);
+    // People paste text: a search box that is not valid syntax is searched as its words (the
+    // filters' clauses kept as they are), the syntax error shown beside the hits.
+    let (searched_box, syntax_error) =
+        match read_leniently(&q, DefaultOperator::Or, &mut text_analyzer()) {
+            Ok(read) => read,
+            Err(_) => (q.clone(), None),
+        };
+    let query = compose_query(&searched_box, &path_filter);
+    let correct = params.correct.as_deref() != Some("0");
     let form = Form {
         q,
         path_filter,
+        searched_box,
         query,
+        correct: if correct { "" } else { "0" }.to_string(),
     };
     if form.query.trim().is_empty() {
         // No search to fail: the form alone would hide that there is nothing to search.
@@ -143,8 +179,10 @@ pub(super) async fn search(
         timeout: Some(SEARCH_TIMEOUT),
         // Set by `AppState::search` from the load of the moment.
         parallel: true,
+        correct,
+        lenient: false,
     };
-    let as_typed = compose_query(&last_word_as_prefix(&form.q), &form.path_filter);
+    let as_typed = compose_query(&last_word_as_prefix(&form.searched_box), &form.path_filter);
     let outcome = if typing && as_typed != form.query {
         // The prefix reading; if it is refused (a malformed query, or one whose prefix expands
         // too far), the query as typed, which explains the problem where the user typed it.
@@ -156,10 +194,14 @@ pub(super) async fn search(
         state.search(request(form.query.clone())).await
     };
     let (status, outcome) = match outcome {
-        Ok(results) => (
-            StatusCode::OK,
-            Outcome::Results(results_view(&state, &form, &results, number)),
-        ),
+        Ok(results) => {
+            let mut view = results_view(&state, &form, &results, number);
+            view.syntax_error = syntax_error.map(|err| ProblemView {
+                caret_line: Some(err.caret_line(&form.q)),
+                message: err.message,
+            });
+            (StatusCode::OK, Outcome::Results(Box::new(view)))
+        }
         Err(Failure::Query(problem)) => (
             StatusCode::BAD_REQUEST,
             Outcome::Problem(problem_view(&problem)),
@@ -199,6 +241,7 @@ fn results_view(
                 ("q", &page.q),
                 ("path", &page.path_filter),
                 ("page", &number.to_string()),
+                ("correct", &page.correct),
             ],
         )
     };
@@ -209,6 +252,8 @@ fn results_view(
         last: offset + results.hits.len(),
         elapsed_ms: format!("{:.1}", results.elapsed.as_secs_f64() * 1e3),
         timed_out: results.timed_out,
+        syntax_error: None,
+        correction: correction_view(page, results),
         page: number,
         hits: results
             .hits
@@ -219,7 +264,9 @@ fn results_view(
                 HtmlHit::new(
                     hit,
                     &marks,
-                    with_params("/doc", &[("path", &hit.key), ("q", &page.query)]),
+                    // The query whose hits these are: its words or its correction, when not
+                    // the page's own.
+                    with_params("/doc", &[("path", &hit.key), ("q", &results.searched)]),
                     editor,
                 )
                 .with_original(original_href(hit))
@@ -243,6 +290,28 @@ fn original_href(hit: &Hit) -> String {
 /// The line of `hit`'s best fragment, where an editor opens it.
 fn first_line(hit: &Hit) -> usize {
     hit.locations.first().map_or(1, |location| location.line)
+}
+
+/// What spelling correction made of the page's query, as the page shows it: the search box's
+/// words corrected (the filters' clauses are never corrected: they are phrases).
+fn correction_view(page: &Form, results: &SearchResults) -> Option<CorrectionView> {
+    let (applied, corrected) = match results.correction.as_ref()? {
+        Correction::Applied { corrected } => (true, corrected),
+        Correction::Suggested { suggested } => (false, suggested),
+    };
+    let corrected = search_box_text(corrected, &page.searched_box, &page.path_filter)?;
+    let href = |q: &str, correct: &str| {
+        with_params(
+            "/search",
+            &[("q", q), ("path", &page.path_filter), ("correct", correct)],
+        )
+    };
+    Some(CorrectionView {
+        applied,
+        corrected_href: href(&corrected, ""),
+        original_href: href(&page.q, "0"),
+        corrected,
+    })
 }
 
 /// A query problem as the pages show it.

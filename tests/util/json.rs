@@ -10,6 +10,12 @@ pub struct SearchJson {
     pub total: u64,
     pub timed_out: bool,
     pub hits: Vec<JsonHit>,
+    /// The corrected query whose hits these are, when spelling correction replaced words.
+    pub corrected_query: Option<String>,
+    /// A correction the search suggests (its hits are the query's own).
+    pub suggested_query: Option<String>,
+    /// For a lenient search of a malformed query: the syntax error's message and position.
+    pub syntax_error: Option<(String, u64)>,
     pub raw: Value,
 }
 
@@ -47,7 +53,27 @@ impl SearchJson {
     pub fn parse_marked(dir: &Dir, stdout: &str, marks: (&str, &str)) -> SearchJson {
         let raw: Value = serde_json::from_str(stdout)
             .unwrap_or_else(|err| panic!("stdout is not JSON ({err}):\n{stdout}"));
-        assert_keys(&raw, &["query", "total", "elapsed_ms", "timed_out", "hits"]);
+        // What the search made of the query appears only when it made something of it.
+        let mut keys = vec!["query", "total", "elapsed_ms", "timed_out", "hits"];
+        let corrected_query = optional_string(&raw, "corrected_query");
+        if corrected_query.is_some() {
+            keys.push("corrected_query");
+            keys.push("original_query");
+            assert_eq!(raw["original_query"], raw["query"], "{raw}");
+        }
+        let suggested_query = optional_string(&raw, "suggested_query");
+        if suggested_query.is_some() {
+            keys.push("suggested_query");
+        }
+        let syntax_error = raw.get("syntax_error").map(|error| {
+            assert_keys(error, &["message", "position"]);
+            keys.push("syntax_error");
+            (
+                error["message"].as_str().expect("a message").to_string(),
+                error["position"].as_u64().expect("a position"),
+            )
+        });
+        assert_keys(&raw, &keys);
         assert!(raw["query"].is_string(), "query is a string: {raw}");
         let timed_out = raw["timed_out"].as_bool().expect("timed_out is a boolean");
         let total = raw["total"].as_u64().expect("total is an integer");
@@ -160,6 +186,9 @@ impl SearchJson {
             total,
             timed_out,
             hits,
+            corrected_query,
+            suggested_query,
+            syntax_error,
             raw,
         }
     }

@@ -460,6 +460,38 @@ proptest! {
     }
 }
 
+#[test]
+fn plain_words_are_listed_where_typed_with_their_field_and_exclusion() {
+    let (_, words) = parse_with_words(
+        "é kernl -(a \"b c\") contents:x\\y path:p d* f~ NOT g",
+        DefaultOperator::Or,
+    )
+    .expect("parses");
+    let listed: Vec<(usize, &str, &str, FieldName, bool)> = words
+        .iter()
+        .map(|w| {
+            (
+                w.position,
+                w.raw.as_str(),
+                w.text.as_str(),
+                w.field,
+                w.excluded,
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (0, "é", "é", Default, false),
+            (2, "kernl", "kernl", Default, false),
+            (10, "a", "a", Default, true),
+            (28, "x\\y", "xy", Contents, false),
+            (37, "p", "p", Path, false),
+            (49, "g", "g", Default, true),
+        ]
+    );
+}
+
 fn check(input: &str) {
     for operator in [DefaultOperator::Or, DefaultOperator::And] {
         if let Err(e) = parse(input, operator) {
