@@ -23,8 +23,8 @@ use tantivy::{DocAddress, IndexReader, Searcher, TantivyError};
 
 use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
 use crate::index::path_key::display_key;
-use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSchema};
 use crate::index::schema::text_analyzer;
+use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSchema};
 use crate::query::ast::QueryNode;
 use crate::query::lenient::read_leniently;
 use crate::query::{
@@ -299,12 +299,7 @@ impl IndexSearcher {
         );
         let rewrite = |misspelled| {
             speller
-                .rewrite(
-                    &query,
-                    &words,
-                    &mut text_analyzer(),
-                    misspelled,
-                )
+                .rewrite(&query, &words, &mut text_analyzer(), misspelled)
                 .map_err(|err| self.engine_error(err))
         };
         let run = |tree: &QueryNode, limit: usize| {

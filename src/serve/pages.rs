@@ -182,12 +182,14 @@ pub(super) async fn search(
         correct,
         lenient: false,
     };
-    let as_typed = compose_query(&last_word_as_prefix(&form.searched_box), &form.path_filter);
-    let outcome = if typing && as_typed != form.query {
+    let as_prefix = compose_query(&last_word_as_prefix(&form.searched_box), &form.path_filter);
+    let outcome = if typing && as_prefix != form.query {
         // The prefix reading; if it is refused (a malformed query, or one whose prefix expands
-        // too far), the query as typed, which explains the problem where the user typed it.
-        match state.search(request(as_typed)).await {
+        // too far), the query as typed, which explains the problem where the user typed it; if
+        // it finds nothing, the query as typed too, which spelling correction may rescue.
+        match state.search(request(as_prefix)).await {
             Err(Failure::Query(_)) => state.search(request(form.query.clone())).await,
+            Ok(results) if results.total == 0 => state.search(request(form.query.clone())).await,
             other => other,
         }
     } else {
