@@ -68,7 +68,9 @@ fn every_format_is_indexed_as_its_text_with_its_title_and_type() {
         "{output}"
     );
     for (name, kind, word, title) in SAMPLES {
-        let results = dir.search_json(&[word]);
+        // Quoted: the word as written is in this sample alone (other forms may be elsewhere:
+        // `tabbed` here, `tab` in another).
+        let results = dir.search_json(&[&format!("\"{word}\"")]);
         assert_eq!(results.paths(), [format!("docs/{name}")], "{word}");
         let hit = &results.hits[0];
         assert_eq!(hit.doc_type, *kind, "{name}");
