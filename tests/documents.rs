@@ -68,8 +68,7 @@ fn every_format_is_indexed_as_its_text_with_its_title_and_type() {
         "{output}"
     );
     for (name, kind, word, title) in SAMPLES {
-        // Quoted: the word as written is in this sample alone (other forms may be elsewhere:
-        // `tabbed` here, `tab` in another).
+        // Quoted: the exact form only (unquoted, `tabbed` also finds the ODT's `tab`).
         let results = dir.search_json(&[&format!("\"{word}\"")]);
         assert_eq!(results.paths(), [format!("docs/{name}")], "{word}");
         let hit = &results.hits[0];
@@ -149,7 +148,8 @@ fn a_title_match_ranks_first_and_is_marked_in_every_output() {
 
     let text = dir.search_text(&["otter"]);
     let first = text.lines().nth(2).unwrap_or_default();
-    assert!(first.ends_with("b.html  — <b>Otter</b> care"), "{text}");
+    assert!(first.starts_with("1. "), "{text}");
+    assert!(first.ends_with("b.html:1  — <b>Otter</b> care"), "{text}");
 
     let html = dir
         .lantern()
@@ -264,6 +264,10 @@ fn a_pdf_is_searched_page_by_page() {
             "{word}: {results:?}"
         );
     }
+    // The text format says the page, not a line, and puts no line after the path.
+    let text = dir.search_text(&["sunset AND type:pdf"]);
+    assert!(text.contains("\n   p. 2: "), "{text}");
+    assert!(text.contains("docs/manual.pdf  — "), "{text}");
     // A phrase across a line break of the page.
     assert_eq!(dir.hit_paths("\"polish the lens\""), ["docs/manual.pdf"]);
 }
