@@ -7,7 +7,7 @@ use std::sync::RwLock;
 
 use tantivy::Searcher;
 
-use super::catalog::{files_under, FileStamp};
+use super::catalog::{files_under, FileStamp, KnownFile};
 use super::path_key::path_key;
 use super::run::{io_message, IndexObserver, IndexStats, IndexWarning};
 use super::schema::LanternSchema;
@@ -23,6 +23,8 @@ pub(super) struct Job {
     pub(super) path: String,
     /// True when the file replaces a document already in the index.
     pub(super) replaces: bool,
+    /// The keys of the documents of its members as last indexed: all replaced.
+    pub(super) members: Vec<String>,
 }
 
 /// What planning needs: the index as it was (none when it is being rebuilt whole), the writer
@@ -62,7 +64,7 @@ impl Plan<'_> {
             None => HashMap::new(),
         };
         if self.rebuild {
-            self.delete_all(known.keys())?;
+            self.delete_all(&known)?;
             known.clear();
         }
         let mut unreadable: Vec<String> = Vec::new();
@@ -89,13 +91,14 @@ impl Plan<'_> {
                 size: entry.size,
             };
             match known.remove(&path) {
-                Some(old) if old == stamp => self.stats.unchanged += 1,
+                Some(old) if old.stamp == stamp => self.stats.unchanged += 1,
                 previous => {
                     self.observer.found(entry.size);
                     let job = Job {
                         entry,
                         path,
                         replaces: previous.is_some(),
+                        members: previous.map(|old| old.members).unwrap_or_default(),
                     };
                     read(job);
                 }
@@ -109,18 +112,18 @@ impl Plan<'_> {
             !kept
         });
         // Whatever else the walk did not find again has vanished.
-        self.delete_all(known.keys())
+        self.delete_all(&known)
     }
 
-    /// Deletes the documents of every path key in `paths`.
-    fn delete_all<'p>(
-        &mut self,
-        paths: impl ExactSizeIterator<Item = &'p String>,
-    ) -> Result<(), IndexError> {
+    /// Deletes the documents of every file in `files`, and of their members.
+    fn delete_all(&mut self, files: &HashMap<String, KnownFile>) -> Result<(), IndexError> {
         let writer = self.writer.read().map_err(|_| poisoned())?;
-        self.stats.removed += paths.len() as u64;
-        for path in paths {
+        self.stats.removed += files.len() as u64;
+        for (path, known) in files {
             writer.delete_term(self.fields.path_term(path));
+            for member in &known.members {
+                writer.delete_term(self.fields.path_term(member));
+            }
         }
         Ok(())
     }

@@ -163,9 +163,12 @@ pub fn keyword_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Splits a path into its components, as the `path_parts` analyzer does.
+/// Splits a path into its components, as the `path_parts` analyzer does: at slashes, and at the
+/// `::` between an archive and its member.
 pub fn path_components(path: &str) -> impl Iterator<Item = &str> {
     path.split(['/', '\\'])
+        .flat_map(|part| part.split("::"))
+        .map(|component| component.trim_matches(':'))
         .filter(|component| !component.is_empty() && component.len() < MAX_COMPONENT_BYTES)
 }
 

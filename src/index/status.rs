@@ -53,7 +53,11 @@ fn read_status(dir: &Path) -> Result<IndexStatus, IndexError> {
         .into_iter()
         .map(|(path, record)| {
             let path = key_path(&path);
-            let documents = files_under(&searcher, &fields, &path)?.len() as u64;
+            let files = files_under(&searcher, &fields, &path)?;
+            let documents = files
+                .values()
+                .map(|known| 1 + known.members.len() as u64)
+                .sum();
             Ok(RootStatus {
                 path,
                 documents,

@@ -15,7 +15,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::deadline::Deadline;
-use crate::index::path_key::display_key;
+use crate::index::path_key::{display_file, display_key};
 use crate::query::DefaultOperator;
 use crate::render::{with_params, EditorLinks};
 
@@ -159,9 +159,11 @@ fn render_document(state: &AppState, request: &DocumentRequest) -> Result<String
             request.part
         ))
     })?;
+    // An editor opens the file on disk: for a member of an archive, the archive.
+    let file = display_file(&request.key);
     let links = PartLinks {
         request,
-        path: &document.path,
+        path: &file,
         editor: &state.editor,
         parts: &parts,
         index,
@@ -178,7 +180,7 @@ fn render_document(state: &AppState, request: &DocumentRequest) -> Result<String
     let (first_line, column) = laid.first.unwrap_or((part.first_line, 1));
     let matches = &part.matches;
     let page = DocumentPage {
-        editor_href: state.editor.link(&document.path, first_line, column),
+        editor_href: state.editor.link(&file, first_line, column),
         back_href: with_params("/search", &[("q", &request.query)]),
         path: document.path.clone(),
         query: request.query.clone(),

@@ -12,6 +12,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
+use crate::index::path_key::display_file;
 use crate::query::parser::caret_line;
 use crate::query::DefaultOperator;
 use crate::render::{with_params, HtmlHit, Marks, QueryProblem};
@@ -180,7 +181,7 @@ fn results_view(
                     hit,
                     &marks,
                     with_params("/doc", &[("path", &hit.key), ("q", &page.query)]),
-                    Some(state.editor.link(&hit.path, 1, 1)),
+                    Some(state.editor.link(&display_file(&hit.key), 1, 1)),
                 )
             })
             .collect(),
