@@ -276,45 +276,57 @@ fn a_compressed_gigabyte_of_zeros_is_skipped_within_bounded_memory() {
     assert_eq!(dir.hit_paths("okapi"), ["d/fine.txt"]);
 }
 
-#[test]
-fn a_zip_of_a_gigabyte_of_zeros_is_refused_by_its_declared_size() {
-    let dir = Dir::new();
-    // Deflate blocks flushed to a byte boundary can be repeated: 1 GiB of zeros, ~1 MiB on disk.
+/// `mib` MiB of zeros deflated, small: deflate blocks flushed to a byte boundary can be repeated.
+fn deflated_zeros(mib: usize) -> Vec<u8> {
     let mut compress = flate2::Compress::new(flate2::Compression::best(), false);
     let mut block = Vec::with_capacity(1 << 20);
     compress
         .compress_vec(&vec![0; 1 << 20], &mut block, flate2::FlushCompress::Full)
         .expect("deflate");
-    let mut data = block.repeat(1024);
+    let mut data = block.repeat(mib);
     data.extend([0x03, 0x00]); // an empty final block
-    let size: u32 = 1 << 30;
-    let name = b"zeros.txt";
+    data
+}
+
+/// A zip whose one stored stream `data` (inflating to `size` bytes with checksum `crc`) is
+/// listed once per name of `names` in the central directory: a single entry, or (several names)
+/// entries that overlap, as in David Fifield's non-recursive zip bomb.
+fn zip_of_one_stream(data: &[u8], size: u32, crc: u32, names: &[&str]) -> Vec<u8> {
     let mut bomb = Vec::new();
-    let local = |bomb: &mut Vec<u8>| {
-        bomb.extend(b"PK\x03\x04\x14\0\0\0\x08\0\0\0\0\0");
-        bomb.extend(0u32.to_le_bytes()); // crc (never reached)
+    let fields = |bomb: &mut Vec<u8>| {
+        bomb.extend(crc.to_le_bytes());
         bomb.extend((data.len() as u32).to_le_bytes());
         bomb.extend(size.to_le_bytes());
-        bomb.extend((name.len() as u16).to_le_bytes());
-        bomb.extend(0u16.to_le_bytes());
-        bomb.extend(name);
     };
-    local(&mut bomb);
-    bomb.extend(&data);
+    bomb.extend(b"PK\x03\x04\x14\0\0\0\x08\0\0\0\0\0");
+    fields(&mut bomb);
+    bomb.extend((names[0].len() as u16).to_le_bytes());
+    bomb.extend(0u16.to_le_bytes());
+    bomb.extend(names[0].as_bytes());
+    bomb.extend(data);
     let central = bomb.len() as u32;
-    bomb.extend(b"PK\x01\x02\x14\0\x14\0\0\0\x08\0\0\0\0\0");
-    bomb.extend(0u32.to_le_bytes());
-    bomb.extend((data.len() as u32).to_le_bytes());
-    bomb.extend(size.to_le_bytes());
-    bomb.extend((name.len() as u16).to_le_bytes());
-    bomb.extend([0; 12]);
-    bomb.extend(0u32.to_le_bytes()); // local header offset
-    bomb.extend(name);
+    for name in names {
+        bomb.extend(b"PK\x01\x02\x14\0\x14\0\0\0\x08\0\0\0\0\0");
+        fields(&mut bomb);
+        bomb.extend((name.len() as u16).to_le_bytes());
+        bomb.extend([0; 12]);
+        bomb.extend(0u32.to_le_bytes()); // every entry at the one local header
+        bomb.extend(name.as_bytes());
+    }
     let central_len = bomb.len() as u32 - central;
-    bomb.extend(b"PK\x05\x06\0\0\0\0\x01\0\x01\0");
+    bomb.extend(b"PK\x05\x06\0\0\0\0");
+    bomb.extend((names.len() as u16).to_le_bytes());
+    bomb.extend((names.len() as u16).to_le_bytes());
     bomb.extend(central_len.to_le_bytes());
     bomb.extend(central.to_le_bytes());
     bomb.extend(0u16.to_le_bytes());
+    bomb
+}
+
+#[test]
+fn a_zip_of_a_gigabyte_of_zeros_is_refused_by_its_declared_size() {
+    let dir = Dir::new();
+    let bomb = zip_of_one_stream(&deflated_zeros(1024), 1 << 30, 0, &["zeros.txt"]);
     dir.create("bomb.zip", &bomb);
     let output = dir
         .lantern()
@@ -324,6 +336,27 @@ fn a_zip_of_a_gigabyte_of_zeros_is_refused_by_its_declared_size() {
     let summary = util::IndexSummary::parse(&output.stdout);
     assert_eq!((summary.archives, summary.too_large), (1, 1), "{output}");
     assert!(output.stderr.contains("bomb.zip::zeros.txt"), "{output}");
+}
+
+#[test]
+fn overlapping_zip_entries_stop_at_the_inflation_limit() {
+    let dir = Dir::new();
+    let mut crc = flate2::Crc::new();
+    crc.update(&vec![0; 16 << 20]);
+    let names: Vec<String> = (0..200).map(|n| format!("zeros{n}.txt")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    // 200 entries of 16 MiB each over one stream: 3.2 GB from a file of 16 KB.
+    let bomb = zip_of_one_stream(&deflated_zeros(16), 16 << 20, crc.sum(), &names);
+    dir.create("overlap.zip", &bomb);
+    dir.create("fine.txt", "a dhole");
+    let output = dir
+        .lantern()
+        .memory_limit(1 << 30)
+        .args(["index", "."])
+        .assert_success();
+    assert!(output.stdout.contains("too large unpacked"), "{output}");
+    assert!(output.stderr.contains("overlap.zip"), "{output}");
+    assert_eq!(dir.hit_paths("dhole"), ["fine.txt"]);
 }
 
 #[test]
