@@ -445,3 +445,26 @@ fn a_damaged_zip_is_counted_and_the_run_goes_on() {
     assert!(summary.failed >= 1, "{summary:?}");
     assert!(dir.hit_paths("serval").contains(&"fine.txt".to_string()));
 }
+
+#[test]
+fn ignore_rules_globs_and_the_size_cap_apply_to_members() {
+    let dir = Dir::new();
+    let logs = tar(&[
+        ("app.log", b"a genet in the log" as &[u8]),
+        ("notes.txt", b"a genet in the notes"),
+        ("big.txt", &b"genet ".repeat(2_000)),
+    ]);
+    dir.create("d/logs.tar.gz", gzip(&logs));
+    dir.create("d/.lanternignore", "*.log\n");
+    let summary = dir.index(&["d", "--max-file-size", "4K"]);
+    assert_eq!((summary.members, summary.too_large), (1, 1), "{summary:?}");
+    assert_eq!(dir.hit_paths("genet"), ["d/logs.tar.gz::notes.txt"]);
+
+    let globbed = Dir::new();
+    globbed.create("d/logs.tar.gz", gzip(&logs));
+    globbed.index(&["d", "-g", "!notes.txt"]);
+    assert_eq!(
+        util::sorted(globbed.hit_paths("genet")),
+        ["d/logs.tar.gz::app.log", "d/logs.tar.gz::big.txt"]
+    );
+}

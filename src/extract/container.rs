@@ -71,19 +71,34 @@ pub fn is_container(name: &Path, head: &[u8]) -> bool {
         || recognise(name, head).is_some_and(|format| matches!(format.extract, Reader::Archive(_)))
 }
 
-/// Reads the file `name` (its bytes in `input`, `disk_size` of them on disk) as what it is,
-/// handing each member of an archive to `each_member` as soon as it is read. Documents (the file
-/// itself when it is only compressed, and members) are at most `max_size` bytes unpacked and
-/// their text is cut at `max_text` bytes.
+/// The sizes that bound reading one file.
+#[derive(Clone, Copy, Debug)]
+pub struct Bounds {
+    /// The file's size on disk (the base of the inflation ratio).
+    pub disk_size: u64,
+    /// The most bytes a document (the file itself when only compressed, or a member) may have
+    /// unpacked.
+    pub max_size: u64,
+    /// Where a document's text is cut.
+    pub max_text: u64,
+}
+
+/// Reads the file `name` (its bytes in `input`) as what it is, handing each member of an archive
+/// that `admit` admits (by its path, one name per nesting level) to `each_member` as soon as it
+/// is read; a member not admitted is neither read nor listed.
 pub fn open(
     name: &Path,
     input: Input<'_>,
-    disk_size: u64,
-    max_size: u64,
-    max_text: u64,
+    bounds: Bounds,
     options: &ExtractOptions,
+    admit: &dyn Fn(&[String]) -> bool,
     each_member: &mut dyn FnMut(Member),
 ) -> Result<Opened, Unread> {
+    let Bounds {
+        disk_size,
+        max_size,
+        max_text,
+    } = bounds;
     let limits = options.container;
     let allowed = limits.max_inflated.min(
         limits
@@ -100,6 +115,7 @@ pub fn open(
         }),
         members: 0,
         started: Instant::now(),
+        admit,
         each_member,
         stopped: None,
     };
@@ -119,6 +135,7 @@ struct Walk<'a> {
     meter: Rc<Meter>,
     members: u64,
     started: Instant,
+    admit: &'a dyn Fn(&[String]) -> bool,
     each_member: &'a mut dyn FnMut(Member),
     /// What stopped the outermost archive, if anything did.
     stopped: Option<ExtractError>,
@@ -335,10 +352,13 @@ impl Walk<'_> {
             }
         }
         let name = member_name(&raw.name);
-        listing.push_str(&name);
-        listing.push('\n');
         let mut member_path = path.to_vec();
         member_path.push(name.clone());
+        if !(self.admit)(&member_path) {
+            return Ok(());
+        }
+        listing.push_str(&name);
+        listing.push('\n');
         let outcome = if raw.encrypted {
             Err(Unread::Unextractable {
                 kind: kind_by_name(Path::new(&name)),

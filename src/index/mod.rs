@@ -6,6 +6,7 @@ mod catalog;
 mod directory;
 mod error;
 mod forget;
+mod members;
 mod open;
 pub mod path_key;
 mod pipeline;

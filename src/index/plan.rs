@@ -3,11 +3,12 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use tantivy::Searcher;
 
 use super::catalog::{files_under, FileStamp, KnownFile};
+use super::members::MemberRules;
 use super::path_key::path_key;
 use super::run::{io_message, IndexObserver, IndexStats, IndexWarning};
 use super::schema::LanternSchema;
@@ -25,6 +26,8 @@ pub(super) struct Job {
     pub(super) replaces: bool,
     /// The keys of the documents of its members as last indexed: all replaced.
     pub(super) members: Vec<String>,
+    /// The rules of its root, which its members (if it is an archive) must pass too.
+    pub(super) rules: Arc<MemberRules>,
 }
 
 /// What planning needs: the index as it was (none when it is being rebuilt whole), the writer
@@ -67,6 +70,7 @@ impl Plan<'_> {
             self.delete_all(&known)?;
             known.clear();
         }
+        let member_rules = Arc::new(MemberRules::new(root, rules));
         let mut unreadable: Vec<String> = Vec::new();
         for found in walk {
             let entry = match found {
@@ -99,6 +103,7 @@ impl Plan<'_> {
                         path,
                         replaces: previous.is_some(),
                         members: previous.map(|old| old.members).unwrap_or_default(),
+                        rules: Arc::clone(&member_rules),
                     };
                     read(job);
                 }

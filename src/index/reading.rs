@@ -106,11 +106,19 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
     }
     // Members are added as they are read: a large archive never waits whole in memory.
     let mut failure = None;
+    // The ignore files that decide on members are read only for a file that is an archive.
+    let archive_rules = std::cell::OnceCell::new();
+    let admit = |path: &[String]| {
+        archive_rules
+            .get_or_init(|| job.rules.for_archive(&job.entry.path))
+            .admits(path)
+    };
     let read = read_file(
         &job.entry.path,
         options.max_file_size,
         options.max_text_bytes(),
         &options.extract,
+        &admit,
         &mut |member| {
             if failure.is_none() {
                 let key = member_key(&job.path, &member.path);

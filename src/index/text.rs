@@ -26,12 +26,14 @@ pub type FileText = Document;
 /// the start is kept, cut at a character: of a plain text file, only that much is read.
 ///
 /// An archive or a compressed file is read as a stream whatever its size (`max_size` bounds
-/// each document in it, the container limits the whole); each member goes to `each_member`.
+/// each document in it, the container limits the whole); each member that `admit` admits goes
+/// to `each_member`.
 pub fn read_file(
     path: &Path,
     max_size: u64,
     max_text: u64,
     options: &ExtractOptions,
+    admit: &dyn Fn(&[String]) -> bool,
     each_member: &mut dyn FnMut(Member),
 ) -> Result<Opened, SkipReason> {
     let mut file = open_without_blocking(path).map_err(SkipReason::Unreadable)?;
@@ -51,7 +53,12 @@ pub fn read_file(
         file.seek(SeekFrom::Start(0))
             .map_err(SkipReason::Unreadable)?;
         let input = Input::Seekable(&mut file);
-        return container::open(path, input, size, max_size, max_text, options, each_member);
+        let limits = container::Bounds {
+            disk_size: size,
+            max_size,
+            max_text,
+        };
+        return container::open(path, input, limits, options, admit, each_member);
     }
     if size > max_size {
         return Err(SkipReason::TooLarge {
@@ -192,6 +199,7 @@ mod tests {
             1 << 20,
             1 << 20,
             &ExtractOptions::default(),
+            &|_| true,
             &mut |_| {},
         );
         assert!(
@@ -215,6 +223,7 @@ mod tests {
                 1 << 20,
                 10_001,
                 &ExtractOptions::default(),
+                &|_| true,
                 &mut |_| {},
             )
             .unwrap()
@@ -227,6 +236,7 @@ mod tests {
             1 << 20,
             40_000,
             &ExtractOptions::default(),
+            &|_| true,
             &mut |_| {},
         )
         .unwrap()
