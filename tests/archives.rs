@@ -468,3 +468,23 @@ fn ignore_rules_globs_and_the_size_cap_apply_to_members() {
         ["d/logs.tar.gz::app.log", "d/logs.tar.gz::big.txt"]
     );
 }
+
+#[test]
+fn status_counts_archives_and_their_members() {
+    let dir = Dir::new();
+    dir.create("d/a.zip", zip(&[("x.txt", b"one"), ("y.txt", b"two")]));
+    dir.create("d/b.tar", tar(&[("z.txt", b"three")]));
+    dir.create("d/plain.txt", "four");
+    dir.index(&["d"]);
+    let status = dir.status_json();
+    assert_eq!(status["documents"], 6, "{status}");
+    assert_eq!(
+        (status["archives"].as_u64(), status["members"].as_u64()),
+        (Some(2), Some(3))
+    );
+    let text = dir.lantern().arg("status").assert_success().stdout;
+    assert!(
+        text.contains("archives:  2 holding 3 member documents"),
+        "{text}"
+    );
+}
