@@ -88,11 +88,11 @@ impl ArchiveRules<'_> {
             as_file.extend(name.split(['/', '\\']).filter(|part| !part.is_empty()));
         }
         let relative = as_file.strip_prefix(&self.archive).unwrap_or(&as_file);
-        if !self.rules.hidden
-            && relative
-                .components()
-                .any(|part| part.as_os_str().to_string_lossy().starts_with('.'))
-        {
+        let hidden = |part: std::path::Component<'_>| {
+            matches!(part, std::path::Component::Normal(name)
+                if name.to_string_lossy().starts_with('.'))
+        };
+        if !self.rules.hidden && relative.components().any(hidden) {
             return false;
         }
         match self.rules.globs.matched(&as_file, false) {
