@@ -488,3 +488,24 @@ fn status_counts_archives_and_their_members() {
         "{text}"
     );
 }
+
+#[test]
+fn an_encrypted_member_is_skipped_with_its_reason_and_the_others_are_read() {
+    let dir = Dir::new();
+    let mut archive = zip(&[
+        ("secret.txt", b"a hidden fossa"),
+        ("open.txt", b"an open fossa"),
+    ]);
+    // Set the "encrypted" flag of the first member, in its local and its central header.
+    archive[6] |= 1;
+    let central = archive
+        .windows(4)
+        .position(|window| window == b"PK\x01\x02")
+        .expect("a central directory");
+    archive[central + 8] |= 1;
+    dir.create("d/locked.zip", &archive);
+    let output = dir.lantern().args(["index", "d"]).assert_success();
+    assert!(output.stdout.contains("1 encrypted"), "{output}");
+    assert!(output.stderr.contains("locked.zip::secret.txt"), "{output}");
+    assert_eq!(dir.hit_paths("fossa"), ["d/locked.zip::open.txt"]);
+}
