@@ -300,8 +300,11 @@ impl Walk<'_> {
     ) -> Document {
         let mut listing = String::new();
         let limit = self.max_size;
+        // A stream is inflated or a member's bytes: already metered as they are read. An archive
+        // read by seeking (a zip) has its members' bytes metered here instead, once.
+        let meter_members = matches!(input, Input::Seekable(_));
         let outcome = members(input, limit, &mut |raw| {
-            self.member(path, raw, depth, &mut listing)
+            self.member(path, raw, depth, meter_members, &mut listing)
         });
         if let Err(error) = outcome {
             let error = if self.meter.exceeded() {
@@ -332,12 +335,14 @@ impl Walk<'_> {
         }
     }
 
-    /// Reads one member of an archive at `path`, `depth` levels down, and hands it on.
+    /// Reads one member of an archive at `path`, `depth` levels down, and hands it on; its bytes
+    /// count against the meter when `meter` says so.
     fn member(
         &mut self,
         path: &[String],
         raw: RawMember<'_>,
         depth: u32,
+        meter: bool,
         listing: &mut String,
     ) -> Result<(), ExtractError> {
         self.members += 1;
@@ -370,12 +375,14 @@ impl Walk<'_> {
                 size: raw.size,
                 limit: self.max_size,
             })
-        } else {
+        } else if meter {
             let mut metered = Metered {
                 inner: raw.reader,
                 meter: Rc::clone(&self.meter),
             };
             self.read_member(&member_path, &name, &mut metered, depth)
+        } else {
+            self.read_member(&member_path, &name, raw.reader, depth)
         };
         if self.meter.exceeded() {
             return Err(ExtractError::TooLarge {
