@@ -509,3 +509,27 @@ fn an_encrypted_member_is_skipped_with_its_reason_and_the_others_are_read() {
     assert!(output.stderr.contains("locked.zip::secret.txt"), "{output}");
     assert_eq!(dir.hit_paths("fossa"), ["d/locked.zip::open.txt"]);
 }
+
+#[test]
+fn a_members_document_page_shows_its_text_and_its_editor_link_opens_the_archive() {
+    let dir = Dir::new();
+    dir.create("d/box.zip", zip(&[("docs/a.txt", b"a caracal & a <lynx>")]));
+    dir.index(&["d"]);
+    let hit = dir.search_json(&["caracal"]).hits[0].clone();
+    assert_eq!(hit.path, "d/box.zip::docs/a.txt");
+    let key = hit.key.expect("a member's key differs from its path");
+    let server = util::ServerGuard::start(&dir, &[]);
+    let (status, page) = server.get(&format!("/doc?path={}&q=caracal", util::encode(&key)));
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("a <mark id=\"m1\">caracal</mark> &#38; a &#60;lynx&#62;"),
+        "{page}"
+    );
+    let archive = format!("file://{}", dir.path("d/box.zip").display());
+    assert!(page.contains(&format!("href=\"{archive}")), "{page}");
+    let (_, results) = server.get("/search?q=caracal");
+    assert!(
+        results.contains(&format!("href=\"{archive}\"")),
+        "{results}"
+    );
+}
