@@ -12,7 +12,8 @@
 #     (thousands of small compressed files) vs the same files decompressed; and `recollindex`
 #     over the compressed copy, when Recoll is installed.
 # Figures: wall seconds and peak RSS (GNU time), median [min–max]. The Markdown table goes to
-# stdout. Uses target/release/lantern (build it first: cargo build --release).
+# stdout. Uses target/release/lantern (build it first: cargo build --release). ONLY=linux or
+# ONLY=debian-docs runs one part.
 set -euo pipefail
 export LC_ALL=C
 
@@ -49,7 +50,10 @@ index=("$lantern" --index "$work/index" index)
 
 echo "| corpus | what | wall | peak RSS |"
 echo "|---|---|---|---|"
-if [ -n "$tarball" ] && [ -d "$tree" ]; then
+only=${ONLY:-}
+if [ "$only" = debian-docs ]; then
+    :
+elif [ -n "$tarball" ] && [ -d "$tree" ]; then
     mkdir -p "$work/tarball"
     cp "$tarball" "$work/tarball/"
     say "linux: the tarball ($runs runs)"
@@ -62,6 +66,7 @@ else
     say "linux: skipped (no /usr/src/linux-source-*.tar.xz or no $tree)"
 fi
 
+[ "$only" = linux ] && exit 0
 say "debian-docs: copying the .gz files"
 mkdir -p "$work/gz" "$work/plain"
 find /usr/share/doc /usr/share/man -name '*.gz' -type f -print0 |
