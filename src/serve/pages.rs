@@ -13,9 +13,9 @@ use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
 use crate::index::index_status;
+use crate::index::path_key::{display_file, split_member};
 use crate::index::schema::text_analyzer;
 use crate::query::lenient::read_leniently;
-use crate::index::path_key::{display_file, split_member};
 use crate::query::parser::caret_line;
 use crate::query::DefaultOperator;
 use crate::render::{with_params, HtmlHit, Marks, QueryProblem, StatusReport};
