@@ -17,8 +17,9 @@ use super::IndexError;
 /// a change makes an older index read wrongly. Version 1: the indexes made before the version was
 /// recorded; 2: folded terms (case, accents, compatibility forms); 3: the stemmed fields and the
 /// index's language; 4: archive members as documents (`::` splits path components, and archives
-/// an older index skipped as binary files must be read).
-pub const SCHEMA_VERSION: u32 = 4;
+/// an older index skipped as binary files must be read); 5: the stemmed fields hold only the words
+/// that differ from their stem.
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Name of the tokenizer that splits a path into its components (`/usr/src/a.rs` → `usr`, `src`,
 /// `a.rs`), so that `path:src` and `path:*.rs` match a component.
