@@ -262,7 +262,7 @@ fn results_view(
             .hits
             .iter()
             .map(|hit| {
-                let editor = (!state.editor.is_file_url()).then(|| editor_link(&state, hit));
+                let editor = (!state.editor.is_file_url()).then(|| editor_link(state, hit));
                 HtmlHit::new(
                     hit,
                     &marks,
