@@ -8,6 +8,7 @@
 //! terminal, and the MCP server writes nothing but the protocol to stdout.
 
 pub mod deadline;
+pub mod engine;
 pub mod highlight;
 pub mod index;
 pub mod mcp;
