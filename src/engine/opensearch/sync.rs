@@ -567,20 +567,24 @@ fn source_path(operation: &[String]) -> String {
         .unwrap_or_default()
 }
 
-/// Removes every document under `roots` from the engine; returns how many went.
+/// Removes every document under `roots` from the engine; returns how many went. The documents
+/// are found as the sync finds them and deleted with `_bulk` (`_delete_by_query` is a plugin
+/// that a cluster may not have).
 pub fn forget_remote_roots(client: &Client, roots: &[PathBuf]) -> Result<u64, OpenSearchError> {
     let mut removed = 0;
+    let mut batch = Batch::default();
     for root in roots {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.clone());
-        let prefix = format!("{}/", path_key(&root).trim_end_matches('/'));
-        let body = json!({ "query": { "prefix": { "path": prefix } } });
-        let answer = client.json(
-            "POST",
-            "/_delete_by_query?refresh=true&conflicts=proceed",
-            &body,
-        )?;
-        removed += answer["deleted"].as_u64().unwrap_or(0);
+        for file in engine_catalog(client, &root)? {
+            batch.push(vec![delete_line(&file.key, file.mtime)]);
+            removed += 1;
+            if batch.is_full() {
+                batch.send(client)?;
+            }
+        }
     }
+    batch.send(client)?;
+    refresh(client)?;
     Ok(removed)
 }
 
