@@ -377,20 +377,19 @@ fn an_unreachable_engine_and_a_bad_url_are_clear_errors() {
         bad.stderr.contains("must start with http:// or https://"),
         "{bad}"
     );
-    let search = dir
+    let watch = dir
         .lantern()
         .args([
             "--engine",
             &format!("http://127.0.0.1:{port}/docs"),
-            "search",
-            "x",
+            "watch",
         ])
         .assert_exit(1);
     assert!(
-        search
+        watch
             .stderr
             .contains("does not run on an OpenSearch engine yet"),
-        "{search}"
+        "{watch}"
     );
 }
 
@@ -462,4 +461,94 @@ fn credentials_are_sent_but_never_shown() {
         "{inline}"
     );
     assert!(!inline.stderr.contains("s3cret-pass"), "{inline}");
+}
+
+/// Each hit of `lantern search --format json ARGS` as (path, title, type, fragments, locations),
+/// sorted by path: the two engines score alike but not identically (per-shard statistics), so
+/// hit sets are compared, each with everything a reader sees of it.
+fn hits_by_path(output: &str) -> (u64, Vec<Value>) {
+    let json: Value = serde_json::from_str(output).expect("search JSON");
+    let mut hits: Vec<Value> = json["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| {
+            json!([
+                hit["path"],
+                hit["marked_title"],
+                hit["type"],
+                hit["fragments"],
+                hit["locations"]
+            ])
+        })
+        .collect();
+    hits.sort_by_key(|hit| hit[0].as_str().unwrap_or_default().to_string());
+    (json["total"].as_u64().expect("total"), hits)
+}
+
+#[test]
+fn every_query_type_finds_the_same_hits_and_fragments_as_the_local_engine() {
+    let Some(remote) =
+        Remote::new("every_query_type_finds_the_same_hits_and_fragments_as_the_local_engine")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-docs");
+    dir.lantern().arg("index").arg(&samples).assert_success();
+    remote
+        .lantern(&dir)
+        .arg("index")
+        .arg(&samples)
+        .assert_success();
+    let queries = [
+        "error",
+        "\"error handling\"",
+        "\"rust exceptions\"~3",
+        "lant*",
+        "te?t",
+        "roam~1",
+        "/lig.th(o|ou)se/",
+        "+error -rust",
+        "error AND handling",
+        "error OR license",
+        "license^4 error",
+        "title:lighthouse",
+        "type:pdf",
+        "contents:[a TO b]",
+        "東京",
+        "*:*",
+    ];
+    for query in queries {
+        let local = dir
+            .lantern()
+            .args(["search", "--format", "json", "--limit", "100", query])
+            .run();
+        let engine = remote
+            .lantern(&dir)
+            .args(["search", "--format", "json", "--limit", "100", query])
+            .run();
+        assert_eq!(engine.code, local.code, "{query}:\n{engine}\n{local}");
+        assert_eq!(
+            hits_by_path(&engine.stdout),
+            hits_by_path(&local.stdout),
+            "{query}"
+        );
+    }
+    // What the engine cannot mean as Lantern does is refused, saying why; a malformed query is
+    // the same error as locally.
+    let refused = remote
+        .lantern(&dir)
+        .args(["search", r"/\d+/"])
+        .assert_exit(1);
+    assert!(
+        refused.stderr.contains(r"uses \d, which OpenSearch"),
+        "{refused}"
+    );
+    let malformed = remote
+        .lantern(&dir)
+        .args(["search", "foo AND ("])
+        .assert_exit(2);
+    let local = dir.lantern().args(["search", "foo AND ("]).assert_exit(2);
+    assert_eq!(malformed.stderr, local.stderr);
 }

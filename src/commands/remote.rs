@@ -1,12 +1,15 @@
 //! The commands on an OpenSearch index (`--engine URL`): `index` syncs folders into it,
-//! `status` and `forget` read and trim it. The others are refused with a clear message until
+//! `search` runs queries on it, `status` and `forget` read and trim it. The others are refused with a clear message until
 //! they are built on the engine (see README, "Lantern on OpenSearch").
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 use anyhow::bail;
-use lantern::engine::opensearch::{forget_remote_roots, remote_status, sync_roots, Client, Target};
+use lantern::engine::opensearch::{
+    forget_remote_roots, remote_search, remote_status, sync_roots, Client, RemoteSearchError,
+    Target,
+};
 
 use super::index::{index_options, summary, ProgressObserver};
 use crate::cli::{Command, StatusFormat};
@@ -69,7 +72,14 @@ pub fn run(target: &Target, command: &Command) -> anyhow::Result<ExitCode> {
         }
         Command::Completions(args) => return super::completions::run(args),
         Command::Man => return super::man::run(),
-        Command::Search(_) => return not_yet("search"),
+        Command::Search(args) => {
+            let outcome = match remote_search(&client, &super::search::request(args)) {
+                Ok(results) => Ok(results),
+                Err(RemoteSearchError::Query(err)) => Err(err),
+                Err(other) => return Err(other.into()),
+            };
+            return super::search::print(args, outcome);
+        }
         Command::Serve(_) => return not_yet("serve"),
         Command::Mcp => return not_yet("mcp"),
         Command::Watch(_) => return not_yet("watch"),
@@ -80,7 +90,7 @@ pub fn run(target: &Target, command: &Command) -> anyhow::Result<ExitCode> {
 /// Refuses a command that does not run on OpenSearch yet, saying what does.
 fn not_yet(command: &str) -> anyhow::Result<ExitCode> {
     bail!(
-        "`lantern {command}` does not run on an OpenSearch engine yet: only index, status and \
-         forget do; drop --engine (and LANTERN_ENGINE) to use the local index"
+        "`lantern {command}` does not run on an OpenSearch engine yet: only index, search, \
+         status and forget do; drop --engine (and LANTERN_ENGINE) to use the local index"
     )
 }

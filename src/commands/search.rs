@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use lantern::highlight::FragmentOptions;
 use lantern::query::{DefaultOperator, QueryError};
 use lantern::render::{HtmlPrinter, JsonPrinter, Marks, QueryProblem, ResultsPrinter, TextPrinter};
-use lantern::search::{IndexSearcher, SearchError, SearchRequest};
+use lantern::search::{IndexSearcher, SearchError, SearchRequest, SearchResults};
 use termcolor::{BufferedStandardStream, ColorChoice};
 
 use crate::cli::{Color, Format, SearchArgs};
@@ -16,11 +16,19 @@ use crate::cli::{Color, Format, SearchArgs};
 /// grep and ripgrep do. A malformed query is explained on stderr (and, for JSON and HTML, in the
 /// output too) and exits 2.
 pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let query = args.query.join(" ");
-    let printer = printer(args);
     let searcher = IndexSearcher::open(index_dir)?;
-    let request = SearchRequest {
-        query: query.clone(),
+    let outcome = match searcher.search(&request(args)) {
+        Ok(results) => Ok(results),
+        Err(SearchError::Query(err)) => Err(err),
+        Err(other) => return Err(other.into()),
+    };
+    print(args, outcome)
+}
+
+/// The search `args` ask for, whichever engine runs it.
+pub(super) fn request(args: &SearchArgs) -> SearchRequest {
+    SearchRequest {
+        query: args.query.join(" "),
         default_operator: if args.and {
             DefaultOperator::And
         } else {
@@ -34,10 +42,20 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         },
         timeout: args.timeout.0,
         parallel: true,
-    };
+    }
+}
+
+/// Prints the results, or explains a malformed query on stderr (and, for JSON and HTML, in the
+/// output too), and picks the exit code: 0 found, 1 nothing found, 2 malformed query.
+pub(super) fn print(
+    args: &SearchArgs,
+    outcome: Result<SearchResults, QueryError>,
+) -> anyhow::Result<ExitCode> {
+    let query = args.query.join(" ");
+    let printer = printer(args);
     // Buffered: a page of hits is many small writes; flushed below.
     let mut out = BufferedStandardStream::stdout(color_choice(args));
-    match searcher.search(&request) {
+    match outcome {
         Ok(results) => {
             printer.print_results(&results, &mut out)?;
             out.flush()?;
@@ -47,7 +65,7 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Err(SearchError::Query(err)) => {
+        Err(err) => {
             let problem = QueryProblem::from_error(&query, &err);
             let mut stderr = io::stderr().lock();
             writeln!(stderr, "lantern: invalid query: {err}")?;
@@ -58,7 +76,6 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::from(2))
         }
-        Err(other) => Err(other.into()),
     }
 }
 

@@ -9,6 +9,8 @@
 mod client;
 mod error;
 mod mapping;
+mod query;
+mod search;
 mod status;
 mod sync;
 mod target;
@@ -16,6 +18,8 @@ mod target;
 pub use client::Client;
 pub use error::OpenSearchError;
 pub use mapping::MAPPING_VERSION;
+pub use query::{lucene_regex, translate, Untranslatable};
+pub use search::{remote_search, RemoteSearchError};
 pub use status::{remote_status, RemoteStatus};
 pub use sync::{forget_remote_roots, sync_roots, SyncStats};
 pub use target::{Credentials, Target};
