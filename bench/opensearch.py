@@ -10,7 +10,13 @@ in this order and in the same warm page cache:
   - `lantern --index TMP index CORPUS` into a fresh local index, then again (a no-op re-index);
   - bench/opensearch_bulk.py: opensearch-py's helpers.bulk of the already-read texts into a fresh
     index with Lantern's settings and mapping (its own timer: reading the files is not timed).
-Prints a Markdown table of medians [min-max] over RUNS (default 3) runs.
+Then, on the synced index, for each word of bench/words.txt, SEARCH_REPS times (default 5),
+interleaved: `lantern --engine ... search --limit 50 --format json WORD` (3 fragments a hit, the
+whole command: process start, query, Lantern's highlighting), the same command on the local
+index, and OpenSearch's own highlighted search (`_search`, size 50, unified highlighter,
+fragment_size 64, number_of_fragments 3) sent from this script over one keep-alive connection,
+which has no process to start. Prints p50/p95 of each.
+Prints Markdown tables of medians [min-max] over RUNS (default 3) runs.
 """
 import os
 import re
@@ -80,6 +86,39 @@ def main():
             check=True, capture_output=True, text=True).stdout
         results["loader"].append(float(re.search(r"in ([\d.]+) s", out).group(1)))
         delete_index(cluster, "lantern-bench-loader")
+    engine = f"{cluster}/lantern-bench"
+    subprocess.run([LANTERN, "--engine", engine, "index", corpus], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    local_dir = tempfile.mkdtemp()
+    local_index = os.path.join(local_dir, "index")
+    subprocess.run([LANTERN, "--index", local_index, "index", corpus], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    words = [line.strip() for line in open(os.path.join(HERE, "words.txt"))
+             if line.strip() and not line.startswith("#")]
+    reps = int(os.environ.get("SEARCH_REPS", "5"))
+    latency = {"remote": [], "local": [], "native": []}
+    import http.client
+    import json
+    host = cluster.split("://", 1)[1]
+    connection = http.client.HTTPConnection(host)
+    for _ in range(reps):
+        for word in words:
+            latency["remote"].append(timed(
+                [LANTERN, "--engine", engine, "search", "--limit", "50", "--format", "json", word], env))
+            latency["local"].append(timed(
+                [LANTERN, "--index", local_index, "search", "--limit", "50", "--format", "json", word], env))
+            body = json.dumps({
+                "size": 50, "track_total_hits": True, "_source": ["path", "title", "type"],
+                "query": {"term": {"body": word}},
+                "highlight": {"fields": {"body": {"type": "unified", "fragment_size": 64,
+                                                   "number_of_fragments": 3}}},
+            })
+            started = time.perf_counter()
+            connection.request("POST", "/lantern-bench/_search", body,
+                               {"Content-Type": "application/json"})
+            connection.getresponse().read()
+            latency["native"].append(time.perf_counter() - started)
+    shutil.rmtree(local_dir)
     delete_index(cluster, "lantern-bench")
     files, size = corpus_size(corpus)
     mb = size / 1e6
@@ -99,6 +138,17 @@ def main():
     noop = statistics.median(results["remote_noop"]) / statistics.median(results["local_noop"])
     print(f"\nLantern sync throughput / loader throughput: {ratio:.2f}x; "
           f"no-op re-sync / local no-op re-index: {noop:.2f}x")
+    print(f"\nSearch, 50 hits with 3 fragments, {len(words)} words x {reps}: milliseconds\n")
+    print("| search | p50 | p95 |")
+    print("|---|---|---|")
+    for key, label in [
+        ("remote", "`lantern --engine` (whole command)"),
+        ("local", "`lantern` local (whole command)"),
+        ("native", "OpenSearch `_search` + unified highlighter (one HTTP request)"),
+    ]:
+        values = sorted(latency[key])
+        p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
+        print(f"| {label} | {statistics.median(values) * 1000:.1f} | {p95 * 1000:.1f} |")
 
 
 if __name__ == "__main__":
