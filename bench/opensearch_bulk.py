@@ -57,7 +57,7 @@ def main():
     if client.indices.exists(index=new_index):
         client.indices.delete(index=new_index)
     client.indices.create(index=new_index, body=body)
-    client.cluster.health(index=new_index, wait_for_status="yellow", timeout="60s")
+    client.cluster.health(index=new_index, wait_for_status="yellow")
     started = time.perf_counter()
     helpers.bulk(client, docs, chunk_size=500, max_chunk_bytes=8 << 20, request_timeout=120)
     client.indices.refresh(index=new_index)
