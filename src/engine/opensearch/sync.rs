@@ -28,7 +28,7 @@ use crate::index::{IndexObserver, IndexOptions, IndexStats, IndexWarning};
 pub type SyncStats = IndexStats;
 
 /// Engine paths read per `_search` page of the catalog stream.
-const CATALOG_PAGE: usize = 1000;
+const CATALOG_PAGE: usize = 5000;
 /// Operations per `_bulk` request, at most.
 const BULK_OPERATIONS: usize = 500;
 /// Bytes per `_bulk` request, roughly at most (one large document may exceed it alone).
@@ -233,7 +233,9 @@ fn engine_catalog(client: &Client, root: &Path) -> Result<Vec<EngineFile>, OpenS
             "size": CATALOG_PAGE,
             "query": { "prefix": { "path": prefix } },
             "sort": [{ "path": "asc" }],
-            "_source": ["path", "size", "mtime"],
+            // From doc values, not from the stored document: nothing to decompress.
+            "_source": false,
+            "docvalue_fields": ["path", "size", "mtime"],
             "track_total_hits": false,
         });
         if let Some(after) = &after {
@@ -246,12 +248,12 @@ fn engine_catalog(client: &Client, root: &Path) -> Result<Vec<EngineFile>, OpenS
             .cloned()
             .unwrap_or_default();
         for hit in &hits {
-            let source = &hit["_source"];
-            if let Some(key) = source["path"].as_str() {
+            let field = |name: &str| hit.pointer(&format!("/fields/{name}/0")).cloned();
+            if let Some(Value::String(key)) = field("path") {
                 files.push(EngineFile {
-                    key: key.to_string(),
-                    size: source["size"].as_u64().unwrap_or(0),
-                    mtime: source["mtime"].as_u64().unwrap_or(0),
+                    key,
+                    size: field("size").and_then(|size| size.as_u64()).unwrap_or(0),
+                    mtime: field("mtime").and_then(|mtime| mtime.as_u64()).unwrap_or(0),
                 });
             }
         }
