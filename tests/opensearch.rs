@@ -583,3 +583,57 @@ fn every_query_type_finds_the_same_hits_and_fragments_as_the_local_engine() {
     let local = dir.lantern().args(["search", "foo AND ("]).assert_exit(2);
     assert_eq!(malformed.stderr, local.stderr);
 }
+
+#[test]
+fn folding_and_stemming_find_the_same_files_on_both_engines() {
+    let Some(remote) = Remote::new("folding_and_stemming_find_the_same_files_on_both_engines")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    // Spellings that folding equates beyond ASCII accents: the dotted and dotless i of
+    // Turkish, a ligature, full-width letters, a final sigma, Greek and Cyrillic accents, a
+    // decomposed accent, and stemmed forms.
+    let files = [
+        ("turkish.txt", "İstanbul ve Diyarbakır"),
+        ("ligature.txt", "the ﬁle was ﬂagged"),
+        ("wide.txt", "ＬＡＮＴＥＲＮ in full width"),
+        ("greek.txt", "ΚΌΣΜΟΣ και κόσμος"),
+        ("russian.txt", "йод и Ёлка"),
+        ("decomposed.txt", "un cafe\u{301} noir"),
+        ("stems.txt", "the crawlers were crawling"),
+    ];
+    for (name, text) in files {
+        dir.create(&format!("docs/{name}"), text);
+    }
+    dir.lantern().args(["index", "docs"]).assert_success();
+    remote.index(&dir, &["docs"]);
+    let queries = [
+        ("istanbul", "turkish.txt"),
+        ("diyarbakir", "turkish.txt"),
+        ("file", "ligature.txt"),
+        ("flagged", "ligature.txt"),
+        ("lantern", "wide.txt"),
+        ("κοσμος", "greek.txt"),
+        ("иод", "russian.txt"),
+        ("елка", "russian.txt"),
+        ("café", "decomposed.txt"),
+        ("crawl", "stems.txt"),
+    ];
+    for (query, file) in queries {
+        let args = ["search", "--format", "json", "--no-correct", query];
+        let local = dir.lantern().args(args).run();
+        let engine = remote.lantern(&dir).args(args).run();
+        let (total, hits) = hits_by_path(&local.stdout);
+        assert_eq!(total, 1, "{query}: {local}");
+        assert!(
+            hits[0][0].as_str().unwrap_or_default().ends_with(file),
+            "{query}: {local}"
+        );
+        assert_eq!(
+            hits_by_path(&engine.stdout),
+            (total, hits),
+            "{query}: {engine}"
+        );
+    }
+}
