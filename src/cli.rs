@@ -172,7 +172,8 @@ pub struct IndexArgs {
     /// Stem words in LANG: an unquoted word then finds every form with its stem (`threads`
     /// finds `thread`), exact forms ranked first. A Snowball language (english, french, german,
     /// spanish, russian...: `lantern status` shows the index's) or `none`. Default: the index's
-    /// own language, english for a new index; another language rebuilds the whole index.
+    /// own language, english for a new index; another language rebuilds the whole index (on an
+    /// OpenSearch index, --engine, it is refused: index into a new index instead).
     #[arg(long, value_name = "LANG", value_parser = Language::from_name)]
     pub language: Option<Language>,
 

@@ -637,3 +637,40 @@ fn folding_and_stemming_find_the_same_files_on_both_engines() {
         );
     }
 }
+
+#[test]
+fn the_index_language_is_recorded_and_another_one_refused() {
+    let Some(remote) = Remote::new("the_index_language_is_recorded_and_another_one_refused") else {
+        return;
+    };
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "les chats dorment");
+    // A language Lucene has no Snowball stemmer for cannot make an index.
+    let greek = remote
+        .lantern(&dir)
+        .args(["index", "docs", "--language", "greek"])
+        .assert_exit(1);
+    assert!(
+        greek.stderr.contains("no Snowball stemmer for greek"),
+        "{greek}"
+    );
+    remote.index(&dir, &["docs", "--language", "french"]);
+    let status = remote.lantern(&dir).arg("status").assert_success();
+    assert!(status.stdout.contains("language:  french"), "{status}");
+    // French stems: `chat` finds `chats`.
+    let found = remote
+        .lantern(&dir)
+        .args(["search", "--format", "json", "chat"])
+        .assert_success();
+    assert_eq!(hits_by_path(&found.stdout).0, 1, "{found}");
+    // Another language would need every stem again: refused, the index unchanged.
+    let english = remote
+        .lantern(&dir)
+        .args(["index", "docs", "--language", "english"])
+        .assert_exit(1);
+    assert!(
+        english.stderr.contains("it stems in french, not english"),
+        "{english}"
+    );
+    remote.index(&dir, &["docs"]);
+}
