@@ -81,8 +81,11 @@ fn extract_one(
     let failure = match std::fs::read(path) {
         Err(err) => Some(format!("unreadable: {err}")),
         Ok(bytes) => match extract::recognise(path, &bytes[..bytes.len().min(8192)]) {
-            None => Some("not recognised as a PDF".to_string()),
-            Some(format) => match extract::extract(format, bytes, options) {
+            Some(extract::Format {
+                kind,
+                extract: extract::Reader::Document(read),
+                ..
+            }) => match extract::extract(*kind, *read, bytes, options) {
                 Err(err) => Some(format!("{}: {err}", err.reason())),
                 Ok(extracted) => out_dir.and_then(|dir| {
                     let name = path.strip_prefix(root).unwrap_or(path).to_string_lossy();
@@ -92,6 +95,11 @@ fn extract_one(
                         .map(|err| format!("{}: {err}", out.display()))
                 }),
             },
+            Some(extract::Format {
+                extract: extract::Reader::Archive(_),
+                ..
+            })
+            | None => Some("not recognised as a PDF".to_string()),
         },
     };
     (started.elapsed(), path.to_path_buf(), failure)

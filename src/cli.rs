@@ -37,7 +37,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Index folders: new and changed files are (re)read, vanished ones removed.
+    /// Index folders: new and changed files are (re)read, vanished ones removed; each member of
+    /// an archive (zip, tar, compressed or not) is a document of its own.
     Index(IndexArgs),
     /// Search the index and print the best hits with highlighted fragments.
     Search(SearchArgs),
@@ -105,7 +106,7 @@ pub struct WatchArgs {
     #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
     pub memory: u64,
 
-    /// Skip files larger than this, with a warning (at most 1G).
+    /// Skip files (and members of archives, unpacked) larger than this, with a warning (at most 1G).
     #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_file_size)]
     pub max_file_size: u64,
 
@@ -158,6 +159,7 @@ pub struct IndexArgs {
     pub no_ignore: bool,
 
     /// Index only files matching GLOB (relative to the folder); `!GLOB` excludes. Repeatable.
+    /// Members of archives are matched as if the archive were a folder (`logs.tar.gz/app.log`).
     #[arg(long = "glob", short = 'g', value_name = "GLOB", requires = "dirs")]
     pub globs: Vec<String>,
 
@@ -185,7 +187,7 @@ pub struct IndexArgs {
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
     pub memory: u64,
 
-    /// Skip files larger than this, with a warning (at most 1G).
+    /// Skip files (and members of archives, unpacked) larger than this, with a warning (at most 1G).
     #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_file_size)]
     pub max_file_size: u64,
 

@@ -74,6 +74,8 @@ fn the_api_returns_the_cli_json_with_offset_and_ranks_from_the_top() {
             "index",
             "documents",
             "types",
+            "archives",
+            "members",
             "size_bytes",
             "segments",
             "language",

@@ -415,3 +415,41 @@ fn a_root_deleted_and_created_again_is_followed() {
     });
     wait_until("nothing is pending", || !pending(&dir));
 }
+
+/// A zip archive of `members` (name, text).
+fn zip_of(members: &[(&str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in members {
+        writer
+            .start_file(*name, zip::write::SimpleFileOptions::default())
+            .expect("start a member");
+        writer.write_all(text.as_bytes()).expect("write a member");
+    }
+    writer.finish().expect("finish the zip").into_inner()
+}
+
+#[test]
+fn an_archive_changed_or_deleted_under_the_watcher_has_its_members_replaced() {
+    let dir = Dir::new();
+    dir.create("docs/box.zip", zip_of(&[("a.txt", "wombat")]));
+    let _watcher = Watcher::start(&dir, &["docs"]);
+    assert_eq!(hits(&dir, "wombat"), ["docs/box.zip::a.txt"], "caught up");
+
+    dir.create(
+        "docs/box.zip",
+        zip_of(&[("a.txt", "koala"), ("b/c.txt", "koala too")]),
+    );
+    wait_until("a changed archive's members are replaced", || {
+        hits(&dir, "koala") == ["docs/box.zip::a.txt", "docs/box.zip::b/c.txt"]
+    });
+    assert!(
+        hits(&dir, "wombat").is_empty(),
+        "the old member's word is gone"
+    );
+
+    dir.remove("docs/box.zip");
+    wait_until("a deleted archive's members disappear", || {
+        hits(&dir, "koala").is_empty()
+    });
+}

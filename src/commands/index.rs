@@ -72,6 +72,14 @@ pub(super) fn summary(stats: &IndexStats) -> String {
         format!("; extracted {}", listed(counts))
     };
     // Said only when it happened, like `extracted`.
+    let members = if stats.containers == 0 && stats.members == 0 {
+        String::new()
+    } else {
+        format!(
+            "; {} members of {} archives",
+            stats.members, stats.containers
+        )
+    };
     let truncated = if stats.truncated == 0 {
         String::new()
     } else {
@@ -87,7 +95,7 @@ pub(super) fn summary(stats: &IndexStats) -> String {
         )
     };
     format!(
-        "indexed {} files ({} added, {} updated, {} removed, {} unchanged){extracted}; \
+        "indexed {} files ({} added, {} updated, {} removed, {} unchanged){extracted}{members}; \
          skipped {} ({} binary, {} too large, {} unreadable, {failed} failed{reasons}); \
          {} with invalid UTF-8 replaced{truncated}; {mb:.1} MB in {secs:.2} s ({:.1} MB/s)",
         stats.added + stats.updated,

@@ -112,7 +112,8 @@ fn format_details(format: Format) -> &'static str {
             "An object with query, total (every matching document, not only those shown), \
              elapsed_ms and hits. Each hit has rank, score, path (the raw absolute path), \
              marked_path, fragments (HTML-escaped, with marks) and snippet (the fragments joined \
-             by \"...\"). A malformed query prints {\"query\": ..., \"error\": {\"message\": ..., \
+             by \"...\"). A member of an archive adds container and member, and its path is \
+             container::member. A malformed query prints {\"query\": ..., \"error\": {\"message\": ..., \
              \"position\": N}}, position counting characters from 0. When spelling correction \
              replaced words, corrected_query (whose hits these are) and original_query; when \
              a correction is only suggested, suggested_query; after --lenient read past a \

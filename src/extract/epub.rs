@@ -16,7 +16,7 @@ pub const EPUB: Format = Format {
     extensions: &["epub"],
     magic: is_epub,
     binary: true,
-    extract,
+    extract: super::Reader::Document(extract),
 };
 
 fn is_epub(head: &[u8]) -> bool {

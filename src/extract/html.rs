@@ -12,7 +12,7 @@ pub const HTML: Format = Format {
     extensions: &["html", "htm", "xhtml"],
     magic: is_html,
     binary: false,
-    extract,
+    extract: super::Reader::Document(extract),
 };
 
 /// True when `head` opens an HTML document: `<!doctype html` or `<html`, after any byte order

@@ -1,15 +1,21 @@
-//! Turning a document's bytes into the text Lantern indexes: PDF, HTML, office and e-book files
-//! through the extractor of their format; every other file stays plain text.
+//! Turning the bytes of a file, or of a member of an archive, into the text Lantern indexes:
+//! PDF, HTML, office and e-book files through the extractor of their format, archives through a
+//! reader that yields their members (see [`container`]), compressed files inflated on the way
+//! (see [`compression`]); every other file is plain text. No engine and no index in here.
 //!
 //! A format is one file in this folder exposing a [`Format`] and one line in [`FORMATS`]. A
 //! file is recognised by its extension and, when that is missing or lies about a binary format,
 //! by its first bytes. Extraction runs on its own thread, under a time limit, with panics caught:
 //! no document can stop, hang or crash an indexing run.
 
+use std::io::{Read, Seek};
 use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
+mod archive;
+pub mod compression;
+pub mod container;
 mod epub;
 mod html;
 mod leaders;
@@ -18,6 +24,7 @@ mod odf;
 mod office_text;
 mod ooxml;
 mod pdf;
+pub mod plain;
 mod xml;
 mod zip;
 
@@ -48,11 +55,15 @@ pub enum DocumentType {
     Ods,
     /// EPUB e-book.
     Epub,
+    /// Zip archive (its document lists its members, each a document of its own).
+    Zip,
+    /// Tar archive, compressed or not.
+    Tar,
 }
 
 impl DocumentType {
     /// Every type, in the order summaries list them.
-    pub const ALL: [DocumentType; 12] = [
+    pub const ALL: [DocumentType; 14] = [
         DocumentType::Text,
         DocumentType::Pdf,
         DocumentType::Html,
@@ -65,6 +76,8 @@ impl DocumentType {
         DocumentType::Odp,
         DocumentType::Ods,
         DocumentType::Epub,
+        DocumentType::Zip,
+        DocumentType::Tar,
     ];
 
     /// The type's name, as indexed and as `type:NAME` matches it.
@@ -82,6 +95,8 @@ impl DocumentType {
             DocumentType::Odp => "odp",
             DocumentType::Ods => "ods",
             DocumentType::Epub => "epub",
+            DocumentType::Zip => "zip",
+            DocumentType::Tar => "tar",
         }
     }
 }
@@ -118,6 +133,12 @@ pub enum ExtractError {
     /// The extractor panicked.
     #[error("the {0} extractor failed on it ({1})")]
     Crashed(&'static str, String),
+    /// Archives nested deeper than the limit (a 42.zip-style bomb?).
+    #[error("archives are nested more than {0} deep in it")]
+    TooDeep(u32),
+    /// An archive with more members than the limit.
+    #[error("it has more than {0} members")]
+    TooManyMembers(u64),
 }
 
 impl ExtractError {
@@ -129,6 +150,8 @@ impl ExtractError {
             ExtractError::TooLarge { .. } => "too large unpacked",
             ExtractError::TimedOut(_) => "timed out",
             ExtractError::Crashed(..) => "extractor crashed",
+            ExtractError::TooDeep(_) => "nested too deep",
+            ExtractError::TooManyMembers(_) => "too many members",
         }
     }
 }
@@ -143,6 +166,8 @@ pub struct ExtractOptions {
     pub max_inflated: u64,
     /// What extracts the text of PDFs.
     pub pdf: PdfExtractor,
+    /// How far archives and compressed files are followed.
+    pub container: container::ContainerLimits,
 }
 
 impl Default for ExtractOptions {
@@ -151,6 +176,7 @@ impl Default for ExtractOptions {
             timeout: Some(Duration::from_secs(30)),
             max_inflated: 256 << 20,
             pdf: PdfExtractor::Builtin,
+            container: container::ContainerLimits::default(),
         }
     }
 }
@@ -179,8 +205,164 @@ pub struct Format {
     /// fragment has no doctype), and by its magic only in a file without an extension, so a
     /// `.csproj` or a `.xsd` that opens with `<?xml` stays searchable as source.
     pub binary: bool,
-    /// Extracts the text of a whole file.
-    pub extract: fn(&[u8], &ExtractOptions) -> Result<Extracted, ExtractError>,
+    /// Reads it: the text of a document, or the members of an archive.
+    pub extract: Reader,
+}
+
+impl Format {
+    /// Extracts the text of a whole document of this format, on this thread (for tests).
+    #[cfg(test)]
+    pub fn read_document(
+        &self,
+        bytes: &[u8],
+        options: &ExtractOptions,
+    ) -> Result<Extracted, ExtractError> {
+        match self.extract {
+            Reader::Document(read) => read(bytes, options),
+            Reader::Archive(_) => panic!("{} is an archive, not a document", self.kind.name()),
+        }
+    }
+
+    /// Extracts the text of `bytes` as [`extract`] does, on a thread under the time limit
+    /// (for tests).
+    #[cfg(test)]
+    pub fn run(&self, bytes: Vec<u8>, options: ExtractOptions) -> Result<Extracted, ExtractError> {
+        match self.extract {
+            Reader::Document(read) => extract(self.kind, read, bytes, options),
+            Reader::Archive(_) => panic!("{} is an archive, not a document", self.kind.name()),
+        }
+    }
+}
+
+/// How a format is read.
+#[derive(Clone, Copy)]
+pub enum Reader {
+    /// A document: its whole bytes in, its text out.
+    Document(DocumentReader),
+    /// An archive: its bytes as a stream in, its members out one by one.
+    Archive(ArchiveReader),
+}
+
+/// Extracts the text of a whole document.
+pub type DocumentReader = fn(&[u8], &ExtractOptions) -> Result<Extracted, ExtractError>;
+
+/// Hands each member of an archive to the callback as it streams past; the `u64` is how many
+/// bytes the reader may hold in memory if the format cannot stream.
+pub type ArchiveReader = fn(
+    Input<'_>,
+    u64,
+    &mut dyn FnMut(RawMember<'_>) -> Result<(), ExtractError>,
+) -> Result<(), ExtractError>;
+
+/// Something to read and seek: a file, or a member held in memory.
+pub trait ReadSeek: Read + Seek {}
+
+impl<T: Read + Seek> ReadSeek for T {}
+
+/// The bytes of a file or a member: seekable (a file on disk, a member in memory) or only a
+/// stream (inflated on the fly).
+pub enum Input<'a> {
+    /// Can be read from anywhere.
+    Seekable(&'a mut dyn ReadSeek),
+    /// Can only be read in order.
+    Stream(&'a mut dyn Read),
+}
+
+/// A member as an archive's reader yields it.
+pub struct RawMember<'a> {
+    /// Its name as stored (a label only: never a path written to).
+    pub name: String,
+    /// Its size as declared by the archive (which may lie).
+    pub size: u64,
+    /// True when it is encrypted: its bytes are not offered.
+    pub encrypted: bool,
+    /// Its bytes, inflated.
+    pub reader: &'a mut dyn Read,
+}
+
+/// What a file or a member holds, as it is indexed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Document {
+    /// The text: decoded, or extracted from a document.
+    pub text: String,
+    /// The document's own title, if it has one.
+    pub title: Option<String>,
+    /// Its type.
+    pub kind: DocumentType,
+    /// True when decoding had to replace invalid bytes.
+    pub lossy: bool,
+    /// True when the text was longer than the cap and only its start is here.
+    pub truncated: bool,
+}
+
+/// Why a file or a member has no document.
+#[derive(Debug)]
+pub enum Unread {
+    /// A NUL byte in the first 8 KiB.
+    Binary,
+    /// Larger than the size cap.
+    TooLarge {
+        /// Its size in bytes (as far as it was read, or as declared).
+        size: u64,
+        /// The cap in bytes.
+        limit: u64,
+    },
+    /// Opening or reading failed.
+    Unreadable(std::io::Error),
+    /// The document's text could not be extracted.
+    Unextractable {
+        /// What it was taken for.
+        kind: DocumentType,
+        /// Why its text could not be had.
+        error: ExtractError,
+    },
+}
+
+/// The document in `bytes`, named `name`: through its format's extractor when it has one,
+/// decoded as plain text otherwise; its text cut at `max_text` bytes, at a character.
+pub fn document(
+    name: &Path,
+    bytes: Vec<u8>,
+    options: &ExtractOptions,
+    max_text: u64,
+) -> Result<Document, Unread> {
+    let (mut text, title, kind, lossy) = match recognise(name, &bytes[..bytes.len().min(8192)]) {
+        Some(Format {
+            kind,
+            extract: Reader::Document(read),
+            ..
+        }) => {
+            let extracted = extract(*kind, *read, bytes, *options)
+                .map_err(|error| Unread::Unextractable { kind: *kind, error })?;
+            (extracted.text, extracted.title, *kind, false)
+        }
+        Some(Format {
+            kind,
+            extract: Reader::Archive(_),
+            ..
+        }) => {
+            return Err(Unread::Unextractable {
+                kind: *kind,
+                error: ExtractError::Damaged("an archive read as a document".to_string()),
+            })
+        }
+        None => {
+            let decoded = plain::decode(bytes).map_err(|plain::NotText::Binary| Unread::Binary)?;
+            (decoded.text, None, DocumentType::Text, decoded.lossy)
+        }
+    };
+    let truncated = text.len() as u64 > max_text;
+    if truncated {
+        text.truncate(text.floor_char_boundary(usize::try_from(max_text).unwrap_or(usize::MAX)));
+        text.shrink_to_fit();
+    }
+    Ok(Document {
+        text,
+        title,
+        kind,
+        lossy,
+        truncated,
+    })
 }
 
 /// Every format Lantern extracts, in the order their magic is tried.
@@ -196,49 +378,64 @@ const FORMATS: &[&Format] = &[
     &odf::ODP,
     &odf::ODS,
     &epub::EPUB,
+    // Last: office documents and e-books are zips too, told apart by their parts.
+    &archive::ZIP,
+    &archive::TAR,
 ];
+
+/// The format files named like `path` have by their extension, if any.
+fn named(path: &Path) -> Option<&'static Format> {
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    FORMATS
+        .iter()
+        .find(|format| format.extensions.contains(&extension.as_str()))
+        .copied()
+}
+
+/// The type files named like `path` are taken for by their extension alone.
+pub fn kind_by_name(path: &Path) -> DocumentType {
+    named(path).map_or(DocumentType::Text, |format| format.kind)
+}
+
+/// True when files named like `path` are archives by their extension.
+pub fn is_archive_name(path: &Path) -> bool {
+    named(path).is_some_and(|format| matches!(format.extract, Reader::Archive(_)))
+}
 
 /// The format of the file at `path` whose first bytes are `head`, or `None` for plain text.
 /// The extension decides when the head agrees with it (for markup: when the head is text);
 /// otherwise a binary format's magic does; a file without an extension may also be recognised
 /// as markup by its head.
 pub fn recognise(path: &Path, head: &[u8]) -> Option<&'static Format> {
-    let extension = path
-        .extension()
-        .and_then(|extension| extension.to_str())
-        .map(str::to_ascii_lowercase);
-    if let Some(extension) = &extension {
-        let named = FORMATS
-            .iter()
-            .find(|format| format.extensions.contains(&extension.as_str()));
-        let agrees = |format: &&&Format| {
-            (format.magic)(head) || (!format.binary && memchr::memchr(0, head).is_none())
-        };
-        if let Some(format) = named.filter(agrees) {
-            return Some(format);
-        }
+    let agrees = |format: &&Format| {
+        (format.magic)(head) || (!format.binary && memchr::memchr(0, head).is_none())
+    };
+    if let Some(format) = named(path).filter(agrees) {
+        return Some(format);
     }
+    let has_extension = path.extension().is_some();
     FORMATS
         .iter()
-        .find(|format| (format.binary || extension.is_none()) && (format.magic)(head))
+        .find(|format| (format.binary || !has_extension) && (format.magic)(head))
         .copied()
 }
 
-/// Extracts the text of `bytes` as `format`, on a thread of its own so that a parser that loops
-/// or panics costs this document only. After `options.timeout` the thread is abandoned (it
-/// cannot be stopped) and the document fails.
+/// Extracts the text of `bytes`, a document of type `kind`, with `read`, on a thread of its own
+/// so that a parser that loops or panics costs this document only. After `options.timeout` the
+/// thread is abandoned (it cannot be stopped) and the document fails.
 pub fn extract(
-    format: &'static Format,
+    kind: DocumentType,
+    read: DocumentReader,
     bytes: Vec<u8>,
     options: ExtractOptions,
 ) -> Result<Extracted, ExtractError> {
     let (sender, receiver) = std::sync::mpsc::sync_channel(1);
-    let name = format.kind.name();
+    let name = kind.name();
     let spawned = std::thread::Builder::new()
         .name(format!("extract-{name}"))
         .spawn(move || {
-            let outcome = std::panic::catch_unwind(|| (format.extract)(&bytes, &options))
-                .unwrap_or_else(|panic| {
+            let outcome =
+                std::panic::catch_unwind(|| read(&bytes, &options)).unwrap_or_else(|panic| {
                     Err(ExtractError::Crashed(
                         name,
                         crate::panic::panic_message(panic.as_ref()),
@@ -305,21 +502,14 @@ mod tests {
         );
     }
 
-    /// A format whose extractor does what `extract` does, for testing the runner.
-    fn fake(extract: fn(&[u8], &ExtractOptions) -> Result<Extracted, ExtractError>) -> Format {
-        Format {
-            kind: DocumentType::Html,
-            extensions: &[],
-            magic: |_| false,
-            binary: false,
-            extract,
-        }
+    /// Runs `read` as the extractor of an HTML document, for testing the runner.
+    fn run(read: DocumentReader, options: ExtractOptions) -> Result<Extracted, ExtractError> {
+        extract(DocumentType::Html, read, b"x".to_vec(), options)
     }
 
     #[test]
     fn a_panicking_extractor_fails_its_document_only() {
-        let format: &'static Format = Box::leak(Box::new(fake(|_, _| panic!("bad table"))));
-        let outcome = extract(format, b"x".to_vec(), ExtractOptions::default());
+        let outcome = run(|_, _| panic!("bad table"), ExtractOptions::default());
         assert!(
             matches!(&outcome, Err(ExtractError::Crashed("html", message)) if message == "bad table"),
             "{outcome:?}"
@@ -328,16 +518,16 @@ mod tests {
 
     #[test]
     fn a_slow_extractor_is_abandoned_at_the_time_limit() {
-        let format: &'static Format = Box::leak(Box::new(fake(|_, _| {
+        let slow: DocumentReader = |_, _| {
             std::thread::sleep(Duration::from_secs(5));
             Ok(Extracted::default())
-        })));
+        };
         let options = ExtractOptions {
             timeout: Some(Duration::from_millis(50)),
             ..ExtractOptions::default()
         };
         let started = std::time::Instant::now();
-        let outcome = extract(format, Vec::new(), options);
+        let outcome = run(slow, options);
         assert!(
             matches!(outcome, Err(ExtractError::TimedOut(_))),
             "{outcome:?}"
@@ -347,17 +537,17 @@ mod tests {
 
     #[test]
     fn text_past_the_cap_is_refused() {
-        let format: &'static Format = Box::leak(Box::new(fake(|_, _| {
+        let long: DocumentReader = |_, _| {
             Ok(Extracted {
                 text: "x".repeat(100),
                 title: None,
             })
-        })));
+        };
         let options = ExtractOptions {
             max_inflated: 10,
             ..ExtractOptions::default()
         };
-        let outcome = extract(format, Vec::new(), options);
+        let outcome = run(long, options);
         assert!(
             matches!(outcome, Err(ExtractError::TooLarge { limit: 10 })),
             "{outcome:?}"

@@ -13,7 +13,7 @@ pub const ODT: Format = Format {
     extensions: &["odt", "ott"],
     magic: is_odt,
     binary: true,
-    extract: extract_inline,
+    extract: super::Reader::Document(extract_inline),
 };
 
 /// OpenDocument presentations: each page (slide) ends with a form feed.
@@ -22,7 +22,7 @@ pub const ODP: Format = Format {
     extensions: &["odp", "otp"],
     magic: is_odp,
     binary: true,
-    extract: extract_inline,
+    extract: super::Reader::Document(extract_inline),
 };
 
 /// OpenDocument spreadsheets: each sheet ends with a form feed.
@@ -31,7 +31,7 @@ pub const ODS: Format = Format {
     extensions: &["ods", "ots"],
     magic: is_ods,
     binary: true,
-    extract: extract_ods,
+    extract: super::Reader::Document(extract_ods),
 };
 
 // A template's type starts with its document's (`...opendocument.text-template`).
@@ -181,7 +181,7 @@ mod tests {
             ),
             ("content.xml", "\u{1}\u{2}garbage"),
         ]);
-        let outcome = (ODT.extract)(&document, &ExtractOptions::default());
+        let outcome = ODT.read_document(&document, &ExtractOptions::default());
         assert!(
             matches!(outcome, Err(ExtractError::Encrypted)),
             "{outcome:?}"
@@ -199,7 +199,9 @@ mod tests {
                  <dc:title>  </dc:title></office:document-meta>",
             ),
         ]);
-        let extracted = (ODT.extract)(&document, &ExtractOptions::default()).expect("extracted");
+        let extracted = ODT
+            .read_document(&document, &ExtractOptions::default())
+            .expect("extracted");
         assert_eq!(extracted, Extracted::default());
     }
 }

@@ -446,7 +446,9 @@ pub mod testing {
         let head = &bytes[..bytes.len().min(8192)];
         let format = super::super::recognise(std::path::Path::new(path), head)
             .unwrap_or_else(|| panic!("{path} is not recognised"));
-        (format.extract)(&bytes, &super::super::ExtractOptions::default()).expect("extracted")
+        format
+            .read_document(&bytes, &super::super::ExtractOptions::default())
+            .expect("extracted")
     }
 
     /// A zip archive of `parts` (name, text), stored in that order.

@@ -14,7 +14,7 @@ pub const DOCX: Format = Format {
     extensions: &["docx", "docm", "dotx", "dotm"],
     magic: is_docx,
     binary: true,
-    extract: extract_docx,
+    extract: super::Reader::Document(extract_docx),
 };
 
 /// PowerPoint presentations.
@@ -23,7 +23,7 @@ pub const PPTX: Format = Format {
     extensions: &["pptx", "pptm", "ppsx", "potx"],
     magic: is_pptx,
     binary: true,
-    extract: extract_pptx,
+    extract: super::Reader::Document(extract_pptx),
 };
 
 /// Excel workbooks.
@@ -32,7 +32,7 @@ pub const XLSX: Format = Format {
     extensions: &["xlsx", "xlsm", "xltx"],
     magic: is_xlsx,
     binary: true,
-    extract: extract_xlsx,
+    extract: super::Reader::Document(extract_xlsx),
 };
 
 /// The first bytes of an OLE compound file, the container of an encrypted package.
@@ -232,7 +232,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::super::office_text::testing::{extracted, package, sample};
-    use super::super::{extract, recognise, ExtractError, ExtractOptions};
+    use super::super::{recognise, ExtractError, ExtractOptions};
     use super::{DOCX, PPTX, XLSX};
 
     #[test]
@@ -297,7 +297,7 @@ mod tests {
         encrypted.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
         let format = recognise(Path::new("secret.docx"), &encrypted).expect("recognised");
         assert_eq!(format.kind, DOCX.kind);
-        let outcome = extract(format, encrypted, ExtractOptions::default());
+        let outcome = format.run(encrypted, ExtractOptions::default());
         assert!(
             matches!(outcome, Err(ExtractError::Encrypted)),
             "{outcome:?}"
@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn a_zip_bomb_is_refused_at_once() {
         let start = Instant::now();
-        let outcome = extract(&DOCX, sample("broken/bomb.docx"), ExtractOptions::default());
+        let outcome = DOCX.run(sample("broken/bomb.docx"), ExtractOptions::default());
         assert!(
             matches!(outcome, Err(ExtractError::TooLarge { limit }) if limit == 256 << 20),
             "{outcome:?}"
@@ -336,7 +336,7 @@ mod tests {
             max_inflated: 50_000,
             ..ExtractOptions::default()
         };
-        let outcome = (XLSX.extract)(&workbook, &options);
+        let outcome = XLSX.read_document(&workbook, &options);
         assert!(
             matches!(outcome, Err(ExtractError::TooLarge { .. })),
             "{outcome:?}"
@@ -356,7 +356,7 @@ mod tests {
         )]);
         let missing = package(&[("word/styles.xml", "<w:styles/>")]);
         for bytes in [truncated, &unclosed, &missing] {
-            let outcome = (DOCX.extract)(bytes, &ExtractOptions::default());
+            let outcome = DOCX.read_document(bytes, &ExtractOptions::default());
             assert!(
                 matches!(outcome, Err(ExtractError::Damaged(_))),
                 "{outcome:?}"

@@ -10,7 +10,7 @@ pub const SVG: Format = Format {
     extensions: &["svg"],
     magic: is_svg,
     binary: false,
-    extract: extract_svg,
+    extract: super::Reader::Document(extract_svg),
 };
 
 /// Any other XML document.
@@ -19,7 +19,7 @@ pub const XML: Format = Format {
     extensions: &["xml"],
     magic: is_xml,
     binary: false,
-    extract: extract_xml,
+    extract: super::Reader::Document(extract_xml),
 };
 
 /// True when `head` opens an SVG image: `<svg` after any byte order mark, whitespace, XML

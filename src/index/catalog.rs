@@ -12,7 +12,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, Index, Searcher, TERMINATED};
 
 use super::language::Language;
-use super::path_key::path_key;
+use super::path_key::{path_key, split_member};
 use super::schema::{LanternSchema, SCHEMA_VERSION};
 use super::walk::WalkOptions;
 use super::IndexError;
@@ -90,7 +90,7 @@ impl Catalog {
 }
 
 /// The state of a file as the index last saw it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FileStamp {
     /// Modification time in nanoseconds since the Unix epoch.
     pub mtime: u64,
@@ -98,14 +98,25 @@ pub struct FileStamp {
     pub size: u64,
 }
 
-/// Lists every live document whose path lies under `root`, by path key, with its stamp. Reads only the term
+/// What the index holds of one file: its stamp, and the keys of its members' documents when it
+/// is an archive.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KnownFile {
+    /// The file as last indexed (zero when only members of it are in the index).
+    pub stamp: FileStamp,
+    /// The keys of the documents of its members.
+    pub members: Vec<String>,
+}
+
+/// Lists every file under `root` the index holds documents of, by path key, with its stamp and
+/// its members (a member's document is listed under its container's key). Reads only the term
 /// dictionary of `path` (a range scan over the root's prefix) and two fast fields, never the stored
 /// text, so it costs milliseconds even for tens of thousands of files.
 pub fn files_under(
     searcher: &Searcher,
     fields: &LanternSchema,
     root: &Path,
-) -> Result<HashMap<String, FileStamp>, IndexError> {
+) -> Result<HashMap<String, KnownFile>, IndexError> {
     let prefix = root_prefix(root);
     // Paths under the root are exactly the terms in [prefix, prefix with its last byte bumped).
     let mut end = prefix.clone().into_bytes();
@@ -135,11 +146,20 @@ pub fn files_under(
             while doc != TERMINATED {
                 if !segment.is_deleted(doc) {
                     let path = String::from_utf8_lossy(terms.key()).into_owned();
-                    let stamp = FileStamp {
-                        mtime: mtimes.first(doc).unwrap_or(0),
-                        size: sizes.first(doc).unwrap_or(0),
-                    };
-                    files.insert(path, stamp);
+                    match split_member(&path) {
+                        (container, Some(_)) => files
+                            .entry(container.to_string())
+                            .or_insert_with(KnownFile::default)
+                            .members
+                            .push(path),
+                        (_, None) => {
+                            let stamp = FileStamp {
+                                mtime: mtimes.first(doc).unwrap_or(0),
+                                size: sizes.first(doc).unwrap_or(0),
+                            };
+                            files.entry(path).or_insert_with(KnownFile::default).stamp = stamp;
+                        }
+                    }
                 }
                 doc = postings.advance();
             }

@@ -28,9 +28,11 @@ pub fn forget_roots(index_dir: &Path, roots: &[PathBuf]) -> Result<u64, IndexErr
             let resolved = root
                 .canonicalize()
                 .unwrap_or_else(|_| PathBuf::from(&**key));
-            for path in files_under(&searcher, &fields, &resolved)?.keys() {
-                writer.delete_term(fields.path_term(path));
-                removed += 1;
+            for (path, known) in files_under(&searcher, &fields, &resolved)? {
+                for key in std::iter::once(&path).chain(&known.members) {
+                    writer.delete_term(fields.path_term(key));
+                    removed += 1;
+                }
             }
             catalog.roots.remove(key);
         }

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use frostem::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
@@ -111,47 +112,66 @@ impl TokenFilter for Stemming {
         StemmingFilter {
             tokenizer,
             stemmer: self.0,
+            stems: FxHashMap::default(),
         }
     }
 }
 
-/// A tokenizer whose tokens [`Stemming`] stems.
+/// How many distinct words a [`StemmingFilter`] remembers the stems of before it forgets them
+/// all: a few hundred thousand words cover most of a large tree's tokens (the Linux tree has
+/// about 1.5 million distinct words in hundreds of millions of tokens), at about 50 bytes each.
+const STEM_CACHE_WORDS: usize = 200_000;
+
+/// A tokenizer whose tokens [`Stemming`] stems. It remembers the stems of the words it has seen:
+/// Snowball costs more than tokenizing, and most tokens are words seen before.
 #[derive(Clone)]
 pub struct StemmingFilter<T> {
     tokenizer: T,
     stemmer: Stemmer,
+    /// Each word seen, and its stem when it is not the word itself.
+    stems: FxHashMap<String, Option<String>>,
 }
 
 impl<T: Tokenizer> Tokenizer for StemmingFilter<T> {
-    type TokenStream<'a> = StemmingStream<T::TokenStream<'a>>;
+    type TokenStream<'a> = StemmingStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        if self.stems.len() >= STEM_CACHE_WORDS {
+            self.stems.clear();
+        }
         StemmingStream {
             tail: self.tokenizer.token_stream(text),
             stemmer: self.stemmer,
+            stems: &mut self.stems,
         }
     }
 }
 
 /// The token stream of [`StemmingFilter`].
-pub struct StemmingStream<S> {
+pub struct StemmingStream<'a, S> {
     tail: S,
     stemmer: Stemmer,
+    stems: &'a mut FxHashMap<String, Option<String>>,
 }
 
-impl<S: TokenStream> TokenStream for StemmingStream<S> {
+impl<S: TokenStream> TokenStream for StemmingStream<'_, S> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        // A word that is its own stem costs no allocation.
-        let stem = match self.stemmer.stem(&token.text) {
-            Cow::Owned(stem) => Some(stem),
-            Cow::Borrowed(_) => None,
-        };
-        if let Some(stem) = stem {
-            token.text = stem;
+        if !self.stems.contains_key(&token.text) {
+            // A word that is its own stem is remembered as `None`.
+            let stem = match self.stemmer.stem(&token.text) {
+                Cow::Owned(stem) => Some(stem),
+                Cow::Borrowed(_) => None,
+            };
+            self.stems.insert(token.text.clone(), stem);
+        }
+        if let Some(Some(stem)) = self.stems.get(&token.text) {
+            // Into the token's own buffer: no allocation per token.
+            token.text.clear();
+            token.text.push_str(stem);
         }
         true
     }
@@ -184,5 +204,27 @@ mod tests {
             Some("thread")
         );
         assert_eq!(Language::None.stem("threads"), None);
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stemmer_s_own() {
+        let language = Language::default();
+        let mut analyzer = crate::index::schema::stemmed_analyzer(language);
+        let text = "threads running threads ran runs thread Running";
+        let stems = |analyzer: &mut tantivy::tokenizer::TextAnalyzer| {
+            let mut stream = analyzer.token_stream(text);
+            let mut stems = Vec::new();
+            while stream.advance() {
+                stems.push(stream.token().text.clone());
+            }
+            stems
+        };
+        let expected: Vec<String> = text
+            .split(' ')
+            .map(|word| language.stem(&word.to_lowercase()).unwrap())
+            .collect();
+        // Seen for the first time, then remembered.
+        assert_eq!(stems(&mut analyzer), expected);
+        assert_eq!(stems(&mut analyzer), expected);
     }
 }

@@ -8,6 +8,7 @@ mod error;
 pub mod fold;
 mod forget;
 pub mod language;
+mod members;
 mod open;
 pub mod path_key;
 mod pipeline;

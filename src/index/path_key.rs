@@ -4,12 +4,47 @@
 //! only in invalid bytes would share one lossy form, and so one document. The key keeps every
 //! valid UTF-8 run as it is and writes each other byte as a NUL and two hex digits: no path holds
 //! a NUL, so distinct paths get distinct keys, and a valid UTF-8 path is its own key.
+//!
+//! A member of an archive (or of an archive in an archive) is keyed by its container's key, then
+//! for each level [`MEMBER_SEPARATOR`] and the member's name: `report.zip` NUL `::docs/q3.pdf`.
+//! A NUL followed by `:` is no escape, and member names have their control characters replaced,
+//! so where the container's path ends is never in doubt, even for names that contain `::`.
+//! People see the key with the NUL dropped: `report.zip::docs/q3.pdf`.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Marks an escaped byte in a key; it never occurs in a path.
 const ESCAPE: char = '\0';
+
+/// Separates a container's key from a member's name, and a member's name from the name of a
+/// member nested in it.
+pub const MEMBER_SEPARATOR: &str = "\0::";
+
+/// The key of the member at `path` (one name per nesting level) of the file keyed `container`.
+pub fn member_key(container: &str, path: &[String]) -> String {
+    let mut key = container.to_string();
+    for name in path {
+        key.push_str(MEMBER_SEPARATOR);
+        key.push_str(name);
+    }
+    key
+}
+
+/// The key of the file on disk that holds the document keyed `key`, and the member's path
+/// (`::`-separated) when the document is a member.
+pub fn split_member(key: &str) -> (&str, Option<String>) {
+    match key.split_once(MEMBER_SEPARATOR) {
+        Some((container, member)) => (container, Some(member.replace(MEMBER_SEPARATOR, "::"))),
+        None => (key, None),
+    }
+}
+
+/// The path people see of the file on disk that holds the document keyed `key`: the file
+/// itself, or the archive a member is in. Editors open this one.
+pub fn display_file(key: &str) -> Cow<'_, str> {
+    display_key(split_member(key).0)
+}
 
 /// The key of `path`: its bytes, with those that are not valid UTF-8 escaped.
 pub fn path_key(path: &Path) -> String {

@@ -3,11 +3,12 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use tantivy::Searcher;
 
-use super::catalog::{files_under, FileStamp};
+use super::catalog::{files_under, FileStamp, KnownFile};
+use super::members::MemberRules;
 use super::path_key::path_key;
 use super::run::{io_message, IndexObserver, IndexStats, IndexWarning};
 use super::schema::LanternSchema;
@@ -23,6 +24,10 @@ pub(super) struct Job {
     pub(super) path: String,
     /// True when the file replaces a document already in the index.
     pub(super) replaces: bool,
+    /// The keys of the documents of its members as last indexed: all replaced.
+    pub(super) members: Vec<String>,
+    /// The rules of its root, which its members (if it is an archive) must pass too.
+    pub(super) rules: Arc<MemberRules>,
 }
 
 /// What planning needs: the index as it was (none when it is being rebuilt whole), the writer
@@ -62,9 +67,10 @@ impl Plan<'_> {
             None => HashMap::new(),
         };
         if self.rebuild {
-            self.delete_all(known.keys())?;
+            self.delete_all(&known)?;
             known.clear();
         }
+        let member_rules = Arc::new(MemberRules::new(root, rules));
         let mut unreadable: Vec<String> = Vec::new();
         for found in walk {
             let entry = match found {
@@ -89,13 +95,15 @@ impl Plan<'_> {
                 size: entry.size,
             };
             match known.remove(&path) {
-                Some(old) if old == stamp => self.stats.unchanged += 1,
+                Some(old) if old.stamp == stamp => self.stats.unchanged += 1,
                 previous => {
                     self.observer.found(entry.size);
                     let job = Job {
                         entry,
                         path,
                         replaces: previous.is_some(),
+                        members: previous.map(|old| old.members).unwrap_or_default(),
+                        rules: Arc::clone(&member_rules),
                     };
                     read(job);
                 }
@@ -109,18 +117,18 @@ impl Plan<'_> {
             !kept
         });
         // Whatever else the walk did not find again has vanished.
-        self.delete_all(known.keys())
+        self.delete_all(&known)
     }
 
-    /// Deletes the documents of every path key in `paths`.
-    fn delete_all<'p>(
-        &mut self,
-        paths: impl ExactSizeIterator<Item = &'p String>,
-    ) -> Result<(), IndexError> {
+    /// Deletes the documents of every file in `files`, and of their members.
+    fn delete_all(&mut self, files: &HashMap<String, KnownFile>) -> Result<(), IndexError> {
         let writer = self.writer.read().map_err(|_| poisoned())?;
-        self.stats.removed += paths.len() as u64;
-        for path in paths {
+        self.stats.removed += files.len() as u64;
+        for (path, known) in files {
             writer.delete_term(self.fields.path_term(path));
+            for member in &known.members {
+                writer.delete_term(self.fields.path_term(member));
+            }
         }
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! commit when enough text went in.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -9,14 +10,14 @@ use tantivy::TantivyDocument;
 
 use super::budget::{BudgetedDocument, ByteBudget};
 use super::catalog::Catalog;
-use super::path_key::display_key;
+use super::path_key::{display_key, member_key};
 use super::plan::Job;
 use super::run::{io_message, IndexObserver, IndexOptions, IndexStats, IndexWarning};
 use super::schema::{path_components, reversed_component, LanternSchema};
-use super::text::{read_file, SkipReason};
+use super::text::read_file;
 use super::writer::{commit, poisoned, Writer};
 use super::IndexError;
-use crate::extract::DocumentType;
+use crate::extract::{Document, DocumentType, Unread};
 
 /// What the reading threads share.
 pub(super) struct JobContext<'a> {
@@ -41,6 +42,10 @@ pub(super) struct SharedCounts {
     pub(super) truncated: AtomicU64,
     pub(super) bytes: AtomicU64,
     pub(super) since_commit: AtomicU64,
+    /// Members of archives indexed as documents of their own.
+    pub(super) members: AtomicU64,
+    /// Archives indexed (their members counted in `members`).
+    pub(super) containers: AtomicU64,
     /// Documents extracted, by type (plain text is not counted here).
     pub(super) extracted: Mutex<BTreeMap<DocumentType, u64>>,
     /// Documents whose text could not be extracted, by reason.
@@ -73,12 +78,15 @@ impl SharedCounts {
         stats.lossy += self.lossy.into_inner();
         stats.truncated += self.truncated.into_inner();
         stats.bytes += self.bytes.into_inner();
+        stats.members += self.members.into_inner();
+        stats.containers += self.containers.into_inner();
         stats.extracted = into_counts(self.extracted);
         stats.failed = into_counts(self.failed);
     }
 }
 
-/// Reads one file and adds its document, replacing the previous one when the file changed.
+/// Reads one file and adds its document (and, for an archive, one per member), replacing the
+/// previous ones when the file changed.
 pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), IndexError> {
     let JobContext {
         fields,
@@ -87,12 +95,130 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
         observer,
         ..
     } = context;
+    if job.replaces {
+        // A changed file loses its old documents even if it can no longer be indexed; its
+        // members' documents go whether or not the new version still holds them.
+        let writer = context.writer.read().map_err(|_| poisoned())?;
+        writer.delete_term(fields.path_term(&job.path));
+        for member in &job.members {
+            writer.delete_term(fields.path_term(member));
+        }
+    }
+    // Members are added as they are read: a large archive never waits whole in memory.
+    let mut failure = None;
+    // The ignore files that decide on members are read only for a file that is an archive.
+    let archive_rules = std::cell::OnceCell::new();
+    let admit = |path: &[String]| {
+        archive_rules
+            .get_or_init(|| job.rules.for_archive(&job.entry.path))
+            .admits(path)
+    };
     let read = read_file(
         &job.entry.path,
         options.max_file_size,
         options.max_text_bytes(),
         &options.extract,
+        &admit,
+        &mut |member| {
+            if failure.is_none() {
+                let key = member_key(&job.path, &member.path);
+                match member.outcome {
+                    Ok(document) => {
+                        counts.members.fetch_add(1, Ordering::Relaxed);
+                        if let Err(err) = add_document(job, &key, document, context) {
+                            failure = Some(err);
+                        }
+                    }
+                    Err(unread) => skipped(&key, unread, context),
+                }
+            }
+        },
     );
+    if let Some(err) = failure {
+        return Err(err);
+    }
+    let opened = match read {
+        Ok(opened) => opened,
+        Err(unread) => {
+            skipped(&job.path, unread, context);
+            return Ok(());
+        }
+    };
+    if let Some(error) = opened.stopped {
+        count(&counts.failed, error.reason());
+        observer.warning(IndexWarning::Unextractable {
+            path: shown_path(&job.path),
+            kind: opened.document.kind,
+            message: format!("{error}; its members read so far are indexed"),
+        });
+    }
+    if matches!(opened.document.kind, DocumentType::Zip | DocumentType::Tar) {
+        counts.containers.fetch_add(1, Ordering::Relaxed);
+    }
+    add_document(job, &job.path, opened.document, context)?;
+    let counter = if job.replaces {
+        &counts.updated
+    } else {
+        &counts.added
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    Ok(())
+}
+
+/// The path people see for the document keyed `key`.
+fn shown_path(key: &str) -> PathBuf {
+    PathBuf::from(display_key(key).into_owned())
+}
+
+/// Counts and reports a file or member (keyed `key`) that has no document.
+fn skipped(key: &str, unread: Unread, context: &JobContext<'_>) {
+    let JobContext {
+        counts, observer, ..
+    } = context;
+    match unread {
+        Unread::Binary => {
+            counts.binary.fetch_add(1, Ordering::Relaxed);
+        }
+        Unread::TooLarge { size, limit } => {
+            counts.too_large.fetch_add(1, Ordering::Relaxed);
+            observer.warning(IndexWarning::TooLarge {
+                path: shown_path(key),
+                size,
+                limit,
+            });
+        }
+        Unread::Unreadable(err) => {
+            counts.unreadable.fetch_add(1, Ordering::Relaxed);
+            observer.warning(IndexWarning::Unreadable {
+                path: Some(shown_path(key)),
+                message: io_message(err),
+            });
+        }
+        Unread::Unextractable { kind, error } => {
+            count(&counts.failed, error.reason());
+            observer.warning(IndexWarning::Unextractable {
+                path: shown_path(key),
+                kind,
+                message: error.to_string(),
+            });
+        }
+    }
+}
+
+/// Adds the document keyed `key` (the file of `job`, or a member of it) to the index.
+fn add_document(
+    job: &Job,
+    key: &str,
+    file: Document,
+    context: &JobContext<'_>,
+) -> Result<(), IndexError> {
+    let JobContext {
+        fields,
+        counts,
+        options,
+        observer,
+        ..
+    } = context;
     // The budget counts the text that goes to the index, not the size of the file: once, or
     // twice when a copy goes to the stemmed field.
     let copies = if fields.language.stemmer().is_some() {
@@ -100,55 +226,14 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
     } else {
         1
     };
-    let permit = context.budget.acquire(
-        read.as_ref()
-            .map_or(0, |file| copies * file.text.len() as u64),
-    );
-    let writer = context.writer.read().map_err(|_| poisoned())?;
-    if job.replaces {
-        // A changed file loses its old document even if it can no longer be indexed.
-        writer.delete_term(fields.path_term(&job.path));
-    }
-    let file = match read {
-        Ok(file) => file,
-        Err(SkipReason::Binary) => {
-            counts.binary.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
-        }
-        Err(SkipReason::TooLarge { size }) => {
-            counts.too_large.fetch_add(1, Ordering::Relaxed);
-            observer.warning(IndexWarning::TooLarge {
-                path: job.entry.path.clone(),
-                size,
-                limit: options.max_file_size,
-            });
-            return Ok(());
-        }
-        Err(SkipReason::Unreadable(err)) => {
-            counts.unreadable.fetch_add(1, Ordering::Relaxed);
-            observer.warning(IndexWarning::Unreadable {
-                path: Some(job.entry.path.clone()),
-                message: io_message(err),
-            });
-            return Ok(());
-        }
-        Err(SkipReason::Unextractable { kind, error }) => {
-            count(&counts.failed, error.reason());
-            observer.warning(IndexWarning::Unextractable {
-                path: job.entry.path.clone(),
-                kind,
-                message: error.to_string(),
-            });
-            return Ok(());
-        }
-    };
+    let permit = context.budget.acquire(copies * file.text.len() as u64);
     if file.lossy {
         counts.lossy.fetch_add(1, Ordering::Relaxed);
     }
     if file.truncated {
         counts.truncated.fetch_add(1, Ordering::Relaxed);
         observer.warning(IndexWarning::Truncated {
-            path: job.entry.path.clone(),
+            path: shown_path(key),
             limit: options.max_text_bytes(),
         });
     }
@@ -156,9 +241,9 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
         count(&counts.extracted, file.kind);
     }
     let len = file.text.len() as u64;
-    let shown = display_key(&job.path);
+    let shown = display_key(key);
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.path, &job.path);
+    doc.add_text(fields.path, key);
     doc.add_text(fields.path_parts, &shown);
     for component in path_components(&shown) {
         doc.add_text(fields.path_parts_reversed, reversed_component(component));
@@ -174,20 +259,16 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
         doc.add_text(fields.title, title);
     }
     doc.add_text(fields.doc_type, file.kind.name());
+    // A member carries its container's stamp: the container is what changes on disk.
     doc.add_u64(fields.mtime, job.entry.mtime);
     doc.add_u64(fields.size, job.entry.size);
+    let writer = context.writer.read().map_err(|_| poisoned())?;
     writer
         .add_document(BudgetedDocument {
             document: doc,
             permit,
         })
         .map_err(IndexError::Tantivy)?;
-    let counter = if job.replaces {
-        &counts.updated
-    } else {
-        &counts.added
-    };
-    counter.fetch_add(1, Ordering::Relaxed);
     counts.bytes.fetch_add(len, Ordering::Relaxed);
     counts.since_commit.fetch_add(len, Ordering::Relaxed);
     Ok(())

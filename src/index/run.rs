@@ -186,6 +186,10 @@ pub struct IndexStats {
     pub truncated: u64,
     /// Bytes of text indexed, as decoded or extracted (a skipped file counts nothing).
     pub bytes: u64,
+    /// Members of archives indexed as documents of their own (not counted in `added`).
+    pub members: u64,
+    /// Archives whose members were read.
+    pub containers: u64,
     /// Documents whose text was extracted, by type (plain text files are not counted here).
     pub extracted: BTreeMap<DocumentType, u64>,
     /// Documents skipped because their text could not be extracted, by reason.

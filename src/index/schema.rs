@@ -16,8 +16,9 @@ use super::IndexError;
 /// another version is rebuilt by `lantern index` and refused by everything else. Bump it whenever
 /// a change makes an older index read wrongly. Version 1: the indexes made before the version was
 /// recorded; 2: folded terms (case, accents, compatibility forms); 3: the stemmed fields and the
-/// index's language.
-pub const SCHEMA_VERSION: u32 = 3;
+/// index's language; 4: archive members as documents (`::` splits path components, and archives
+/// an older index skipped as binary files must be read).
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Name of the tokenizer that splits a path into its components (`/usr/src/a.rs` → `usr`, `src`,
 /// `a.rs`), so that `path:src` and `path:*.rs` match a component.
@@ -211,9 +212,12 @@ pub fn keyword_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Splits a path into its components, as the `path_parts` analyzer does.
+/// Splits a path into its components, as the `path_parts` analyzer does: at slashes, and at the
+/// `::` between an archive and its member.
 pub fn path_components(path: &str) -> impl Iterator<Item = &str> {
     path.split(['/', '\\'])
+        .flat_map(|part| part.split("::"))
+        .map(|component| component.trim_matches(':'))
         .filter(|component| !component.is_empty() && component.len() < MAX_COMPONENT_BYTES)
 }
 

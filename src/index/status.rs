@@ -31,13 +31,26 @@ pub struct IndexStatus {
     pub roots: Vec<RootStatus>,
 }
 
+impl IndexStatus {
+    /// Archives under the roots whose members are documents, and those member documents.
+    pub fn archives_and_members(&self) -> (u64, u64) {
+        self.roots.iter().fold((0, 0), |(archives, members), root| {
+            (archives + root.archives, members + root.members)
+        })
+    }
+}
+
 /// One indexed root.
 #[derive(Clone, Debug)]
 pub struct RootStatus {
     /// The root's absolute path.
     pub path: PathBuf,
-    /// Live documents under the root.
+    /// Live documents under the root, members of archives included.
     pub documents: u64,
+    /// Archives under the root with members in the index.
+    pub archives: u64,
+    /// Documents of members of those archives.
+    pub members: u64,
     /// What the catalog remembers of it.
     pub record: RootRecord,
 }
@@ -56,10 +69,17 @@ fn read_status(dir: &Path) -> Result<IndexStatus, IndexError> {
         .into_iter()
         .map(|(path, record)| {
             let path = key_path(&path);
-            let documents = files_under(&searcher, &fields, &path)?.len() as u64;
+            let files = files_under(&searcher, &fields, &path)?;
+            let members: u64 = files.values().map(|known| known.members.len() as u64).sum();
+            let archives = files
+                .values()
+                .filter(|known| !known.members.is_empty())
+                .count() as u64;
             Ok(RootStatus {
                 path,
-                documents,
+                documents: files.len() as u64 + members,
+                archives,
+                members,
                 record,
             })
         })

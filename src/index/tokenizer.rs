@@ -248,18 +248,21 @@ impl Tokenizer for PathTokenizer {
 
 impl TokenStream for PathTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        // Slashes are ASCII: splitting the bytes at them keeps every character whole.
-        let is_slash = |byte: &u8| matches!(byte, b'/' | b'\\');
+        // Separators are ASCII: splitting the bytes at them keeps every character whole. A
+        // `::` between an archive and its member separates components like a slash.
         let bytes = self.path.as_bytes();
-        let Some(skipped) = bytes[self.offset..].iter().position(|b| !is_slash(b)) else {
+        let is_separator = |at: usize| {
+            matches!(bytes[at], b'/' | b'\\')
+                || (bytes[at] == b':'
+                    && (bytes.get(at + 1) == Some(&b':') || (at > 0 && bytes[at - 1] == b':')))
+        };
+        let Some(start) = (self.offset..bytes.len()).find(|&at| !is_separator(at)) else {
             self.offset = bytes.len();
             return false;
         };
-        let start = self.offset + skipped;
-        let end = bytes[start..]
-            .iter()
-            .position(is_slash)
-            .map_or(bytes.len(), |length| start + length);
+        let end = (start..bytes.len())
+            .find(|&at| is_separator(at))
+            .unwrap_or(bytes.len());
         self.offset = end;
         self.token.position = self.token.position.wrapping_add(1);
         self.token.offset_from = start;

@@ -102,7 +102,11 @@ pub fn check_globs(root: &Path, options: &WalkOptions) -> Result<(), GlobError> 
     overrides(root, &options.globs).map(|_| ())
 }
 
-fn overrides(root: &Path, globs: &[String]) -> Result<ignore::overrides::Override, GlobError> {
+/// The `-g` globs of a root as the walk applies them.
+pub(super) fn overrides(
+    root: &Path,
+    globs: &[String],
+) -> Result<ignore::overrides::Override, GlobError> {
     let mut builder = OverrideBuilder::new(root);
     for glob in globs {
         builder.add(glob).map_err(|err| GlobError {

@@ -48,6 +48,13 @@ struct JsonHit<'a> {
     /// not UTF-8): what `/doc?path=` and the MCP `read` tool take.
     #[serde(skip_serializing_if = "Option::is_none")]
     key: Option<&'a str>,
+    /// For a member of an archive: the file on disk that holds it (`path` is the container, `::`
+    /// and the member).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    container: Option<String>,
+    /// For a member of an archive: its path inside the container (nested levels joined by `::`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    member: Option<String>,
     marked_path: String,
     /// The document's own title, `null` when it has none.
     title: Option<String>,
@@ -127,6 +134,7 @@ impl JsonPrinter {
             .hits
             .iter()
             .map(|hit| {
+                let (container, member) = hit.container_and_member().unzip();
                 let fragments: Vec<String> = hit
                     .fragments
                     .iter()
@@ -137,6 +145,8 @@ impl JsonPrinter {
                     score: hit.score,
                     path: &hit.path,
                     key: hit.distinct_key(),
+                    container,
+                    member,
                     marked_path: self.marks.html(&hit.marked_path),
                     title: hit.title.as_ref().map(|title| title.plain()),
                     marked_title: hit.title.as_ref().map(|title| self.marks.html(title)),

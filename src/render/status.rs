@@ -20,6 +20,10 @@ pub struct StatusReport {
     pub documents: u64,
     /// Documents of each type the index holds (`text`, `pdf`, `html`...), in a fixed order.
     pub types: Vec<TypeCount>,
+    /// Archives (zip, tar, compressed tar) whose members are documents of their own.
+    pub archives: u64,
+    /// Documents that are members of archives (counted in `documents` too).
+    pub members: u64,
     /// Bytes the index takes on disk.
     pub size_bytes: u64,
     /// Segments the index is made of.
@@ -85,7 +89,10 @@ impl RootReport {
 impl StatusReport {
     /// The report of `status`, with the watcher that keeps it fresh, if any.
     pub fn new(status: &IndexStatus, watcher: Option<&WatcherInfo>) -> StatusReport {
+        let (archives, members) = status.archives_and_members();
         StatusReport {
+            archives,
+            members,
             index: status.location.to_string_lossy().into_owned(),
             documents: status.documents,
             types: status
@@ -132,6 +139,13 @@ impl StatusReport {
             writeln!(out, "documents: {}", self.documents)?;
         } else {
             writeln!(out, "documents: {} ({})", self.documents, types.join(", "))?;
+        }
+        if self.archives > 0 {
+            writeln!(
+                out,
+                "archives:  {} holding {} member documents",
+                self.archives, self.members
+            )?;
         }
         writeln!(
             out,

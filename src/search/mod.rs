@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use tantivy::{DocAddress, IndexReader, Searcher, TantivyError};
 
 use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
-use crate::index::path_key::display_key;
+use crate::index::path_key::{display_key, split_member};
 use crate::index::schema::text_analyzer;
 use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSchema};
 use crate::query::ast::QueryNode;
@@ -145,6 +145,12 @@ impl Hit {
     /// document to be found again.
     pub fn distinct_key(&self) -> Option<&str> {
         (self.key != self.path).then_some(self.key.as_str())
+    }
+
+    /// For a member of an archive: the archive's path and the member's path inside it.
+    pub fn container_and_member(&self) -> Option<(String, String)> {
+        let (container, member) = split_member(&self.key);
+        member.map(|member| (display_key(container).into_owned(), member))
     }
 }
 

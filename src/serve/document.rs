@@ -15,7 +15,7 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::deadline::Deadline;
-use crate::index::path_key::display_key;
+use crate::index::path_key::{display_file, display_key};
 use crate::query::DefaultOperator;
 use crate::render::{with_params, EditorLinks};
 
@@ -163,9 +163,11 @@ fn render_document(state: &AppState, request: &DocumentRequest) -> Result<String
             request.part
         ))
     })?;
+    // An editor opens the file on disk: for a member of an archive, the archive.
+    let file = display_file(&request.key);
     let links = PartLinks {
         request,
-        path: &document.path,
+        path: &file,
         editor: &state.editor,
         parts: &parts,
         index,
@@ -184,7 +186,7 @@ fn render_document(state: &AppState, request: &DocumentRequest) -> Result<String
     let page = DocumentPage {
         original_href: with_params("/file", &[("path", &request.key)]),
         editor_href: (!state.editor.is_file_url())
-            .then(|| state.editor.link(&document.path, first_line, column)),
+            .then(|| state.editor.link(&file, first_line, column)),
         back_href: with_params("/search", &[("q", &request.query)]),
         path: document.path.clone(),
         query: request.query.clone(),

@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
 use crate::index::index_status;
+use crate::index::path_key::{display_file, split_member};
 use crate::index::schema::text_analyzer;
 use crate::query::lenient::read_leniently;
 use crate::query::parser::caret_line;
@@ -261,8 +262,7 @@ fn results_view(
             .hits
             .iter()
             .map(|hit| {
-                let editor = (!state.editor.is_file_url())
-                    .then(|| state.editor.link(&hit.path, first_line(hit), 1));
+                let editor = (!state.editor.is_file_url()).then(|| editor_link(state, hit));
                 HtmlHit::new(
                     hit,
                     &marks,
@@ -286,6 +286,15 @@ fn original_href(hit: &Hit) -> String {
     match hit.locations.first().and_then(|location| location.page) {
         Some(page) => format!("{href}#page={page}"),
         None => href,
+    }
+}
+
+/// The editor link of `hit`: its file at the line of its best fragment, or, for a member of an
+/// archive, the archive (whose lines are not the member's).
+fn editor_link(state: &AppState, hit: &Hit) -> String {
+    match split_member(&hit.key) {
+        (_, None) => state.editor.link(&hit.path, first_line(hit), 1),
+        (_, Some(_)) => state.editor.link(&display_file(&hit.key), 1, 1),
     }
 }
 

@@ -436,6 +436,8 @@ fn add_stats(total: &mut IndexStats, run: &IndexStats) {
     total.lossy += run.lossy;
     total.truncated += run.truncated;
     total.bytes += run.bytes;
+    total.members += run.members;
+    total.containers += run.containers;
     total.elapsed += run.elapsed;
 }
 

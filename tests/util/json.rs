@@ -27,6 +27,10 @@ pub struct JsonHit {
     pub path: String,
     /// The document's path key (absolute), present only when it differs from the path.
     pub key: Option<String>,
+    /// For a member of an archive: the archive (relative to the test folder).
+    pub container: Option<String>,
+    /// For a member of an archive: its path inside the archive.
+    pub member: Option<String>,
     pub marked_path: String,
     /// The document's title, if it has one.
     pub title: Option<String>,
@@ -103,6 +107,18 @@ impl SearchJson {
                 if key.is_some() {
                     keys.push("key");
                 }
+                let container = optional_string(hit, "container");
+                let member = optional_string(hit, "member");
+                assert_eq!(
+                    container.is_some(),
+                    member.is_some(),
+                    "container with member: {hit}"
+                );
+                if let (Some(container), Some(member)) = (&container, &member) {
+                    keys.extend(["container", "member"]);
+                    let path = hit["path"].as_str().unwrap_or_default();
+                    assert_eq!(path, format!("{container}::{member}"), "a member's path");
+                }
                 assert_keys(hit, &keys);
                 let string = |key: &str| {
                     hit[key]
@@ -118,6 +134,8 @@ impl SearchJson {
                     score: hit["score"].as_f64().expect("score is a number"),
                     path: dir.relative(&path),
                     key,
+                    container: container.map(|container| dir.relative(&container)),
+                    member,
                     marked_path: string("marked_path"),
                     title: optional_string(hit, "title"),
                     marked_title: optional_string(hit, "marked_title"),

@@ -442,17 +442,31 @@ fn prepare(
             key,
             previous,
         } => {
+            // Members of archives are not documents on the engine yet (their keys would need
+            // their own place in the catalog diff): an archive is its own document, the list
+            // of its members, and none is read (see README, "Lantern on OpenSearch").
             let read = read_file(
                 &entry.path,
                 options.max_file_size,
                 options.max_text_bytes(),
                 &options.extract,
+                &|_| false,
+                &mut |_| {},
             );
             observer.file_done(entry.size);
             let file = match read {
-                Ok(file) => file,
+                Ok(opened) => {
+                    if let Some(error) = opened.stopped {
+                        observer.warning(IndexWarning::Unextractable {
+                            path: entry.path.clone(),
+                            kind: opened.document.kind,
+                            message: error.to_string(),
+                        });
+                    }
+                    opened.document
+                }
                 Err(reason) => {
-                    let skip = warn_skip(&entry.path, reason, options, observer);
+                    let skip = warn_skip(&entry.path, reason, observer);
                     // A file that can no longer be read loses its old text.
                     let lines = previous
                         .map(|version| vec![delete_line(key, version)])
@@ -495,19 +509,14 @@ fn prepare(
 }
 
 /// Reports a file that was not indexed, as the local engine does, and says how to count it.
-fn warn_skip(
-    path: &Path,
-    reason: SkipReason,
-    options: &IndexOptions,
-    observer: &dyn IndexObserver,
-) -> Skip {
+fn warn_skip(path: &Path, reason: SkipReason, observer: &dyn IndexObserver) -> Skip {
     match reason {
         SkipReason::Binary => Skip::Binary,
-        SkipReason::TooLarge { size } => {
+        SkipReason::TooLarge { size, limit } => {
             observer.warning(IndexWarning::TooLarge {
                 path: path.to_path_buf(),
                 size,
-                limit: options.max_file_size,
+                limit,
             });
             Skip::TooLarge
         }

@@ -32,7 +32,7 @@ pub const FORMAT: Format = Format {
     extensions: &["pdf"],
     magic: is_pdf,
     binary: true,
-    extract,
+    extract: super::Reader::Document(extract),
 };
 
 /// The separator between two pages' text.
