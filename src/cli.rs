@@ -21,6 +21,14 @@ pub struct Cli {
     #[arg(long, global = true, env = "LANTERN_INDEX", value_name = "PATH")]
     pub index: Option<PathBuf>,
 
+    /// Store and search documents in an OpenSearch (or Elasticsearch 8) index instead of the
+    /// local index folder, e.g. http://127.0.0.1:9200/docs. Credentials come from
+    /// LANTERN_ENGINE_USER and LANTERN_ENGINE_PASSWORD, LANTERN_ENGINE_API_KEY, or the file
+    /// LANTERN_ENGINE_CREDENTIALS names (never from the URL); LANTERN_ENGINE_CA names a PEM file
+    /// of private CA certificates to trust instead of the system's.
+    #[arg(long, global = true, env = "LANTERN_ENGINE", value_name = "URL")]
+    pub engine: Option<String>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -166,7 +174,8 @@ pub struct IndexArgs {
     /// Stem words in LANG: an unquoted word then finds every form with its stem (`threads`
     /// finds `thread`), exact forms ranked first. A Snowball language (english, french, german,
     /// spanish, russian...: `lantern status` shows the index's) or `none`. Default: the index's
-    /// own language, english for a new index; another language rebuilds the whole index.
+    /// own language, english for a new index; another language rebuilds the whole index (on an
+    /// OpenSearch index, --engine, it is refused: index into a new index instead).
     #[arg(long, value_name = "LANG", value_parser = Language::from_name)]
     pub language: Option<Language>,
 

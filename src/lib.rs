@@ -9,6 +9,7 @@
 //! terminal, and the MCP server writes nothing but the protocol to stdout.
 
 pub mod deadline;
+pub mod engine;
 pub mod extract;
 pub mod highlight;
 pub mod index;

@@ -15,8 +15,18 @@ use crate::cli::{ExtractArgs, IndexArgs, PdfExtractorArg};
 pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
     lantern::watch::ensure_unwatched(index_dir)?;
     super::priority::lower_cpu_priority(args.priority.nice);
+    let options = index_options(args);
+    let observer = ProgressObserver::new();
+    let stats = index_roots(index_dir, &args.dirs, &options, &observer)?;
+    observer.bar.finish_and_clear();
+    writeln!(io::stdout(), "{}", summary(&stats))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The indexing options `args` ask for, whichever engine stores the documents.
+pub(super) fn index_options(args: &IndexArgs) -> IndexOptions {
     let threads = args.threads.unwrap_or_else(default_threads);
-    let options = IndexOptions {
+    IndexOptions {
         threads,
         heap_bytes: usize::try_from(args.memory).unwrap_or(usize::MAX),
         max_file_size: args.max_file_size,
@@ -31,12 +41,7 @@ pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
             max_depth: args.max_depth,
         },
         extract: extract_options(&args.extract),
-    };
-    let observer = ProgressObserver::new();
-    let stats = index_roots(index_dir, &args.dirs, &options, &observer)?;
-    observer.bar.finish_and_clear();
-    writeln!(io::stdout(), "{}", summary(&stats))?;
-    Ok(ExitCode::SUCCESS)
+    }
 }
 
 /// The extraction options `args` ask for.
@@ -57,7 +62,7 @@ pub(super) fn default_threads() -> usize {
 }
 
 /// One line saying what the run did.
-fn summary(stats: &IndexStats) -> String {
+pub(super) fn summary(stats: &IndexStats) -> String {
     let secs = stats.elapsed.as_secs_f64();
     let mb = stats.bytes as f64 / 1e6;
     let extracted = if stats.extracted.is_empty() {
@@ -130,12 +135,12 @@ pub(super) fn printable(text: &str) -> String {
 }
 
 /// Shows progress as a bar on stderr when it is a terminal, and every warning as one line.
-struct ProgressObserver {
-    bar: ProgressBar,
+pub(super) struct ProgressObserver {
+    pub(super) bar: ProgressBar,
 }
 
 impl ProgressObserver {
-    fn new() -> ProgressObserver {
+    pub(super) fn new() -> ProgressObserver {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(

@@ -6,6 +6,7 @@ mod index;
 mod man;
 mod mcp;
 mod priority;
+mod remote;
 mod search;
 mod serve;
 mod status;
@@ -14,10 +15,15 @@ mod watch;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use lantern::engine::EngineChoice;
+
 use crate::cli::{Cli, Command};
 
 /// Runs the command `cli` names.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    if let EngineChoice::OpenSearch(target) = EngineChoice::from_url(cli.engine.as_deref())? {
+        return remote::run(&target, &cli.command);
+    }
     let index_dir = cli.index.unwrap_or_else(lantern::index::default_index_dir);
     let index_dir = absolute(index_dir);
     match cli.command {

@@ -18,11 +18,19 @@ use crate::pager::Pager;
 /// output too) and exits 2, unless `--lenient` searches its words. A corrected query is named on
 /// stderr.
 pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let query = args.query.join(" ");
-    let printer = printer(args);
     let searcher = IndexSearcher::open(index_dir)?;
-    let request = SearchRequest {
-        query: query.clone(),
+    let outcome = match searcher.search(&request(args)) {
+        Ok(results) => Ok(results),
+        Err(SearchError::Query(err)) => Err(err),
+        Err(other) => return Err(other.into()),
+    };
+    print(args, outcome)
+}
+
+/// The search `args` ask for, whichever engine runs it.
+pub(super) fn request(args: &SearchArgs) -> SearchRequest {
+    SearchRequest {
+        query: args.query.join(" "),
         default_operator: if args.and {
             DefaultOperator::And
         } else {
@@ -38,10 +46,21 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         parallel: true,
         correct: !args.no_correct,
         lenient: args.lenient,
-    };
+    }
+}
+
+/// Prints the results, or explains a malformed query on stderr (and, for JSON and HTML, in the
+/// output too) unless `--lenient` searched its words, and picks the exit code: 0 found, 1 nothing
+/// found, 2 malformed query. A corrected query is named on stderr.
+pub(super) fn print(
+    args: &SearchArgs,
+    outcome: Result<SearchResults, QueryError>,
+) -> anyhow::Result<ExitCode> {
+    let query = args.query.join(" ");
+    let printer = printer(args);
     // Buffered: a page of hits is many small writes; flushed below.
     let mut out = BufferedStandardStream::stdout(color_choice(args));
-    match searcher.search(&request) {
+    match outcome {
         Ok(results) => {
             // On stderr, so that the output stays the hits alone for whatever reads it.
             print_notices(&query, &results, &mut io::stderr().lock())?;
@@ -67,7 +86,7 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Err(SearchError::Query(err)) => {
+        Err(err) => {
             let problem = QueryProblem::from_error(&query, &err);
             let mut stderr = io::stderr().lock();
             writeln!(stderr, "lantern: invalid query: {err}")?;
@@ -78,7 +97,6 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::from(2))
         }
-        Err(other) => Err(other.into()),
     }
 }
 

@@ -126,11 +126,13 @@ impl Dir {
         self.lantern_at(&self.index_dir())
     }
 
-    /// `lantern --index INDEX`, run in the folder.
+    /// `lantern --index INDEX`, run in the folder, on the local engine whatever
+    /// `LANTERN_ENGINE` says.
     pub fn lantern_at(&self, index: &Path) -> TestCommand {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_lantern"));
         cmd.current_dir(&self.root)
             .env_remove("LANTERN_INDEX")
+            .env_remove("LANTERN_ENGINE")
             .arg("--index")
             .arg(index);
         TestCommand::new(cmd)

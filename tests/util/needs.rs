@@ -28,6 +28,19 @@ pub enum Need {
     Root,
     /// A command of a usual Unix machine (`mkfifo`, `git`, `bash`, `script` for a terminal).
     Command(&'static str),
+    /// A running OpenSearch cluster whose URL is in [`OPENSEARCH_URL_VARIABLE`].
+    OpenSearch,
+}
+
+/// The variable holding the URL of the test OpenSearch cluster (`http://127.0.0.1:19200`), as
+/// `.ci/run` sets it after starting `tools/opensearch-cluster/start`.
+pub const OPENSEARCH_URL_VARIABLE: &str = "LANTERN_TEST_OPENSEARCH";
+
+/// The URL of the test OpenSearch cluster, when one is named.
+pub fn opensearch_url() -> Option<String> {
+    std::env::var(OPENSEARCH_URL_VARIABLE)
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 /// Where Chromium and chromedriver are looked for, as Debian installs them.
@@ -37,7 +50,7 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 impl Need {
     /// The needs a skip record can name, to read one back.
-    const NAMED: [Need; 8] = [
+    const NAMED: [Need; 9] = [
         Need::Browser,
         Need::Pdftotext,
         Need::McpClient,
@@ -46,6 +59,7 @@ impl Need {
         Need::Command("git"),
         Need::Command("bash"),
         Need::Command("script"),
+        Need::OpenSearch,
     ];
 
     /// What the need is, in a few words.
@@ -56,6 +70,7 @@ impl Need {
             Need::McpClient => "python3 with the MCP client SDK".to_string(),
             Need::Root => "root".to_string(),
             Need::Command(command) => format!("the command {command}"),
+            Need::OpenSearch => format!("an OpenSearch cluster named in {OPENSEARCH_URL_VARIABLE}"),
         }
     }
 
@@ -69,6 +84,10 @@ impl Need {
             Need::Command("git") => "apt-get install git",
             Need::Command("script") => "apt-get install bsdutils",
             Need::Command(_) => "apt-get install coreutils bash",
+            Need::OpenSearch => {
+                "start one with `tools/opensearch-cluster/start DIR` (Java 17 and Maven) and set \
+                 LANTERN_TEST_OPENSEARCH to the URL it prints"
+            }
         }
     }
 
@@ -80,6 +99,7 @@ impl Need {
             Need::McpClient => "LANTERN_REQUIRE_MCP_CLIENT",
             Need::Root => "LANTERN_REQUIRE_ROOT_TESTS",
             Need::Command(_) => "LANTERN_REQUIRE_COMMANDS",
+            Need::OpenSearch => "LANTERN_REQUIRE_OPENSEARCH",
         }
     }
 
@@ -91,8 +111,19 @@ impl Need {
             Need::McpClient => runs("python3", &["-c", "import mcp"]),
             Need::Root => super::running_as_root(),
             Need::Command(command) => runs("sh", &["-c", &format!("command -v {command}")]),
+            Need::OpenSearch => opensearch_url().is_some_and(|url| cluster_answers(&url)),
         }
     }
+}
+
+/// True when the cluster at `url` answers its health request with green or yellow.
+fn cluster_answers(url: &str) -> bool {
+    ureq::get(&format!("{url}/_cluster/health"))
+        .timeout(std::time::Duration::from_secs(10))
+        .call()
+        .ok()
+        .and_then(|response| response.into_string().ok())
+        .is_some_and(|body| !body.contains("\"status\":\"red\""))
 }
 
 /// True when `program ARGS` runs and succeeds.

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Lantern on OpenSearch against the local engine and a plain bulk loader, side by side (issue 26).
+
+    bench/opensearch.py CLUSTER_URL CORPUS_DIR [RUNS]
+
+With a cluster from `tools/opensearch-cluster/start` and `cargo build --release`, each run does,
+in this order and in the same warm page cache:
+  - `lantern --engine CLUSTER/lantern-bench index CORPUS` into a fresh index (2 shards, 1 replica),
+    then the same command again (a no-op re-sync);
+  - `lantern --index TMP index CORPUS` into a fresh local index, then again (a no-op re-index);
+  - bench/opensearch_bulk.py: opensearch-py's helpers.bulk of the already-read texts into a fresh
+    index with Lantern's settings and mapping (its own timer: reading the files is not timed).
+Then, on the synced index, for each word of bench/words.txt, SEARCH_REPS times (default 5),
+interleaved: `lantern --engine ... search --limit 50 --format json WORD` (3 fragments a hit, the
+whole command: process start, query, Lantern's highlighting), the same command on the local
+index, and OpenSearch's own highlighted search (`_search`, size 50, unified highlighter,
+fragment_size 64, number_of_fragments 3) sent from this script over one keep-alive connection,
+which has no process to start. Prints p50/p95 of each.
+Prints Markdown tables of medians [min-max] over RUNS (default 3) runs.
+"""
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LANTERN = os.path.join(HERE, "..", "target", "release", "lantern")
+
+
+def timed(args, env=None):
+    started = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    return time.perf_counter() - started
+
+
+def delete_index(cluster, index):
+    request = urllib.request.Request(f"{cluster}/{index}", method="DELETE")
+    try:
+        urllib.request.urlopen(request).read()
+    except urllib.error.HTTPError:
+        pass
+
+
+def corpus_size(root):
+    files = 0
+    size = 0
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path) and not os.path.islink(path):
+                files += 1
+                size += os.path.getsize(path)
+    return files, size
+
+
+def cell(values, unit=""):
+    return f"{statistics.median(values):.2f}{unit} [{min(values):.2f}-{max(values):.2f}]"
+
+
+def main():
+    cluster, corpus = sys.argv[1], os.path.abspath(sys.argv[2])
+    runs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+    env = dict(os.environ)
+    env.pop("LANTERN_ENGINE", None)
+    results = {key: [] for key in ["remote", "remote_noop", "local", "local_noop", "loader"]}
+    for _ in range(runs):
+        delete_index(cluster, "lantern-bench")
+        engine = f"{cluster}/lantern-bench"
+        results["remote"].append(timed([LANTERN, "--engine", engine, "index", corpus], env))
+        results["remote_noop"].append(timed([LANTERN, "--engine", engine, "index", corpus], env))
+        folder = tempfile.mkdtemp()
+        try:
+            index = os.path.join(folder, "index")
+            results["local"].append(timed([LANTERN, "--index", index, "index", corpus], env))
+            results["local_noop"].append(timed([LANTERN, "--index", index, "index", corpus], env))
+        finally:
+            shutil.rmtree(folder)
+        out = subprocess.run(
+            [sys.executable, os.path.join(HERE, "opensearch_bulk.py"), cluster, "lantern-bench",
+             "lantern-bench-loader", corpus],
+            check=True, capture_output=True, text=True).stdout
+        results["loader"].append(float(re.search(r"in ([\d.]+) s", out).group(1)))
+        delete_index(cluster, "lantern-bench-loader")
+    engine = f"{cluster}/lantern-bench"
+    subprocess.run([LANTERN, "--engine", engine, "index", corpus], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    local_dir = tempfile.mkdtemp()
+    local_index = os.path.join(local_dir, "index")
+    subprocess.run([LANTERN, "--index", local_index, "index", corpus], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    words = [line.strip() for line in open(os.path.join(HERE, "words.txt"))
+             if line.strip() and not line.startswith("#")]
+    reps = int(os.environ.get("SEARCH_REPS", "5"))
+    latency = {"remote": [], "local": [], "native": []}
+    import http.client
+    import json
+    host = cluster.split("://", 1)[1]
+    connection = http.client.HTTPConnection(host)
+    for _ in range(reps):
+        for word in words:
+            latency["remote"].append(timed(
+                [LANTERN, "--engine", engine, "search", "--limit", "50", "--format", "json", word], env))
+            latency["local"].append(timed(
+                [LANTERN, "--index", local_index, "search", "--limit", "50", "--format", "json", word], env))
+            body = json.dumps({
+                "size": 50, "track_total_hits": True, "_source": ["path", "title", "type"],
+                "query": {"term": {"body": word}},
+                "highlight": {"fields": {"body": {"type": "unified", "fragment_size": 64,
+                                                   "number_of_fragments": 3}}},
+            })
+            started = time.perf_counter()
+            connection.request("POST", "/lantern-bench/_search", body,
+                               {"Content-Type": "application/json"})
+            connection.getresponse().read()
+            latency["native"].append(time.perf_counter() - started)
+    shutil.rmtree(local_dir)
+    delete_index(cluster, "lantern-bench")
+    files, size = corpus_size(corpus)
+    mb = size / 1e6
+    print(f"Corpus {corpus}: {files} files, {mb:.1f} MB; {runs} runs; medians [min-max]\n")
+    print("| measure | seconds | documents/s | MB/s |")
+    print("|---|---|---|---|")
+    for key, label in [
+        ("remote", "Lantern sync into OpenSearch (walk + read + extract + _bulk + refresh)"),
+        ("loader", "opensearch-py helpers.bulk of already-read texts (+ refresh)"),
+        ("local", "Lantern local index (walk + read + extract + tantivy commit)"),
+        ("remote_noop", "no-op re-sync into OpenSearch"),
+        ("local_noop", "no-op local re-index"),
+    ]:
+        seconds = statistics.median(results[key])
+        print(f"| {label} | {cell(results[key])} | {files / seconds:.0f} | {mb / seconds:.1f} |")
+    ratio = statistics.median(results["loader"]) / statistics.median(results["remote"])
+    noop = statistics.median(results["remote_noop"]) / statistics.median(results["local_noop"])
+    print(f"\nLantern sync throughput / loader throughput: {ratio:.2f}x; "
+          f"no-op re-sync / local no-op re-index: {noop:.2f}x")
+    print(f"\nSearch, 50 hits with 3 fragments, {len(words)} words x {reps}: milliseconds\n")
+    print("| search | p50 | p95 |")
+    print("|---|---|---|")
+    for key, label in [
+        ("remote", "`lantern --engine` (whole command)"),
+        ("local", "`lantern` local (whole command)"),
+        ("native", "OpenSearch `_search` + unified highlighter (one HTTP request)"),
+    ]:
+        values = sorted(latency[key])
+        p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
+        print(f"| {label} | {statistics.median(values) * 1000:.1f} | {p95 * 1000:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

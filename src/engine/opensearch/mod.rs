@@ -1,0 +1,25 @@
+//! Lantern on an OpenSearch cluster: the REST subset shared by OpenSearch 2.x and
+//! Elasticsearch 8 (index creation, `_bulk`, `_search` with `search_after`, `_count`,
+//! `_delete_by_query`, `_cluster/health`), spoken over HTTP(S) by a blocking client.
+//!
+//! The engine holds the catalog (path, size, mtime, type, root as fields with doc values), so
+//! any machine diffs a root against it ([`sync`]). Lantern extracts the text; the engine stores,
+//! shards, replicates and scores.
+
+mod client;
+mod error;
+mod mapping;
+mod query;
+mod search;
+mod status;
+mod sync;
+mod target;
+
+pub use client::Client;
+pub use error::OpenSearchError;
+pub use mapping::MAPPING_VERSION;
+pub use query::{lucene_regex, translate, Untranslatable};
+pub use search::{remote_search, RemoteSearchError};
+pub use status::{remote_status, RemoteStatus};
+pub use sync::{forget_remote_roots, sync_roots, SyncStats};
+pub use target::{Credentials, Target};

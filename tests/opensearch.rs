@@ -1,0 +1,676 @@
+//! Lantern on a real OpenSearch cluster (`--engine URL`): sync after adds, edits, moves and
+//! deletes, kill -9 during a sync then a rerun, the catalog against the local engine's, status,
+//! and the errors a user meets. `.ci/run` starts a 2-node cluster (tools/opensearch-cluster) and
+//! names it in LANTERN_TEST_OPENSEARCH; without one these tests are skipped visibly.
+
+mod util;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use util::needs::{self, Need};
+use util::{Dir, IndexSummary, TestCommand};
+
+/// An index of the test cluster of its own, deleted when the test ends.
+struct Remote {
+    cluster: String,
+    index: String,
+}
+
+impl Remote {
+    /// A fresh index for `test`, or `None` (the test returns) when no cluster is there.
+    fn new(test: &str) -> Option<Remote> {
+        if !needs::available(Need::OpenSearch, test) {
+            return None;
+        }
+        let cluster = needs::opensearch_url()?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.subsec_nanos());
+        let index = format!(
+            "lantern-{}-{}-{nanos}",
+            test.replace('_', "-"),
+            std::process::id()
+        );
+        let remote = Remote { cluster, index };
+        remote.delete();
+        Some(remote)
+    }
+
+    /// The `--engine` URL.
+    fn url(&self) -> String {
+        format!("{}/{}", self.cluster, self.index)
+    }
+
+    /// `lantern --engine URL ...` in `dir`.
+    fn lantern(&self, dir: &Dir) -> TestCommand {
+        dir.lantern().arg("--engine").arg(self.url())
+    }
+
+    /// `lantern --engine URL index ARGS`, which must succeed; its summary.
+    fn index(&self, dir: &Dir, args: &[&str]) -> IndexSummary {
+        let output = self.lantern(dir).arg("index").args(args).assert_success();
+        IndexSummary::parse(&output.stdout)
+    }
+
+    /// Every document the engine holds, as path key → (body, number of copies).
+    fn documents(&self) -> BTreeMap<String, (String, u64)> {
+        let body =
+            json!({ "size": 10000, "query": { "match_all": {} }, "_source": ["path", "body"] });
+        let answer = self.post(&format!("/{}/_search", self.index), &body);
+        let mut documents = BTreeMap::new();
+        for hit in answer["hits"]["hits"].as_array().expect("hits") {
+            let path = hit["_source"]["path"].as_str().expect("a path").to_string();
+            let text = hit["_source"]["body"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            documents
+                .entry(path)
+                .and_modify(|(_, copies)| *copies += 1)
+                .or_insert((text, 1));
+        }
+        documents
+    }
+
+    /// The number of documents, as `_count` says.
+    fn count(&self) -> u64 {
+        let answer = self.post(&format!("/{}/_count", self.index), &json!({}));
+        answer["count"].as_u64().unwrap_or(0)
+    }
+
+    /// POST a JSON body to the cluster; the answer's JSON (an error body too).
+    fn post(&self, path: &str, body: &Value) -> Value {
+        let url = format!("{}{path}", self.cluster);
+        let answer = match ureq::post(&url)
+            .set("Content-Type", "application/json")
+            .send_string(&body.to_string())
+        {
+            Ok(response) => response.into_string(),
+            Err(ureq::Error::Status(_, response)) => response.into_string(),
+            Err(err) => panic!("POST {url}: {err}"),
+        };
+        serde_json::from_str(&answer.expect("a body")).expect("JSON")
+    }
+
+    /// PUT a JSON body to the cluster.
+    fn put(&self, path: &str, body: &Value) {
+        ureq::put(&format!("{}{path}", self.cluster))
+            .set("Content-Type", "application/json")
+            .send_string(&body.to_string())
+            .expect("PUT");
+    }
+
+    fn delete(&self) {
+        let _ = ureq::delete(&format!("{}/{}", self.cluster, self.index)).call();
+    }
+}
+
+impl Drop for Remote {
+    fn drop(&mut self) {
+        self.delete();
+    }
+}
+
+/// The path keys of `relative` files of `dir`, sorted (the engine's keys are absolute paths).
+fn keys(dir: &Dir, relative: &[&str]) -> Vec<String> {
+    let root = std::fs::canonicalize(dir.root()).expect("canonical root");
+    let mut keys: Vec<String> = relative
+        .iter()
+        .map(|name| root.join(name).to_string_lossy().into_owned())
+        .collect();
+    keys.sort();
+    keys
+}
+
+#[test]
+fn one_index_run_reflects_adds_edits_moves_deletes_and_a_renamed_folder() {
+    let Some(remote) =
+        Remote::new("one_index_run_reflects_adds_edits_moves_deletes_and_a_renamed_folder")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "apple one");
+    dir.create("docs/b.txt", "banana two");
+    dir.create("docs/old/c.txt", "cherry three");
+    dir.create("docs/old/d.txt", "date four");
+    dir.create("docs/e.txt", "elder five");
+
+    let first = remote.index(&dir, &["docs"]);
+    assert_eq!((first.indexed, first.added), (5, 5));
+    let documents = remote.documents();
+    assert_eq!(
+        documents.keys().cloned().collect::<Vec<_>>(),
+        keys(
+            &dir,
+            &[
+                "docs/a.txt",
+                "docs/b.txt",
+                "docs/e.txt",
+                "docs/old/c.txt",
+                "docs/old/d.txt"
+            ]
+        )
+    );
+
+    // An edit (new size and mtime), a move, a delete, a folder renamed, an add.
+    std::thread::sleep(Duration::from_millis(20));
+    dir.create("docs/a.txt", "apple one edited");
+    std::fs::rename(dir.path("docs/b.txt"), dir.path("docs/moved-b.txt")).expect("move");
+    dir.remove("docs/e.txt");
+    std::fs::rename(dir.path("docs/old"), dir.path("docs/new")).expect("rename folder");
+    dir.create("docs/f.txt", "fig six");
+
+    let second = remote.index(&dir, &["docs"]);
+    assert_eq!(
+        (
+            second.added,
+            second.updated,
+            second.removed,
+            second.unchanged
+        ),
+        (4, 1, 4, 0),
+        "{second:?}"
+    );
+    let documents = remote.documents();
+    let expected = keys(
+        &dir,
+        &[
+            "docs/a.txt",
+            "docs/f.txt",
+            "docs/moved-b.txt",
+            "docs/new/c.txt",
+            "docs/new/d.txt",
+        ],
+    );
+    assert_eq!(documents.keys().cloned().collect::<Vec<_>>(), expected);
+    assert!(documents.values().all(|(_, copies)| *copies == 1));
+    assert_eq!(documents[&expected[0]].0, "apple one edited");
+
+    // With nothing changed, nothing is sent.
+    let third = remote.index(&dir, &[]);
+    assert_eq!((third.indexed, third.unchanged, third.removed), (0, 5, 0));
+}
+
+#[test]
+fn the_engine_holds_what_the_local_index_holds_for_the_sample_documents() {
+    let Some(remote) =
+        Remote::new("the_engine_holds_what_the_local_index_holds_for_the_sample_documents")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-docs");
+    let local = dir.lantern().arg("index").arg(&samples).assert_success();
+    let remote_run = remote
+        .lantern(&dir)
+        .arg("index")
+        .arg(&samples)
+        .assert_success();
+    // The same files read, extracted, skipped and warned about.
+    assert_eq!(
+        IndexSummary::parse(&remote_run.stdout),
+        IndexSummary::parse(&local.stdout)
+    );
+    // Replicas of a new index may still be starting: wait for them before reading the health.
+    let health = format!(
+        "{}/_cluster/health/{}?wait_for_status=green&timeout=60s",
+        remote.cluster, remote.index
+    );
+    ureq::get(&health).call().expect("the index turns green");
+    let mut local_warnings: Vec<&str> = local.stderr.lines().collect();
+    let mut remote_warnings: Vec<&str> = remote_run.stderr.lines().collect();
+    local_warnings.sort_unstable();
+    remote_warnings.sort_unstable();
+    assert_eq!(remote_warnings, local_warnings);
+
+    // The same documents, by type.
+    let local_status = dir.status_json();
+    let status = remote
+        .lantern(&dir)
+        .args(["status", "--format", "json"])
+        .assert_success();
+    let status: Value = serde_json::from_str(&status.stdout).expect("status JSON");
+    assert_eq!(status["documents"], local_status["documents"], "{status}");
+    assert_eq!(
+        remote.count(),
+        status["documents"].as_u64().expect("a count")
+    );
+    assert_eq!(
+        status["health"], "green",
+        "a 2-node cluster holds every replica"
+    );
+    assert_eq!(status["nodes"], 2);
+}
+
+#[test]
+fn killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk() {
+    let Some(remote) = Remote::new("killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    let mut names = Vec::new();
+    for i in 0..3000 {
+        let name = format!("docs/{:02}/file-{i}.txt", i % 40);
+        dir.create(&name, format!("word{i} shared text for file {i}"));
+        names.push(name);
+    }
+    let mut child = remote
+        .lantern(&dir)
+        .args(["index", "docs", "--threads", "1"])
+        .spawn();
+    // Kill it once some documents reached the engine, while it is still sending.
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            panic!("the sync ended ({status}) before it could be killed");
+        }
+        if remote.count() > 0 || started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        // The count only grows on a refresh: ask for one.
+        remote.post(&format!("/{}/_refresh", remote.index), &json!({}));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+
+    // Meanwhile files change: some go, one is edited.
+    for name in names.iter().take(50) {
+        dir.remove(name);
+    }
+    dir.create(&names[100], "edited after the kill");
+
+    remote.index(&dir, &["docs"]);
+    let documents = remote.documents();
+    let on_disk: Vec<&str> = names.iter().skip(50).map(String::as_str).collect();
+    assert_eq!(
+        documents.keys().cloned().collect::<Vec<_>>(),
+        keys(&dir, &on_disk)
+    );
+    assert!(documents.values().all(|(_, copies)| *copies == 1));
+    let edited = keys(&dir, &[names[100].as_str()]);
+    assert_eq!(documents[&edited[0]].0, "edited after the kill");
+}
+
+#[test]
+fn forget_removes_a_root_and_status_lists_what_is_left() {
+    let Some(remote) = Remote::new("forget_removes_a_root_and_status_lists_what_is_left") else {
+        return;
+    };
+    let dir = Dir::new();
+    dir.create("one/a.txt", "alpha");
+    dir.create("two/b.txt", "beta");
+    dir.create("two/c.txt", "gamma");
+    remote.index(&dir, &["one", "two"]);
+
+    let status = remote.lantern(&dir).arg("status").assert_success().stdout;
+    assert!(status.contains("documents: 3"), "{status}");
+    let forgot = remote
+        .lantern(&dir)
+        .args(["forget", "two"])
+        .assert_success()
+        .stdout;
+    assert_eq!(forgot.trim(), "forgot 1 folder(s) and 2 document(s)");
+    assert_eq!(
+        remote.documents().keys().cloned().collect::<Vec<_>>(),
+        keys(&dir, &["one/a.txt"])
+    );
+    let status = remote.lantern(&dir).arg("status").assert_success().stdout;
+    assert!(status.contains("documents: 1"), "{status}");
+    assert!(!status.contains("/two"), "{status}");
+}
+
+#[test]
+fn a_missing_index_and_a_foreign_index_are_clear_errors() {
+    let Some(remote) = Remote::new("a_missing_index_and_a_foreign_index_are_clear_errors") else {
+        return;
+    };
+    let dir = Dir::new();
+    let missing = remote.lantern(&dir).arg("status").assert_exit(1);
+    assert!(
+        missing.stderr.contains(&format!(
+            "the OpenSearch index '{}' does not exist",
+            remote.index
+        )),
+        "{missing}"
+    );
+    // An index Lantern did not make is not written into.
+    remote.put(&format!("/{}", remote.index), &json!({}));
+    dir.create("docs/a.txt", "alpha");
+    let foreign = remote.lantern(&dir).args(["index", "docs"]).assert_exit(1);
+    assert!(
+        foreign.stderr.contains("has mapping version 0"),
+        "{foreign}"
+    );
+    assert_eq!(remote.count(), 0);
+}
+
+#[test]
+fn an_unreachable_engine_and_a_bad_url_are_clear_errors() {
+    let dir = Dir::new();
+    // A port nothing listens on: bind one, then free it.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let down = dir
+        .lantern()
+        .args([
+            "--engine",
+            &format!("http://127.0.0.1:{port}/docs"),
+            "status",
+        ])
+        .assert_exit(1);
+    assert!(down.stderr.contains("is unreachable"), "{down}");
+    let bad = dir
+        .lantern()
+        .args(["--engine", "127.0.0.1:9200/docs", "status"])
+        .assert_exit(1);
+    assert!(
+        bad.stderr.contains("must start with http:// or https://"),
+        "{bad}"
+    );
+    let watch = dir
+        .lantern()
+        .args([
+            "--engine",
+            &format!("http://127.0.0.1:{port}/docs"),
+            "watch",
+        ])
+        .assert_exit(1);
+    assert!(
+        watch
+            .stderr
+            .contains("does not run on an OpenSearch engine yet"),
+        "{watch}"
+    );
+}
+
+#[test]
+fn credentials_are_sent_but_never_shown() {
+    // A server that records the request and refuses it, as a cluster with security does.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept");
+        let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).expect("read") == 0 || line == "\r\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+        let mut stream = stream;
+        let body =
+            r#"{"error":{"type":"security_exception","reason":"unauthorized"},"status":401}"#;
+        write!(
+            stream,
+            "HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("answer");
+        head
+    });
+    let dir = Dir::new();
+    let output = dir
+        .lantern()
+        .env("LANTERN_ENGINE_USER", "alice")
+        .env("LANTERN_ENGINE_PASSWORD", "s3cret-pass")
+        .args([
+            "--engine",
+            &format!("http://127.0.0.1:{port}/docs"),
+            "status",
+        ])
+        .assert_exit(1);
+    let head = server.join().expect("server");
+    // alice:s3cret-pass in base64.
+    let encoded = "YWxpY2U6czNjcmV0LXBhc3M=";
+    assert!(head.contains(&format!("Basic {encoded}")), "{head}");
+    assert!(
+        output.stderr.contains("refused the credentials (HTTP 401)"),
+        "{output}"
+    );
+    for secret in ["s3cret-pass", encoded] {
+        assert!(
+            !output.stderr.contains(secret) && !output.stdout.contains(secret),
+            "{output}"
+        );
+    }
+    // And never on the command line: a URL with user information is refused unechoed.
+    let inline = dir
+        .lantern()
+        .args([
+            "--engine",
+            "http://alice:s3cret-pass@127.0.0.1:9/docs",
+            "status",
+        ])
+        .assert_exit(1);
+    assert!(
+        inline
+            .stderr
+            .contains("credentials do not belong on the command line"),
+        "{inline}"
+    );
+    assert!(!inline.stderr.contains("s3cret-pass"), "{inline}");
+}
+
+/// Each hit of `lantern search --format json ARGS` as (path, title, type, fragments, locations),
+/// sorted by path: the two engines score alike but not identically (per-shard statistics), so
+/// hit sets are compared, each with everything a reader sees of it.
+fn hits_by_path(output: &str) -> (u64, Vec<Value>) {
+    let json: Value = serde_json::from_str(output).expect("search JSON");
+    let mut hits: Vec<Value> = json["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| {
+            json!([
+                hit["path"],
+                hit["marked_title"],
+                hit["type"],
+                hit["fragments"],
+                hit["locations"]
+            ])
+        })
+        .collect();
+    hits.sort_by_key(|hit| hit[0].as_str().unwrap_or_default().to_string());
+    (json["total"].as_u64().expect("total"), hits)
+}
+
+#[test]
+fn every_query_type_finds_the_same_hits_and_fragments_as_the_local_engine() {
+    let Some(remote) =
+        Remote::new("every_query_type_finds_the_same_hits_and_fragments_as_the_local_engine")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-docs");
+    dir.lantern().arg("index").arg(&samples).assert_success();
+    remote
+        .lantern(&dir)
+        .arg("index")
+        .arg(&samples)
+        .assert_success();
+    let queries = [
+        "error",
+        "\"error handling\"",
+        "\"rust exceptions\"~3",
+        "lant*",
+        "te?t",
+        "roam~1",
+        "/lig.th(o|ou)se/",
+        "+error -rust",
+        "error AND handling",
+        "error OR license",
+        "license^4 error",
+        "title:lighthouse",
+        "type:pdf",
+        "contents:[a TO b]",
+        "東京",
+        "*:*",
+        // Folding: an accent, precomposed and decomposed in the file, a sharp s, Greek accents
+        // (which an ASCII-only folding would keep).
+        "cafe",
+        "CAFÉ",
+        "strasse",
+        "καλημερα",
+        // Stemming: an unquoted word finds its other forms, a quoted one only itself.
+        "handle",
+        "\"handles\"",
+        "title:lighthouses",
+        // Identifiers: their parts side by side rank first, each part alone still finds.
+        "exec_prefix",
+        "max_results",
+        // The ranking-only proximity clause.
+        "error handling rust",
+    ];
+    for query in queries {
+        let local = dir
+            .lantern()
+            .args(["search", "--format", "json", "--limit", "100", query])
+            .run();
+        let engine = remote
+            .lantern(&dir)
+            .args(["search", "--format", "json", "--limit", "100", query])
+            .run();
+        assert_eq!(engine.code, local.code, "{query}:\n{engine}\n{local}");
+        assert_eq!(
+            hits_by_path(&engine.stdout),
+            hits_by_path(&local.stdout),
+            "{query}"
+        );
+    }
+    // Spelling correction is the local engine's alone: without it, a typo finds the same on
+    // both; with it, the local engine corrects and says so, the engine searches as typed.
+    let typo = "lighthose";
+    let uncorrected = ["search", "--format", "json", "--no-correct", typo];
+    let local = dir.lantern().args(uncorrected).run();
+    let engine = remote.lantern(&dir).args(uncorrected).run();
+    assert_eq!(engine.code, local.code, "{typo}:\n{engine}\n{local}");
+    assert_eq!(hits_by_path(&engine.stdout), hits_by_path(&local.stdout));
+    let corrected = dir.lantern().args(["search", typo]).assert_success();
+    assert!(
+        corrected.stderr.contains("showing results for lighthouse"),
+        "{corrected}"
+    );
+    let engine = remote.lantern(&dir).args(["search", typo]).run();
+    assert_eq!(engine.code, local.code, "{engine}");
+    assert!(!engine.stderr.contains("showing results"), "{engine}");
+    // What the engine cannot mean as Lantern does is refused, saying why; a malformed query is
+    // the same error as locally.
+    let refused = remote
+        .lantern(&dir)
+        .args(["search", r"/\d+/"])
+        .assert_exit(1);
+    assert!(
+        refused.stderr.contains(r"uses \d, which OpenSearch"),
+        "{refused}"
+    );
+    let malformed = remote
+        .lantern(&dir)
+        .args(["search", "foo AND ("])
+        .assert_exit(2);
+    let local = dir.lantern().args(["search", "foo AND ("]).assert_exit(2);
+    assert_eq!(malformed.stderr, local.stderr);
+}
+
+#[test]
+fn folding_and_stemming_find_the_same_files_on_both_engines() {
+    let Some(remote) = Remote::new("folding_and_stemming_find_the_same_files_on_both_engines")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    // Spellings that folding equates beyond ASCII accents: the dotted and dotless i of
+    // Turkish, a ligature, full-width letters, a final sigma, Greek and Cyrillic accents, a
+    // decomposed accent, and stemmed forms.
+    let files = [
+        ("turkish.txt", "İstanbul ve Diyarbakır"),
+        ("ligature.txt", "the ﬁle was ﬂagged"),
+        ("wide.txt", "ＬＡＮＴＥＲＮ in full width"),
+        ("greek.txt", "ΚΌΣΜΟΣ και κόσμος"),
+        ("russian.txt", "йод и Ёлка"),
+        ("decomposed.txt", "un cafe\u{301} noir"),
+        ("stems.txt", "the crawlers were crawling"),
+    ];
+    for (name, text) in files {
+        dir.create(&format!("docs/{name}"), text);
+    }
+    dir.lantern().args(["index", "docs"]).assert_success();
+    remote.index(&dir, &["docs"]);
+    let queries = [
+        ("istanbul", "turkish.txt"),
+        ("diyarbakir", "turkish.txt"),
+        ("file", "ligature.txt"),
+        ("flagged", "ligature.txt"),
+        ("lantern", "wide.txt"),
+        ("κοσμος", "greek.txt"),
+        ("иод", "russian.txt"),
+        ("елка", "russian.txt"),
+        ("café", "decomposed.txt"),
+        ("crawl", "stems.txt"),
+    ];
+    for (query, file) in queries {
+        let args = ["search", "--format", "json", "--no-correct", query];
+        let local = dir.lantern().args(args).run();
+        let engine = remote.lantern(&dir).args(args).run();
+        let (total, hits) = hits_by_path(&local.stdout);
+        assert_eq!(total, 1, "{query}: {local}");
+        assert!(
+            hits[0][0].as_str().unwrap_or_default().ends_with(file),
+            "{query}: {local}"
+        );
+        assert_eq!(
+            hits_by_path(&engine.stdout),
+            (total, hits),
+            "{query}: {engine}"
+        );
+    }
+}
+
+#[test]
+fn the_index_language_is_recorded_and_another_one_refused() {
+    let Some(remote) = Remote::new("the_index_language_is_recorded_and_another_one_refused") else {
+        return;
+    };
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "les chats dorment");
+    // A language Lucene has no Snowball stemmer for cannot make an index.
+    let greek = remote
+        .lantern(&dir)
+        .args(["index", "docs", "--language", "greek"])
+        .assert_exit(1);
+    assert!(
+        greek.stderr.contains("no Snowball stemmer for greek"),
+        "{greek}"
+    );
+    remote.index(&dir, &["docs", "--language", "french"]);
+    let status = remote.lantern(&dir).arg("status").assert_success();
+    assert!(status.stdout.contains("language:  french"), "{status}");
+    // French stems: `chat` finds `chats`.
+    let found = remote
+        .lantern(&dir)
+        .args(["search", "--format", "json", "chat"])
+        .assert_success();
+    assert_eq!(hits_by_path(&found.stdout).0, 1, "{found}");
+    // Another language would need every stem again: refused, the index unchanged.
+    let english = remote
+        .lantern(&dir)
+        .args(["index", "docs", "--language", "english"])
+        .assert_exit(1);
+    assert!(
+        english.stderr.contains("it stems in french, not english"),
+        "{english}"
+    );
+    remote.index(&dir, &["docs"]);
+}
