@@ -96,6 +96,7 @@ impl QuerySize {
             QueryNode::Term { .. }
             | QueryNode::Phrase { .. }
             | QueryNode::Range { .. }
+            | QueryNode::Span { .. }
             | QueryNode::All => self.leaf(boost),
         }
     }

@@ -1,0 +1,232 @@
+//! Narrowing a search: `modified:` and `size:` clauses in every form, and `type:`/`path:`
+//! clauses that filter, each checked against a brute-force pass over the files' own dates and
+//! sizes.
+
+mod util;
+
+use std::fs::File;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use util::{sorted, Dir};
+
+/// Seconds from the epoch to a UTC date and time.
+fn utc(year: i32, month: u32, day: u32, hour: u64) -> u64 {
+    // Days from 1970-01-01, by counting (the test's own arithmetic, not Lantern's).
+    let mut days = 0u64;
+    for y in 1970..year {
+        days += if is_leap(y) { 366 } else { 365 };
+    }
+    let lengths = [
+        31,
+        if is_leap(year) { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    days += lengths[..month as usize - 1].iter().sum::<u64>();
+    days += u64::from(day) - 1;
+    days * 86_400 + hour * 3_600
+}
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// A file of the corpus: its name, modification time (seconds since the epoch) and size.
+struct Doc {
+    name: &'static str,
+    modified: u64,
+    size: usize,
+}
+
+/// Files around the edges the queries test: the ends of years, months and days, and sizes
+/// around 1 KiB and 1 MiB. Every file holds the word `lantern`.
+fn docs() -> Vec<Doc> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let doc = |name, modified, size| Doc {
+        name,
+        modified,
+        size,
+    };
+    vec![
+        doc("old.txt", utc(2023, 12, 31, 23), 10),
+        doc("new-year.txt", utc(2024, 1, 1, 0), 1023),
+        doc("march.txt", utc(2024, 3, 15, 12), 1024),
+        doc("june-end.txt", utc(2024, 6, 30, 23), 1025),
+        doc("july.txt", utc(2024, 7, 1, 0), 1 << 20),
+        doc("big.txt", utc(2025, 2, 28, 12), (1 << 20) + 1),
+        doc("recent.txt", now - 2 * 86_400, 3000),
+    ]
+}
+
+/// A folder `docs/` of [`docs`], with their times set, indexed.
+fn corpus() -> (Dir, Vec<Doc>) {
+    let dir = Dir::new();
+    let docs = docs();
+    for doc in &docs {
+        let path = format!("docs/{}", doc.name);
+        let mut text = "lantern ".repeat(doc.size / 8 + 1).into_bytes();
+        text.truncate(doc.size);
+        dir.create(&path, text);
+        File::options()
+            .write(true)
+            .open(dir.path(&path))
+            .and_then(|file| file.set_modified(UNIX_EPOCH + Duration::from_secs(doc.modified)))
+            .expect("set the modification time");
+    }
+    dir.index(&["docs"]);
+    (dir, docs)
+}
+
+/// The files of `docs` for which `keep` holds, as search results name them, sorted.
+fn expected(docs: &[Doc], keep: impl Fn(&Doc) -> bool) -> Vec<String> {
+    sorted(
+        docs.iter()
+            .filter(|doc| keep(doc))
+            .map(|doc| format!("docs/{}", doc.name))
+            .collect(),
+    )
+}
+
+#[test]
+fn dates_and_sizes_select_what_a_brute_force_pass_selects() {
+    let (dir, docs) = corpus();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let kib = 1024;
+    let mib = 1 << 20;
+    let start_2024 = utc(2024, 1, 1, 0);
+    let start_july = utc(2024, 7, 1, 0);
+    let start_march = utc(2024, 3, 1, 0);
+    #[allow(clippy::type_complexity)]
+    let cases: Vec<(&str, Box<dyn Fn(&Doc) -> bool>)> = vec![
+        (
+            "lantern modified:[2024-01-01 TO 2024-06-30]",
+            Box::new(move |d| d.modified >= start_2024 && d.modified < start_july),
+        ),
+        (
+            "lantern modified:{2024-01-01 TO 2024-06-30}",
+            Box::new(move |d| {
+                d.modified >= start_2024 + 86_400 && d.modified < start_july - 86_400
+            }),
+        ),
+        (
+            "modified:2024",
+            Box::new(move |d| d.modified >= start_2024 && d.modified < utc(2025, 1, 1, 0)),
+        ),
+        (
+            "modified:2024-03",
+            Box::new(move |d| d.modified >= start_march && d.modified < utc(2024, 4, 1, 0)),
+        ),
+        (
+            "modified:>=2024-03",
+            Box::new(move |d| d.modified >= start_march),
+        ),
+        (
+            "modified:>2024-06",
+            Box::new(move |d| d.modified >= start_july),
+        ),
+        ("modified:<2024", Box::new(move |d| d.modified < start_2024)),
+        (
+            "modified:<=2024-06-30",
+            Box::new(move |d| d.modified < start_july),
+        ),
+        (
+            "modified:>now-7d",
+            Box::new(move |d| d.modified > now - 7 * 86_400),
+        ),
+        (
+            "modified:now-7d",
+            Box::new(move |d| d.modified > now - 7 * 86_400),
+        ),
+        ("size:>1K", Box::new(move |d| d.size > kib)),
+        ("size:>=1K", Box::new(move |d| d.size >= kib)),
+        ("size:<1k", Box::new(move |d| d.size < kib)),
+        ("size:1024", Box::new(move |d| d.size == kib)),
+        ("size:{1M TO *]", Box::new(move |d| d.size > mib)),
+        (
+            "size:[1KiB TO 1MB}",
+            Box::new(move |d| d.size >= kib && d.size < mib),
+        ),
+        ("size:[* TO 1.5K]", Box::new(move |d| d.size <= 1536)),
+        (
+            "lantern size:>1K modified:2024",
+            Box::new(move |d| {
+                d.size > kib && d.modified >= start_2024 && d.modified < utc(2025, 1, 1, 0)
+            }),
+        ),
+        ("lantern AND -size:>1K", Box::new(move |d| d.size <= kib)),
+    ];
+    for (query, keep) in cases {
+        let want = expected(&docs, keep);
+        assert!(!want.is_empty(), "{query}: a test that selects nothing");
+        assert_eq!(sorted(dir.hit_paths(query)), want, "{query}");
+    }
+}
+
+#[test]
+fn malformed_dates_and_sizes_point_at_the_value() {
+    let (dir, _) = corpus();
+    for (query, message, column) in [
+        ("lantern size:>10Q", "'10Q' is not a size", 14),
+        ("modified:2024-02-30", "'2024-02-30' is not a date", 9),
+        ("modified:>now-3", "'now-3' is not a date", 10),
+        ("size:(1 2)", "size: takes a size", 5),
+    ] {
+        let output = dir.lantern().args(["search", query]).assert_exit(2);
+        assert!(output.stderr.contains(message), "{query}: {output}");
+        let caret = format!("\n{}^", " ".repeat(column));
+        assert!(
+            output.stderr.contains(&caret),
+            "{query}: caret at {column}: {output}"
+        );
+    }
+}
+
+#[test]
+fn type_and_path_beside_words_filter() {
+    let dir = Dir::new();
+    dir.create("docs/howto/logging.txt", "logging how to");
+    dir.create("docs/guide/logging.txt", "logging logging logging guide");
+    dir.create(
+        "docs/howto/page.html",
+        "<html><body>logging in html</body></html>",
+    );
+    dir.create(
+        "docs/other.html",
+        "<html><body>nothing relevant</body></html>",
+    );
+    dir.index(&["docs"]);
+    assert_eq!(
+        sorted(dir.hit_paths("path:howto logging")),
+        ["docs/howto/logging.txt", "docs/howto/page.html"]
+    );
+    assert_eq!(dir.hit_paths("type:html logging"), ["docs/howto/page.html"]);
+    // Two types are alternatives; the type and the path are both required.
+    assert_eq!(
+        sorted(dir.hit_paths("type:html type:text logging path:howto")),
+        ["docs/howto/logging.txt", "docs/howto/page.html"]
+    );
+    // Written with OR, a field clause is one alternative among others, as in Lucene.
+    assert_eq!(
+        sorted(dir.hit_paths("type:html OR logging")),
+        [
+            "docs/guide/logging.txt",
+            "docs/howto/logging.txt",
+            "docs/howto/page.html",
+            "docs/other.html"
+        ]
+    );
+}
