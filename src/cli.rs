@@ -189,8 +189,29 @@ pub struct IndexArgs {
 pub struct SearchArgs {
     /// The query, in Lucene's classic syntax (see below); several words are one query, as if
     /// quoted together: `lantern search font encoding` is `lantern search 'font encoding'`.
-    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    /// May be left out when a filter is given: then every document passing the filters.
+    #[arg(value_name = "QUERY", num_args = 1..,
+          required_unless_present_any = ["doc_type", "path", "modified", "size"])]
     pub query: Vec<String>,
+
+    /// Only documents of this type (pdf, html, text, docx...); repeated, any of them.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub doc_type: Vec<String>,
+
+    /// Only documents whose path holds these components, e.g. drivers/net; repeated, any of
+    /// them.
+    #[arg(long, value_name = "PATH")]
+    pub path: Vec<String>,
+
+    /// Only documents modified then, as modified: takes it: 2024-03, '>=2024-03',
+    /// '>now-7d', '[2024-01-01 TO 2024-06-30]' (UTC); repeated, all of them.
+    #[arg(long, value_name = "DATES", allow_hyphen_values = true)]
+    pub modified: Vec<String>,
+
+    /// Only documents of this size, as size: takes it: '>10M', '<=512K', '[1K TO 1M]';
+    /// repeated, all of them.
+    #[arg(long, value_name = "SIZES", allow_hyphen_values = true)]
+    pub size: Vec<String>,
 
     /// Join clauses that have no operator between them with AND instead of OR.
     #[arg(long)]

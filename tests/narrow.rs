@@ -230,3 +230,97 @@ fn type_and_path_beside_words_filter() {
         ]
     );
 }
+
+/// A mix of types and folders for the filter flags and parameters.
+fn mixed() -> Dir {
+    let dir = Dir::new();
+    dir.create("docs/howto/logging.txt", "logging how to");
+    dir.create("docs/guide/logging.txt", "logging logging logging guide");
+    dir.create(
+        "docs/howto/page.html",
+        "<html><body>logging in html</body></html>",
+    );
+    dir.create(
+        "docs/guide/page.html",
+        "<html><body>more logging in html</body></html>",
+    );
+    dir.index(&["docs"]);
+    dir
+}
+
+#[test]
+fn filter_flags_and_the_query() {
+    let dir = mixed();
+    let paths = |args: &[&str]| sorted(dir.search_json(args).paths());
+    assert_eq!(
+        paths(&["--type", "html", "logging"]),
+        ["docs/guide/page.html", "docs/howto/page.html"]
+    );
+    assert_eq!(
+        paths(&["--type", "html", "--path", "howto", "logging"]),
+        ["docs/howto/page.html"]
+    );
+    // Repeated types and paths are alternatives.
+    assert_eq!(
+        paths(&["--type", "html", "--type", "text", "--path", "howto", "logging"]),
+        ["docs/howto/logging.txt", "docs/howto/page.html"]
+    );
+    // Repeated sizes all hold; no query: every document passing the filters.
+    assert_eq!(
+        paths(&["--size", ">20", "--size", "<40"]),
+        ["docs/guide/logging.txt"]
+    );
+    assert_eq!(paths(&["--modified", ">now-1h", "--type", "text"]).len(), 2);
+    assert!(paths(&["--modified", "<2000", "logging"]).is_empty());
+    // The query run, with the filters' clauses, is the one reported.
+    let json = dir.search_json(&["--type", "html", "logging"]);
+    assert_eq!(json.raw["query"], "(logging) AND type:\"html\"");
+}
+
+#[test]
+fn a_malformed_filter_value_gets_a_caret_under_it() {
+    let dir = mixed();
+    let output = dir
+        .lantern()
+        .args(["search", "logging", "--size", ">10Q"])
+        .assert_exit(2);
+    assert!(output.stderr.contains("'10Q' is not a size"), "{output}");
+    assert!(
+        output
+            .stderr
+            .contains(&format!("(logging) AND size:>10Q\n{}^", " ".repeat(20))),
+        "{output}"
+    );
+    // A value cannot smuggle clauses in.
+    let output = dir
+        .lantern()
+        .args(["search", "logging", "--size", "1 OR *"])
+        .assert_exit(2);
+    assert!(output.stderr.contains("is not a size"), "{output}");
+}
+
+#[test]
+fn the_api_takes_the_same_filters() {
+    let dir = mixed();
+    let server = util::ServerGuard::start(&dir, &[]);
+    let target = format!(
+        "/api/search?q=logging&type=html,text&path=howto&size={}",
+        util::encode(">10")
+    );
+    let (status, json) = server.get_json(&target);
+    assert_eq!(status, 200, "{json}");
+    let mut paths: Vec<String> = json["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| dir.relative(hit["path"].as_str().expect("a path")))
+        .collect();
+    paths.sort();
+    assert_eq!(paths, ["docs/howto/logging.txt", "docs/howto/page.html"]);
+    let (status, error) = server.get_json("/api/search?q=logging&modified=2024-13");
+    assert_eq!(status, 400, "{error}");
+    assert!(error["error"]["message"]
+        .as_str()
+        .expect("message")
+        .contains("'2024-13' is not a date"));
+}

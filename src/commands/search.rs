@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use lantern::highlight::FragmentOptions;
-use lantern::query::{DefaultOperator, QueryError};
+use lantern::query::{DefaultOperator, Filters, QueryError};
 use lantern::render::{HtmlPrinter, JsonPrinter, Marks, QueryProblem, ResultsPrinter, TextPrinter};
 use lantern::search::{IndexSearcher, SearchError, SearchRequest};
 use termcolor::{BufferedStandardStream, ColorChoice};
@@ -16,7 +16,14 @@ use crate::cli::{Color, Format, SearchArgs};
 /// grep and ripgrep do. A malformed query is explained on stderr (and, for JSON and HTML, in the
 /// output too) and exits 2.
 pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let query = args.query.join(" ");
+    // The filters are clauses of the query run, which error messages and outputs show.
+    let filters = Filters {
+        types: args.doc_type.clone(),
+        paths: args.path.clone(),
+        modified: args.modified.clone(),
+        sizes: args.size.clone(),
+    };
+    let query = filters.compose(&args.query.join(" "));
     let printer = printer(args);
     let searcher = IndexSearcher::open(index_dir)?;
     let request = SearchRequest {

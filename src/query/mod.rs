@@ -4,6 +4,7 @@
 
 pub mod ast;
 pub mod automaton;
+pub mod filters;
 pub mod lower;
 pub mod parser;
 pub mod proximity;
@@ -11,6 +12,7 @@ pub mod proximity;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use ast::QueryNode;
+pub use filters::Filters;
 pub use lower::{
     lower, Analyzers, Leaf, LowerError, Lowered, Matcher, MultiTerm, Target, TermExpansion,
 };

@@ -18,6 +18,7 @@ use crate::search::SearchRequest;
 use crate::watch::live_watcher;
 
 use super::failure::Failure;
+use super::filters::FilterParams;
 use super::limits::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
 use super::responses::json;
 use super::state::AppState;
@@ -31,6 +32,11 @@ pub(super) struct SearchParams {
     limit: Option<String>,
     /// Best hits to skip, 0 to [`MAX_OFFSET`] (default 0).
     offset: Option<String>,
+    /// A path filter, as the search page's.
+    path: Option<String>,
+    /// The other filters: type, date, size.
+    #[serde(flatten)]
+    filters: FilterParams,
 }
 
 /// `/api/search?q=QUERY&limit=N&offset=M`.
@@ -52,6 +58,10 @@ async fn run_search(
     let query = params
         .q
         .ok_or_else(|| Failure::BadRequest("missing parameter 'q', the query".to_string()))?;
+    let query = params
+        .filters
+        .filters(params.path.as_deref().unwrap_or_default())
+        .compose(&query);
     if query.len() > MAX_QUERY_BYTES {
         return Err(Failure::QueryTooLong);
     }

@@ -1,46 +1,38 @@
-//! The filter controls of the search page, turned into query clauses: the query a page runs is
-//! the text in the search box plus one clause per filter, so the filters mean exactly what the
-//! query language says.
+//! The filter parameters of the search page and of `/api/search`: `type`, `path`, `modified`
+//! and `size`, as the CLI's `--type`, `--path`, `--modified` and `--size` (see
+//! [`crate::query::Filters`]).
 
-/// The query the search page runs for the search box `query` and the path filter
-/// `path_filter`.
-///
-/// An empty filter adds nothing. Otherwise the filter becomes the phrase `path:"FILTER"` (its
-/// `"` and `\` escaped with `\`), which matches documents whose path holds the filter's
-/// components one after the other, as words, case-insensitively: `drivers/net` matches
-/// `/src/linux/drivers/net/loopback.c`. With a query, the result is `(QUERY) AND path:"FILTER"`;
-/// alone, the filter lists the documents under such folders.
-pub fn compose_query(query: &str, path_filter: &str) -> String {
-    let path_filter = path_filter.trim();
-    if path_filter.is_empty() {
-        return query.to_string();
-    }
-    let mut clause = String::from("path:\"");
-    for c in path_filter.chars() {
-        if c == '"' || c == '\\' {
-            clause.push('\\');
-        }
-        clause.push(c);
-    }
-    clause.push('"');
-    if query.trim().is_empty() {
-        clause
-    } else {
-        format!("({query}) AND {clause}")
-    }
+use serde::Deserialize;
+
+use crate::query::Filters;
+
+/// The filter parameters besides `path` (which the search page has as a box of its own). One
+/// value each; `type` may list several types separated by commas (`type=pdf,html`).
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct FilterParams {
+    /// Document types, comma-separated: any of them.
+    #[serde(rename = "type")]
+    doc_type: Option<String>,
+    /// A value of `modified:` (`2024-03`, `>now-7d`, `[2024-01-01 TO 2024-06-30]`).
+    modified: Option<String>,
+    /// A value of `size:` (`>10M`).
+    size: Option<String>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::compose_query;
-
-    #[test]
-    fn a_path_filter_becomes_a_quoted_path_clause() {
-        assert_eq!(compose_query("mutex", ""), "mutex");
-        assert_eq!(
-            compose_query("a OR b", "drivers/net"),
-            "(a OR b) AND path:\"drivers/net\""
-        );
-        assert_eq!(compose_query(" ", "x\"y\\z"), "path:\"x\\\"y\\\\z\"");
+impl FilterParams {
+    /// The filters these parameters and the path filter `path` ask for.
+    pub(super) fn filters(&self, path: &str) -> Filters {
+        let one = |value: &Option<String>| value.iter().cloned().collect::<Vec<_>>();
+        Filters {
+            types: self
+                .doc_type
+                .iter()
+                .flat_map(|types| types.split(','))
+                .map(str::to_string)
+                .collect(),
+            paths: vec![path.to_string()],
+            modified: one(&self.modified),
+            sizes: one(&self.size),
+        }
     }
 }

@@ -18,7 +18,7 @@ use crate::render::{with_params, HtmlHit, Marks, QueryProblem};
 use crate::search::{SearchRequest, SearchResults};
 
 use super::failure::Failure;
-use super::filters::compose_query;
+use super::filters::FilterParams;
 use super::limits::{MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
 use super::responses::page_response;
 use super::state::AppState;
@@ -30,6 +30,9 @@ pub(super) struct SearchParams {
     q: Option<String>,
     /// The path filter box.
     path: Option<String>,
+    /// The other filters: type, date, size.
+    #[serde(flatten)]
+    filters: FilterParams,
     /// The page of hits, from 1.
     page: Option<String>,
 }
@@ -87,7 +90,7 @@ pub(super) async fn search(
     };
     let q = params.q.unwrap_or_default();
     let path_filter = params.path.unwrap_or_default();
-    let query = compose_query(&q, &path_filter);
+    let query = params.filters.filters(&path_filter).compose(&q);
     let mut page = SearchPage {
         q,
         path_filter,
