@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use lantern::highlight::FragmentOptions;
 use lantern::query::DefaultOperator;
-use lantern::search::{IndexSearcher, SearchRequest};
+use lantern::search::{IndexSearcher, SearchRequest, Sort};
 use serde::Serialize;
 
 /// Hits per query, as `lantern search` returns by default.
@@ -174,6 +174,7 @@ fn measure(
         query: query.to_string(),
         default_operator: DefaultOperator::Or,
         limit: LIMIT,
+        sort: Sort::default(),
         offset: 0,
         fragments,
         timeout: None,

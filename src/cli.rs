@@ -11,6 +11,7 @@ use clap_complete::Shell;
 /// `build.rs` found it.
 const VERSION: &str = env!("LANTERN_BUILD_VERSION");
 use lantern::render::EditorLinks;
+use lantern::search::Sort;
 
 /// Full-text search over a folder of documents, with highlighted fragments.
 #[derive(Debug, Parser)]
@@ -193,6 +194,16 @@ pub struct SearchArgs {
     #[arg(value_name = "QUERY", num_args = 1..,
           required_unless_present_any = ["doc_type", "path", "modified", "size"])]
     pub query: Vec<String>,
+
+    /// The order of the hits: relevance (best first), modified (newest first), size (largest
+    /// first) or path (A to Z); a leading '-' reverses the last three (-modified: oldest first).
+    #[arg(
+        long,
+        value_name = "ORDER",
+        default_value = "relevance",
+        allow_hyphen_values = true
+    )]
+    pub sort: Sort,
 
     /// Only documents of this type (pdf, html, text, docx...); repeated, any of them.
     #[arg(long = "type", value_name = "TYPE")]

@@ -428,4 +428,18 @@ fn the_search_tool_takes_the_filters_of_the_cli() {
     );
     let (is_error, bad) = session.call("search", json!({"query": "mutex", "size": ">1Q"}));
     assert!(is_error, "{bad}");
+    // Largest first: queues.md has more filler than locks.md.
+    let (_, sorted) = session.call(
+        "search",
+        json!({"query": "mutex", "path": ["notes"], "sort": "size"}),
+    );
+    let in_order: Vec<String> = sorted["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| dir.relative(hit["path"].as_str().expect("a path")))
+        .collect();
+    assert_eq!(in_order, ["docs/notes/queues.md", "docs/notes/locks.md"]);
+    let (is_error, bad) = session.call("search", json!({"query": "mutex", "sort": "date"}));
+    assert!(is_error, "{bad}");
 }

@@ -324,3 +324,101 @@ fn the_api_takes_the_same_filters() {
         .expect("message")
         .contains("'2024-13' is not a date"));
 }
+
+#[test]
+fn sorted_by_date_size_or_path_in_either_direction() {
+    let (dir, docs) = corpus();
+    let order = |key: fn(&Doc) -> (u64, &'static str), descending: bool, limit: usize| {
+        let mut docs: Vec<&Doc> = docs.iter().collect();
+        docs.sort_by_key(|doc| key(doc));
+        if descending {
+            docs.reverse();
+        }
+        docs.iter()
+            .take(limit)
+            .map(|doc| format!("docs/{}", doc.name))
+            .collect::<Vec<_>>()
+    };
+    let by_date = |doc: &Doc| (doc.modified, doc.name);
+    let by_size = |doc: &Doc| (doc.size as u64, doc.name);
+    let by_name = |doc: &Doc| (0, doc.name);
+    for (sort, key, descending) in [
+        ("modified", by_date as fn(&Doc) -> (u64, &'static str), true),
+        ("-modified", by_date, false),
+        ("size", by_size, true),
+        ("-size", by_size, false),
+        ("path", by_name, false),
+        ("-path", by_name, true),
+    ] {
+        for limit in [3, 50] {
+            let limit_text = limit.to_string();
+            let json = dir.search_json(&["lantern", "--sort", sort, "--limit", &limit_text]);
+            assert_eq!(json.total, docs.len() as u64, "{sort}");
+            assert_eq!(
+                json.paths(),
+                order(key, descending, limit),
+                "--sort {sort} --limit {limit}"
+            );
+        }
+    }
+    // Filters and sorting together; the API takes the same order.
+    let json = dir.search_json(&["--sort", "-modified", "--size", ">1K", "--limit", "2"]);
+    assert_eq!(json.paths(), ["docs/june-end.txt", "docs/july.txt"]);
+    let server = util::ServerGuard::start(&dir, &[]);
+    let (status, found) = server.get_json("/api/search?q=lantern&sort=-size&limit=2");
+    assert_eq!(status, 200, "{found}");
+    let paths: Vec<String> = found["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| dir.relative(hit["path"].as_str().expect("a path")))
+        .collect();
+    assert_eq!(paths, ["docs/old.txt", "docs/new-year.txt"]);
+    let (status, error) = server.get_json("/api/search?q=lantern&sort=date");
+    assert_eq!(status, 400, "{error}");
+}
+
+#[test]
+fn an_unknown_sort_is_an_argument_error() {
+    let (dir, _) = corpus();
+    let output = dir
+        .lantern()
+        .args(["search", "lantern", "--sort", "-relevance"])
+        .assert_exit(2);
+    assert!(
+        output.stderr.contains("unknown sort '-relevance'"),
+        "{output}"
+    );
+}
+
+#[test]
+fn the_search_page_keeps_its_filters_and_sort_and_shows_the_query_run() {
+    let dir = mixed();
+    let server = util::ServerGuard::start(&dir, &[]);
+    let (status, page) =
+        server.get("/search?q=logging&type=html&size=%3E10&sort=-path&modified=%3Enow-1d");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(
+            "Query run: <code>(logging) AND type:&#34;html&#34; AND modified:&#62;now-1d AND size:&#62;10</code>"
+        ),
+        "{page}"
+    );
+    for control in [
+        r#"id="type" name="type" type="text" value="html""#,
+        r#"id="size" name="size" type="text" value="&#62;10""#,
+        r#"<option value="-path" selected>"#,
+    ] {
+        assert!(page.contains(control), "{control}: {page}");
+    }
+    // Path Z to A: howto before guide, and only the web pages.
+    let howto = page.find("howto/page.html").expect("the howto page");
+    let guide = page.find("guide/page.html").expect("the guide page");
+    assert!(howto < guide, "{page}");
+    assert!(!page.contains("logging.txt"), "{page}");
+    // A hostile value is text, never markup; a bad one is explained.
+    let (status, page) = server.get("/search?q=logging&size=%22%3E%3Cb%3E");
+    assert_eq!(status, 400, "{page}");
+    assert!(!page.contains("\"><b>"), "{page}");
+    assert!(page.contains("is not a size"), "{page}");
+}

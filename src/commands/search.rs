@@ -34,6 +34,7 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             DefaultOperator::Or
         },
         limit: args.limit,
+        sort: args.sort,
         offset: 0,
         fragments: FragmentOptions {
             count: args.fragments.into(),

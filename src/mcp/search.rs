@@ -11,7 +11,7 @@ use super::ToolError;
 use crate::highlight::FragmentOptions;
 use crate::query::{DefaultOperator, Filters};
 use crate::render::{agent_results, AgentResults};
-use crate::search::{IndexSearcher, SearchRequest};
+use crate::search::{IndexSearcher, SearchRequest, Sort};
 
 /// Hits per call unless the agent asks for another number.
 const DEFAULT_LIMIT: usize = 10;
@@ -41,6 +41,9 @@ pub struct SearchArgs {
     pub offset: Option<usize>,
     /// Fragments per hit (default 3, at most 10; 0 for paths only).
     pub fragments: Option<usize>,
+    /// The order of the hits: `relevance` (default, best first), `modified` (newest first),
+    /// `size` (largest first) or `path` (A to Z); `-modified`, `-size`, `-path` reverse them.
+    pub sort: Option<String>,
     /// Only documents of these types (pdf, html, text, docx...): any of them.
     #[serde(rename = "type", default)]
     pub doc_type: Vec<String>,
@@ -63,6 +66,12 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolErr
             "offset {offset} is too deep: at most {MAX_OFFSET}; narrow the query instead"
         )));
     }
+    let sort = match &args.sort {
+        Some(sort) => sort
+            .parse::<Sort>()
+            .map_err(|err| ToolError::BadArgument(err.to_string()))?,
+        None => Sort::default(),
+    };
     let searcher = IndexSearcher::open(dir)?;
     // Ranks count from the top of the whole list.
     let filters = Filters {
@@ -76,6 +85,7 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolErr
         query: query.clone(),
         default_operator: DefaultOperator::Or,
         limit,
+        sort,
         offset,
         fragments: FragmentOptions {
             count: args

@@ -9,6 +9,7 @@ pub mod expand;
 mod freshness;
 mod pattern;
 mod phrase;
+mod sort;
 mod stored;
 mod term_walk;
 
@@ -32,9 +33,11 @@ use compile::compile;
 use deadline::{Deadline, DeadlineQuery};
 use expand::TermExpander;
 use freshness::CommitWatch;
+use sort::top_sorted;
 use stored::StoredText;
 
 pub use document::StoredDocument;
+pub use sort::{Sort, SortError, SortKey};
 
 /// What to search for and how much to return.
 #[derive(Clone, Debug)]
@@ -45,6 +48,8 @@ pub struct SearchRequest {
     pub default_operator: DefaultOperator,
     /// How many hits to return, best first.
     pub limit: usize,
+    /// The order of the hits: relevance, or a fast field.
+    pub sort: Sort,
     /// How many of the best hits to skip before those returned (for paging): with offset 50,
     /// the first hit returned has rank 51.
     pub offset: usize,
@@ -80,7 +85,7 @@ pub struct SearchResults {
 pub struct Hit {
     /// 1 for the best hit.
     pub rank: usize,
-    /// BM25 relevance score.
+    /// BM25 relevance score; 0 when the hits are sorted by another key (they are not scored).
     pub score: f32,
     /// The file's absolute path, as people see it: bytes that are not UTF-8 shown as U+FFFD.
     pub path: String,
@@ -263,9 +268,19 @@ impl IndexSearcher {
         let limit = request.limit.min(documents - offset);
         // On this thread: every step of the query checks the deadline, so the work ends with
         // the search, and a server counts it against its limits until then.
-        let (top, total) = Collection::for_query(&lowered)
-            .run(&searcher, &query, offset + limit)
-            .map_err(|err| self.engine_error(err))?;
+        let (top, total) = match request.sort.fast_key() {
+            None => Collection::for_query(&lowered).run(&searcher, &query, offset + limit),
+            // Hits in another order than relevance are not scored: their score is 0.
+            Some(key) => top_sorted(
+                &searcher,
+                &query,
+                key,
+                request.sort.reversed,
+                offset + limit,
+            )
+            .map(|(found, total)| (found.into_iter().map(|at| (0.0, at)).collect(), total)),
+        }
+        .map_err(|err| self.engine_error(err))?;
         let top = top.get(offset..).unwrap_or_default();
         let top = &top[..top.len().min(limit)];
 

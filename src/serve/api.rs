@@ -58,6 +58,7 @@ async fn run_search(
     let query = params
         .q
         .ok_or_else(|| Failure::BadRequest("missing parameter 'q', the query".to_string()))?;
+    let sort = params.filters.sort()?;
     let query = params
         .filters
         .filters(params.path.as_deref().unwrap_or_default())
@@ -71,6 +72,7 @@ async fn run_search(
         query,
         default_operator: DefaultOperator::Or,
         limit,
+        sort,
         offset,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),

@@ -4,11 +4,13 @@
 
 use serde::Deserialize;
 
+use super::failure::Failure;
 use crate::query::Filters;
+use crate::search::{Sort, SortError};
 
 /// The filter parameters besides `path` (which the search page has as a box of its own). One
 /// value each; `type` may list several types separated by commas (`type=pdf,html`).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub(super) struct FilterParams {
     /// Document types, comma-separated: any of them.
     #[serde(rename = "type")]
@@ -17,9 +19,51 @@ pub(super) struct FilterParams {
     modified: Option<String>,
     /// A value of `size:` (`>10M`).
     size: Option<String>,
+    /// The order of the hits (`modified`, `-size`...; see [`Sort`]); relevance when absent.
+    sort: Option<String>,
 }
 
 impl FilterParams {
+    /// The parameters as the search page's controls show them and its links carry them,
+    /// `(name, value)`, empty when absent.
+    pub(super) fn values(&self) -> [(&'static str, &str); 4] {
+        fn value(value: &Option<String>) -> &str {
+            value.as_deref().unwrap_or_default()
+        }
+        [
+            ("type", value(&self.doc_type)),
+            ("modified", value(&self.modified)),
+            ("size", value(&self.size)),
+            ("sort", value(&self.sort)),
+        ]
+    }
+
+    /// Whether the sort control shows `order` (relevance when none is given).
+    pub(super) fn is_sort(&self, order: &str) -> bool {
+        match self.value("sort") {
+            "" => order == "relevance",
+            sort => sort == order,
+        }
+    }
+
+    /// The value of the control `name` (one of [`FilterParams::values`]'s), for the page.
+    pub(super) fn value(&self, name: &str) -> &str {
+        self.values()
+            .into_iter()
+            .find(|(named, _)| *named == name)
+            .map_or("", |(_, value)| value)
+    }
+
+    /// The order asked for; a sort that cannot be read is a bad request.
+    pub(super) fn sort(&self) -> Result<Sort, Failure> {
+        match self.sort.as_deref().map(str::trim) {
+            None | Some("") => Ok(Sort::default()),
+            Some(sort) => sort
+                .parse()
+                .map_err(|err: SortError| Failure::BadRequest(err.to_string())),
+        }
+    }
+
     /// The filters these parameters and the path filter `path` ask for.
     pub(super) fn filters(&self, path: &str) -> Filters {
         let one = |value: &Option<String>| value.iter().cloned().collect::<Vec<_>>();

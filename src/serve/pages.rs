@@ -44,6 +44,8 @@ struct SearchPage {
     q: String,
     /// The path filter's text.
     path_filter: String,
+    /// The type, date, size and sort controls (`serve/narrow.html`).
+    narrow: FilterParams,
     /// The query run: the search box with the filters' clauses.
     query: String,
     outcome: Outcome,
@@ -94,6 +96,7 @@ pub(super) async fn search(
     let mut page = SearchPage {
         q,
         path_filter,
+        narrow: params.filters.clone(),
         query,
         outcome: Outcome::Empty,
     };
@@ -111,10 +114,15 @@ pub(super) async fn search(
         Ok(number) => number,
         Err(failure) => return failure.respond(false),
     };
+    let sort = match params.filters.sort() {
+        Ok(sort) => sort,
+        Err(failure) => return failure.respond(false),
+    };
     let request = SearchRequest {
         query: page.query.clone(),
         default_operator: DefaultOperator::Or,
         limit: PAGE_SIZE,
+        sort,
         offset: (number - 1) * PAGE_SIZE,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),
@@ -158,14 +166,11 @@ fn results_view(
     let marks = Marks::default();
     let offset = (number - 1) * PAGE_SIZE;
     let page_href = |number: usize| {
-        with_params(
-            "/search",
-            &[
-                ("q", &page.q),
-                ("path", &page.path_filter),
-                ("page", &number.to_string()),
-            ],
-        )
+        let number = number.to_string();
+        let mut params = vec![("q", page.q.as_str()), ("path", &page.path_filter)];
+        params.extend(page.narrow.values());
+        params.push(("page", &number));
+        with_params("/search", &params)
     };
     let has_next = offset + results.hits.len() < results.total && offset + PAGE_SIZE <= MAX_OFFSET;
     ResultsView {
