@@ -175,6 +175,7 @@ fn measure(
         default_operator: DefaultOperator::Or,
         limit: LIMIT,
         sort: Sort::default(),
+        facets: false,
         offset: 0,
         fragments,
         timeout: None,

@@ -205,6 +205,11 @@ pub struct SearchArgs {
     )]
     pub sort: Sort,
 
+    /// Count all matching documents (not only those shown) by type and by month of
+    /// modification: a line in text output, "facets" in JSON.
+    #[arg(long)]
+    pub facets: bool,
+
     /// Only documents of this type (pdf, html, text, docx...); repeated, any of them.
     #[arg(long = "type", value_name = "TYPE")]
     pub doc_type: Vec<String>,

@@ -422,3 +422,69 @@ fn the_search_page_keeps_its_filters_and_sort_and_shows_the_query_run() {
     assert!(!page.contains("\"><b>"), "{page}");
     assert!(page.contains("is not a size"), "{page}");
 }
+
+/// `YYYY-MM` of a time in seconds since the epoch, by scanning month starts.
+fn month_of(seconds: u64) -> String {
+    let mut found = String::new();
+    for year in 1970..2100 {
+        for month in 1..=12 {
+            if utc(year, month, 1, 0) <= seconds {
+                found = format!("{year:04}-{month:02}");
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn facets_count_every_match_by_type_and_month() {
+    let (dir, docs) = corpus();
+    dir.create("docs/page.html", "<html><body>lantern page</body></html>");
+    File::options()
+        .write(true)
+        .open(dir.path("docs/page.html"))
+        .and_then(|file| file.set_modified(UNIX_EPOCH + Duration::from_secs(utc(2024, 3, 2, 5))))
+        .expect("set the modification time");
+    dir.index(&["docs"]);
+    let mut months: Vec<(String, u64)> = Vec::new();
+    for modified in docs
+        .iter()
+        .map(|doc| doc.modified)
+        .chain([utc(2024, 3, 2, 5)])
+    {
+        let month = month_of(modified);
+        match months.iter_mut().find(|(seen, _)| *seen == month) {
+            Some((_, count)) => *count += 1,
+            None => months.push((month, 1)),
+        }
+    }
+    months.sort_by(|a, b| b.0.cmp(&a.0));
+    for sort in ["relevance", "-size"] {
+        let json = dir.search_json(&["lantern", "--facets", "--limit", "2", "--sort", sort]);
+        assert_eq!(json.hits.len(), 2);
+        assert_eq!(json.total, docs.len() as u64 + 1);
+        let facets = &json.raw["facets"];
+        assert_eq!(
+            facets["type"],
+            serde_json::json!([{"value": "text", "count": docs.len()}, {"value": "html", "count": 1}]),
+            "{sort}"
+        );
+        let expected: Vec<serde_json::Value> = months
+            .iter()
+            .map(|(month, count)| serde_json::json!({"value": month, "count": count}))
+            .collect();
+        assert_eq!(
+            facets["modified"],
+            serde_json::Value::Array(expected),
+            "{sort}"
+        );
+    }
+    // A filter narrows the counts too; text output has them on one line.
+    let text = dir.search_text(&["lantern", "--facets", "--modified", "2024-03"]);
+    assert!(
+        text.contains("\ntype: html 1, text 1 | modified: 2024-03 2\n"),
+        "{text}"
+    );
+    // Without --facets, JSON has no facets.
+    assert!(dir.search_json(&["lantern"]).raw.get("facets").is_none());
+}

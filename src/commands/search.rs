@@ -35,6 +35,7 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         },
         limit: args.limit,
         sort: args.sort,
+        facets: args.facets,
         offset: 0,
         fragments: FragmentOptions {
             count: args.fragments.into(),

@@ -86,6 +86,7 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolErr
         default_operator: DefaultOperator::Or,
         limit,
         sort,
+        facets: false,
         offset,
         fragments: FragmentOptions {
             count: args

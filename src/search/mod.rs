@@ -6,6 +6,7 @@ mod compile;
 pub mod deadline;
 mod document;
 pub mod expand;
+mod facets;
 mod freshness;
 mod pattern;
 mod phrase;
@@ -19,7 +20,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use tantivy::{DocAddress, IndexReader, Searcher, TantivyError};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::{DocAddress, IndexReader, Score, Searcher, TantivyError};
 
 use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
 use crate::index::path_key::display_key;
@@ -32,11 +34,13 @@ use columns::{ColumnCache, HitColumns};
 use compile::compile;
 use deadline::{Deadline, DeadlineQuery};
 use expand::TermExpander;
+use facets::FacetCollector;
 use freshness::CommitWatch;
 use sort::top_sorted;
 use stored::StoredText;
 
 pub use document::StoredDocument;
+pub use facets::Facets;
 pub use sort::{Sort, SortError, SortKey};
 
 /// What to search for and how much to return.
@@ -50,6 +54,8 @@ pub struct SearchRequest {
     pub limit: usize,
     /// The order of the hits: relevance, or a fast field.
     pub sort: Sort,
+    /// Whether to count all matching documents by type and month ([`Facets`]).
+    pub facets: bool,
     /// How many of the best hits to skip before those returned (for paging): with offset 50,
     /// the first hit returned has rank 51.
     pub offset: usize,
@@ -78,6 +84,8 @@ pub struct SearchResults {
     pub timed_out: bool,
     /// The best hits, best first.
     pub hits: Vec<Hit>,
+    /// Counts of all matching documents by type and month, when asked for.
+    pub facets: Option<Facets>,
 }
 
 /// One matching document.
@@ -268,19 +276,31 @@ impl IndexSearcher {
         let limit = request.limit.min(documents - offset);
         // On this thread: every step of the query checks the deadline, so the work ends with
         // the search, and a server counts it against its limits until then.
-        let (top, total) = match request.sort.fast_key() {
-            None => Collection::for_query(&lowered).run(&searcher, &query, offset + limit),
-            // Hits in another order than relevance are not scored: their score is 0.
-            Some(key) => top_sorted(
-                &searcher,
-                &query,
-                key,
-                request.sort.reversed,
-                offset + limit,
-            )
-            .map(|(found, total)| (found.into_iter().map(|at| (0.0, at)).collect(), total)),
-        }
-        .map_err(|err| self.engine_error(err))?;
+        let wanted = offset + limit;
+        // Hits in another order than relevance are not scored: their score is 0.
+        let unscored = |found: Vec<DocAddress>| found.into_iter().map(|at| (0.0, at)).collect();
+        let order = request
+            .sort
+            .fast_key()
+            .map(|key| (key, request.sort.reversed));
+        let (top, total, facets): (Vec<(Score, DocAddress)>, usize, Option<Facets>) =
+            match (order, request.facets) {
+                (None, false) => Collection::for_query(&lowered)
+                    .run(&searcher, &query, wanted)
+                    .map(|(top, total)| (top, total, None)),
+                // Facets count every match: ranking cannot skip any, so one pass does both.
+                (None, true) => {
+                    let best = TopDocs::with_limit(wanted.max(1)).order_by_score();
+                    searcher
+                        .search(&query, &(best, FacetCollector))
+                        .map(|(top, (facets, total))| (top, total, Some(facets)))
+                }
+                (Some(order), false) => top_sorted(&searcher, &query, order, wanted, Count)
+                    .map(|(found, total)| (unscored(found), total, None)),
+                (Some(order), true) => top_sorted(&searcher, &query, order, wanted, FacetCollector)
+                    .map(|(found, (facets, total))| (unscored(found), total, Some(facets))),
+            }
+            .map_err(|err| self.engine_error(err))?;
         let top = top.get(offset..).unwrap_or_default();
         let top = &top[..top.len().min(limit)];
 
@@ -331,6 +351,7 @@ impl IndexSearcher {
             elapsed: started.elapsed(),
             timed_out: deadline.passed(),
             hits,
+            facets,
         })
     }
 

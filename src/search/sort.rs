@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, TopDocs};
 use tantivy::query::Query;
 use tantivy::{DocAddress, Order, Searcher};
 
@@ -96,15 +96,15 @@ fn addresses<K>(found: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
     found.into_iter().map(|(_, at)| at).collect()
 }
 
-/// The first `limit` matches of `query` by `key` (reversed when `reversed`), and how many
-/// documents match: one pass, without scores.
-pub(super) fn top_sorted(
+/// The first `limit` matches of `query` by `key` (reversed when `reversed`), and what `counter`
+/// gathers over all of them (their number, or facets): one pass, without scores.
+pub(super) fn top_sorted<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
-    key: FastKey,
-    reversed: bool,
+    (key, reversed): (FastKey, bool),
     limit: usize,
-) -> tantivy::Result<(Vec<DocAddress>, usize)> {
+    counter: C,
+) -> tantivy::Result<(Vec<DocAddress>, C::Fruit)> {
     let order = |natural: Order| match (natural, reversed) {
         (Order::Desc, false) | (Order::Asc, true) => Order::Desc,
         (Order::Asc, false) | (Order::Desc, true) => Order::Asc,
@@ -112,14 +112,14 @@ pub(super) fn top_sorted(
     let top = TopDocs::with_limit(limit.max(1));
     Ok(match key {
         FastKey::Number(field) => {
-            let collector = (top.order_by_u64_field(field, order(Order::Desc)), Count);
+            let collector = (top.order_by_u64_field(field, order(Order::Desc)), counter);
             let (found, total) = searcher.search(query, &collector)?;
             (addresses(found), total)
         }
         FastKey::Text(field) => {
             let collector = (
                 top.order_by_string_fast_field(field, order(Order::Asc)),
-                Count,
+                counter,
             );
             let (found, total) = searcher.search(query, &collector)?;
             (addresses(found), total)

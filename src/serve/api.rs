@@ -32,6 +32,8 @@ pub(super) struct SearchParams {
     limit: Option<String>,
     /// Best hits to skip, 0 to [`MAX_OFFSET`] (default 0).
     offset: Option<String>,
+    /// `1` or `true` to count all matches by type and month (JSON `facets`).
+    facets: Option<String>,
     /// A path filter, as the search page's.
     path: Option<String>,
     /// The other filters: type, date, size.
@@ -73,6 +75,7 @@ async fn run_search(
         default_operator: DefaultOperator::Or,
         limit,
         sort,
+        facets: params.facets.is_some_and(|on| on == "1" || on == "true"),
         offset,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),

@@ -123,6 +123,7 @@ pub(super) async fn search(
         default_operator: DefaultOperator::Or,
         limit: PAGE_SIZE,
         sort,
+        facets: false,
         offset: (number - 1) * PAGE_SIZE,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),

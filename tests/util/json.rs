@@ -47,7 +47,12 @@ impl SearchJson {
     pub fn parse_marked(dir: &Dir, stdout: &str, marks: (&str, &str)) -> SearchJson {
         let raw: Value = serde_json::from_str(stdout)
             .unwrap_or_else(|err| panic!("stdout is not JSON ({err}):\n{stdout}"));
-        assert_keys(&raw, &["query", "total", "elapsed_ms", "timed_out", "hits"]);
+        // `facets` only when asked for (`--facets`).
+        let mut keys = vec!["query", "total", "elapsed_ms", "timed_out", "hits"];
+        if raw.get("facets").is_some() {
+            keys.push("facets");
+        }
+        assert_keys(&raw, &keys);
         assert!(raw["query"].is_string(), "query is a string: {raw}");
         let timed_out = raw["timed_out"].as_bool().expect("timed_out is a boolean");
         let total = raw["total"].as_u64().expect("total is an integer");
