@@ -5,7 +5,7 @@
 
 Indexes CORPUS_DIR into a fresh folder, then runs each query below as a whole
 `lantern search QUERY --format json` command, once as it is (ranked by relevance) and once with each
-variant (`--sort modified`, `--sort path`, a filter), RUNS times (default 15). The variants take
+variant (`--facets`, `--sort modified`, `--sort path`, a filter), RUNS times (default 15). The variants take
 turns at every repetition, so that a busy moment of a shared machine hits them all. Each figure is
 the median [minimum] wall time of one command and the median CPU time (user + system), and the
 ratio of the medians to the relevance run's. Prints a Markdown table.
@@ -22,6 +22,7 @@ QUERIES = ["mutex", "return", '"memory barrier"', "usb driver", "sched*"]
 
 VARIANTS = [
     ("relevance", []),
+    ("--facets", ["--facets"]),
     ("--sort modified", ["--sort", "modified"]),
     ("--sort -size", ["--sort", "-size"]),
     ("--sort path", ["--sort", "path"]),
