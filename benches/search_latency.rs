@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use lantern::highlight::FragmentOptions;
 use lantern::query::DefaultOperator;
-use lantern::search::{Correction, IndexSearcher, SearchRequest};
+use lantern::search::{Correction, IndexSearcher, SearchRequest, Sort};
 use serde::Serialize;
 
 /// Hits per query, as `lantern search` returns by default.
@@ -182,6 +182,8 @@ fn measure(
         query: query.to_string(),
         default_operator: DefaultOperator::Or,
         limit: LIMIT,
+        sort: Sort::default(),
+        facets: false,
         offset: 0,
         fragments,
         timeout: None,

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use lantern::highlight::FragmentOptions;
-use lantern::query::{DefaultOperator, QueryError};
+use lantern::query::{DefaultOperator, Filters, QueryError};
 use lantern::render::{HtmlPrinter, JsonPrinter, Marks, QueryProblem, ResultsPrinter, TextPrinter};
 use lantern::search::{Correction, IndexSearcher, SearchError, SearchRequest, SearchResults};
 use termcolor::{BufferWriter, BufferedStandardStream, ColorChoice};
@@ -18,7 +18,14 @@ use crate::pager::Pager;
 /// output too) and exits 2, unless `--lenient` searches its words. A corrected query is named on
 /// stderr.
 pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let query = args.query.join(" ");
+    // The filters are clauses of the query run, which error messages and outputs show.
+    let filters = Filters {
+        types: args.doc_type.clone(),
+        paths: args.path.clone(),
+        modified: args.modified.clone(),
+        sizes: args.size.clone(),
+    };
+    let query = filters.compose(&args.query.join(" "));
     let printer = printer(args);
     let searcher = IndexSearcher::open(index_dir)?;
     let request = SearchRequest {
@@ -29,6 +36,8 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             DefaultOperator::Or
         },
         limit: args.limit,
+        sort: args.sort,
+        facets: args.facets,
         offset: 0,
         fragments: FragmentOptions {
             count: args.fragments.into(),
