@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use lantern::highlight::FragmentOptions;
-use lantern::query::DefaultOperator;
+use lantern::query::{DefaultOperator, Filters};
 use lantern::search::{Correction, IndexSearcher, SearchRequest, Sort};
 use serde::Serialize;
 
@@ -180,6 +180,7 @@ fn measure(
     let fragments = FragmentOptions::default();
     let request = |query: &str, fragments: FragmentOptions| SearchRequest {
         query: query.to_string(),
+        filters: Filters::default(),
         default_operator: DefaultOperator::Or,
         limit: LIMIT,
         sort: Sort::default(),

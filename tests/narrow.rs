@@ -300,6 +300,39 @@ fn a_malformed_filter_value_gets_a_caret_under_it() {
 }
 
 #[test]
+fn a_lenient_search_reads_past_the_query_but_keeps_its_filters() {
+    let dir = mixed();
+    // `logging (` is not valid syntax: its words are searched, still only as the filters say.
+    let json = dir.search_json(&[
+        "--lenient",
+        "--type",
+        "html",
+        "--path",
+        "howto",
+        "logging (",
+    ]);
+    assert_eq!(sorted(json.paths()), ["docs/howto/page.html"]);
+    assert_eq!(
+        json.raw["query"],
+        "(logging () AND type:\"html\" AND path:\"howto\""
+    );
+    // The syntax error points into the query run, one past where it is in the query alone.
+    let alone = dir.search_json(&["--lenient", "logging ("]);
+    let position = |json: &util::SearchJson| {
+        json.raw["syntax_error"]["position"]
+            .as_u64()
+            .expect("a syntax error with a position")
+    };
+    assert_eq!(position(&json), position(&alone) + 1, "{}", json.raw);
+    // A malformed filter value is no query to read past: it is refused.
+    let output = dir
+        .lantern()
+        .args(["search", "--lenient", "logging (", "--size", ">10Q"])
+        .assert_exit(2);
+    assert!(output.stderr.contains("'10Q' is not a size"), "{output}");
+}
+
+#[test]
 fn the_api_takes_the_same_filters() {
     let dir = mixed();
     let server = util::ServerGuard::start(&dir, &[]);

@@ -25,11 +25,11 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         modified: args.modified.clone(),
         sizes: args.size.clone(),
     };
-    let query = filters.compose(&args.query.join(" "));
     let printer = printer(args);
     let searcher = IndexSearcher::open(index_dir)?;
     let request = SearchRequest {
-        query: query.clone(),
+        query: args.query.join(" "),
+        filters,
         default_operator: if args.and {
             DefaultOperator::And
         } else {
@@ -48,6 +48,7 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         correct: !args.no_correct,
         lenient: args.lenient,
     };
+    let query = request.query_run();
     // Buffered: a page of hits is many small writes; flushed below.
     let mut out = BufferedStandardStream::stdout(color_choice(args));
     match searcher.search(&request) {

@@ -83,9 +83,9 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolErr
         modified: args.modified.iter().cloned().collect(),
         sizes: args.size.iter().cloned().collect(),
     };
-    let query = filters.compose(&args.query);
     let request = SearchRequest {
-        query: query.clone(),
+        query: args.query.clone(),
+        filters,
         default_operator: DefaultOperator::Or,
         limit,
         sort,
@@ -106,6 +106,6 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolErr
     };
     let results = searcher
         .search(&request)
-        .map_err(|err| ToolError::from_search(&query, err))?;
+        .map_err(|err| ToolError::from_search(&request.query_run(), err))?;
     Ok(agent_results(&results, offset, MAX_HITS_BYTES))
 }

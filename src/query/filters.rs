@@ -47,6 +47,12 @@ impl Filters {
         }
     }
 
+    /// Where `query` starts, in characters, in the query [`Filters::compose`] makes of it: after
+    /// the `(` that opens `(QUERY) AND FILTERS`, or at 0.
+    pub fn query_start(&self, query: &str) -> usize {
+        usize::from(self.compose(query) != query && !query.trim().is_empty())
+    }
+
     /// The query text inside `composed`, a query [`Filters::compose`] made from `query` and
     /// these filters and then rewritten inside the query's part only (as spelling correction
     /// does: the filters are quoted phrases and single values, never corrected); `None` when
@@ -54,7 +60,7 @@ impl Filters {
     pub fn query_text(&self, composed: &str, query: &str) -> Option<String> {
         let original = self.compose(query);
         // The query stands first, or after the '(' that opens `(QUERY) AND FILTERS`.
-        let before = if original == query { 0 } else { 1 };
+        let before = self.query_start(query);
         let after = original.get(before + query.len()..)?;
         composed
             .strip_suffix(after)?

@@ -31,8 +31,8 @@ use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSch
 use crate::query::ast::QueryNode;
 use crate::query::lenient::read_leniently;
 use crate::query::{
-    check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, LowerError, Lowered,
-    QueryError, QuerySyntaxError, Target,
+    check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, Filters, LowerError,
+    Lowered, QueryError, QuerySyntaxError, Target,
 };
 use collect::Collection;
 use columns::{ColumnCache, HitColumns};
@@ -54,6 +54,9 @@ pub use sort::{Sort, SortError, SortKey};
 pub struct SearchRequest {
     /// The query, in Lucene's classic syntax.
     pub query: String,
+    /// Filters whose clauses are added to the query (see [`Filters::compose`]); never read
+    /// leniently, so that a malformed filter is refused even when the query is read past.
+    pub filters: Filters,
     /// The operator between clauses that have none.
     pub default_operator: DefaultOperator,
     /// How many hits to return, best first.
@@ -80,6 +83,14 @@ pub struct SearchRequest {
     /// Whether a query that is not valid syntax is searched as the words it holds (the syntax
     /// error then comes with the results) instead of refused.
     pub lenient: bool,
+}
+
+impl SearchRequest {
+    /// The query run: the query with the filters' clauses, as results report it and a
+    /// syntax error points into it.
+    pub fn query_run(&self) -> String {
+        self.filters.compose(&self.query)
+    }
 }
 
 /// Fewer hits than this are few: a likely correction of the query is then suggested, when it
@@ -306,7 +317,12 @@ impl IndexSearcher {
         let searcher = self.reader.searcher();
         let expander = TermExpander::new(&searcher, self.fields.contents, &deadline);
         let mut analyzers = Analyzers::new(self.fields.language);
-        let (query, syntax_error) = self.readable_query(request, &mut analyzers)?;
+        let (query, mut syntax_error) = self.readable_query(request, &mut analyzers)?;
+        if let Some(error) = &mut syntax_error {
+            // A position in the query run, which results report.
+            error.position += request.filters.query_start(&request.query);
+        }
+        let query = request.filters.compose(&query);
         let (tree, words) =
             parse_with_words(&query, request.default_operator).map_err(QueryError::from)?;
         check_size(&tree)?;
@@ -355,7 +371,7 @@ impl IndexSearcher {
             }
         }
         Ok(SearchResults {
-            query: request.query.clone(),
+            query: request.query_run(),
             searched,
             total: found.total,
             elapsed: started.elapsed(),
@@ -367,14 +383,15 @@ impl IndexSearcher {
         })
     }
 
-    /// The query to run for `request`: its own, or, for a lenient request whose query is not
-    /// valid syntax, the words it holds, with the syntax error.
+    /// The query to run for `request`, before its filters: its own, or, for a lenient request
+    /// whose query is not valid syntax, the words it holds, with the syntax error.
     fn readable_query(
         &self,
         request: &SearchRequest,
         analyzers: &mut Analyzers,
     ) -> Result<(String, Option<QuerySyntaxError>), SearchError> {
-        if !request.lenient {
+        // Filters alone are no query to read past.
+        if !request.lenient || request.query.trim().is_empty() {
             return Ok((request.query.clone(), None));
         }
         read_leniently(

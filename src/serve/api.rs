@@ -66,17 +66,17 @@ async fn run_search(
         .q
         .ok_or_else(|| Failure::BadRequest("missing parameter 'q', the query".to_string()))?;
     let sort = params.filters.sort()?;
-    let query = params
+    let filters = params
         .filters
-        .filters(params.path.as_deref().unwrap_or_default())
-        .compose(&query);
-    if query.len() > MAX_QUERY_BYTES {
+        .filters(params.path.as_deref().unwrap_or_default());
+    if filters.compose(&query).len() > MAX_QUERY_BYTES {
         return Err(Failure::QueryTooLong);
     }
     let limit = number_param("limit", params.limit.as_deref(), PAGE_SIZE, MAX_LIMIT)?;
     let offset = number_param("offset", params.offset.as_deref(), 0, MAX_OFFSET)?;
     let request = SearchRequest {
         query,
+        filters,
         default_operator: DefaultOperator::Or,
         limit,
         sort,

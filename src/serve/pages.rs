@@ -185,8 +185,11 @@ pub(super) async fn search(
         Err(failure) => return failure.respond(false),
     };
     let typing = params.typing.as_deref() == Some("1");
+    // The search box is read leniently above and composed with the filters here: the request
+    // has no filters of its own.
     let request = |query: String| SearchRequest {
         query,
+        filters: Filters::default(),
         default_operator: DefaultOperator::Or,
         limit: PAGE_SIZE,
         sort,
