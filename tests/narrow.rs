@@ -425,6 +425,37 @@ fn an_unknown_sort_is_an_argument_error() {
 }
 
 #[test]
+fn the_search_page_corrects_the_box_and_reads_it_leniently_under_its_filters() {
+    let dir = mixed();
+    let server = util::ServerGuard::start(&dir, &[]);
+    // A misspelled box under a type filter: the box's word is corrected, the filter kept, in
+    // the hits and in the correction's links.
+    let (status, page) = server.get("/search?q=loging&type=html");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(r#"id="corrected-query" href="/search?q=logging&#38;type=html">logging</a>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            r#"id="original-query" href="/search?q=loging&#38;type=html&#38;correct=0">"#
+        ),
+        "{page}"
+    );
+    assert!(page.contains("howto/page.html"), "{page}");
+    assert!(!page.contains("logging.txt"), "{page}");
+    // A box that is not valid syntax is searched as its words, the filters as they are.
+    let (status, page) = server.get("/search?q=logging%20(&type=html&path=howto");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(r#"id="syntax-error""#), "{page}");
+    // One hit, the web page under howto (its path's `howto` marked).
+    assert!(page.contains(">1 total matching documents"), "{page}");
+    assert!(page.contains("/page.html"), "{page}");
+    assert!(!page.contains("guide/page.html"), "{page}");
+    assert!(!page.contains("logging.txt"), "{page}");
+}
+
+#[test]
 fn the_search_page_keeps_its_filters_and_sort_and_shows_the_query_run() {
     let dir = mixed();
     let server = util::ServerGuard::start(&dir, &[]);
