@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use lantern::highlight::FragmentOptions;
-use lantern::query::DefaultOperator;
-use lantern::search::{Correction, IndexSearcher, SearchRequest};
+use lantern::query::{DefaultOperator, Filters};
+use lantern::search::{Correction, IndexSearcher, SearchRequest, Sort};
 use serde::Serialize;
 
 /// Hits per query, as `lantern search` returns by default.
@@ -180,8 +180,11 @@ fn measure(
     let fragments = FragmentOptions::default();
     let request = |query: &str, fragments: FragmentOptions| SearchRequest {
         query: query.to_string(),
+        filters: Filters::default(),
         default_operator: DefaultOperator::Or,
         limit: LIMIT,
+        sort: Sort::default(),
+        facets: false,
         offset: 0,
         fragments,
         timeout: None,

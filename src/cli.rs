@@ -12,6 +12,7 @@ use clap_complete::Shell;
 const VERSION: &str = env!("LANTERN_BUILD_VERSION");
 use lantern::index::language::Language;
 use lantern::render::EditorLinks;
+use lantern::search::Sort;
 
 /// Full-text search over a folder of documents, with highlighted fragments.
 #[derive(Debug, Parser)]
@@ -208,8 +209,44 @@ pub struct IndexArgs {
 pub struct SearchArgs {
     /// The query, in Lucene's classic syntax (see below); several words are one query, as if
     /// quoted together: `lantern search font encoding` is `lantern search 'font encoding'`.
-    #[arg(value_name = "QUERY", required = true, num_args = 1..)]
+    /// May be left out when a filter is given: then every document passing the filters.
+    #[arg(value_name = "QUERY", num_args = 1..,
+          required_unless_present_any = ["doc_type", "path", "modified", "size"])]
     pub query: Vec<String>,
+
+    /// The order of the hits: relevance (best first), modified (newest first), size (largest
+    /// first) or path (A to Z); a leading '-' reverses the last three (-modified: oldest first).
+    #[arg(
+        long,
+        value_name = "ORDER",
+        default_value = "relevance",
+        allow_hyphen_values = true
+    )]
+    pub sort: Sort,
+
+    /// Count all matching documents (not only those shown) by type and by month of
+    /// modification: a line in text output, "facets" in JSON.
+    #[arg(long)]
+    pub facets: bool,
+
+    /// Only documents of this type (pdf, html, text, docx...); repeated, any of them.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub doc_type: Vec<String>,
+
+    /// Only documents whose path holds these components, e.g. drivers/net; repeated, any of
+    /// them.
+    #[arg(long, value_name = "PATH")]
+    pub path: Vec<String>,
+
+    /// Only documents modified then, as modified: takes it: 2024-03, '>=2024-03',
+    /// '>now-7d', '[2024-01-01 TO 2024-06-30]' (UTC); repeated, all of them.
+    #[arg(long, value_name = "DATES", allow_hyphen_values = true)]
+    pub modified: Vec<String>,
+
+    /// Only documents of this size, as size: takes it: '>10M', '<=512K', '[1K TO 1M]';
+    /// repeated, all of them.
+    #[arg(long, value_name = "SIZES", allow_hyphen_values = true)]
+    pub size: Vec<String>,
 
     /// Join clauses that have no operator between them with AND instead of OR.
     #[arg(long)]
@@ -354,6 +391,12 @@ Query syntax (Lucene classic), on the text unless a field is named:
   jakarta^4 apache        boost a clause
   path:drivers  path:*.rs path components;  path:[/a TO /m]  a range of whole paths
   title:manual  type:pdf  words of a document's title; its type (text, pdf, html, docx...)
+  modified:2024-03  modified:[2024-01-01 TO 2024-06-30]  modified:>now-7d  (dates in UTC;
+                          now-N with h, d, w or y; a date is its whole day, month or year)
+  size:>10M  size:{1M TO *]  size:<=512K  (units K, M, G, T of 1024; >, >=, <, <=)
+  type:pdf font           beside other clauses with no operator, type: path: modified: size:
+                          filter (each field required, its own clauses alternatives);
+                          with AND/OR/+/- written out, Lucene's meaning holds
   \\(1\\+1\\)\\:2             escape special characters with \\"
     };
 }

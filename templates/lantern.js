@@ -13,6 +13,10 @@
     var pathFilter = document.getElementById("path");
     var results = document.getElementById("results");
     if (!form || !query || !results) return;
+    // The type, date, size and sort controls (serve/narrow.html).
+    var narrowing = ["type", "modified", "size", "sort"]
+      .map(function (id) { return document.getElementById(id); })
+      .filter(function (control) { return control !== null; });
 
     var timer = null;
     var latest = 0; // sequence number of the newest request sent
@@ -23,6 +27,9 @@
       var params = new URLSearchParams();
       params.set("q", query.value);
       if (pathFilter && pathFilter.value !== "") params.set("path", pathFilter.value);
+      narrowing.forEach(function (control) {
+        if (control.value !== "" && control.value !== "relevance") params.set(control.name, control.value);
+      });
       return "/search?" + params.toString();
     }
 
@@ -59,6 +66,9 @@
 
     query.addEventListener("input", schedule);
     if (pathFilter) pathFilter.addEventListener("input", schedule);
+    narrowing.forEach(function (control) {
+      control.addEventListener(control.tagName === "SELECT" ? "change" : "input", schedule);
+    });
 
     function hits() { return results.querySelectorAll("li.hit"); }
 

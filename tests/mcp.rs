@@ -425,3 +425,51 @@ fn malformed_messages_get_json_rpc_errors_and_the_server_goes_on() {
     assert!(!error, "{found}");
     assert_eq!(found["total"], 2, "{found}");
 }
+
+#[test]
+fn the_search_tool_takes_the_filters_of_the_cli() {
+    let dir = indexed();
+    dir.create(
+        "docs/page.html",
+        "<html><body>A mutex in a page.</body></html>",
+    );
+    dir.index(&["docs"]);
+    let mut session = Session::start(&dir);
+    let paths = |found: &Value| -> Vec<String> {
+        let mut paths: Vec<String> = found["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|hit| dir.relative(hit["path"].as_str().expect("a path")))
+            .collect();
+        paths.sort();
+        paths
+    };
+    let (_, html) = session.call("search", json!({"query": "mutex", "type": ["html"]}));
+    assert_eq!(paths(&html), ["docs/page.html"], "{html}");
+    let (_, notes) = session.call(
+        "search",
+        json!({"query": "mutex", "path": ["notes"], "size": ">100", "modified": ">now-1d"}),
+    );
+    assert_eq!(
+        paths(&notes),
+        ["docs/notes/locks.md", "docs/notes/queues.md"],
+        "{notes}"
+    );
+    let (is_error, bad) = session.call("search", json!({"query": "mutex", "size": ">1Q"}));
+    assert!(is_error, "{bad}");
+    // Largest first: queues.md has more filler than locks.md.
+    let (_, sorted) = session.call(
+        "search",
+        json!({"query": "mutex", "path": ["notes"], "sort": "size"}),
+    );
+    let in_order: Vec<String> = sorted["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| dir.relative(hit["path"].as_str().expect("a path")))
+        .collect();
+    assert_eq!(in_order, ["docs/notes/queues.md", "docs/notes/locks.md"]);
+    let (is_error, bad) = session.call("search", json!({"query": "mutex", "sort": "date"}));
+    assert!(is_error, "{bad}");
+}

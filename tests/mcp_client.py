@@ -59,8 +59,9 @@ async def main(lantern, index, query, path, line, documents):
             schema = field(tools["search"], "input_schema", "inputSchema")
             check(schema.get("required") == ["query"], "search requires only a query", schema)
             check(
-                set(schema["properties"]) == {"query", "limit", "offset", "fragments", "correct"},
-                "search takes query, limit, offset, fragments, correct",
+                set(schema["properties"])
+                == {"query", "limit", "offset", "fragments", "correct", "sort", "type", "path", "modified", "size"},
+                "search takes query, limit, offset, fragments, correct, sort and the filters",
                 schema["properties"].keys(),
             )
             schema = field(tools["read"], "input_schema", "inputSchema")

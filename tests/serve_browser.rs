@@ -537,3 +537,57 @@ fn while_typing_the_last_word_is_a_prefix_and_submitted_it_is_a_word() {
         },
     );
 }
+
+#[test]
+fn the_type_size_and_sort_controls_narrow_and_order_the_hits() {
+    let (_dir, server) = served(3);
+    let home = server.url("/search?q=lantern");
+    in_browser("the_type_size_and_sort_controls", |client| async move {
+        client.goto(&home).await.expect("open the search page");
+        wait_until(
+            &client,
+            "document.querySelectorAll('#results li.hit').length === 3",
+        )
+        .await;
+        // The largest file (the most filler words) first, then the smallest.
+        let sort = client
+            .find(Locator::Id("sort"))
+            .await
+            .expect("the sort control");
+        sort.select_by_value("-size")
+            .await
+            .expect("choose smallest first");
+        wait_until(&client, "location.search === '?q=lantern&sort=-size'").await;
+        wait_until(
+            &client,
+            "document.querySelector('#results li.hit').textContent.includes('d00.txt')",
+        )
+        .await;
+        let size = client
+            .find(Locator::Id("size"))
+            .await
+            .expect("the size control");
+        size.send_keys(">60").await.expect("type a size");
+        wait_until(
+            &client,
+            "document.querySelectorAll('#results li.hit').length === 2",
+        )
+        .await;
+        wait_until(
+            &client,
+            "document.querySelector('#results .query-run code').textContent === '(lantern) AND size:>60'",
+        )
+        .await;
+        let doc_type = client
+            .find(Locator::Id("type"))
+            .await
+            .expect("the type control");
+        doc_type.send_keys("pdf").await.expect("type a type");
+        wait_until(
+            &client,
+            "document.querySelectorAll('#results li.hit').length === 0",
+        )
+        .await;
+        client
+    });
+}

@@ -104,7 +104,8 @@ fn format_details(format: Format) -> &'static str {
             "The first line is \"N total matching documents.\"; then, for each hit, a blank line, \
              its rank and path followed by :LINE (the line of its best fragment, for an editor; \
              not for a PDF) and its title, if any; then one line per fragment, led by \"line N:\" \
-             or, in a PDF, \"p. N:\". On a terminal matches are shown in colour; otherwise they \
+             or, in a PDF, \"p. N:\". With --facets, a line of counts by type and month \
+             follows the first. On a terminal matches are shown in colour; otherwise they \
              are wrapped in --pre-tag and --post-tag. The text is the document's own, never \
              escaped."
         }
@@ -117,8 +118,9 @@ fn format_details(format: Format) -> &'static str {
              \"position\": N}}, position counting characters from 0. When spelling correction \
              replaced words, corrected_query (whose hits these are) and original_query; when \
              a correction is only suggested, suggested_query; after --lenient read past a \
-             syntax error, syntax_error (message, position). New fields may be added; existing \
-             ones keep their meaning."
+             syntax error, syntax_error (message, position); with --facets, facets (type and \
+             modified, each a list of value and count). query is the query run, the filters' \
+             clauses included. New fields may be added; existing ones keep their meaning."
         }
         Format::Html => {
             "A complete HTML5 page with inline CSS and no JavaScript: for each hit its rank, a \

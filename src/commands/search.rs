@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use lantern::highlight::FragmentOptions;
-use lantern::query::{DefaultOperator, QueryError};
+use lantern::query::{DefaultOperator, Filters, QueryError};
 use lantern::render::{HtmlPrinter, JsonPrinter, Marks, QueryProblem, ResultsPrinter, TextPrinter};
 use lantern::search::{Correction, IndexSearcher, SearchError, SearchRequest, SearchResults};
 use termcolor::{BufferWriter, BufferedStandardStream, ColorChoice};
@@ -27,16 +27,25 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     print(args, outcome)
 }
 
-/// The search `args` ask for, whichever engine runs it.
+/// The search `args` ask for, whichever engine runs it. The filters are clauses of the query
+/// run, which error messages and outputs show.
 pub(super) fn request(args: &SearchArgs) -> SearchRequest {
     SearchRequest {
         query: args.query.join(" "),
+        filters: Filters {
+            types: args.doc_type.clone(),
+            paths: args.path.clone(),
+            modified: args.modified.clone(),
+            sizes: args.size.clone(),
+        },
         default_operator: if args.and {
             DefaultOperator::And
         } else {
             DefaultOperator::Or
         },
         limit: args.limit,
+        sort: args.sort,
+        facets: args.facets,
         offset: 0,
         fragments: FragmentOptions {
             count: args.fragments.into(),
@@ -56,7 +65,7 @@ pub(super) fn print(
     args: &SearchArgs,
     outcome: Result<SearchResults, QueryError>,
 ) -> anyhow::Result<ExitCode> {
-    let query = args.query.join(" ");
+    let query = request(args).query_run();
     let printer = printer(args);
     // Buffered: a page of hits is many small writes; flushed below.
     let mut out = BufferedStandardStream::stdout(color_choice(args));

@@ -257,7 +257,7 @@ fn collect(node: &Lowered, wanted: Target, out: &mut Vec<Pattern>) -> MatchTree 
         Lowered::Leaf(leaf) if is_words(leaf.target) && is_words(wanted) => MatchTree::Never,
         // Another field's clause, or every document: this text cannot decide it, and the
         // document did match.
-        Lowered::Leaf(_) | Lowered::All => MatchTree::Elsewhere,
+        Lowered::Leaf(_) | Lowered::Span { .. } | Lowered::All => MatchTree::Elsewhere,
         // Matches no document, so no text.
         Lowered::Nothing => MatchTree::Never,
     }

@@ -9,9 +9,9 @@ use serde::Deserialize;
 
 use super::ToolError;
 use crate::highlight::FragmentOptions;
-use crate::query::DefaultOperator;
+use crate::query::{DefaultOperator, Filters};
 use crate::render::{agent_results, AgentResults};
-use crate::search::{IndexSearcher, SearchRequest};
+use crate::search::{IndexSearcher, SearchRequest, Sort};
 
 /// Hits per call unless the agent asks for another number.
 const DEFAULT_LIMIT: usize = 10;
@@ -44,6 +44,20 @@ pub struct SearchArgs {
     /// Whether words the index does not know are replaced by the nearest words it does
     /// (default true; the result then says so in `corrected_query` and `note`).
     pub correct: Option<bool>,
+    /// The order of the hits: `relevance` (default, best first), `modified` (newest first),
+    /// `size` (largest first) or `path` (A to Z); `-modified`, `-size`, `-path` reverse them.
+    pub sort: Option<String>,
+    /// Only documents of these types (pdf, html, text, docx...): any of them.
+    #[serde(rename = "type", default)]
+    pub doc_type: Vec<String>,
+    /// Only documents whose path holds one of these folders or path fragments (drivers/net).
+    #[serde(default)]
+    pub path: Vec<String>,
+    /// Only documents modified then, as `modified:` takes it: `2024-03`, `>=2024-03`,
+    /// `>now-7d`, `[2024-01-01 TO 2024-06-30]` (UTC).
+    pub modified: Option<String>,
+    /// Only documents of this size, as `size:` takes it: `>10M`, `<=512K`, `[1K TO 1M]`.
+    pub size: Option<String>,
 }
 
 /// Runs the search `args` asks for on the index at `dir`.
@@ -55,12 +69,27 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolErr
             "offset {offset} is too deep: at most {MAX_OFFSET}; narrow the query instead"
         )));
     }
+    let sort = match &args.sort {
+        Some(sort) => sort
+            .parse::<Sort>()
+            .map_err(|err| ToolError::BadArgument(err.to_string()))?,
+        None => Sort::default(),
+    };
     let searcher = IndexSearcher::open(dir)?;
     // Ranks count from the top of the whole list.
+    let filters = Filters {
+        types: args.doc_type.clone(),
+        paths: args.path.clone(),
+        modified: args.modified.iter().cloned().collect(),
+        sizes: args.size.iter().cloned().collect(),
+    };
     let request = SearchRequest {
         query: args.query.clone(),
+        filters,
         default_operator: DefaultOperator::Or,
         limit,
+        sort,
+        facets: false,
         offset,
         fragments: FragmentOptions {
             count: args
@@ -77,6 +106,6 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolErr
     };
     let results = searcher
         .search(&request)
-        .map_err(|err| ToolError::from_search(&args.query, err))?;
+        .map_err(|err| ToolError::from_search(&request.query_run(), err))?;
     Ok(agent_results(&results, offset, MAX_HITS_BYTES))
 }

@@ -20,6 +20,16 @@ pub enum FieldName {
     Type,
 }
 
+/// A number every document has, kept in a fast field, that `field:` clauses compare with values,
+/// ranges and `>`/`<` forms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NumericField {
+    /// The file's modification time, in nanoseconds since the Unix epoch (`modified:`).
+    Modified,
+    /// The file's size in bytes (`size:`).
+    Size,
+}
+
 /// How a clause takes part in a boolean query.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Occur {
@@ -70,6 +80,13 @@ pub enum QueryNode {
         field: FieldName,
         lower: Bound<String>,
         upper: Bound<String>,
+    },
+    /// The documents whose `field` is in `start..end` (`end` excluded): what every form of a
+    /// `modified:` or `size:` clause comes to once its dates and units are read.
+    Span {
+        field: NumericField,
+        start: u64,
+        end: u64,
     },
     /// A sub-query whose score is multiplied by `boost`, e.g. `jakarta^4`.
     Boost { query: Box<QueryNode>, boost: f32 },

@@ -12,7 +12,7 @@ use std::ops::Bound;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::TantivyError;
 
-use super::ast::{FieldName, Occur, QueryNode};
+use super::ast::{FieldName, NumericField, Occur, QueryNode};
 use super::{analyze, reversed_wildcard_regex, wildcard_to_regex, QueryError};
 use crate::index::fold::fold;
 use crate::index::language::Language;
@@ -42,6 +42,16 @@ pub enum Lowered {
     Ranking(Box<Lowered>),
     /// One analysed clause.
     Leaf(Leaf),
+    /// The documents whose number `field` is in `start..end`: nothing to analyse, nothing in
+    /// the text to mark.
+    Span {
+        /// The fast field compared.
+        field: NumericField,
+        /// The smallest value matched.
+        start: u64,
+        /// The first value past those matched.
+        end: u64,
+    },
     /// Every document.
     All,
     /// No document: words that analyse to no token (only punctuation).
@@ -326,6 +336,7 @@ impl Lowering<'_> {
             | QueryNode::Fuzzy { .. }
             | QueryNode::Regex { .. }
             | QueryNode::Range { .. }
+            | QueryNode::Span { .. }
             | QueryNode::All => return,
         };
         if let Some(matcher) = self.matcher(FieldName::Title, text, slop) {
@@ -354,6 +365,11 @@ impl Lowering<'_> {
             QueryNode::Boost { query, boost } => Lowered::Boost {
                 query: Box::new(self.lower(query)?),
                 boost: *boost,
+            },
+            QueryNode::Span { field, start, end } => Lowered::Span {
+                field: *field,
+                start: *start,
+                end: *end,
             },
             QueryNode::Term { field, text } => self.term(*field, text),
             QueryNode::Phrase { field, text, slop } => {
@@ -622,6 +638,7 @@ fn plain_words<'a>(node: &'a QueryNode, out: &mut Vec<&'a str>) {
         | QueryNode::Fuzzy { .. }
         | QueryNode::Regex { .. }
         | QueryNode::Range { .. }
+        | QueryNode::Span { .. }
         | QueryNode::All => {}
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod ast;
 pub mod automaton;
+pub mod filters;
 pub mod lenient;
 pub mod lower;
 pub mod parser;
@@ -13,6 +14,7 @@ use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use crate::index::fold::fold_into;
 use ast::QueryNode;
+pub use filters::Filters;
 pub use lower::{
     lower, Analyzers, Leaf, LowerError, Lowered, Matcher, MultiTerm, Target, TermExpansion,
 };
@@ -98,6 +100,7 @@ impl QuerySize {
             QueryNode::Term { .. }
             | QueryNode::Phrase { .. }
             | QueryNode::Range { .. }
+            | QueryNode::Span { .. }
             | QueryNode::All => self.leaf(boost),
         }
     }

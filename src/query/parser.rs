@@ -11,13 +11,15 @@
 //! distances above 2 are errors (Lucene caps them), and `\uXXXX` escapes are not decoded (a
 //! backslash escapes exactly one character, so Windows-like paths such as `C\:\users` stay intact).
 
-use super::ast::{Clause, FieldName, Occur, QueryNode};
+use super::ast::{Clause, FieldName, NumericField, Occur, QueryNode};
 pub use error::{caret_line, QuerySyntaxError};
 use lexer::{lex, Tok, Token, Word};
+use span::{now, span_clause};
 use suffix::{fuzzy_distance, phrase_slop};
 
 mod error;
 mod lexer;
+mod span;
 mod suffix;
 
 /// Which operator joins clauses that have none between them (Lucene's default operator).
@@ -65,6 +67,7 @@ pub fn parse_with_words(
         idx: 0,
         default_operator,
         words: Vec::new(),
+        now: now(),
     };
     if matches!(parser.peek()?.tok, Tok::Eof) {
         return Err(QuerySyntaxError::new("empty query", 0));
@@ -87,6 +90,8 @@ struct Parser {
     default_operator: DefaultOperator,
     /// The plain words read so far.
     words: Vec<QueryWord>,
+    /// What `now` in a date means, in nanoseconds since the Unix epoch.
+    now: u64,
 }
 
 /// The conjunction written before a clause.
@@ -131,6 +136,7 @@ impl Parser {
         depth: usize,
     ) -> Result<QueryNode, QuerySyntaxError> {
         let mut clauses: Vec<Clause> = Vec::new();
+        let mut explicit = false;
         loop {
             let token = self.peek()?;
             if !clauses.is_empty() && matches!(token.tok, Tok::Eof | Tok::RParen) {
@@ -164,6 +170,7 @@ impl Parser {
                 before.push(self.bump());
             }
             let first_word = self.words.len();
+            explicit |= conj != Conj::None || modifier != Modifier::None;
             let query = self.clause(field, depth, &before)?;
             if modifier == Modifier::Prohibited {
                 for word in &mut self.words[first_word..] {
@@ -171,6 +178,9 @@ impl Parser {
                 }
             }
             self.add_clause(&mut clauses, conj, modifier, query);
+        }
+        if !explicit && self.default_operator == DefaultOperator::Or {
+            clauses = filters_required(clauses);
         }
         if clauses.len() == 1 && clauses[0].occur != Occur::MustNot {
             return Ok(clauses.pop().expect("one clause").query);
@@ -249,12 +259,15 @@ impl Parser {
             (true, "title") => FieldName::Title,
             (true, "path") => FieldName::Path,
             (true, "type") => FieldName::Type,
+            (true, "modified") => return self.span(NumericField::Modified),
+            (true, "size") => return self.span(NumericField::Size),
             _ => {
                 return Err(QuerySyntaxError::new(
                     format!(
-                    "unknown field '{}': known fields are 'contents', 'title', 'path' and 'type'",
-                    token.raw
-                ),
+                        "unknown field '{}': known fields are 'contents', 'title', 'path', \
+                         'type', 'modified' and 'size'",
+                        token.raw
+                    ),
                     token.pos,
                 ))
             }
@@ -273,6 +286,13 @@ impl Parser {
             ));
         }
         self.clause_body(Some(field), depth, before)
+    }
+
+    /// The value of a `modified:` or `size:` clause, with its `^` suffix.
+    fn span(&mut self, field: NumericField) -> Result<QueryNode, QuerySyntaxError> {
+        let node = span_clause(field, self.peek()?, self.now)?;
+        self.bump();
+        self.with_suffixes(node)
     }
 
     /// A parenthesised group or a term-like query, with its `~` and `^` suffixes.
@@ -424,6 +444,74 @@ impl Parser {
         }
         Ok(boosted(node, boost))
     }
+}
+
+/// The fields whose clauses filter when written beside other clauses with no operator.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FilterField {
+    Named(FieldName),
+    Numeric(NumericField),
+}
+
+/// The filter field `node` searches, if it is a clause (or a group of clauses) on `type:`,
+/// `path:`, `modified:` or `size:`.
+fn filter_field(node: &QueryNode) -> Option<FilterField> {
+    let named = |field: &FieldName| {
+        matches!(field, FieldName::Type | FieldName::Path).then_some(FilterField::Named(*field))
+    };
+    match node {
+        QueryNode::Term { field, .. }
+        | QueryNode::Phrase { field, .. }
+        | QueryNode::Wildcard { field, .. }
+        | QueryNode::Fuzzy { field, .. }
+        | QueryNode::Regex { field, .. }
+        | QueryNode::Range { field, .. } => named(field),
+        QueryNode::Span { field, .. } => Some(FilterField::Numeric(*field)),
+        QueryNode::Boost { query, .. } => filter_field(query),
+        QueryNode::Bool(clauses) => {
+            let mut fields = clauses.iter().map(|clause| filter_field(&clause.query));
+            let first = fields.next().flatten()?;
+            fields.all(|field| field == Some(first)).then_some(first)
+        }
+        QueryNode::All => None,
+    }
+}
+
+/// Clauses joined by no operator (Lucene's default `OR`), with those on `type:`, `path:`,
+/// `modified:` and `size:` made filters, as people who write `type:pdf font encoding` mean: the
+/// other clauses stay alternatives of which one must match, as before; the clauses on one such
+/// field become one required clause matching any of them (`type:pdf type:html` is either
+/// type). Without filters, or without other clauses, the clauses are returned as they were.
+fn filters_required(clauses: Vec<Clause>) -> Vec<Clause> {
+    let mut rest: Vec<Clause> = Vec::new();
+    let mut filters: Vec<(FilterField, Vec<Clause>)> = Vec::new();
+    for clause in clauses {
+        match filter_field(&clause.query) {
+            None => rest.push(clause),
+            Some(field) => match filters.iter_mut().find(|(seen, _)| *seen == field) {
+                Some((_, alternatives)) => alternatives.push(clause),
+                None => filters.push((field, vec![clause])),
+            },
+        }
+    }
+    let required = |mut alternatives: Vec<Clause>| Clause {
+        occur: Occur::Must,
+        query: match alternatives.len() {
+            1 => alternatives.remove(0).query,
+            _ => QueryNode::Bool(alternatives),
+        },
+    };
+    if filters.is_empty() {
+        return rest;
+    }
+    let rest = (!rest.is_empty()).then(|| required(rest));
+    rest.into_iter()
+        .chain(
+            filters
+                .into_iter()
+                .map(|(_, alternatives)| required(alternatives)),
+        )
+        .collect()
 }
 
 fn boosted(node: QueryNode, boost: Option<f32>) -> QueryNode {

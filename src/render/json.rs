@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{snippet, Marks, QueryProblem, ResultsPrinter};
 use crate::highlight::MarkedText;
-use crate::search::{Correction, SearchResults};
+use crate::search::{Correction, Facets, SearchResults};
 
 /// Prints results as one JSON document.
 #[derive(Clone, Debug, Default)]
@@ -36,7 +36,43 @@ struct JsonResults<'a> {
     total: usize,
     elapsed_ms: f64,
     timed_out: bool,
+    /// Only when asked for (`--facets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facets: Option<JsonFacets<'a>>,
     hits: Vec<JsonHit<'a>>,
+}
+
+/// Counts of all matching documents, `{"value": ..., "count": ...}` each, largest count first
+/// (months newest first).
+#[derive(Serialize)]
+struct JsonFacets<'a> {
+    #[serde(rename = "type")]
+    types: Vec<JsonCount<'a>>,
+    modified: Vec<JsonCount<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCount<'a> {
+    value: &'a str,
+    count: usize,
+}
+
+impl<'a> JsonFacets<'a> {
+    fn new(facets: &'a Facets) -> JsonFacets<'a> {
+        let counts = |counts: &'a [(String, usize)]| {
+            counts
+                .iter()
+                .map(|(value, count)| JsonCount {
+                    value,
+                    count: *count,
+                })
+                .collect()
+        };
+        JsonFacets {
+            types: counts(&facets.types),
+            modified: counts(&facets.months),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -184,6 +220,7 @@ impl JsonPrinter {
             total: results.total,
             elapsed_ms: (results.elapsed.as_secs_f64() * 1e6).round() / 1e3,
             timed_out: results.timed_out,
+            facets: results.facets.as_ref().map(JsonFacets::new),
             hits,
         }
     }

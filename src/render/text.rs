@@ -9,7 +9,7 @@ use termcolor::{Color, ColorSpec, HyperlinkSpec, WriteColor};
 use super::urls::file_url;
 use super::{Marks, QueryProblem, ResultsPrinter};
 use crate::highlight::MarkedText;
-use crate::search::{Location, SearchResults};
+use crate::search::{Facets, Location, SearchResults};
 
 /// The line that says a search's results are partial.
 const TIMED_OUT: &str = "The search ran out of time (--timeout): these are the hits found so far, \
@@ -71,6 +71,9 @@ impl ResultsPrinter for TextPrinter {
         if results.timed_out {
             writeln!(out, "{TIMED_OUT}")?;
         }
+        if let Some(facets) = &results.facets {
+            writeln!(out, "{}", facets_line(facets))?;
+        }
         let mut path = ColorSpec::new();
         path.set_fg(Some(Color::Magenta)).set_bold(true);
         let plain = ColorSpec::new();
@@ -115,4 +118,20 @@ impl ResultsPrinter for TextPrinter {
     fn print_problem(&self, _problem: &QueryProblem, _out: &mut dyn WriteColor) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// The facets on one line: `type: pdf 12, html 3 | modified: 2024-03 5, 2024-02 10`.
+fn facets_line(facets: &Facets) -> String {
+    let counts = |counts: &[(String, usize)]| {
+        counts
+            .iter()
+            .map(|(value, count)| format!("{value} {count}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "type: {} | modified: {}",
+        counts(&facets.types),
+        counts(&facets.months)
+    )
 }

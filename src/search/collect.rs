@@ -102,7 +102,7 @@ fn collect_leaves<'l>(lowered: &'l Lowered, out: &mut Vec<&'l Leaf>) {
             .for_each(|clause| collect_leaves(clause, out)),
         Lowered::Boost { query, .. } => collect_leaves(query, out),
         Lowered::Leaf(leaf) => out.push(leaf),
-        Lowered::Ranking(_) | Lowered::All | Lowered::Nothing => {}
+        Lowered::Ranking(_) | Lowered::All | Lowered::Nothing | Lowered::Span { .. } => {}
     }
 }
 

@@ -1,11 +1,12 @@
 //! Compiling a lowered query to tantivy queries: one tantivy query per lowered node, nothing
 //! decided here that lowering did not decide.
 
+use std::ops::Bound;
 use std::sync::Arc;
 
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur as TantivyOccur,
-    PhraseQuery, Query, TermQuery,
+    PhraseQuery, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Term};
 
@@ -13,7 +14,7 @@ use super::deadline::{Deadline, DeadlineQuery};
 use super::pattern::{PatternQuery, PatternTerms};
 use super::phrase;
 use crate::index::LanternSchema;
-use crate::query::ast::Occur;
+use crate::query::ast::{NumericField, Occur};
 use crate::query::automaton::term_automaton;
 use crate::query::{Leaf, Lowered, Matcher, MultiTerm, QueryError, Target};
 
@@ -59,7 +60,29 @@ pub fn compile(
         }
         Lowered::Ranking(query) => compile(query, fields, deadline)?,
         Lowered::Leaf(leaf) => compile_leaf(leaf, fields, deadline)?,
+        Lowered::Span { field, start, end } => span_query(*field, *start, *end, fields),
     })
+}
+
+/// The documents whose `field` is in `start..end`, read from its fast field (the numbers are not
+/// indexed as terms: tantivy's range query then scans the column, block by block, within the
+/// documents the rest of the query leaves).
+fn span_query(field: NumericField, start: u64, end: u64, fields: &LanternSchema) -> Box<dyn Query> {
+    if start >= end {
+        return Box::new(EmptyQuery);
+    }
+    let field = match field {
+        NumericField::Modified => fields.mtime,
+        NumericField::Size => fields.size,
+    };
+    let upper = match end {
+        u64::MAX => Bound::Unbounded,
+        end => Bound::Excluded(Term::from_field_u64(field, end)),
+    };
+    Box::new(RangeQuery::new(
+        Bound::Included(Term::from_field_u64(field, start)),
+        upper,
+    ))
 }
 
 fn compile_leaf(

@@ -7,9 +7,11 @@ mod correct;
 pub mod deadline;
 mod document;
 pub mod expand;
+mod facets;
 mod freshness;
 mod pattern;
 mod phrase;
+mod sort;
 mod stored;
 mod term_walk;
 
@@ -19,7 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
-use tantivy::{DocAddress, IndexReader, Searcher, TantivyError};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::{DocAddress, IndexReader, Score, Searcher, TantivyError};
 
 use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
 use crate::index::path_key::{display_key, split_member};
@@ -28,8 +31,8 @@ use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSch
 use crate::query::ast::QueryNode;
 use crate::query::lenient::read_leniently;
 use crate::query::{
-    check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, LowerError, Lowered,
-    QueryError, QuerySyntaxError, Target,
+    check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, Filters, LowerError,
+    Lowered, QueryError, QuerySyntaxError, Target,
 };
 use collect::Collection;
 use columns::{ColumnCache, HitColumns};
@@ -37,20 +40,31 @@ use compile::compile;
 use correct::{Misspelled, Speller};
 use deadline::{Deadline, DeadlineQuery};
 use expand::TermExpander;
+use facets::FacetCollector;
 use freshness::CommitWatch;
+use sort::top_sorted;
 use stored::StoredText;
 
 pub use document::StoredDocument;
+pub use facets::Facets;
+pub use sort::{Sort, SortError, SortKey};
 
 /// What to search for and how much to return.
 #[derive(Clone, Debug)]
 pub struct SearchRequest {
     /// The query, in Lucene's classic syntax.
     pub query: String,
+    /// Filters whose clauses are added to the query (see [`Filters::compose`]); never read
+    /// leniently, so that a malformed filter is refused even when the query is read past.
+    pub filters: Filters,
     /// The operator between clauses that have none.
     pub default_operator: DefaultOperator,
     /// How many hits to return, best first.
     pub limit: usize,
+    /// The order of the hits: relevance, or a fast field.
+    pub sort: Sort,
+    /// Whether to count all matching documents by type and month ([`Facets`]).
+    pub facets: bool,
     /// How many of the best hits to skip before those returned (for paging): with offset 50,
     /// the first hit returned has rank 51.
     pub offset: usize,
@@ -69,6 +83,14 @@ pub struct SearchRequest {
     /// Whether a query that is not valid syntax is searched as the words it holds (the syntax
     /// error then comes with the results) instead of refused.
     pub lenient: bool,
+}
+
+impl SearchRequest {
+    /// The query run: the query with the filters' clauses, as results report it and a
+    /// syntax error points into it.
+    pub fn query_run(&self) -> String {
+        self.filters.compose(&self.query)
+    }
 }
 
 /// Fewer hits than this are few: a likely correction of the query is then suggested, when it
@@ -113,6 +135,8 @@ pub struct SearchResults {
     /// For a lenient search of a query that is not valid syntax: why not. The hits are then
     /// those of the query's words.
     pub syntax_error: Option<QuerySyntaxError>,
+    /// Counts of all matching documents by type and month, when asked for.
+    pub facets: Option<Facets>,
 }
 
 /// One matching document.
@@ -120,7 +144,7 @@ pub struct SearchResults {
 pub struct Hit {
     /// 1 for the best hit.
     pub rank: usize,
-    /// BM25 relevance score.
+    /// BM25 relevance score; 0 when the hits are sorted by another key (they are not scored).
     pub score: f32,
     /// The file's absolute path, as people see it: bytes that are not UTF-8 shown as U+FFFD.
     pub path: String,
@@ -293,7 +317,12 @@ impl IndexSearcher {
         let searcher = self.reader.searcher();
         let expander = TermExpander::new(&searcher, self.fields.contents, &deadline);
         let mut analyzers = Analyzers::new(self.fields.language);
-        let (query, syntax_error) = self.readable_query(request, &mut analyzers)?;
+        let (query, mut syntax_error) = self.readable_query(request, &mut analyzers)?;
+        if let Some(error) = &mut syntax_error {
+            // A position in the query run, which results report.
+            error.position += request.filters.query_start(&request.query);
+        }
+        let query = request.filters.compose(&query);
         let (tree, words) =
             parse_with_words(&query, request.default_operator).map_err(QueryError::from)?;
         check_size(&tree)?;
@@ -342,7 +371,7 @@ impl IndexSearcher {
             }
         }
         Ok(SearchResults {
-            query: request.query.clone(),
+            query: request.query_run(),
             searched,
             total: found.total,
             elapsed: started.elapsed(),
@@ -350,17 +379,19 @@ impl IndexSearcher {
             hits: found.hits,
             correction,
             syntax_error,
+            facets: found.facets,
         })
     }
 
-    /// The query to run for `request`: its own, or, for a lenient request whose query is not
-    /// valid syntax, the words it holds, with the syntax error.
+    /// The query to run for `request`, before its filters: its own, or, for a lenient request
+    /// whose query is not valid syntax, the words it holds, with the syntax error.
     fn readable_query(
         &self,
         request: &SearchRequest,
         analyzers: &mut Analyzers,
     ) -> Result<(String, Option<QuerySyntaxError>), SearchError> {
-        if !request.lenient {
+        // Filters alone are no query to read past.
+        if !request.lenient || request.query.trim().is_empty() {
             return Ok((request.query.clone(), None));
         }
         read_leniently(
@@ -395,8 +426,30 @@ impl IndexSearcher {
         let limit = limit.min(documents - offset);
         // On this thread: every step of the query checks the deadline, so the work ends with
         // the search, and a server counts it against its limits until then.
-        let (top, total) = Collection::for_query(&lowered)
-            .run(searcher, &query, offset + limit)
+        let wanted = offset + limit;
+        // Hits in another order than relevance are not scored: their score is 0.
+        let unscored = |found: Vec<DocAddress>| found.into_iter().map(|at| (0.0, at)).collect();
+        let order = request
+            .sort
+            .fast_key()
+            .map(|key| (key, request.sort.reversed));
+        let (top, total, facets): (Vec<(Score, DocAddress)>, usize, Option<Facets>) =
+            match (order, request.facets) {
+                (None, false) => Collection::for_query(&lowered)
+                    .run(searcher, &query, wanted)
+                    .map(|(top, total)| (top, total, None)),
+                // Facets count every match: ranking cannot skip any, so one pass does both.
+                (None, true) => {
+                    let best = TopDocs::with_limit(wanted.max(1)).order_by_score();
+                    searcher
+                        .search(&query, &(best, FacetCollector))
+                        .map(|(top, (facets, total))| (top, total, Some(facets)))
+                }
+                (Some(order), false) => top_sorted(searcher, &query, order, wanted, Count)
+                    .map(|(found, total)| (unscored(found), total, None)),
+                (Some(order), true) => top_sorted(searcher, &query, order, wanted, FacetCollector)
+                    .map(|(found, (facets, total))| (unscored(found), total, Some(facets))),
+            }
             .map_err(|err| self.engine_error(err))?;
         let top = top.get(offset..).unwrap_or_default();
         let top = &top[..top.len().min(limit)];
@@ -437,7 +490,11 @@ impl IndexSearcher {
                 .map_init(|| highlighters.clone(), build)
                 .collect::<Result<Vec<_>, SearchError>>()?
         };
-        Ok(Found { total, hits })
+        Ok(Found {
+            total,
+            hits,
+            facets,
+        })
     }
 
     /// Parses, checks and lowers `query` as [`IndexSearcher::lower_query`] does, expanding its
@@ -537,6 +594,7 @@ impl IndexSearcher {
 struct Found {
     total: usize,
     hits: Vec<Hit>,
+    facets: Option<Facets>,
 }
 
 /// The highlighters for a hit's text, title and path; each thread gets its own copy.

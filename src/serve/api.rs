@@ -18,6 +18,7 @@ use crate::search::SearchRequest;
 use crate::watch::live_watcher;
 
 use super::failure::Failure;
+use super::filters::FilterParams;
 use super::limits::{MAX_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
 use super::responses::json;
 use super::state::AppState;
@@ -36,6 +37,13 @@ pub(super) struct SearchParams {
     /// `1`: search a query that is not valid syntax as its words (its error in
     /// `syntax_error`) instead of answering 400.
     lenient: Option<String>,
+    /// `1` or `true` to count all matches by type and month (JSON `facets`).
+    facets: Option<String>,
+    /// A path filter, as the search page's.
+    path: Option<String>,
+    /// The other filters: type, date, size.
+    #[serde(flatten)]
+    filters: FilterParams,
 }
 
 /// `/api/search?q=QUERY&limit=N&offset=M&correct=0&lenient=1`.
@@ -57,15 +65,22 @@ async fn run_search(
     let query = params
         .q
         .ok_or_else(|| Failure::BadRequest("missing parameter 'q', the query".to_string()))?;
-    if query.len() > MAX_QUERY_BYTES {
+    let sort = params.filters.sort()?;
+    let filters = params
+        .filters
+        .filters(params.path.as_deref().unwrap_or_default());
+    if filters.compose(&query).len() > MAX_QUERY_BYTES {
         return Err(Failure::QueryTooLong);
     }
     let limit = number_param("limit", params.limit.as_deref(), PAGE_SIZE, MAX_LIMIT)?;
     let offset = number_param("offset", params.offset.as_deref(), 0, MAX_OFFSET)?;
     let request = SearchRequest {
         query,
+        filters,
         default_operator: DefaultOperator::Or,
         limit,
+        sort,
+        facets: params.facets.is_some_and(|on| on == "1" || on == "true"),
         offset,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),

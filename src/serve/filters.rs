@@ -1,74 +1,82 @@
-//! The filter controls of the search page, turned into query clauses: the query a page runs is
-//! the text in the search box plus one clause per filter, so the filters mean exactly what the
-//! query language says.
+//! The filter parameters of the search page and of `/api/search`: `type`, `path`, `modified`
+//! and `size`, as the CLI's `--type`, `--path`, `--modified` and `--size` (see
+//! [`crate::query::Filters`]).
 
-/// The query the search page runs for the search box `query` and the path filter
-/// `path_filter`.
-///
-/// An empty filter adds nothing. Otherwise the filter becomes the phrase `path:"FILTER"` (its
-/// `"` and `\` escaped with `\`), which matches documents whose path holds the filter's
-/// components one after the other, as words, case-insensitively: `drivers/net` matches
-/// `/src/linux/drivers/net/loopback.c`. With a query, the result is `(QUERY) AND path:"FILTER"`;
-/// alone, the filter lists the documents under such folders.
-pub fn compose_query(query: &str, path_filter: &str) -> String {
-    let path_filter = path_filter.trim();
-    if path_filter.is_empty() {
-        return query.to_string();
-    }
-    let mut clause = String::from("path:\"");
-    for c in path_filter.chars() {
-        if c == '"' || c == '\\' {
-            clause.push('\\');
+use serde::Deserialize;
+
+use super::failure::Failure;
+use crate::query::Filters;
+use crate::search::{Sort, SortError};
+
+/// The filter parameters besides `path` (which the search page has as a box of its own). One
+/// value each; `type` may list several types separated by commas (`type=pdf,html`).
+#[derive(Clone, Debug, Default, Deserialize)]
+pub(super) struct FilterParams {
+    /// Document types, comma-separated: any of them.
+    #[serde(rename = "type")]
+    doc_type: Option<String>,
+    /// A value of `modified:` (`2024-03`, `>now-7d`, `[2024-01-01 TO 2024-06-30]`).
+    modified: Option<String>,
+    /// A value of `size:` (`>10M`).
+    size: Option<String>,
+    /// The order of the hits (`modified`, `-size`...; see [`Sort`]); relevance when absent.
+    sort: Option<String>,
+}
+
+impl FilterParams {
+    /// The parameters as the search page's controls show them and its links carry them,
+    /// `(name, value)`, empty when absent.
+    pub(super) fn values(&self) -> [(&'static str, &str); 4] {
+        fn value(value: &Option<String>) -> &str {
+            value.as_deref().unwrap_or_default()
         }
-        clause.push(c);
-    }
-    clause.push('"');
-    if query.trim().is_empty() {
-        clause
-    } else {
-        format!("({query}) AND {clause}")
-    }
-}
-
-/// The search box text of `composed`, a query composed by [`compose_query`] from the box text
-/// `query` and `path_filter` and then rewritten inside the box's part only (as spelling
-/// correction does: the filter is a phrase, never corrected); `None` when `composed` does not
-/// have the filter's clause around it.
-pub fn search_box_text(composed: &str, query: &str, path_filter: &str) -> Option<String> {
-    let original = compose_query(query, path_filter);
-    // The box text stands first, or after the '(' that opens `(QUERY) AND path:"FILTER"`.
-    let before = if original == query { 0 } else { 1 };
-    let after = original.get(before + query.len()..)?;
-    composed
-        .strip_suffix(after)?
-        .get(before..)
-        .map(str::to_string)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{compose_query, search_box_text};
-
-    #[test]
-    fn a_rewritten_composed_query_gives_back_its_search_box_text() {
-        assert_eq!(
-            search_box_text("kernel", "kernl", "").as_deref(),
-            Some("kernel")
-        );
-        assert_eq!(
-            search_box_text("(kernel task) AND path:\"a b\"", "kernl task", "a b").as_deref(),
-            Some("kernel task")
-        );
-        assert_eq!(search_box_text("other", "kernl", "a b"), None);
+        [
+            ("type", value(&self.doc_type)),
+            ("modified", value(&self.modified)),
+            ("size", value(&self.size)),
+            ("sort", value(&self.sort)),
+        ]
     }
 
-    #[test]
-    fn a_path_filter_becomes_a_quoted_path_clause() {
-        assert_eq!(compose_query("mutex", ""), "mutex");
-        assert_eq!(
-            compose_query("a OR b", "drivers/net"),
-            "(a OR b) AND path:\"drivers/net\""
-        );
-        assert_eq!(compose_query(" ", "x\"y\\z"), "path:\"x\\\"y\\\\z\"");
+    /// Whether the sort control shows `order` (relevance when none is given).
+    pub(super) fn is_sort(&self, order: &str) -> bool {
+        match self.value("sort") {
+            "" => order == "relevance",
+            sort => sort == order,
+        }
+    }
+
+    /// The value of the control `name` (one of [`FilterParams::values`]'s), for the page.
+    pub(super) fn value(&self, name: &str) -> &str {
+        self.values()
+            .into_iter()
+            .find(|(named, _)| *named == name)
+            .map_or("", |(_, value)| value)
+    }
+
+    /// The order asked for; a sort that cannot be read is a bad request.
+    pub(super) fn sort(&self) -> Result<Sort, Failure> {
+        match self.sort.as_deref().map(str::trim) {
+            None | Some("") => Ok(Sort::default()),
+            Some(sort) => sort
+                .parse()
+                .map_err(|err: SortError| Failure::BadRequest(err.to_string())),
+        }
+    }
+
+    /// The filters these parameters and the path filter `path` ask for.
+    pub(super) fn filters(&self, path: &str) -> Filters {
+        let one = |value: &Option<String>| value.iter().cloned().collect::<Vec<_>>();
+        Filters {
+            types: self
+                .doc_type
+                .iter()
+                .flat_map(|types| types.split(','))
+                .map(str::to_string)
+                .collect(),
+            paths: vec![path.to_string()],
+            modified: one(&self.modified),
+            sizes: one(&self.size),
+        }
     }
 }

@@ -39,8 +39,6 @@ use crate::index::IndexError;
 use crate::render::EditorLinks;
 use crate::search::IndexSearcher;
 
-pub use filters::compose_query;
-
 /// How to serve.
 #[derive(Clone, Debug)]
 pub struct ServeOptions {

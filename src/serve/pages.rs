@@ -17,12 +17,12 @@ use crate::index::path_key::{display_file, split_member};
 use crate::index::schema::text_analyzer;
 use crate::query::lenient::read_leniently;
 use crate::query::parser::caret_line;
-use crate::query::DefaultOperator;
+use crate::query::{DefaultOperator, Filters};
 use crate::render::{with_params, HtmlHit, Marks, QueryProblem, StatusReport};
 use crate::search::{Correction, Hit, SearchRequest, SearchResults};
 
 use super::failure::Failure;
-use super::filters::{compose_query, search_box_text};
+use super::filters::FilterParams;
 use super::limits::{MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
 use super::responses::page_response;
 use super::state::AppState;
@@ -35,6 +35,9 @@ pub(super) struct SearchParams {
     q: Option<String>,
     /// The path filter box.
     path: Option<String>,
+    /// The other filters: type, date, size.
+    #[serde(flatten)]
+    filters: FilterParams,
     /// The page of hits, from 1.
     page: Option<String>,
     /// `1` from the page's script while the query is being typed: the last word is then read
@@ -58,6 +61,10 @@ struct Form {
     q: String,
     /// The path filter's text.
     path_filter: String,
+    /// The type, date, size and sort controls (`serve/narrow.html`).
+    narrow: FilterParams,
+    /// The filters the path box and the controls ask for.
+    filters: Filters,
     /// The search box text searched: `q`, or its words when `q` is not valid syntax.
     searched_box: String,
     /// The query run: the searched box text with the filters' clauses.
@@ -131,11 +138,14 @@ pub(super) async fn search(
             Ok(read) => read,
             Err(_) => (q.clone(), None),
         };
-    let query = compose_query(&searched_box, &path_filter);
+    let filters = params.filters.filters(&path_filter);
+    let query = filters.compose(&searched_box);
     let correct = params.correct.as_deref() != Some("0");
     let form = Form {
         q,
         path_filter,
+        narrow: params.filters.clone(),
+        filters,
         searched_box,
         query,
         correct: if correct { "" } else { "0" }.to_string(),
@@ -170,11 +180,20 @@ pub(super) async fn search(
         Ok(number) => number,
         Err(failure) => return failure.respond(false),
     };
+    let sort = match params.filters.sort() {
+        Ok(sort) => sort,
+        Err(failure) => return failure.respond(false),
+    };
     let typing = params.typing.as_deref() == Some("1");
+    // The search box is read leniently above and composed with the filters here: the request
+    // has no filters of its own.
     let request = |query: String| SearchRequest {
         query,
+        filters: Filters::default(),
         default_operator: DefaultOperator::Or,
         limit: PAGE_SIZE,
+        sort,
+        facets: false,
         offset: (number - 1) * PAGE_SIZE,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),
@@ -183,7 +202,9 @@ pub(super) async fn search(
         correct,
         lenient: false,
     };
-    let as_prefix = compose_query(&last_word_as_prefix(&form.searched_box), &form.path_filter);
+    let as_prefix = form
+        .filters
+        .compose(&last_word_as_prefix(&form.searched_box));
     let outcome = if typing && as_prefix != form.query {
         // The prefix reading; if it is refused (a malformed query, or one whose prefix expands
         // too far), the query as typed, which explains the problem where the user typed it; if
@@ -238,15 +259,12 @@ fn results_view(
     let marks = Marks::default();
     let offset = (number - 1) * PAGE_SIZE;
     let page_href = |number: usize| {
-        with_params(
-            "/search",
-            &[
-                ("q", &page.q),
-                ("path", &page.path_filter),
-                ("page", &number.to_string()),
-                ("correct", &page.correct),
-            ],
-        )
+        let number = number.to_string();
+        let mut params = vec![("q", page.q.as_str()), ("path", &page.path_filter)];
+        params.extend(page.narrow.values());
+        params.push(("page", &number));
+        params.push(("correct", &page.correct));
+        with_params("/search", &params)
     };
     let has_next = offset + results.hits.len() < results.total && offset + PAGE_SIZE <= MAX_OFFSET;
     ResultsView {
@@ -310,12 +328,12 @@ fn correction_view(page: &Form, results: &SearchResults) -> Option<CorrectionVie
         Correction::Applied { corrected } => (true, corrected),
         Correction::Suggested { suggested } => (false, suggested),
     };
-    let corrected = search_box_text(corrected, &page.searched_box, &page.path_filter)?;
+    let corrected = page.filters.query_text(corrected, &page.searched_box)?;
     let href = |q: &str, correct: &str| {
-        with_params(
-            "/search",
-            &[("q", q), ("path", &page.path_filter), ("correct", correct)],
-        )
+        let mut params = vec![("q", q), ("path", &page.path_filter)];
+        params.extend(page.narrow.values());
+        params.push(("correct", correct));
+        with_params("/search", &params)
     };
     Some(CorrectionView {
         applied,

@@ -96,7 +96,7 @@ impl AppState {
             state
                 .searcher
                 .search(&request)
-                .map_err(|err| Failure::from_search(&request.query, err))
+                .map_err(|err| Failure::from_search(&request.query_run(), err))
         })
         .await
     }

@@ -77,6 +77,10 @@ impl SearchJson {
                 error["position"].as_u64().expect("a position"),
             )
         });
+        // `facets` only when asked for (`--facets`).
+        if raw.get("facets").is_some() {
+            keys.push("facets");
+        }
         assert_keys(&raw, &keys);
         assert!(raw["query"].is_string(), "query is a string: {raw}");
         let timed_out = raw["timed_out"].as_bool().expect("timed_out is a boolean");

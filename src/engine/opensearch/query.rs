@@ -7,7 +7,7 @@ use std::ops::Bound;
 use serde_json::{json, Value};
 
 use super::mapping::STEMMED;
-use crate::query::ast::Occur;
+use crate::query::ast::{NumericField, Occur};
 use crate::query::{Leaf, Lowered, Matcher, MultiTerm, Target};
 
 /// Fuzzy and pattern terms a clause may expand to in the engine (its default, 50, would drop
@@ -55,6 +55,14 @@ pub fn translate(lowered: &Lowered) -> Result<Value, Untranslatable> {
         // adding its score to documents the rest matched.
         Lowered::Ranking(query) => translate(query)?,
         Lowered::Leaf(leaf) => translate_leaf(leaf)?,
+        // The engine holds the file's mtime (nanoseconds) and size as numbers, as locally.
+        Lowered::Span { field, start, end } => {
+            let name = match field {
+                NumericField::Modified => "mtime",
+                NumericField::Size => "size",
+            };
+            json!({ "range": { name: { "gte": start, "lt": end } } })
+        }
         Lowered::All => json!({ "match_all": {} }),
         Lowered::Nothing => json!({ "match_none": {} }),
     })

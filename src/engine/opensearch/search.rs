@@ -15,7 +15,7 @@ use crate::highlight::Highlighter;
 use crate::index::path_key::display_key;
 use crate::query::lenient::read_leniently;
 use crate::query::{check_size, lower, parse, Analyzers, LowerError, QueryError, Target};
-use crate::search::{Hit, Location, SearchRequest, SearchResults};
+use crate::search::{Hit, Location, SearchRequest, SearchResults, Sort};
 
 /// Why a search on the engine failed.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +56,13 @@ pub fn remote_search(
     } else {
         (request.query.clone(), None)
     };
+    // The filters' clauses beside the words, as locally (never read leniently).
+    let searched = request.filters.compose(&searched);
+    if request.sort != Sort::default() || request.facets {
+        return Err(RemoteSearchError::Untranslatable(Untranslatable(
+            "--sort and --facets run on the local engine only, for now".to_string(),
+        )));
+    }
     let tree = parse(&searched, request.default_operator).map_err(QueryError::from)?;
     check_size(&tree)?;
     // No expansion: patterns stay patterns, which the engine expands over its own terms.
@@ -141,5 +148,6 @@ pub fn remote_search(
         hits,
         correction: None,
         syntax_error,
+        facets: None,
     })
 }

@@ -280,14 +280,15 @@ fn lucene_syntax_page_examples() {
                 should(term("c")),
             ]),
         ),
+        // A `path:` clause beside a word with no operator filters (see `filters_required`).
         (
             "path:(a contents:b)",
             bool_(vec![
-                should(path_term("a")),
-                should(QueryNode::Term {
+                must(QueryNode::Term {
                     field: Contents,
                     text: "b".into(),
                 }),
+                must(path_term("a")),
             ]),
         ),
         ("\"\"", phrase("")),
@@ -337,6 +338,13 @@ fn malformed_inputs() {
         ("a^2^3", "only one '^'", 3),
         ("^2", "'^' must follow a clause", 0),
         ("[a TO", "unclosed range: expected ']' or '}'", 0),
+        ("size:>=ten", "'ten' is not a size", 7),
+        ("a modified:2024-13", "'2024-13' is not a date", 11),
+        ("modified:>now-7x", "'now-7x' is not a date", 10),
+        ("size:[1M TO big]", "'big' is not a size", 5),
+        ("size:(1 2)", "size: takes a size", 5),
+        ("modified:", "modified: takes a date", 9),
+        ("size:1*", "size: takes a size", 5),
         ("[a b]", "expected 'TO' in range", 3),
         ("[a]", "expected 'TO' in range", 2),
         ("[a TO]", "expected an upper bound after 'TO'", 5),
@@ -347,7 +355,7 @@ fn malformed_inputs() {
         ("a)", "unexpected ')'", 1),
         (
             "foo:bar",
-            "unknown field 'foo': known fields are 'contents', 'title', 'path' and 'type'",
+            "unknown field 'foo': known fields are 'contents', 'title', 'path', 'type', 'modified' and 'size'",
             0,
         ),
         ("a b Path:c", "unknown field 'Path'", 4),
@@ -500,4 +508,57 @@ fn check(input: &str) {
             let _ = e.to_string();
         }
     }
+}
+
+#[test]
+fn filter_fields_beside_words_are_required() {
+    let type_term = |text: &str| QueryNode::Term {
+        field: FieldName::Type,
+        text: text.into(),
+    };
+    assert_eq!(
+        ok("type:pdf font encoding"),
+        bool_(vec![
+            must(bool_(vec![should(term("font")), should(term("encoding"))])),
+            must(type_term("pdf")),
+        ])
+    );
+    // Clauses on one field are alternatives; each field is required.
+    assert_eq!(
+        ok("font type:pdf path:a type:html"),
+        bool_(vec![
+            must(term("font")),
+            must(bool_(vec![
+                should(type_term("pdf")),
+                should(type_term("html"))
+            ])),
+            must(path_term("a")),
+        ])
+    );
+    // Operators written out keep Lucene's meaning.
+    assert_eq!(
+        ok("type:pdf OR font"),
+        bool_(vec![should(type_term("pdf")), should(term("font"))])
+    );
+}
+
+#[test]
+fn spans_of_sizes_and_dates() {
+    let span = |input: &str| match ok(input) {
+        QueryNode::Span { start, end, .. } => (start, end),
+        other => panic!("{input}: {other:?}"),
+    };
+    const MIB: u64 = 1 << 20;
+    assert_eq!(span("size:>10M"), (10 * MIB + 1, u64::MAX));
+    assert_eq!(span("size:{1M TO *]"), (MIB + 1, u64::MAX));
+    assert_eq!(span("size:[1K TO 2K}"), (1024, 2048));
+    const DAY: u64 = 86_400_000_000_000;
+    let jan_1_2024 = 19_723 * DAY;
+    assert_eq!(
+        span("modified:[2024-01-01 TO 2024-06-30]"),
+        (jan_1_2024, jan_1_2024 + 182 * DAY)
+    );
+    assert_eq!(span("modified:<2024"), (0, jan_1_2024));
+    assert_eq!(span("modified:>2023"), (jan_1_2024, u64::MAX));
+    assert_eq!(span("modified:>=2024-03").0, jan_1_2024 + 60 * DAY);
 }
