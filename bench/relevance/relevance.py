@@ -462,10 +462,10 @@ def main():
     for corpus in args.corpus or ["linux-docs", "documents"]:
         root = os.path.join(args.corpora, corpus)
         index = os.path.join(args.work, f"index-{corpus}")
-        if not os.path.isdir(index):
-            log(f"indexing {root}")
-            subprocess.run([lantern, "--index", index, "index", root], check=True,
-                           stdout=subprocess.DEVNULL)
+        # Incremental: a kept index costs a walk, and one of another schema is rebuilt.
+        log(f"indexing {root}")
+        subprocess.run([lantern, "--index", index, "index", root], check=True,
+                       stdout=subprocess.DEVNULL)
         log(f"reading the texts of {corpus}")
         docs = load_documents(lantern, index, root, os.path.join(args.work, f"{corpus}.texts.json"))
         query_file = os.path.join(args.work, f"{corpus}.queries.json")
