@@ -558,22 +558,43 @@ impl Lowering<'_> {
             | Matcher::Stem { .. } => None,
         };
         match stem {
-            Some(stem) => Lowered::Bool(vec![
-                (Occur::Should, exact),
-                (
-                    Occur::Should,
-                    Lowered::Boost {
-                        query: Box::new(Lowered::Leaf(Leaf {
-                            target,
-                            matcher: Matcher::Stem {
-                                stem,
-                                language: self.analyzers.language,
-                            },
-                        })),
-                        boost: STEM_BOOST,
+            Some(stem) => {
+                // The stemmed field holds only the words that differ from their stem (see
+                // `index::language`): a word spelled as the stem itself is in the exact field,
+                // already searched when the word as typed is its own stem.
+                let typed_is_stem = matches!(&matcher, Matcher::Term(word) if *word == stem);
+                let stem_leaf = Lowered::Leaf(Leaf {
+                    target,
+                    matcher: Matcher::Stem {
+                        stem: stem.clone(),
+                        language: self.analyzers.language,
                     },
-                ),
-            ]),
+                });
+                let other_forms = if typed_is_stem {
+                    stem_leaf
+                } else {
+                    Lowered::Bool(vec![
+                        (Occur::Should, stem_leaf),
+                        (
+                            Occur::Should,
+                            Lowered::Leaf(Leaf {
+                                target,
+                                matcher: Matcher::Term(stem),
+                            }),
+                        ),
+                    ])
+                };
+                Lowered::Bool(vec![
+                    (Occur::Should, exact),
+                    (
+                        Occur::Should,
+                        Lowered::Boost {
+                            query: Box::new(other_forms),
+                            boost: STEM_BOOST,
+                        },
+                    ),
+                ])
+            }
             None => exact,
         }
     }
@@ -1080,10 +1101,16 @@ mod tests {
                 (
                     Occur::Should,
                     Lowered::Boost {
-                        query: Box::new(contents(Matcher::Stem {
-                            stem: "thread".into(),
-                            language: Language::default(),
-                        })),
+                        query: Box::new(Lowered::Bool(vec![
+                            (
+                                Occur::Should,
+                                contents(Matcher::Stem {
+                                    stem: "thread".into(),
+                                    language: Language::default(),
+                                })
+                            ),
+                            (Occur::Should, contents(Matcher::Term("thread".into()))),
+                        ])),
                         boost: STEM_BOOST,
                     }
                 ),

@@ -108,22 +108,12 @@ fn compile_leaf(
                 Target::Title => fields.title_stemmed,
                 Target::Type | Target::PathParts | Target::WholePath => field,
             };
-            // The stemmed field holds only the words that differ from their stem (see
-            // `StemmingStream`): a word that is its own stem is found in the exact field.
-            let term_query = |field| -> Box<dyn Query> {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, stem),
-                    IndexRecordOption::WithFreqs,
-                ))
-            };
-            if stemmed == field {
-                term_query(field)
-            } else {
-                Box::new(BooleanQuery::new(vec![
-                    (TantivyOccur::Should, term_query(stemmed)),
-                    (TantivyOccur::Should, term_query(field)),
-                ]))
-            }
+            // The stemmed field holds only the words that differ from their stem; lowering
+            // adds the stem spelled as a word where the exact field has it.
+            Box::new(TermQuery::new(
+                Term::from_field_text(stemmed, stem),
+                IndexRecordOption::WithFreqs,
+            ))
         }
         // Longer phrases are matched by our own scorer, whose memory stays bounded whatever the
         // words and the slop (see `phrase`); two words cost tantivy's scorer a linear merge.
