@@ -435,16 +435,7 @@ fn the_search_tool_takes_the_filters_of_the_cli() {
     );
     dir.index(&["docs"]);
     let mut session = Session::start(&dir);
-    let paths = |found: &Value| -> Vec<String> {
-        let mut paths: Vec<String> = found["hits"]
-            .as_array()
-            .expect("hits")
-            .iter()
-            .map(|hit| dir.relative(hit["path"].as_str().expect("a path")))
-            .collect();
-        paths.sort();
-        paths
-    };
+    let paths = |found: &Value| util::sorted(dir.json_hit_paths(found));
     let (_, html) = session.call("search", json!({"query": "mutex", "type": ["html"]}));
     assert_eq!(paths(&html), ["docs/page.html"], "{html}");
     let (_, notes) = session.call(
@@ -463,12 +454,7 @@ fn the_search_tool_takes_the_filters_of_the_cli() {
         "search",
         json!({"query": "mutex", "path": ["notes"], "sort": "size"}),
     );
-    let in_order: Vec<String> = sorted["hits"]
-        .as_array()
-        .expect("hits")
-        .iter()
-        .map(|hit| dir.relative(hit["path"].as_str().expect("a path")))
-        .collect();
+    let in_order = dir.json_hit_paths(&sorted);
     assert_eq!(in_order, ["docs/notes/queues.md", "docs/notes/locks.md"]);
     let (is_error, bad) = session.call("search", json!({"query": "mutex", "sort": "date"}));
     assert!(is_error, "{bad}");

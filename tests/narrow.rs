@@ -342,14 +342,10 @@ fn the_api_takes_the_same_filters() {
     );
     let (status, json) = server.get_json(&target);
     assert_eq!(status, 200, "{json}");
-    let mut paths: Vec<String> = json["hits"]
-        .as_array()
-        .expect("hits")
-        .iter()
-        .map(|hit| dir.relative(hit["path"].as_str().expect("a path")))
-        .collect();
-    paths.sort();
-    assert_eq!(paths, ["docs/howto/logging.txt", "docs/howto/page.html"]);
+    assert_eq!(
+        util::sorted(dir.json_hit_paths(&json)),
+        ["docs/howto/logging.txt", "docs/howto/page.html"]
+    );
     let (status, error) = server.get_json("/api/search?q=logging&modified=2024-13");
     assert_eq!(status, 400, "{error}");
     assert!(error["error"]["message"]
@@ -400,12 +396,7 @@ fn sorted_by_date_size_or_path_in_either_direction() {
     let server = util::ServerGuard::start(&dir, &[]);
     let (status, found) = server.get_json("/api/search?q=lantern&sort=-size&limit=2");
     assert_eq!(status, 200, "{found}");
-    let paths: Vec<String> = found["hits"]
-        .as_array()
-        .expect("hits")
-        .iter()
-        .map(|hit| dir.relative(hit["path"].as_str().expect("a path")))
-        .collect();
+    let paths = dir.json_hit_paths(&found);
     assert_eq!(paths, ["docs/old.txt", "docs/new-year.txt"]);
     let (status, error) = server.get_json("/api/search?q=lantern&sort=date");
     assert_eq!(status, 400, "{error}");

@@ -97,6 +97,17 @@ impl Dir {
             .to_string()
     }
 
+    /// The hit paths of a JSON search result (`/api/search`, MCP's `search`), relative to the
+    /// folder, in their order.
+    pub fn json_hit_paths(&self, found: &serde_json::Value) -> Vec<String> {
+        found["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|hit| self.relative(hit["path"].as_str().expect("a path")))
+            .collect()
+    }
+
     /// Creates (or overwrites) the file `relative` with `contents`, creating its folders.
     pub fn create(&self, relative: &str, contents: impl AsRef<[u8]>) {
         let path = self.path(relative);
