@@ -311,10 +311,7 @@ fn older_schema(fast_fields: bool) -> tantivy::schema::Schema {
 fn create_index_with(index: &std::path::Path, schema: tantivy::schema::Schema, root: &str) {
     fs::create_dir_all(index).expect("create the index folder");
     let old = tantivy::Index::create_in_dir(index, schema).expect("create the index");
-    lantern::index::schema::register_tokenizers(
-        &old,
-        lantern::index::language::Language::default(),
-    );
+    lantern::index::schema::register_tokenizers(&old);
     let mut writer: tantivy::IndexWriter = old.writer_with_num_threads(1, 15_000_000).unwrap();
     let mut commit = writer.prepare_commit().expect("prepare a commit");
     let roots = serde_json::json!({"roots": {root: {"last_indexed": 1, "complete": true}}});

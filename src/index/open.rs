@@ -49,7 +49,7 @@ pub fn open_index(dir: &Path) -> Result<(Index, LanternSchema), IndexError> {
         })?;
     let catalog = Catalog::load(&index)?;
     catalog.check_version(dir)?;
-    schema::register_tokenizers(&index, catalog.language);
+    schema::register_tokenizers(&index);
     let fields = LanternSchema::from_index(&index, catalog.language)?;
     Ok((index, fields))
 }
@@ -85,7 +85,7 @@ pub fn open_or_create_index(
         path: dir.to_path_buf(),
         cause: format!("cannot create the index: {cause}"),
     })?;
-    schema::register_tokenizers(&index, language);
+    schema::register_tokenizers(&index);
     Ok((index, fields))
 }
 

@@ -219,14 +219,8 @@ fn add_document(
         observer,
         ..
     } = context;
-    // The budget counts the text that goes to the index, not the size of the file: once, or
-    // twice when a copy goes to the stemmed field.
-    let copies = if fields.language.stemmer().is_some() {
-        2
-    } else {
-        1
-    };
-    let permit = context.budget.acquire(copies * file.text.len() as u64);
+    // The budget counts the text that goes to the index, not the size of the file.
+    let permit = context.budget.acquire(file.text.len() as u64);
     if file.lossy {
         counts.lossy.fetch_add(1, Ordering::Relaxed);
     }
@@ -247,12 +241,6 @@ fn add_document(
     doc.add_text(fields.path_parts, &shown);
     for component in path_components(&shown) {
         doc.add_text(fields.path_parts_reversed, reversed_component(component));
-    }
-    if copies > 1 {
-        doc.add_text(fields.contents_stemmed, &file.text);
-        if let Some(title) = &file.title {
-            doc.add_text(fields.title_stemmed, title);
-        }
     }
     doc.add_text(fields.contents, file.text);
     if let Some(title) = &file.title {

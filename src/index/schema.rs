@@ -7,7 +7,7 @@ use tantivy::tokenizer::{RawTokenizer, RemoveLongFilter, TextAnalyzer, RAW_TOKEN
 use tantivy::Index;
 
 use super::fold::{fold, Folder};
-use super::language::{Language, Stemming};
+use super::language::Language;
 use super::tokenizer::{PathTokenizer, TextTokenizer};
 use super::IndexError;
 
@@ -18,8 +18,9 @@ use super::IndexError;
 /// recorded; 2: folded terms (case, accents, compatibility forms); 3: the stemmed fields and the
 /// index's language; 4: archive members as documents (`::` splits path components, and archives
 /// an older index skipped as binary files must be read); 5: the stemmed fields hold only the words
-/// that differ from their stem.
-pub const SCHEMA_VERSION: u32 = 5;
+/// that differ from their stem; 6: no stemmed fields (a word's other forms are found at query
+/// time, see `search::stem`).
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Name of the tokenizer that splits a path into its components (`/usr/src/a.rs` → `usr`, `src`,
 /// `a.rs`), so that `path:src` and `path:*.rs` match a component.
@@ -27,10 +28,6 @@ pub const PATH_TOKENIZER: &str = "lantern_path";
 
 /// Name of the tokenizer of document text ([`TextTokenizer`]).
 pub const TEXT_TOKENIZER: &str = "lantern_text";
-
-/// Name of the tokenizer of the stemmed fields: the text tokenizer, then the stemmer of the
-/// index's language.
-pub const STEMMED_TOKENIZER: &str = "lantern_stemmed";
 
 /// Handles to the fields of a Lantern index.
 #[derive(Clone, Copy, Debug)]
@@ -45,18 +42,13 @@ pub struct LanternSchema {
     /// wildcard (`path:*.rs`) is a prefix search over these instead of a scan of every component.
     pub path_parts_reversed: Field,
     /// The file's text. Indexed with positions (phrase and proximity queries need them) and stored
-    /// (the highlighter re-reads the text of each hit).
+    /// (the highlighter re-reads the text of each hit). Its words are the (folded) forms as
+    /// written: an unquoted word also matches the other forms of its stem in the dictionary,
+    /// looked up when it is searched (`search::stem`).
     pub contents: Field,
-    /// The text's words stemmed in the index's language (`threads` → `thread`), beside the exact
-    /// (folded) forms of `contents`: an unquoted word matches every form with its stem, and
-    /// matches both fields when it is as typed, so exact forms rank first. Without positions:
-    /// phrases are exact forms, matched on `contents`.
-    pub contents_stemmed: Field,
     /// The document's own title (PDF document info, HTML `<title>`, document properties), when
     /// it has one: tokenized like the text, with positions; its whole value is a fast field.
     pub title: Field,
-    /// The title's words stemmed, as `contents_stemmed` is to `contents`.
-    pub title_stemmed: Field,
     /// The document's type (`text`, `pdf`, `html`...) as one exact term and a fast field.
     pub doc_type: Field,
     /// Modification time in nanoseconds since the Unix epoch (fast field): with `size`, tells an
@@ -64,7 +56,7 @@ pub struct LanternSchema {
     pub mtime: Field,
     /// File size in bytes (fast field).
     pub size: Field,
-    /// The language of the stemmed fields, recorded with the index (not a field).
+    /// The language a word's other forms are found in, recorded with the index (not a field).
     pub language: Language,
 }
 
@@ -96,10 +88,8 @@ impl LanternSchema {
         // Words of letters and digits, lower-cased (searches are case-insensitive), CJK
         // ideographs one by one; see `TextTokenizer`.
         let contents = builder.add_text_field("contents", words().set_stored());
-        let contents_stemmed = builder.add_text_field("contents_stemmed", stems());
         // The raw tokenizer keeps the whole title as the fast value, not its words.
         let title = builder.add_text_field("title", words().set_fast(RAW_TOKENIZER_NAME));
-        let title_stemmed = builder.add_text_field("title_stemmed", stems());
         let doc_type = builder.add_text_field("type", STRING | FAST);
         let mtime = builder.add_u64_field("mtime", FAST);
         let size = builder.add_u64_field("size", FAST);
@@ -108,9 +98,7 @@ impl LanternSchema {
             path_parts,
             path_parts_reversed,
             contents,
-            contents_stemmed,
             title,
-            title_stemmed,
             doc_type,
             mtime,
             size,
@@ -122,7 +110,7 @@ impl LanternSchema {
     /// Reads the field handles of an existing index, failing if it was not made by this version
     /// of Lantern: every field must be configured exactly as [`LanternSchema::build`] does it (an
     /// index of another program may have a field of the same name with other options). Its
-    /// stemmed fields are in `language`, which the index records.
+    /// words are stemmed in `language`, which the index records.
     pub fn from_index(index: &Index, language: Language) -> Result<LanternSchema, IndexError> {
         let schema = index.schema();
         let (expected, _) = LanternSchema::build(language);
@@ -142,9 +130,7 @@ impl LanternSchema {
             path_parts: field("path_parts")?,
             path_parts_reversed: field("path_parts_reversed")?,
             contents: field("contents")?,
-            contents_stemmed: field("contents_stemmed")?,
             title: field("title")?,
-            title_stemmed: field("title_stemmed")?,
             doc_type: field("type")?,
             mtime: field("mtime")?,
             size: field("size")?,
@@ -169,35 +155,11 @@ fn words() -> TextOptions {
     )
 }
 
-/// A field of stems: tokenized by [`TextTokenizer`] then stemmed, with frequencies (for BM25)
-/// but no positions.
-fn stems() -> TextOptions {
-    TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(STEMMED_TOKENIZER)
-            .set_index_option(IndexRecordOption::WithFreqs),
-    )
-}
-
-/// Registers Lantern's custom tokenizers on `index`, whose stemmed fields are in `language`;
-/// tantivy does not persist them, so this runs every time an index is created or opened.
-pub fn register_tokenizers(index: &Index, language: Language) {
+/// Registers Lantern's custom tokenizers on `index`; tantivy does not persist them, so this runs
+/// every time an index is created or opened.
+pub fn register_tokenizers(index: &Index) {
     index.tokenizers().register(PATH_TOKENIZER, path_analyzer());
     index.tokenizers().register(TEXT_TOKENIZER, text_analyzer());
-    index
-        .tokenizers()
-        .register(STEMMED_TOKENIZER, stemmed_analyzer(language));
-}
-
-/// The analyzer of the stemmed fields: the text's, then the stemmer of `language` (none: the
-/// text's alone; such an index writes nothing in its stemmed fields).
-pub fn stemmed_analyzer(language: Language) -> TextAnalyzer {
-    match language.stemmer() {
-        Some(stemmer) => TextAnalyzer::builder(TextTokenizer::default())
-            .filter(Stemming(stemmer))
-            .build(),
-        None => text_analyzer(),
-    }
 }
 
 /// The analyzer for `contents`: see [`TextTokenizer`].

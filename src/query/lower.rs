@@ -111,8 +111,9 @@ pub enum Matcher {
         /// The upper bound.
         upper: Bound<String>,
     },
-    /// Every form of a word with this stem: the stem, searched in the stemmed counterpart of
-    /// the leaf's field (text or title); a token matches when its stem in `language` is `stem`.
+    /// Every form of a word with this stem: the words of the leaf's field (text or title) whose
+    /// stem in `language` is `stem`, found in the dictionary when searched; a token matches
+    /// when its stem is `stem`.
     Stem {
         /// The word's stem.
         stem: String,
@@ -558,43 +559,22 @@ impl Lowering<'_> {
             | Matcher::Stem { .. } => None,
         };
         match stem {
-            Some(stem) => {
-                // The stemmed field holds only the words that differ from their stem (see
-                // `index::language`): a word spelled as the stem itself is in the exact field,
-                // already searched when the word as typed is its own stem.
-                let typed_is_stem = matches!(&matcher, Matcher::Term(word) if *word == stem);
-                let stem_leaf = Lowered::Leaf(Leaf {
-                    target,
-                    matcher: Matcher::Stem {
-                        stem: stem.clone(),
-                        language: self.analyzers.language,
+            Some(stem) => Lowered::Bool(vec![
+                (Occur::Should, exact),
+                (
+                    Occur::Should,
+                    Lowered::Boost {
+                        query: Box::new(Lowered::Leaf(Leaf {
+                            target,
+                            matcher: Matcher::Stem {
+                                stem,
+                                language: self.analyzers.language,
+                            },
+                        })),
+                        boost: STEM_BOOST,
                     },
-                });
-                let other_forms = if typed_is_stem {
-                    stem_leaf
-                } else {
-                    Lowered::Bool(vec![
-                        (Occur::Should, stem_leaf),
-                        (
-                            Occur::Should,
-                            Lowered::Leaf(Leaf {
-                                target,
-                                matcher: Matcher::Term(stem),
-                            }),
-                        ),
-                    ])
-                };
-                Lowered::Bool(vec![
-                    (Occur::Should, exact),
-                    (
-                        Occur::Should,
-                        Lowered::Boost {
-                            query: Box::new(other_forms),
-                            boost: STEM_BOOST,
-                        },
-                    ),
-                ])
-            }
+                ),
+            ]),
             None => exact,
         }
     }
@@ -1101,16 +1081,10 @@ mod tests {
                 (
                     Occur::Should,
                     Lowered::Boost {
-                        query: Box::new(Lowered::Bool(vec![
-                            (
-                                Occur::Should,
-                                contents(Matcher::Stem {
-                                    stem: "thread".into(),
-                                    language: Language::default(),
-                                })
-                            ),
-                            (Occur::Should, contents(Matcher::Term("thread".into()))),
-                        ])),
+                        query: Box::new(contents(Matcher::Stem {
+                            stem: "thread".into(),
+                            language: Language::default(),
+                        })),
                         boost: STEM_BOOST,
                     }
                 ),

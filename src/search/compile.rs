@@ -13,6 +13,7 @@ use tantivy::schema::{Field, IndexRecordOption, Term};
 use super::deadline::{Deadline, DeadlineQuery};
 use super::pattern::{PatternQuery, PatternTerms};
 use super::phrase;
+use super::stem::StemQuery;
 use crate::index::LanternSchema;
 use crate::query::ast::{NumericField, Occur};
 use crate::query::automaton::term_automaton;
@@ -100,20 +101,8 @@ fn compile_leaf(
     let term = |text: &str| Term::from_field_text(field, text);
     Ok(match &leaf.matcher {
         Matcher::Term(word) => Box::new(TermQuery::new(term(word), IndexRecordOption::WithFreqs)),
-        Matcher::Stem { stem, .. } => {
-            // Lowering stems only words of the text and the title; the other fields have no
-            // stemmed counterpart, and a stem there is searched as a word.
-            let stemmed = match leaf.target {
-                Target::Contents => fields.contents_stemmed,
-                Target::Title => fields.title_stemmed,
-                Target::Type | Target::PathParts | Target::WholePath => field,
-            };
-            // The stemmed field holds only the words that differ from their stem; lowering
-            // adds the stem spelled as a word where the exact field has it.
-            Box::new(TermQuery::new(
-                Term::from_field_text(stemmed, stem),
-                IndexRecordOption::WithFreqs,
-            ))
+        Matcher::Stem { stem, language } => {
+            Box::new(StemQuery::new(field, stem, *language, Arc::clone(deadline)))
         }
         // Longer phrases are matched by our own scorer, whose memory stays bounded whatever the
         // words and the slop (see `phrase`); two words cost tantivy's scorer a linear merge.

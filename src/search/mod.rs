@@ -12,6 +12,7 @@ mod freshness;
 mod pattern;
 mod phrase;
 mod sort;
+mod stem;
 mod stored;
 mod term_walk;
 

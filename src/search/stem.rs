@@ -1,0 +1,157 @@
+//! An unquoted word's other forms: the documents holding any word of the index with the word's
+//! stem, scored as if the forms were one term.
+//!
+//! The index holds the words as written, without a stemmed copy: analysing every text twice cost
+//! as much as the rest of indexing. A word's other forms are found when it is searched instead:
+//! the words of each segment's dictionary that start as the stem does
+//! ([`Language::stem_prefix`]: a short range of the sorted dictionary) and have that stem. They
+//! are scored as one term, as Lucene's `SynonymQuery` does: each form gets the inverse document
+//! frequency of all the forms together, so a rare spelling of a common word weighs no more than
+//! the word.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tantivy::query::{
+    Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, TantivyError, Term};
+
+use super::deadline::Deadline;
+use crate::index::language::Language;
+
+/// The documents of `field` holding a word with the stem `stem`.
+#[derive(Clone, Debug)]
+pub struct StemQuery {
+    field: Field,
+    stem: String,
+    language: Language,
+    deadline: Arc<Deadline>,
+}
+
+impl StemQuery {
+    /// The documents of `field` holding a word whose stem in `language` is `stem`; the forms are
+    /// gathered from the dictionary until `deadline`.
+    pub fn new(field: Field, stem: &str, language: Language, deadline: Arc<Deadline>) -> StemQuery {
+        StemQuery {
+            field,
+            stem: stem.to_string(),
+            language,
+            deadline,
+        }
+    }
+
+    /// The terms of `field` in `searcher` with the stem, in every segment; the stem alone when
+    /// no prefix narrows the dictionary (a stem under two letters).
+    fn forms(&self, searcher: &Searcher) -> tantivy::Result<Vec<Term>> {
+        let term = |word: &str| Term::from_field_text(self.field, word);
+        let (Some(stemmer), Some(prefix)) = (
+            self.language.stemmer(),
+            self.language.stem_prefix(&self.stem),
+        ) else {
+            return Ok(vec![term(&self.stem)]);
+        };
+        // Each word seen, and whether it has the stem: segments share most of their words.
+        let mut seen: HashMap<Vec<u8>, bool> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.field)?;
+            let mut stream = inverted.terms().range().ge(prefix).into_stream()?;
+            while !self.deadline.passed() && stream.advance() {
+                let key = stream.key();
+                if !key.starts_with(prefix.as_bytes()) {
+                    break;
+                }
+                if !seen.contains_key(key) {
+                    let is_form = std::str::from_utf8(key)
+                        .is_ok_and(|word| stemmer.stem(word) == self.stem.as_str());
+                    seen.insert(key.to_vec(), is_form);
+                }
+            }
+        }
+        let mut forms: Vec<Term> = seen
+            .into_iter()
+            .filter(|(_, is_form)| *is_form)
+            .filter_map(|(key, _)| String::from_utf8(key).ok())
+            .map(|word| term(&word))
+            .collect();
+        forms.extend(self.language.irregular_forms(&self.stem).map(term));
+        forms.sort_unstable();
+        Ok(forms)
+    }
+}
+
+impl Query for StemQuery {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let searcher = enable_scoring.searcher().ok_or_else(|| {
+            TantivyError::InvalidArgument("a stem's forms are looked up in a searcher".into())
+        })?;
+        let forms = self.forms(searcher)?;
+        let query = BooleanQuery::new(
+            forms
+                .iter()
+                .map(|form| {
+                    let query = TermQuery::new(form.clone(), IndexRecordOption::WithFreqs);
+                    (Occur::Should, Box::new(query) as Box<dyn Query>)
+                })
+                .collect(),
+        );
+        match enable_scoring {
+            EnableScoring::Enabled {
+                searcher,
+                statistics_provider,
+            } => {
+                let together = FormsTogether::new(statistics_provider, forms)?;
+                query.weight(EnableScoring::enabled_from_statistics_provider(
+                    &together, searcher,
+                ))
+            }
+            EnableScoring::Disabled { .. } => query.weight(enable_scoring),
+        }
+    }
+}
+
+/// Statistics in which every form of a stem has the document frequency of all of them together
+/// (their sum, at most the number of documents: a document holding two forms counts twice, as
+/// Lucene's `SynonymQuery` takes the largest instead, a bound either way).
+struct FormsTogether<'a> {
+    inner: &'a dyn Bm25StatisticsProvider,
+    forms: Vec<Term>,
+    doc_freq: u64,
+}
+
+impl<'a> FormsTogether<'a> {
+    fn new(
+        inner: &'a dyn Bm25StatisticsProvider,
+        forms: Vec<Term>,
+    ) -> tantivy::Result<FormsTogether<'a>> {
+        let mut doc_freq = 0;
+        for form in &forms {
+            doc_freq += inner.doc_freq(form)?;
+        }
+        let doc_freq = doc_freq.min(inner.total_num_docs()?);
+        Ok(FormsTogether {
+            inner,
+            forms,
+            doc_freq,
+        })
+    }
+}
+
+impl Bm25StatisticsProvider for FormsTogether<'_> {
+    fn total_num_tokens(&self, field: Field) -> tantivy::Result<u64> {
+        self.inner.total_num_tokens(field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        self.inner.total_num_docs()
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        if self.forms.binary_search(term).is_ok() {
+            Ok(self.doc_freq)
+        } else {
+            self.inner.doc_freq(term)
+        }
+    }
+}
