@@ -24,7 +24,7 @@ pub struct Catalog {
     /// recorded read as version 1.
     #[serde(default = "unversioned")]
     pub schema_version: u32,
-    /// The language its stemmed fields are in.
+    /// The language a searched word's other forms are found in.
     #[serde(default)]
     pub language: Language,
     /// Every root ever indexed and not removed, keyed by the path key of its absolute path.
