@@ -857,6 +857,10 @@ fn the_preview_pane_shows_the_selected_hit_and_moves_between_its_matches() {
                 &format!("document.querySelector('#preview h1.path').textContent === {first:?}"),
             )
             .await;
+            wait_until(&client, &format!("{CURRENT_MARK}.id === 'm1'")).await;
+            // `n` is the next match, as on the document page.
+            body.send_keys("n").await.expect("press n");
+            wait_until(&client, &format!("{CURRENT_MARK}.id === 'm2'")).await;
             // Enter opens the original file.
             body.send_keys(&Key::Enter).await.expect("enter");
             wait_until(&client, "location.pathname === '/file'").await;
