@@ -971,3 +971,59 @@ fn a_phone_has_no_preview_folded_facets_and_no_sideways_scrolling() {
         client
     });
 }
+
+#[test]
+fn the_preview_follows_a_match_into_the_next_part_of_a_long_document() {
+    // 1,500 matches: the first part holds 1,000, the second the rest.
+    let dir = Dir::new();
+    dir.create("docs/long.txt", "lantern and more\n".repeat(1_500));
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let page = server.url("/search?q=lantern");
+    in_browser(
+        "the_preview_follows_a_match_into_the_next_part",
+        |client| async move {
+            open_at_width(&client, &page, 1400).await;
+            wait_until(&client, &format!("{HIT_COUNT} === 1")).await;
+            click(&client, "#results li.hit").await;
+            wait_until(
+                &client,
+                "document.querySelector('#preview #m1000') !== null",
+            )
+            .await;
+            // The line of the part's last match links to the next one, on the next part.
+            client
+                .execute(
+                    "document.querySelector('#preview #m1000').closest('tr')\
+                 .querySelector('a[title=\"next match\"]').click();",
+                    Vec::new(),
+                )
+                .await
+                .expect("follow the line's next link");
+            wait_until(
+                &client,
+                &format!(
+                    "{CURRENT_MARK} !== null && {CURRENT_MARK}.id === 'm1001' && \
+                 document.querySelector('#preview #part-nav').textContent.includes('part 2 of 2')"
+                ),
+            )
+            .await;
+            wait_until(
+                &client,
+                "location.pathname === '/search' && location.hash === ''",
+            )
+            .await;
+            // And back.
+            click(&client, "#preview #previous-match").await;
+            wait_until(
+                &client,
+                &format!(
+                    "{CURRENT_MARK} !== null && {CURRENT_MARK}.id === 'm1000' && \
+                 document.querySelector('#preview #part-nav').textContent.includes('part 1 of 2')"
+                ),
+            )
+            .await;
+            client
+        },
+    );
+}
