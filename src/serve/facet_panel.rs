@@ -35,8 +35,12 @@ const KINDS: [FacetKind; 2] = [
     },
 ];
 
-/// The filter parameters, as the page names them; `type` may list several values.
+/// The filter parameters, as the page names them.
 const FILTERS: [&str; 4] = ["path", "type", "modified", "size"];
+
+/// The one filter parameter that lists values, comma-separated, as
+/// [`FilterParams::filters`](super::filters::FilterParams::filters) reads it.
+const LIST_PARAM: &str = "type";
 
 /// One group of counts.
 pub(super) struct FacetGroup {
@@ -71,7 +75,7 @@ pub(super) struct ActiveFilter {
 /// value of the others; blanks dropped.
 fn values_of<'a>(params: &'a PageParams, param: &str) -> Vec<&'a str> {
     let value = params.value(param);
-    let values: Vec<&str> = if param == "type" {
+    let values: Vec<&str> = if param == LIST_PARAM {
         value.split(',').collect()
     } else {
         vec![value]
