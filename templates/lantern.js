@@ -11,6 +11,9 @@
   var PREVIEW_MEDIA = "(min-width: 1100px)";
   // Narrow enough that the facets stand above the hits, folded (serve.css: 44rem).
   var PHONE_MEDIA = "(max-width: 44rem)";
+  // A held arrow key runs through hits faster than their documents could be made: the pane
+  // asks for the one the keys stop at.
+  var PREVIEW_DEBOUNCE_MS = 80;
 
   // The links to the matches around match `at` (0: none in view) of a document page's match bar
   // `nav`: the bar's data says which matches this part holds (first to last; none when last is
@@ -49,8 +52,11 @@
     var sequence = 0;
     var current = 0; // the match in view
     var shown = null; // the document page shown: its URL without the fragment
+    var pending = null; // the timer of the next document to show
 
     function clear() {
+      if (pending !== null) clearTimeout(pending);
+      pending = null;
       sequence++;
       current = 0;
       shown = null;
@@ -144,14 +150,19 @@
 
     return {
       show: function (href) {
-        var url = new URL(href, location.href);
-        if (url.toString() !== shown) load(href);
+        if (pending !== null) clearTimeout(pending);
+        pending = setTimeout(function () {
+          pending = null;
+          if (new URL(href, location.href).toString() !== shown) load(href);
+        }, PREVIEW_DEBOUNCE_MS);
       },
       clear: clear,
       next: function () { var link = pane.querySelector("#next-match"); if (link) link.click(); },
       previous: function () { var link = pane.querySelector("#previous-match"); if (link) link.click(); },
-      // The page of the match in view, in a document with pages.
-      page: function () {
+      // The page of the match in view, when the pane shows the document page `href` and that
+      // document has pages.
+      page: function (href) {
+        if (new URL(href, location.href).toString() !== shown) return null;
         var mark = current > 0 ? pane.querySelector("#m" + current) : null;
         return mark ? mark.getAttribute("data-page") : null;
       },
@@ -268,14 +279,14 @@
       var hit = hits()[selected];
       if (!hit) return false;
       var original = hit.querySelector("a.original");
+      var link = hit.querySelector("a.open");
       if (previewing() && original) {
         var href = original.getAttribute("href");
-        var page = pane.page();
+        var page = link ? pane.page(link.getAttribute("href")) : null;
         if (page && href.indexOf("#page=") >= 0) href = href.replace(/#page=\d+$/, "#page=" + page);
         window.location.href = href;
         return true;
       }
-      var link = hit.querySelector("a.open");
       if (!link) return false;
       window.location.href = link.href;
       return true;
