@@ -72,15 +72,18 @@
       if (old) old.classList.remove("current");
       mark.classList.add("current");
       current = at;
-      var bar = pane.querySelector("#match-nav");
-      var barHeight = bar ? bar.getBoundingClientRect().height : 0;
-      pane.scrollTop += mark.getBoundingClientRect().top - pane.getBoundingClientRect().top - barHeight - pane.clientHeight / 4;
+      // Below the document's header, which stays at the top of the pane.
+      var header = pane.querySelector("header.document");
+      var covered = header ? header.getBoundingClientRect().height : 0;
+      pane.scrollTop += mark.getBoundingClientRect().top - pane.getBoundingClientRect().top - covered - pane.clientHeight / 4;
       showMatch(pane, at);
     }
 
     function scrollToLine(id) {
       var line = pane.querySelector("#" + CSS.escape(id));
-      if (line) pane.scrollTop += line.getBoundingClientRect().top - pane.getBoundingClientRect().top - pane.clientHeight / 4;
+      var header = pane.querySelector("header.document");
+      var covered = header ? header.getBoundingClientRect().height : 0;
+      if (line) pane.scrollTop += line.getBoundingClientRect().top - pane.getBoundingClientRect().top - covered - pane.clientHeight / 4;
     }
 
     // Shows the document page at `href` (a `/doc` link, perhaps with `#mN`).

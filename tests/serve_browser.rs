@@ -1023,6 +1023,18 @@ fn the_preview_follows_a_match_into_the_next_part_of_a_long_document() {
                 ),
             )
             .await;
+            // Far down the part, the match is in view below the match bar, which stays in view.
+            wait_until(
+                &client,
+                &format!(
+                    "(() => {{ const pane = document.getElementById('preview').getBoundingClientRect(); \
+                     const bar = document.querySelector('#preview #match-nav').getBoundingClientRect(); \
+                     const mark = {CURRENT_MARK}.getBoundingClientRect(); \
+                     return document.getElementById('preview').scrollTop > 0 && bar.top >= pane.top && \
+                     mark.top >= bar.bottom && mark.bottom <= pane.bottom; }})()"
+                ),
+            )
+            .await;
             client
         },
     );
