@@ -4,11 +4,12 @@
 
 mod util;
 
+use std::fs::File;
 use std::future::Future;
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -140,6 +141,11 @@ fn typing_updates_the_results_and_the_keyboard_opens_a_hit() {
     let (_dir, server) = served(3);
     let home = server.url("/");
     in_browser("typing_updates_the_results", |client| async move {
+        // Too narrow for the preview pane: Enter opens the hit's document page.
+        client
+            .set_window_size(1000, 900)
+            .await
+            .expect("a narrower window");
         client.goto(&home).await.expect("open the search page");
         let input = client.find(Locator::Id("q")).await.expect("the search box");
         input.send_keys("lanter").await.expect("type");
@@ -590,4 +596,446 @@ fn the_type_size_and_sort_controls_narrow_and_order_the_hits() {
         .await;
         client
     });
+}
+
+/// Opens `url` in a window `width` pixels wide.
+async fn open_at_width(client: &Client, url: &str, width: u32) {
+    client
+        .set_window_size(width, 900)
+        .await
+        .expect("size the window");
+    client.goto(url).await.expect("open the page");
+}
+
+/// Clicks the first element `css` finds.
+async fn click(client: &Client, css: &str) {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|err| panic!("no {css}: {err}"))
+        .click()
+        .await
+        .unwrap_or_else(|err| panic!("cannot click {css}: {err}"));
+}
+
+/// Sets the modification time of `relative` in `dir` to `seconds` after the epoch.
+fn set_modified(dir: &Dir, relative: &str, seconds: u64) {
+    File::options()
+        .write(true)
+        .open(dir.path(relative))
+        .and_then(|file| file.set_modified(UNIX_EPOCH + Duration::from_secs(seconds)))
+        .expect("set the modification time");
+}
+
+/// Hits on the page.
+const HIT_COUNT: &str = "document.querySelectorAll('#results li.hit').length";
+
+#[test]
+fn a_facet_click_narrows_the_list_and_the_filter_can_be_removed() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "an otter swims");
+    dir.create("docs/b.txt", "an otter sleeps");
+    dir.create(
+        "docs/c.html",
+        "<html><head><title>Otters</title></head><body>otter</body></html>",
+    );
+    // 2023-05-10: the one document of May 2023.
+    set_modified(&dir, "docs/b.txt", 1_683_700_000);
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let page = server.url("/search?q=otter");
+    in_browser("a_facet_click_narrows_the_list", |client| async move {
+        open_at_width(&client, &page, 1200).await;
+        wait_until(&client, &format!("{HIT_COUNT} === 3")).await;
+        // Counts of every type and month among the matches.
+        wait_until(
+            &client,
+            "[...document.querySelectorAll('#facets a.facet-value')]\
+             .map(a => a.dataset.value + '=' + a.querySelector('.count').textContent)\
+             .filter(v => ['text=2', 'html=1', '2023-05=1'].includes(v)).length === 3",
+        )
+        .await;
+        click(&client, "#facets a.facet-value[data-value='text']").await;
+        // The filter is in the address, in its box and in the query run; the list narrows.
+        wait_until(
+            &client,
+            "new URLSearchParams(location.search).get('type') === 'text'",
+        )
+        .await;
+        wait_until(&client, &format!("{HIT_COUNT} === 2")).await;
+        wait_until(&client, "document.getElementById('type').value === 'text'").await;
+        wait_until(
+            &client,
+            "document.querySelector('.query-run code').textContent === '(otter) AND type:\"text\"'",
+        )
+        .await;
+        wait_until(
+            &client,
+            "document.querySelector('#facets a.facet-value.active').dataset.value === 'text'",
+        )
+        .await;
+        // A month narrows further.
+        click(&client, "#facets a.facet-value[data-value='2023-05']").await;
+        wait_until(
+            &client,
+            "new URLSearchParams(location.search).get('modified') === '2023-05'",
+        )
+        .await;
+        wait_until(&client, &format!("{HIT_COUNT} === 1")).await;
+        wait_until(
+            &client,
+            "document.getElementById('modified').value === '2023-05' && \
+             document.querySelector('#results a.open').textContent === 'b.txt'",
+        )
+        .await;
+        // Each filter in force can be removed on its own.
+        wait_until(
+            &client,
+            "document.querySelectorAll('#active-filters li.active-filter').length === 2",
+        )
+        .await;
+        click(
+            &client,
+            "#active-filters li.active-filter[data-param='type'] a.remove",
+        )
+        .await;
+        wait_until(
+            &client,
+            "!location.search.includes('type=') && location.search.includes('modified=2023-05')",
+        )
+        .await;
+        wait_until(&client, "document.getElementById('type').value === ''").await;
+        wait_until(&client, &format!("{HIT_COUNT} === 1")).await;
+        click(
+            &client,
+            "#active-filters li.active-filter[data-param='modified'] a.remove",
+        )
+        .await;
+        wait_until(&client, "location.search === '?q=otter'").await;
+        wait_until(&client, &format!("{HIT_COUNT} === 3")).await;
+        wait_until(
+            &client,
+            "document.getElementById('active-filters') === null",
+        )
+        .await;
+        client
+    });
+}
+
+#[test]
+fn paths_show_under_their_root_named_once() {
+    let dir = Dir::new();
+    dir.create("one/sub/a.txt", "a heron");
+    dir.create("one/b.txt", "a heron too");
+    dir.create("two/c.txt", "a heron again");
+    dir.index(&[dir.path("one").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let one = dir.display("one");
+    let page = server.url("/search?q=heron&sort=path");
+    let full = dir.display("one/sub/a.txt");
+    let file_link = format!("/file?path={}", encode(&full));
+    let root = one.clone();
+    in_browser("paths_show_under_their_root", |client| async move {
+        open_at_width(&client, &page, 1200).await;
+        wait_until(&client, &format!("{HIT_COUNT} === 2")).await;
+        // The root once, above the list; each path under it; the full path in the tooltip and
+        // in the link to the original.
+        wait_until(
+            &client,
+            &format!("document.querySelector('#root code').textContent === {root:?}"),
+        )
+        .await;
+        wait_until(
+            &client,
+            "[...document.querySelectorAll('#results a.open')].map(a => a.textContent).join() \
+             === 'b.txt,sub/a.txt'",
+        )
+        .await;
+        wait_until(
+            &client,
+            &format!(
+                "document.querySelectorAll('#results a.open')[1].title === {full:?} && \
+                 document.querySelectorAll('#results a.original')[1].getAttribute('href') === {file_link:?}"
+            ),
+        )
+        .await;
+        wait_until(
+            &client,
+            &format!(
+                "!document.getElementById('results').textContent.includes({:?})",
+                full
+            ),
+        )
+        .await;
+        client
+    });
+    // A second root: the hits of each come under a heading naming it.
+    dir.index(&[dir.path("two").to_str().expect("UTF-8 path")]);
+    let two = dir.display("two");
+    let page = server.url("/search?q=heron&sort=path");
+    in_browser(
+        "paths_show_under_their_root_named_once",
+        |client| async move {
+            open_at_width(&client, &page, 1200).await;
+            wait_until(&client, &format!("{HIT_COUNT} === 3")).await;
+            wait_until(
+                &client,
+                &format!(
+                    "JSON.stringify([...document.querySelectorAll('#results ol.hits > li')]\
+                 .map(li => li.classList.contains('root') ? 'root ' + li.textContent : \
+                 li.querySelector('a.open').textContent)) === JSON.stringify(\
+                 ['root ' + {one:?}, 'b.txt', 'sub/a.txt', 'root ' + {two:?}, 'c.txt'])"
+                ),
+            )
+            .await;
+            wait_until(&client, "document.getElementById('root') === null").await;
+            client
+        },
+    );
+}
+
+/// The selector of the mark the preview pane shows as the current match.
+const CURRENT_MARK: &str = "document.querySelector('#preview mark.current')";
+
+#[test]
+fn the_preview_pane_shows_the_selected_hit_and_moves_between_its_matches() {
+    let (dir, server) = served(2);
+    let page = server.url("/search?q=lantern&sort=path");
+    let first = dir.display("docs/d00.txt");
+    let second = dir.display("docs/d01.txt");
+    in_browser(
+        "the_preview_pane_shows_the_selected_hit",
+        |client| async move {
+            open_at_width(&client, &page, 1400).await;
+            wait_until(&client, &format!("{HIT_COUNT} === 2")).await;
+            wait_until(&client, "!document.getElementById('preview').hidden").await;
+            // A click on a hit's path shows it in the pane, the page stays.
+            click(&client, "#results li.hit a.open").await;
+            wait_until(
+                &client,
+                &format!(
+                    "document.querySelector('#preview h1.path') !== null && \
+                 document.querySelector('#preview h1.path').textContent === {first:?}"
+                ),
+            )
+            .await;
+            wait_until(&client, "location.pathname === '/search'").await;
+            wait_until(
+            &client,
+            "document.querySelectorAll('#preview mark[id]').length === 3 && \
+             [...document.querySelectorAll('#preview mark[id]')].every(m => m.textContent === 'lantern')",
+        )
+        .await;
+            wait_until(&client, &format!("{CURRENT_MARK}.id === 'm1'")).await;
+            // Next and previous move the current match, within the pane.
+            click(&client, "#preview #next-match").await;
+            wait_until(&client, &format!("{CURRENT_MARK}.id === 'm2'")).await;
+            click(&client, "#preview #next-match").await;
+            wait_until(&client, &format!("{CURRENT_MARK}.id === 'm3'")).await;
+            click(&client, "#preview #previous-match").await;
+            wait_until(&client, &format!("{CURRENT_MARK}.id === 'm2'")).await;
+            wait_until(&client, "location.hash === ''").await;
+            // The keyboard selects the next hit, and the pane follows.
+            let body = client.find(Locator::Css("body")).await.expect("the page");
+            body.send_keys(&Key::Down).await.expect("arrow down");
+            wait_until(
+                &client,
+                "document.querySelectorAll('#results li.hit')[1].classList.contains('selected')",
+            )
+            .await;
+            wait_until(
+                &client,
+                &format!(
+                    "document.querySelector('#preview h1.path').textContent === {second:?} && \
+                 {CURRENT_MARK}.id === 'm1'"
+                ),
+            )
+            .await;
+            body.send_keys(&Key::Up).await.expect("arrow up");
+            wait_until(
+                &client,
+                &format!("document.querySelector('#preview h1.path').textContent === {first:?}"),
+            )
+            .await;
+            wait_until(&client, &format!("{CURRENT_MARK}.id === 'm1'")).await;
+            // `n` is the next match, as on the document page.
+            body.send_keys("n").await.expect("press n");
+            wait_until(&client, &format!("{CURRENT_MARK}.id === 'm2'")).await;
+            // Enter opens the original file.
+            body.send_keys(&Key::Enter).await.expect("enter");
+            wait_until(&client, "location.pathname === '/file'").await;
+            wait_until(
+                &client,
+                "document.body.textContent.startsWith('lantern \\nsecond line')",
+            )
+            .await;
+            client
+        },
+    );
+}
+
+#[test]
+fn the_preview_of_a_pdf_says_the_page_of_the_current_match() {
+    let dir = Dir::new();
+    let manual =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-docs/documents/manual.pdf");
+    dir.create(
+        "docs/manual.pdf",
+        std::fs::read(&manual).expect("the sample manual"),
+    );
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    // "lamp" is on the first page of the manual, then on the second.
+    let page = server.url("/search?q=lamp");
+    let text = "document.querySelector('#preview #match-page').textContent";
+    in_browser("the_preview_of_a_pdf_says_the_page", |client| async move {
+        open_at_width(&client, &page, 1400).await;
+        wait_until(&client, &format!("{HIT_COUNT} === 1")).await;
+        click(&client, "#results li.hit").await;
+        wait_until(
+            &client,
+            "document.querySelector('#preview #match-page') !== null",
+        )
+        .await;
+        wait_until(
+            &client,
+            &format!("{text} === 'p. 1' && {CURRENT_MARK}.id === 'm1'"),
+        )
+        .await;
+        // Onwards until a match on the second page.
+        for _ in 0..5 {
+            let on_second = client
+                .execute(
+                    &format!("return {CURRENT_MARK}.dataset.page === '2';"),
+                    Vec::new(),
+                )
+                .await
+                .expect("run a script");
+            if on_second == Value::Bool(true) {
+                break;
+            }
+            click(&client, "#preview #next-match").await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        wait_until(&client, &format!("{text} === 'p. 2'")).await;
+        // Enter opens the PDF at that page.
+        let body = client.find(Locator::Css("body")).await.expect("the page");
+        body.send_keys(&Key::Enter).await.expect("enter");
+        wait_until(
+            &client,
+            "location.pathname === '/file' && location.hash === '#page=2'",
+        )
+        .await;
+        client
+    });
+}
+
+#[test]
+fn a_phone_has_no_preview_folded_facets_and_no_sideways_scrolling() {
+    let dir = Dir::new();
+    let long = "a-long-folder-name-without-any-break-in-it-at-all".repeat(3);
+    dir.create(&format!("docs/{long}/heron.txt"), "a heron");
+    dir.create("docs/plain.txt", "a heron in plain text");
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let page = server.url("/search?q=heron");
+    in_browser("a_phone_has_no_preview", |client| async move {
+        open_at_width(&client, &page, 390).await;
+        wait_until(&client, "window.innerWidth <= 400").await;
+        wait_until(&client, &format!("{HIT_COUNT} === 2")).await;
+        wait_until(
+            &client,
+            "document.documentElement.scrollWidth <= window.innerWidth",
+        )
+        .await;
+        // The facets stand above the hits, folded, and open on a tap.
+        wait_until(&client, "!document.getElementById('facets').open").await;
+        wait_until(
+            &client,
+            "document.getElementById('facets').getBoundingClientRect().bottom <= \
+             document.querySelector('#results li.hit').getBoundingClientRect().top",
+        )
+        .await;
+        click(&client, "#facets > summary").await;
+        wait_until(&client, "document.getElementById('facets').open").await;
+        wait_until(
+            &client,
+            "document.documentElement.scrollWidth <= window.innerWidth",
+        )
+        .await;
+        // No pane: a hit's path leads to its document page.
+        wait_until(&client, "document.getElementById('preview').hidden").await;
+        click(&client, "#results li.hit a.open").await;
+        wait_until(&client, "location.pathname === '/doc'").await;
+        wait_until(&client, "document.getElementById('m1') !== null").await;
+        client
+    });
+}
+
+#[test]
+fn the_preview_follows_a_match_into_the_next_part_of_a_long_document() {
+    // 1,500 matches: the first part holds 1,000, the second the rest.
+    let dir = Dir::new();
+    dir.create("docs/long.txt", "lantern and more\n".repeat(1_500));
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let page = server.url("/search?q=lantern");
+    in_browser(
+        "the_preview_follows_a_match_into_the_next_part",
+        |client| async move {
+            open_at_width(&client, &page, 1400).await;
+            wait_until(&client, &format!("{HIT_COUNT} === 1")).await;
+            click(&client, "#results li.hit").await;
+            wait_until(
+                &client,
+                "document.querySelector('#preview #m1000') !== null",
+            )
+            .await;
+            // The line of the part's last match links to the next one, on the next part.
+            client
+                .execute(
+                    "document.querySelector('#preview #m1000').closest('tr')\
+                 .querySelector('a[title=\"next match\"]').click();",
+                    Vec::new(),
+                )
+                .await
+                .expect("follow the line's next link");
+            wait_until(
+                &client,
+                &format!(
+                    "{CURRENT_MARK} !== null && {CURRENT_MARK}.id === 'm1001' && \
+                 document.querySelector('#preview #part-nav').textContent.includes('part 2 of 2')"
+                ),
+            )
+            .await;
+            wait_until(
+                &client,
+                "location.pathname === '/search' && location.hash === ''",
+            )
+            .await;
+            // And back.
+            click(&client, "#preview #previous-match").await;
+            wait_until(
+                &client,
+                &format!(
+                    "{CURRENT_MARK} !== null && {CURRENT_MARK}.id === 'm1000' && \
+                 document.querySelector('#preview #part-nav').textContent.includes('part 1 of 2')"
+                ),
+            )
+            .await;
+            // Far down the part, the match is in view below the match bar, which stays in view.
+            wait_until(
+                &client,
+                &format!(
+                    "(() => {{ const pane = document.getElementById('preview').getBoundingClientRect(); \
+                     const bar = document.querySelector('#preview #match-nav').getBoundingClientRect(); \
+                     const mark = {CURRENT_MARK}.getBoundingClientRect(); \
+                     return document.getElementById('preview').scrollTop > 0 && bar.top >= pane.top && \
+                     mark.top >= bar.bottom && mark.bottom <= pane.bottom; }})()"
+                ),
+            )
+            .await;
+            client
+        },
+    );
 }

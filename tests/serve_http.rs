@@ -845,3 +845,60 @@ fn the_start_page_says_what_is_indexed_and_how_to_ask() {
     }
     assert!(page.contains("<code>\"error handling\"</code>"), "{page}");
 }
+
+#[test]
+fn markup_in_roots_filters_and_previewed_documents_is_escaped() {
+    let dir = Dir::new();
+    // `<b>` is the page's own mark: the hostile tags are others.
+    let root = "<u>root</u> & \"co\"";
+    let name = format!("{root}/<img src=x onerror=alert(1)>/<i>a</i>.txt");
+    dir.create(&name, "<script>alert(1)</script> lantern");
+    dir.create("plain/b.txt", "lantern");
+    dir.index(&[dir.path(root).to_str().expect("UTF-8 path")]);
+    dir.index(&[dir.path("plain").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    let pages = [
+        // One root: named above the list; with the other root, in a heading.
+        format!(
+            "/search?q=lantern&path={}",
+            encode("<img src=x onerror=alert(1)>")
+        ),
+        "/search?q=lantern&sort=path".to_string(),
+        // Filters in force, shown with their removal links.
+        format!(
+            "/search?q=lantern&type={}&size={}",
+            encode("text,<script>alert(1)</script>"),
+            encode(">1<u>")
+        ),
+        // What the preview pane shows.
+        format!("/doc?path={}&q=lantern", encode(&dir.display(&name))),
+    ];
+    for target in &pages {
+        let (_, page) = server.get(target);
+        for raw in ["<script>alert", "<img", "<u>", "<i>a"] {
+            assert!(
+                !page.contains(raw),
+                "{target} shows {raw:?} unescaped:\n{page}"
+            );
+        }
+    }
+    let (status, one_root) = server.get(&pages[0]);
+    assert_eq!(status, 200, "{one_root}");
+    assert!(
+        one_root.contains("&#60;u&#62;root&#60;/u&#62; &#38; &#34;co&#34;</code>"),
+        "the root, named once, escaped:\n{one_root}"
+    );
+    assert!(
+        one_root.contains("<span class=\"value\">&#60;img src=x onerror=alert(1)&#62;</span>"),
+        "the path filter in force, escaped:\n{one_root}"
+    );
+    let (_, two_roots) = server.get(&pages[1]);
+    assert!(
+        two_roots.contains("<li class=\"root\"><code>"),
+        "{two_roots}"
+    );
+    assert!(
+        two_roots.contains(">&lt;img src=x onerror=alert(1)&gt;/&lt;i&gt;a&lt;/i&gt;.txt</a>"),
+        "the path under its root, escaped:\n{two_roots}"
+    );
+}

@@ -58,6 +58,34 @@ impl MarkedText {
         self.start
     }
 
+    /// This text without its first characters when they show `prefix` (blanks collapsed as
+    /// pieces collapse them), marks kept: a path shown under a folder named elsewhere. `None`
+    /// when the text does not start with `prefix`.
+    pub fn strip_prefix(&self, prefix: &str) -> Option<MarkedText> {
+        let shown = MarkedText::cut(prefix, 0..prefix.len(), &[]).plain();
+        if !self.plain().starts_with(&shown) {
+            return None;
+        }
+        let mut skip = shown.len();
+        let mut pieces = Vec::with_capacity(self.pieces.len());
+        for piece in &self.pieces {
+            if skip >= piece.text.len() {
+                skip -= piece.text.len();
+                continue;
+            }
+            pieces.push(Piece {
+                // A boundary of characters: `shown` is a prefix of the pieces' text.
+                text: piece.text[skip..].to_string(),
+                marked: piece.marked,
+            });
+            skip = 0;
+        }
+        Some(MarkedText {
+            pieces,
+            start: self.start + prefix.len(),
+        })
+    }
+
     /// Cuts `range` out of `text`, marking the parts covered by `marks` (sorted, non-overlapping;
     /// parts outside `range` are ignored). Linear in the length of `range` plus the marks.
     pub fn cut(text: &str, range: Range<usize>, marks: &[Range<usize>]) -> MarkedText {
@@ -144,6 +172,22 @@ mod tests {
         assert_eq!(unmarked.first_mark_in(text), 4);
     }
 
+    #[test]
+    fn a_prefix_is_stripped_with_the_marks_after_it() {
+        let path = "/home/a  b/docs/notes.txt";
+        let notes = path.find("notes").unwrap();
+        let marked = MarkedText::cut(
+            path,
+            0..path.len(),
+            std::slice::from_ref(&(notes..notes + 5)),
+        );
+        let under = marked.strip_prefix("/home/a  b/").expect("the prefix");
+        assert_eq!(under.plain(), "docs/notes.txt");
+        assert_eq!(under.pieces[1].text, "notes");
+        assert!(under.pieces[1].marked);
+        assert_eq!(marked.strip_prefix("/home/b/"), None);
+    }
+
     proptest::proptest! {
         /// Pieces show the text a character at a time: each run of blanks as one space, also
         /// across a mark's edges.
@@ -164,6 +208,24 @@ mod tests {
             let mark = at..text.len();
             let marked = MarkedText::cut(&text, 0..text.len(), std::slice::from_ref(&mark));
             proptest::prop_assert_eq!(marked.plain(), collapsed);
+        }
+
+        /// Stripping a prefix leaves the text after it, its marks where they were.
+        #[test]
+        fn stripping_a_prefix_leaves_the_rest(
+            prefix in "([a-z]{1,3}|[ /]|é|\t){0,8}",
+            rest in "([a-z]{1,3}|[ /]|猫|\n){0,8}",
+            mark in 0usize..16,
+        ) {
+            let text = format!("{prefix}{rest}");
+            let at = text.char_indices().map(|(at, _)| at).nth(mark).unwrap_or(text.len());
+            let marked = MarkedText::cut(&text, 0..text.len(), std::slice::from_ref(&(at..text.len())));
+            let stripped = marked.strip_prefix(&prefix).expect("the text starts with it");
+            let shown = MarkedText::cut(&prefix, 0..prefix.len(), &[]).plain();
+            proptest::prop_assert_eq!(stripped.plain(), marked.plain()[shown.len()..].to_string());
+            let marked_text = |text: &MarkedText| text.pieces.iter().filter(|piece| piece.marked)
+                .map(|piece| piece.text.clone()).collect::<String>();
+            proptest::prop_assert!(marked_text(&marked).ends_with(&marked_text(&stripped)));
         }
     }
 }

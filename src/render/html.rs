@@ -40,7 +40,10 @@ pub struct HtmlHit {
     pub(crate) editor_href: Option<String>,
     /// A link to the original file served by `lantern serve`, when the page offers one.
     pub(crate) original_href: Option<String>,
+    /// The path shown, marked: the full path, or the part under a folder named above the hit.
     pub(crate) marked_path: String,
+    /// The full path, as the link's tooltip says it.
+    pub(crate) path: String,
     /// The document's title; empty when it has none.
     pub(crate) marked_title: String,
     pub(crate) doc_type: String,
@@ -57,9 +60,27 @@ impl HtmlHit {
             editor_href,
             original_href: None,
             marked_path: marks.html(&hit.marked_path),
+            path: hit.path.clone(),
             marked_title: marks.html_title(hit.title.as_ref()),
             doc_type: hit.doc_type.clone(),
             snippet: marks.html_snippet(&hit.fragments),
+        }
+    }
+
+    /// This hit with its path shown under `root`, a folder the page names once (the full path
+    /// stays in the link's tooltip); as it was when the path is not under `root`.
+    pub fn under_root(self, hit: &Hit, marks: &Marks, root: &str) -> HtmlHit {
+        let prefix = if root.ends_with('/') {
+            root.to_string()
+        } else {
+            format!("{root}/")
+        };
+        match hit.marked_path.strip_prefix(&prefix) {
+            Some(under) => HtmlHit {
+                marked_path: marks.html(&under),
+                ..self
+            },
+            None => self,
         }
     }
 

@@ -28,7 +28,7 @@ use tantivy::{DocAddress, IndexReader, Score, Searcher, TantivyError};
 use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
 use crate::index::path_key::{display_key, split_member};
 use crate::index::schema::text_analyzer;
-use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSchema};
+use crate::index::{guard_engine, open_index, open_reader, Catalog, IndexError, LanternSchema};
 use crate::query::ast::QueryNode;
 use crate::query::lenient::read_leniently;
 use crate::query::{
@@ -302,6 +302,19 @@ impl IndexSearcher {
         } else {
             Err(IndexError::NoIndex(self.dir.clone()))
         }
+    }
+
+    /// The folders the index holds (its roots), their paths as hits show paths: what a page
+    /// shows hit paths relative to. Read from the catalog of the index's last commit.
+    pub fn roots(&self) -> Result<Vec<String>, IndexError> {
+        guard_engine(&self.dir, || {
+            let catalog = Catalog::load(self.reader.searcher().index())?;
+            Ok(catalog
+                .roots
+                .keys()
+                .map(|key| display_key(key).into_owned())
+                .collect())
+        })
     }
 
     /// Runs `request`: the total number of matches and the best `limit` hits after the first

@@ -18,6 +18,7 @@ use crate::deadline::Deadline;
 use crate::index::path_key::{display_file, display_key};
 use crate::query::DefaultOperator;
 use crate::render::{with_params, EditorLinks};
+use crate::search::Location;
 
 use super::failure::Failure;
 use super::limits::{
@@ -63,6 +64,8 @@ struct DocumentPage {
     match_count: usize,
     /// The numbers of the first and last match starting in this part; 0 and 0 when none does.
     first_match: usize,
+    /// In a document with pages (a PDF), the page of the first match starting in this part.
+    first_match_page: Option<usize>,
     last_match: usize,
     /// The matches just before and after this part's, on other parts.
     previous_match_href: Option<String>,
@@ -172,7 +175,7 @@ fn render_document(state: &AppState, request: &DocumentRequest) -> Result<String
         parts: &parts,
         index,
     };
-    let marks = marks_of(part, &document.matches);
+    let marks = marks_of(&document.text, part, &document.matches);
     let laid = lay_out(
         &document.text[part.bytes.clone()],
         part.first_line,
@@ -197,6 +200,7 @@ fn render_document(state: &AppState, request: &DocumentRequest) -> Result<String
             matches.start + 1
         },
         last_match: matches.end,
+        first_match_page: first_page(&laid.lines),
         previous_match_href: (matches.start > 0).then(|| links.to_match(matches.start)),
         next_match_href: (matches.end < document.matches.len())
             .then(|| links.to_match(matches.end + 1)),
@@ -217,6 +221,15 @@ fn render_document(state: &AppState, request: &DocumentRequest) -> Result<String
         .map_err(|err| Failure::Internal(format!("cannot render the page: {err}")))
 }
 
+/// The page of the first numbered match in `lines`, when its document has pages.
+fn first_page(lines: &[Line]) -> Option<usize> {
+    lines
+        .iter()
+        .flat_map(|line| &line.segments)
+        .find(|segment| segment.id.is_some())
+        .and_then(|segment| segment.page)
+}
+
 /// [`Failure::TimedOut`] once the request's time is up: nobody will read the page.
 fn check_deadline(request: &DocumentRequest) -> Result<(), Failure> {
     if request.deadline.passed() {
@@ -228,23 +241,31 @@ fn check_deadline(request: &DocumentRequest) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The matches to mark in `part`, relative to its text: those starting in it, numbered, and the
-/// one begun in an earlier part that goes on into it, if any.
-fn marks_of(part: &Part, matches: &[Range<usize>]) -> Vec<Mark> {
+/// The matches to mark in `part` of `text`, relative to the part: those starting in it, numbered
+/// and, in a document with pages, with the page they start on; and the one begun in an earlier
+/// part that goes on into it, if any.
+fn marks_of(text: &str, part: &Part, matches: &[Range<usize>]) -> Vec<Mark> {
     let begun = part.matches.start.checked_sub(1).and_then(|before| {
         let range = &matches[before];
         (range.end > part.bytes.start).then(|| Mark {
             range: 0..range.end.min(part.bytes.end) - part.bytes.start,
             id: None,
+            page: None,
         })
     });
-    let starting = part.matches.clone().map(|index| {
-        let range = &matches[index];
-        Mark {
-            range: range.start - part.bytes.start..range.end.min(part.bytes.end) - part.bytes.start,
-            id: Some(index + 1),
-        }
-    });
+    let starting = &matches[part.matches.clone()];
+    let locations = Location::all_of(text, starting.iter().map(|range| range.start));
+    let starting =
+        part.matches
+            .clone()
+            .zip(starting)
+            .zip(locations)
+            .map(|((index, range), location)| Mark {
+                range: range.start - part.bytes.start
+                    ..range.end.min(part.bytes.end) - part.bytes.start,
+                id: Some(index + 1),
+                page: location.page,
+            });
     begun.into_iter().chain(starting).collect()
 }
 

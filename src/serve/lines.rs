@@ -22,6 +22,8 @@ pub(super) struct Segment {
     pub(super) marked: bool,
     /// The match's number, on the piece where the match starts.
     pub(super) id: Option<usize>,
+    /// The page the match starts on, on that piece, in a document with pages (a PDF).
+    pub(super) page: Option<usize>,
 }
 
 /// Links from a line holding matches.
@@ -41,6 +43,8 @@ pub(super) struct Mark {
     pub(super) range: Range<usize>,
     /// Its number (from 1), when it starts in the text laid out.
     pub(super) id: Option<usize>,
+    /// The page it starts on, in a document with pages.
+    pub(super) page: Option<usize>,
 }
 
 /// Where the links of a laid-out text lead.
@@ -106,8 +110,15 @@ pub(super) fn lay_out(
                 counted_to = start;
                 started.push((id, column));
             }
-            push(&mut segments, &text[at..start], false, None);
-            push(&mut segments, &text[start..end], true, id);
+            push(&mut segments, &text[at..start], None);
+            push(
+                &mut segments,
+                &text[start..end],
+                Some(MarkStart {
+                    id,
+                    page: mark.page.filter(|_| id.is_some()),
+                }),
+            );
             at = end;
             if range.end <= line_end {
                 next_mark += 1;
@@ -115,7 +126,7 @@ pub(super) fn lay_out(
                 break;
             }
         }
-        push(&mut segments, &text[at..shown_end], false, None);
+        push(&mut segments, &text[at..shown_end], None);
         let nav = match (started.first(), started.last()) {
             (Some(&(first_id, column)), Some(&(last_id, _))) => {
                 first.get_or_insert((number, column));
@@ -142,8 +153,18 @@ pub(super) fn lay_out(
     }
 }
 
-/// Appends a segment, unless it is an unmarked empty one.
-fn push(segments: &mut Vec<Segment>, text: &str, marked: bool, id: Option<usize>) {
+/// What a marked segment says of its match: its number and page where the match starts.
+struct MarkStart {
+    id: Option<usize>,
+    page: Option<usize>,
+}
+
+/// Appends a segment, marked when `mark` is given, unless it is an empty one with no number.
+fn push(segments: &mut Vec<Segment>, text: &str, mark: Option<MarkStart>) {
+    let (marked, id, page) = match mark {
+        Some(mark) => (true, mark.id, mark.page),
+        None => (false, None, None),
+    };
     if text.is_empty() && id.is_none() {
         return;
     }
@@ -151,6 +172,7 @@ fn push(segments: &mut Vec<Segment>, text: &str, marked: bool, id: Option<usize>
         text: text.to_string(),
         marked,
         id,
+        page,
     });
 }
 
@@ -177,6 +199,7 @@ mod tests {
             .map(|(index, range)| Mark {
                 range: range.clone(),
                 id: Some(index + 1),
+                page: None,
             })
             .collect()
     }
@@ -228,14 +251,17 @@ mod tests {
             Mark {
                 range: 0..2,
                 id: None,
+                page: None,
             },
             Mark {
                 range: 3..6,
                 id: Some(8),
+                page: None,
             },
             Mark {
                 range: 10..13,
                 id: Some(9),
+                page: None,
             },
         ];
         let laid = lay_out(text, 41, &marks, 12, &Plain);

@@ -15,10 +15,13 @@ mod assets;
 mod connections;
 mod descriptors;
 mod document;
+mod facet_panel;
 mod failure;
 mod filters;
+mod hit_list;
 pub mod limits;
 mod lines;
+mod links;
 mod original;
 mod pages;
 mod parts;
@@ -81,9 +84,12 @@ impl Server {
     /// on open files to its hard limit, and holds connections to a cap below it.
     pub async fn bind(index_dir: &Path, options: ServeOptions) -> Result<Server, ServeError> {
         let dir: PathBuf = index_dir.to_path_buf();
-        let searcher = tokio::task::spawn_blocking(move || IndexSearcher::open(&dir))
-            .await
-            .map_err(|err| ServeError::Io(std::io::Error::other(err)))??;
+        let opened = tokio::task::spawn_blocking(move || {
+            IndexSearcher::open(&dir)
+                .and_then(|searcher| searcher.roots().map(|roots| (searcher, roots)))
+        })
+        .await
+        .map_err(|err| ServeError::Io(std::io::Error::other(err)))??;
         let listener =
             TcpListener::bind(options.bind)
                 .await
@@ -94,7 +100,7 @@ impl Server {
         let local = listener.local_addr()?;
         let state = Arc::new(state::AppState::new(
             index_dir.to_path_buf(),
-            searcher,
+            opened,
             options.editor,
             local,
         ));

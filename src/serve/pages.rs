@@ -21,9 +21,12 @@ use crate::query::{DefaultOperator, Filters};
 use crate::render::{with_params, HtmlHit, Marks, QueryProblem, StatusReport};
 use crate::search::{Correction, Hit, SearchRequest, SearchResults};
 
+use super::facet_panel::{active_filters, facet_groups, ActiveFilter, FacetGroup};
 use super::failure::Failure;
 use super::filters::FilterParams;
+use super::hit_list::{list_hits, HitList};
 use super::limits::{MAX_OFFSET, MAX_QUERY_BYTES, PAGE_SIZE, SEARCH_TIMEOUT};
+use super::links::PageParams;
 use super::responses::page_response;
 use super::state::AppState;
 use super::typing::last_word_as_prefix;
@@ -69,8 +72,8 @@ struct Form {
     searched_box: String,
     /// The query run: the searched box text with the filters' clauses.
     query: String,
-    /// `0` when spelling correction is off, empty otherwise: kept in the page's own links.
-    correct: String,
+    /// The page's parameters, as its links to itself carry them.
+    params: PageParams,
 }
 
 /// What the search page shows under the form.
@@ -114,7 +117,12 @@ struct ResultsView {
     /// What spelling correction made of the query.
     correction: Option<CorrectionView>,
     page: usize,
-    hits: Vec<HtmlHit>,
+    /// The hits, under their roots.
+    list: HitList,
+    /// Counts of all the matching documents by type and month, each a link that narrows.
+    facets: Vec<FacetGroup>,
+    /// The filters in force, each with a link that removes it.
+    active: Vec<ActiveFilter>,
     previous_href: Option<String>,
     next_href: Option<String>,
 }
@@ -142,13 +150,18 @@ pub(super) async fn search(
     let query = filters.compose(&searched_box);
     let correct = params.correct.as_deref() != Some("0");
     let form = Form {
+        params: PageParams::new(
+            &q,
+            &path_filter,
+            &params.filters,
+            if correct { "" } else { "0" },
+        ),
         q,
         path_filter,
         narrow: params.filters.clone(),
         filters,
         searched_box,
         query,
-        correct: if correct { "" } else { "0" }.to_string(),
     };
     if form.query.trim().is_empty() {
         // No search to fail: the form alone would hide that there is nothing to search.
@@ -193,7 +206,8 @@ pub(super) async fn search(
         default_operator: DefaultOperator::Or,
         limit: PAGE_SIZE,
         sort,
-        facets: false,
+        // Counted over all the matches in the pass that ranks them: the panel beside the hits.
+        facets: true,
         offset: (number - 1) * PAGE_SIZE,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),
@@ -258,14 +272,7 @@ fn results_view(
 ) -> ResultsView {
     let marks = Marks::default();
     let offset = (number - 1) * PAGE_SIZE;
-    let page_href = |number: usize| {
-        let number = number.to_string();
-        let mut params = vec![("q", page.q.as_str()), ("path", &page.path_filter)];
-        params.extend(page.narrow.values());
-        params.push(("page", &number));
-        params.push(("correct", &page.correct));
-        with_params("/search", &params)
-    };
+    let page_href = |number: usize| page.params.with("page", &number.to_string()).href();
     let has_next = offset + results.hits.len() < results.total && offset + PAGE_SIZE <= MAX_OFFSET;
     ResultsView {
         total: results.total,
@@ -276,22 +283,24 @@ fn results_view(
         syntax_error: None,
         correction: correction_view(page, results),
         page: number,
-        hits: results
-            .hits
-            .iter()
-            .map(|hit| {
-                let editor = (!state.editor.is_file_url()).then(|| editor_link(state, hit));
-                HtmlHit::new(
-                    hit,
-                    &marks,
-                    // The query whose hits these are: its words or its correction, when not
-                    // the page's own.
-                    with_params("/doc", &[("path", &hit.key), ("q", &results.searched)]),
-                    editor,
-                )
-                .with_original(original_href(hit))
-            })
-            .collect(),
+        list: list_hits(&results.hits, &state.roots(), &marks, |hit| {
+            let editor = (!state.editor.is_file_url()).then(|| editor_link(state, hit));
+            HtmlHit::new(
+                hit,
+                &marks,
+                // The query whose hits these are: its words or its correction, when not the
+                // page's own.
+                with_params("/doc", &[("path", &hit.key), ("q", &results.searched)]),
+                editor,
+            )
+            .with_original(original_href(hit))
+        }),
+        facets: results
+            .facets
+            .as_ref()
+            .map(|facets| facet_groups(facets, &page.params))
+            .unwrap_or_default(),
+        active: active_filters(&page.params),
         previous_href: (number > 1).then(|| page_href(number - 1)),
         next_href: has_next.then(|| page_href(number + 1)),
     }
@@ -329,16 +338,10 @@ fn correction_view(page: &Form, results: &SearchResults) -> Option<CorrectionVie
         Correction::Suggested { suggested } => (false, suggested),
     };
     let corrected = page.filters.query_text(corrected, &page.searched_box)?;
-    let href = |q: &str, correct: &str| {
-        let mut params = vec![("q", q), ("path", &page.path_filter)];
-        params.extend(page.narrow.values());
-        params.push(("correct", correct));
-        with_params("/search", &params)
-    };
     Some(CorrectionView {
         applied,
-        corrected_href: href(&corrected, ""),
-        original_href: href(&page.q, "0"),
+        corrected_href: page.params.with("q", &corrected).with("correct", "").href(),
+        original_href: page.params.with("correct", "0").href(),
         corrected,
     })
 }

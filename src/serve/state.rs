@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -23,6 +23,9 @@ pub(super) struct AppState {
     pub(super) editor: EditorLinks,
     /// The address the server listens on (the Host check compares with it).
     pub(super) local: SocketAddr,
+    /// The index's roots, which the search page shows hit paths under: read again whenever
+    /// a commit is picked up, since commits add and remove roots.
+    roots: RwLock<Arc<Vec<String>>>,
     /// One permit per search allowed to run at once.
     turns: Arc<Semaphore>,
     /// One permit per document page allowed to be made at once (each also takes a turn).
@@ -30,10 +33,10 @@ pub(super) struct AppState {
 }
 
 impl AppState {
-    /// The state of a server on `local` over `searcher`.
+    /// The state of a server on `local` over `searcher`, whose index holds `roots`.
     pub(super) fn new(
         index_dir: PathBuf,
-        searcher: IndexSearcher,
+        (searcher, roots): (IndexSearcher, Vec<String>),
         editor: EditorLinks,
         local: SocketAddr,
     ) -> AppState {
@@ -42,6 +45,7 @@ impl AppState {
             searcher,
             editor,
             local,
+            roots: RwLock::new(Arc::new(roots)),
             turns: Arc::new(Semaphore::new(MAX_CONCURRENT_SEARCHES)),
             documents: Arc::new(Semaphore::new(MAX_CONCURRENT_DOCUMENTS)),
         }
@@ -59,10 +63,14 @@ impl AppState {
         let state = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let _turn = permit;
-            state
+            let reloaded = state
                 .searcher
                 .refresh()
                 .map_err(|err| Failure::from_search("", err))?;
+            if reloaded {
+                let roots = state.searcher.roots().map_err(Failure::from_index)?;
+                *state.roots.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(roots);
+            }
             work(&state)
         })
         .await
@@ -82,6 +90,11 @@ impl AppState {
             work(state)
         })
         .await
+    }
+
+    /// The index's roots as of the last commit picked up.
+    pub(super) fn roots(&self) -> Arc<Vec<String>> {
+        Arc::clone(&self.roots.read().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Runs `request` in turn, its hits highlighted in parallel only when no other search is
