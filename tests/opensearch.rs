@@ -385,12 +385,7 @@ fn an_unreachable_engine_and_a_bad_url_are_clear_errors() {
             "watch",
         ])
         .assert_exit(1);
-    assert!(
-        watch
-            .stderr
-            .contains("does not run on an OpenSearch engine yet"),
-        "{watch}"
-    );
+    assert!(watch.stderr.contains("is unreachable"), "{watch}");
 }
 
 #[test]

@@ -8,14 +8,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-/// Counts of matching documents, by value, largest count first (ties in value order).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Facets {
-    /// By document type (`pdf`, `html`...).
-    pub types: Vec<(String, usize)>,
-    /// By month of modification, `YYYY-MM` in UTC, newest first.
-    pub months: Vec<(String, usize)>,
-}
+use crate::engine::Facets;
 
 /// Nanoseconds in a day, the unit `mtime` is converted from.
 const NANOS_PER_DAY: u64 = 86_400 * 1_000_000_000;

@@ -12,13 +12,12 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
-use crate::index::index_status;
 use crate::index::path_key::{display_file, split_member};
 use crate::index::schema::text_analyzer;
 use crate::query::lenient::read_leniently;
 use crate::query::parser::caret_line;
 use crate::query::{DefaultOperator, Filters};
-use crate::render::{with_params, HtmlHit, Marks, QueryProblem, StatusReport};
+use crate::render::{with_params, HtmlHit, Marks, QueryProblem, StatusView};
 use crate::search::{Correction, Hit, SearchRequest, SearchResults};
 
 use super::failure::Failure;
@@ -76,7 +75,7 @@ struct Form {
 /// What the search page shows under the form.
 enum Outcome {
     /// No query yet: what is indexed and how to ask.
-    Start(StatusReport),
+    Start(StatusView),
     /// The query is malformed: the message and a caret under the problem.
     Problem(ProblemView),
     /// A page of hits.
@@ -152,14 +151,13 @@ pub(super) async fn search(
     };
     if form.query.trim().is_empty() {
         // No search to fail: the form alone would hide that there is nothing to search.
-        if let Err(missing) = state.searcher.check_present() {
-            return Failure::from_index(missing).respond(false);
-        }
         let report = state
             .in_turn(|state| {
-                index_status(&state.index_dir)
-                    .map(|status| StatusReport::new(&status, None))
-                    .map_err(Failure::from_index)
+                state
+                    .engine
+                    .status()
+                    .map(|status| StatusView::new(&status, None))
+                    .map_err(|err| Failure::from_search("", err))
             })
             .await;
         return match report {

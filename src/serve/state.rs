@@ -2,23 +2,20 @@
 //! async threads, on fresh commits.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::engine::{Engine, SearchRequest, SearchResults};
 use crate::render::EditorLinks;
-use crate::search::{IndexSearcher, SearchRequest, SearchResults};
 
 use super::failure::Failure;
 use super::limits::{MAX_CONCURRENT_DOCUMENTS, MAX_CONCURRENT_SEARCHES, QUEUE_WAIT};
 
 /// What every handler shares.
 pub(super) struct AppState {
-    /// The index folder (for its status).
-    pub(super) index_dir: PathBuf,
-    /// The open index.
-    pub(super) searcher: IndexSearcher,
+    /// The engine searched: the local index, kept open, or an OpenSearch index.
+    pub(super) engine: Arc<dyn Engine>,
     /// How "open in editor" links are made.
     pub(super) editor: EditorLinks,
     /// The address the server listens on (the Host check compares with it).
@@ -30,16 +27,10 @@ pub(super) struct AppState {
 }
 
 impl AppState {
-    /// The state of a server on `local` over `searcher`.
-    pub(super) fn new(
-        index_dir: PathBuf,
-        searcher: IndexSearcher,
-        editor: EditorLinks,
-        local: SocketAddr,
-    ) -> AppState {
+    /// The state of a server on `local` over `engine`.
+    pub(super) fn new(engine: Arc<dyn Engine>, editor: EditorLinks, local: SocketAddr) -> AppState {
         AppState {
-            index_dir,
-            searcher,
+            engine,
             editor,
             local,
             turns: Arc::new(Semaphore::new(MAX_CONCURRENT_SEARCHES)),
@@ -60,7 +51,7 @@ impl AppState {
         tokio::task::spawn_blocking(move || {
             let _turn = permit;
             state
-                .searcher
+                .engine
                 .refresh()
                 .map_err(|err| Failure::from_search("", err))?;
             work(&state)
@@ -94,7 +85,7 @@ impl AppState {
         self.in_turn(move |state| {
             request.parallel = state.turns.available_permits() + 1 == MAX_CONCURRENT_SEARCHES;
             state
-                .searcher
+                .engine
                 .search(&request)
                 .map_err(|err| Failure::from_search(&request.query_run(), err))
         })
