@@ -845,21 +845,27 @@ fn watch_on_the_engine_sends_an_added_and_a_deleted_file() {
 }
 
 #[test]
-fn sorted_hits_are_in_the_same_order_on_both_engines() {
-    let Some(remote) = Remote::new("sorted_hits_are_in_the_same_order_on_both_engines") else {
+fn sorted_hits_and_facets_are_the_same_on_both_engines() {
+    let Some(remote) = Remote::new("sorted_hits_and_facets_are_the_same_on_both_engines") else {
         return;
     };
     let dir = Dir::new();
-    // Sizes and times all different, so each order has no ties to break.
-    for (name, words, date) in [
-        ("b.txt", 3, "2021-05-01 10:00:00"),
-        ("a.txt", 1, "2023-01-15 10:00:00"),
-        ("d/c.txt", 7, "2019-11-30 10:00:00"),
-        ("e.txt", 5, "2024-02-29 10:00:00"),
+    // Sizes and times all different, so each order has no ties to break; two types, three
+    // months (one of them a leap day's).
+    for (name, text, date) in [
+        ("b.txt", "kiwi ".repeat(3), "2021-05-01 10:00:00"),
+        ("a.txt", "kiwi ".repeat(1), "2024-02-29 23:59:59"),
+        ("d/c.txt", "kiwi ".repeat(7), "2019-11-30 10:00:00"),
+        ("e.txt", "kiwi ".repeat(5), "2024-02-01 00:00:00"),
+        (
+            "f.html",
+            "<p>kiwi kiwi</p>".to_string(),
+            "2024-03-01 00:00:00",
+        ),
     ] {
-        dir.create(&format!("docs/{name}"), "kiwi ".repeat(words));
+        dir.create(&format!("docs/{name}"), text);
         let touched = std::process::Command::new("touch")
-            .args(["-d", date])
+            .args(["-d", &format!("{date} UTC")])
             .arg(dir.path(&format!("docs/{name}")))
             .status()
             .expect("touch");
@@ -879,11 +885,27 @@ fn sorted_hits_are_in_the_same_order_on_both_engines() {
                 .collect::<Vec<_>>()
         };
         let local = order(dir.lantern().args(args).assert_success());
-        assert_eq!(local.len(), 4, "{sort}");
+        assert_eq!(local.len(), 5, "{sort}");
         assert_eq!(
             order(remote.lantern(&dir).args(args).assert_success()),
             local,
             "{sort}"
+        );
+    }
+    // Facets count every match by type and month, whatever the page shows.
+    for query in ["kiwi", "kiwi -type:html", "nothing-matches-this"] {
+        let args = [
+            "search", "--format", "json", "--facets", "--limit", "1", query,
+        ];
+        let facets = |output: Output| {
+            serde_json::from_str::<Value>(&output.stdout).expect("JSON")["facets"].clone()
+        };
+        let local = facets(dir.lantern().args(args).run());
+        assert!(local.is_object(), "{query}: {local}");
+        assert_eq!(
+            facets(remote.lantern(&dir).args(args).run()),
+            local,
+            "{query}"
         );
     }
 }

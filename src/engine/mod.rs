@@ -9,6 +9,7 @@
 //! live here, below both engines and the front ends.
 
 mod error;
+pub mod facets;
 pub mod opensearch;
 mod request;
 mod results;
@@ -22,8 +23,9 @@ use crate::index::{IndexObserver, IndexOptions, IndexStats, IndexStatus, Root};
 use crate::query::DefaultOperator;
 
 pub use error::EngineError;
+pub use facets::Facets;
 pub use request::{SearchRequest, Sort, SortError, SortKey};
-pub use results::{Correction, Facets, Hit, Location, SearchResults, StoredDocument, PAGE_BREAK};
+pub use results::{Correction, Hit, Location, SearchResults, StoredDocument, PAGE_BREAK};
 
 /// A store of documents that finds the best hits for a query and gives their text back.
 /// Everything a command or a front end does with documents goes through it.

@@ -4,6 +4,7 @@
 use std::ops::Range;
 use std::time::Duration;
 
+use super::Facets;
 use crate::highlight::MarkedText;
 use crate::index::path_key::{display_key, split_member};
 use crate::query::QuerySyntaxError;
@@ -138,15 +139,6 @@ impl Location {
 
 /// What separates the pages of a paginated document's text (a form feed).
 pub const PAGE_BREAK: char = '\u{c}';
-
-/// Counts of matching documents, by value, largest count first (ties in value order).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Facets {
-    /// By document type (`pdf`, `html`...).
-    pub types: Vec<(String, usize)>,
-    /// By month of modification, `YYYY-MM` in UTC, newest first.
-    pub months: Vec<(String, usize)>,
-}
 
 /// A document's stored text and where a query matches it.
 #[derive(Clone, Debug)]

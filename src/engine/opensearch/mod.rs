@@ -9,6 +9,7 @@
 mod client;
 mod engine;
 mod error;
+mod facets;
 mod mapping;
 mod query;
 mod search;

@@ -1,5 +1,6 @@
 //! Searching an OpenSearch index: the query is parsed and lowered by Lantern, translated to the
-//! engine's JSON ([`super::query`]), and the engine finds, scores, sorts and counts the hits.
+//! engine's JSON ([`super::query`]), and the engine finds, scores, sorts and counts the hits
+//! (and with `--facets`, all matches by type and month, [`super::facets`]).
 //! Each hit's text comes back from the engine's `_source`, and Lantern's own highlighter cuts the
 //! fragments from it, so the output is the same whichever engine answered.
 
@@ -55,11 +56,6 @@ pub(super) fn remote_search(
     }
     // The filters' clauses beside the words, as locally (never read leniently).
     let searched = request.filters.compose(&searched);
-    if request.facets {
-        return Err(
-            Untranslatable("--facets runs on the local engine only, for now".to_string()).into(),
-        );
-    }
     let (lowered, analyzers) = lower_query(language, &searched, request.default_operator)?;
     let offset = request.offset.min(MAX_WINDOW);
     let limit = request.limit.min(MAX_WINDOW - offset);
@@ -72,6 +68,9 @@ pub(super) fn remote_search(
         "_source": if wants_text { json!(["path", "title", "type", "body"]) } else { json!(["path", "title", "type"]) },
         "sort": sort_clauses(request),
     });
+    if request.facets {
+        body["aggs"] = super::facets::aggregations();
+    }
     if let Some(timeout) = request.timeout {
         body["timeout"] = json!(format!("{}ms", timeout.as_millis().max(1)));
     }
@@ -142,7 +141,7 @@ pub(super) fn remote_search(
         hits,
         correction: None,
         syntax_error,
-        facets: None,
+        facets: request.facets.then(|| super::facets::read(&answer)),
     })
 }
 
