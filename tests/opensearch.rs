@@ -854,7 +854,7 @@ fn sorted_hits_and_facets_are_the_same_on_both_engines() {
     // months (one of them a leap day's).
     for (name, text, date) in [
         ("b.txt", "kiwi ".repeat(3), "2021-05-01 10:00:00"),
-        ("a.txt", "kiwi ".repeat(1), "2024-02-29 23:59:59"),
+        ("a.txt", "kiwi ".to_string(), "2024-02-29 23:59:59"),
         ("d/c.txt", "kiwi ".repeat(7), "2019-11-30 10:00:00"),
         ("e.txt", "kiwi ".repeat(5), "2024-02-01 00:00:00"),
         (
