@@ -10,6 +10,7 @@
 
 mod error;
 pub mod facets;
+mod marking;
 pub mod opensearch;
 mod request;
 mod results;
@@ -24,6 +25,7 @@ use crate::query::DefaultOperator;
 
 pub use error::EngineError;
 pub use facets::Facets;
+pub use marking::{FoundDocument, HitMarkers};
 pub use request::{SearchRequest, Sort, SortError, SortKey};
 pub use results::{Correction, Hit, Location, SearchResults, StoredDocument, PAGE_BREAK};
 

@@ -25,15 +25,13 @@ use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, IndexReader, Score, Searcher, TantivyError};
 
-use crate::highlight::Highlighter;
-use crate::index::path_key::display_key;
 use crate::index::schema::text_analyzer;
 use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSchema};
 use crate::query::ast::QueryNode;
 use crate::query::lenient::read_leniently;
 use crate::query::{
     check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, LowerError, Lowered,
-    QueryError, QuerySyntaxError, Target,
+    QueryError, QuerySyntaxError,
 };
 use collect::Collection;
 use columns::{ColumnCache, HitColumns};
@@ -52,6 +50,7 @@ pub use crate::engine::{
     Correction, EngineError, Facets, Hit, Location, SearchRequest, SearchResults, Sort, SortError,
     SortKey, StoredDocument, PAGE_BREAK,
 };
+use crate::engine::{FoundDocument, HitMarkers};
 
 /// Fewer hits than this are few: a likely correction of the query is then suggested, when it
 /// finds at least this many and twice as many.
@@ -263,28 +262,19 @@ impl IndexSearcher {
         let top = top.get(offset..).unwrap_or_default();
         let top = &top[..top.len().min(limit)];
 
-        let highlighters = HitHighlighters {
-            contents: Highlighter::new(
-                &lowered,
-                Target::Contents,
-                analyzers.contents.clone(),
-                request.fragments,
-            )
-            .with_deadline(Arc::clone(deadline)),
-            title: Highlighter::marker(&lowered, Target::Title, analyzers.contents),
-            path: Highlighter::marker(&lowered, Target::PathParts, analyzers.path),
-        };
+        let highlighters = HitMarkers::new(&lowered, analyzers, request.fragments)
+            .with_deadline(Arc::clone(deadline));
         // With fragments, a hit's path comes with its stored text.
         let addresses: Vec<DocAddress> = top.iter().map(|&(_, address)| address).collect();
-        let read_keys = highlighters.contents.wants_no_fragments();
+        let read_keys = highlighters.wants_no_fragments();
         let columns =
             HitColumns::open(&self.columns, searcher, &self.fields, &addresses, read_keys)
                 .map_err(|err| self.engine_error(err))?;
-        let build = |highlighters: &mut HitHighlighters, (rank, &(score, address))| {
+        let build = |highlighters: &mut HitMarkers, (rank, &(score, address))| {
             let found = (offset + rank + 1, score, address);
             self.hit(searcher, &columns, highlighters, deadline, found)
         };
-        let hits = if highlighters.contents.wants_no_fragments() || !request.parallel {
+        let hits = if highlighters.wants_no_fragments() || !request.parallel {
             // Only paths and titles to mark, or other searches keep the other threads busy:
             // handing hits to other threads would cost more.
             let mut highlighters = highlighters;
@@ -345,49 +335,30 @@ impl IndexSearcher {
         &self,
         searcher: &Searcher,
         columns: &HitColumns,
-        highlighters: &mut HitHighlighters,
+        highlighters: &mut HitMarkers,
         deadline: &Deadline,
         (rank, score, address): (usize, f32, DocAddress),
     ) -> Result<Hit, EngineError> {
         let engine = |err| self.engine_error(err);
         // Past the deadline, or when none are asked for, the text is not even read.
-        let mut stored = if deadline.passed() || highlighters.contents.wants_no_fragments() {
+        let mut stored = if deadline.passed() || highlighters.wants_no_fragments() {
             None
         } else {
             Some(searcher.doc::<StoredText>(address).map_err(engine)?)
-        };
-        let (fragments, locations) = match &stored {
-            Some(doc) => {
-                let text = doc.first(self.fields.contents);
-                let fragments = highlighters.contents.fragments(text);
-                let starts = fragments
-                    .iter()
-                    .map(|fragment| fragment.first_mark_in(text));
-                let locations = Location::all_of(text, starts);
-                (fragments, locations)
-            }
-            None => (Vec::new(), Vec::new()),
         };
         let key = match stored.as_mut().and_then(|doc| doc.take(self.fields.path)) {
             Some(key) => key,
             None => columns.key(address).map_err(engine)?,
         };
-        let path = display_key(&key).into_owned();
         let title = columns.title(address).map_err(engine)?;
-        let title = Some(title.as_str())
-            .filter(|title| !title.is_empty())
-            .map(|title| highlighters.title.mark_all(title));
-        Ok(Hit {
+        Ok(highlighters.hit(FoundDocument {
             rank,
             score,
-            marked_path: highlighters.path.mark_all(&path),
-            title,
-            doc_type: columns.doc_type(address).map_err(engine)?,
-            path,
             key,
-            locations,
-            fragments,
-        })
+            title: &title,
+            doc_type: columns.doc_type(address).map_err(engine)?,
+            text: stored.as_ref().map(|doc| doc.first(self.fields.contents)),
+        }))
     }
 
     /// A failure inside tantivy, blamed on this index.
@@ -404,14 +375,6 @@ struct Found {
     total: usize,
     hits: Vec<Hit>,
     facets: Option<Facets>,
-}
-
-/// The highlighters for a hit's text, title and path; each thread gets its own copy.
-#[derive(Clone)]
-struct HitHighlighters {
-    contents: Highlighter,
-    title: Highlighter,
-    path: Highlighter,
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use super::query::{translate, Untranslatable};
 use super::sync::document_id;
 use crate::deadline::Deadline;
 use crate::engine::{
-    EngineError, Hit, Location, SearchRequest, SearchResults, SortKey, StoredDocument,
+    EngineError, FoundDocument, HitMarkers, SearchRequest, SearchResults, SortKey, StoredDocument,
 };
 use crate::highlight::Highlighter;
 use crate::index::language::Language;
@@ -79,14 +79,7 @@ pub(super) fn remote_search(
         .pointer("/hits/total/value")
         .and_then(Value::as_u64)
         .unwrap_or(0);
-    let mut contents = Highlighter::new(
-        &lowered,
-        Target::Contents,
-        analyzers.contents.clone(),
-        request.fragments,
-    );
-    let mut title_marker = Highlighter::marker(&lowered, Target::Title, analyzers.contents);
-    let mut path_marker = Highlighter::marker(&lowered, Target::PathParts, analyzers.path);
+    let mut markers = HitMarkers::new(&lowered, analyzers, request.fragments);
     // Hits in another order than relevance are not scored, as locally: their score is 0.
     let scored = request.sort.key == SortKey::Relevance;
     let hits = answer
@@ -98,38 +91,18 @@ pub(super) fn remote_search(
         .enumerate()
         .map(|(rank, hit)| {
             let source = &hit["_source"];
-            let key = source["path"].as_str().unwrap_or_default().to_string();
-            let path = display_key(&key).into_owned();
-            let text = source["body"].as_str().unwrap_or_default();
-            let (fragments, locations) = if wants_text {
-                let fragments = contents.fragments(text);
-                let starts = fragments
-                    .iter()
-                    .map(|fragment| fragment.first_mark_in(text));
-                let locations = Location::all_of(text, starts);
-                (fragments, locations)
-            } else {
-                (Vec::new(), Vec::new())
-            };
-            let title = source["title"]
-                .as_str()
-                .filter(|title| !title.is_empty())
-                .map(|title| title_marker.mark_all(title));
-            Hit {
+            markers.hit(FoundDocument {
                 rank: offset + rank + 1,
                 score: if scored {
                     hit["_score"].as_f64().unwrap_or(0.0) as f32
                 } else {
                     0.0
                 },
-                marked_path: path_marker.mark_all(&path),
-                title,
+                key: source["path"].as_str().unwrap_or_default().to_string(),
+                title: source["title"].as_str().unwrap_or_default(),
                 doc_type: source["type"].as_str().unwrap_or_default().to_string(),
-                path,
-                key,
-                fragments,
-                locations,
-            }
+                text: wants_text.then(|| source["body"].as_str().unwrap_or_default()),
+            })
         })
         .collect();
     Ok(SearchResults {
