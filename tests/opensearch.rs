@@ -332,15 +332,22 @@ fn a_missing_index_and_a_foreign_index_are_clear_errors() {
         return;
     };
     let dir = Dir::new();
-    let missing = remote.lantern(&dir).arg("status").assert_exit(1);
-    assert!(
-        missing.stderr.contains(&format!(
-            "the OpenSearch index '{}' does not exist",
-            remote.index
-        )),
-        "{missing}"
-    );
-    // An index Lantern did not make is not written into.
+    // Every command says so, the servers when they start, not at their first request.
+    for command in [
+        &["status"][..],
+        &["search", "x"],
+        &["serve", "--bind", "127.0.0.1:0"],
+    ] {
+        let missing = remote.lantern(&dir).args(command).assert_exit(1);
+        assert!(
+            missing.stderr.contains(&format!(
+                "the OpenSearch index '{}' does not exist",
+                remote.index
+            )),
+            "{missing}"
+        );
+    }
+    // An index Lantern did not make is not written into, nor served.
     remote.put(&format!("/{}", remote.index), &json!({}));
     dir.create("docs/a.txt", "alpha");
     let foreign = remote.lantern(&dir).args(["index", "docs"]).assert_exit(1);
@@ -349,6 +356,11 @@ fn a_missing_index_and_a_foreign_index_are_clear_errors() {
         "{foreign}"
     );
     assert_eq!(remote.count(), 0);
+    let served = remote
+        .lantern(&dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .assert_exit(1);
+    assert!(served.stderr.contains("has mapping version 0"), "{served}");
 }
 
 #[test]

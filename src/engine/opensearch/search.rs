@@ -167,7 +167,13 @@ pub(super) fn remote_document(
     let lowered = query
         .map(|(query, operator)| lower_query(language, query, operator))
         .transpose()?;
-    let path = format!("/_doc/{}?_source=path,body", document_id(key));
+    // Only the path when no text is wanted: a lookup that the document is there.
+    let fields = if max_bytes == 0 && lowered.is_none() {
+        "path"
+    } else {
+        "path,body"
+    };
+    let path = format!("/_doc/{}?_source={fields}", document_id(key));
     let (status, answer) = client.send("GET", &path, None, "application/json")?;
     // A document that is not there is a 404 with `found: false`; a missing index is a 404
     // with an error.
