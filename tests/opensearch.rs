@@ -828,6 +828,12 @@ fn watch_on_the_engine_sends_an_added_and_a_deleted_file() {
         return;
     };
     let dir = Dir::new();
+    // With no folder named, the engine's roots are watched: an index holding none is an error,
+    // as locally, not a watch of nothing.
+    dir.create("empty/.keep", "");
+    remote.index(&dir, &["empty"]);
+    let nothing = remote.lantern(&dir).arg("watch").assert_exit(1);
+    assert!(nothing.stderr.contains("no folder to index"), "{nothing}");
     dir.create("docs/old.txt", "wombat");
     dir.create("docs/gone.txt", "quokka");
     let watcher = Watcher::start_command(remote.lantern(&dir), &["docs"]);

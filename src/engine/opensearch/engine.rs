@@ -16,7 +16,7 @@ use crate::engine::{
 };
 use crate::index::language::Language;
 use crate::index::walk::WalkOptions;
-use crate::index::{IndexObserver, IndexOptions, IndexStats, Root};
+use crate::index::{IndexError, IndexObserver, IndexOptions, IndexStats, Root};
 use crate::query::DefaultOperator;
 
 /// An index of an OpenSearch cluster, as `--engine URL` names it.
@@ -83,7 +83,11 @@ impl Engine for OpenSearchEngine {
     ) -> Result<Vec<Root>, EngineError> {
         let paths = if dirs.is_empty() {
             self.language()?;
-            engine_roots(&self.client)?
+            let roots = engine_roots(&self.client)?;
+            if roots.is_empty() {
+                return Err(IndexError::NoRoots.into());
+            }
+            roots
         } else {
             dirs.iter()
                 .map(|dir| canonical_root(dir))
