@@ -22,7 +22,7 @@ pub struct SearchRequest {
     pub limit: usize,
     /// The order of the hits: relevance, or a fast field.
     pub sort: Sort,
-    /// Whether to count all matching documents by type and month ([`Facets`]).
+    /// Whether to count all matching documents by type and month ([`Facets`](super::Facets)).
     pub facets: bool,
     /// How many of the best hits to skip before those returned (for paging): with offset 50,
     /// the first hit returned has rank 51.
@@ -37,7 +37,7 @@ pub struct SearchRequest {
     /// its own thread: handing hits between threads then only costs.
     pub parallel: bool,
     /// Whether misspelled words are corrected from the index's own words (see
-    /// [`Correction`]).
+    /// [`Correction`](super::Correction)).
     pub correct: bool,
     /// Whether a query that is not valid syntax is searched as the words it holds (the syntax
     /// error then comes with the results) instead of refused.

@@ -62,7 +62,7 @@ pub struct Hit {
     pub path: String,
     /// The document's identity in the index, its path key (see [`crate::index::path_key`]):
     /// `path` itself unless the path has bytes that are not UTF-8. What
-    /// [`IndexSearcher::document`] looks a document up by.
+    /// [`Engine::document`](super::Engine::document) looks a document up by.
     pub key: String,
     /// The path with the parts matched by `path:` clauses marked.
     pub marked_path: MarkedText,

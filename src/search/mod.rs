@@ -1,4 +1,6 @@
-//! Running a query: parse, compile, collect the best hits, and highlight each of them.
+//! Running a query on the local tantivy index: parse, compile, collect the best hits, and
+//! highlight each of them. [`LocalEngine`] is the local index's side of the engine seam
+//! ([`crate::engine::Engine`]).
 
 mod collect;
 mod columns;

@@ -6,10 +6,11 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::json;
 
+use super::client::Client;
 use super::search::{remote_document, remote_search};
 use super::status::remote_status;
 use super::sync::{canonical_root, engine_roots, forget_remote_roots, index_language, sync_roots};
-use super::{Client, OpenSearchError, Target};
+use super::{OpenSearchError, Target};
 use crate::deadline::Deadline;
 use crate::engine::{
     Engine, EngineError, EngineStatus, SearchRequest, SearchResults, StoredDocument,

@@ -17,7 +17,6 @@ mod status;
 mod sync;
 mod target;
 
-pub use client::Client;
 pub use engine::OpenSearchEngine;
 pub use error::OpenSearchError;
 pub use mapping::MAPPING_VERSION;
