@@ -721,6 +721,37 @@ fn serve_on_the_engine_answers_with_the_hits_and_pages_of_the_local_engine() {
             "{query}"
         );
     }
+    // The search page shows as many hits of the same total, each with the same marked
+    // fragments (in relevance order, which may differ where scores tie).
+    let page_hits = |server: &ServerGuard| {
+        let (status, page) = server.get("/?q=error+handling");
+        assert_eq!(status, 200, "{page}");
+        let total = page
+            .split(" total matching documents")
+            .next()
+            .and_then(|before| before.rsplit('>').next())
+            .unwrap_or_default()
+            .to_string();
+        let mut fragments: Vec<String> = page
+            .split("<mark")
+            .skip(1)
+            .map(|after| {
+                after
+                    .split("</mark>")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        fragments.sort();
+        (total, page.matches("class=\"hit").count(), fragments)
+    };
+    let local_page = page_hits(&local);
+    assert!(
+        local_page.1 > 1 && local_page.0.parse::<u64>().is_ok(),
+        "{local_page:?}"
+    );
+    assert_eq!(page_hits(&engine), local_page);
     // The HTTP API's paging and sorting, on the engine as locally.
     let target = "/api/search?q=error&sort=path&limit=2&offset=1";
     let page = |server: &ServerGuard| {
