@@ -5,8 +5,11 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
+use tantivy::tokenizer::TextAnalyzer;
+
 use crate::highlight::FragmentOptions;
-use crate::query::{DefaultOperator, Filters};
+use crate::query::lenient::read_leniently;
+use crate::query::{DefaultOperator, Filters, QueryError, QuerySyntaxError};
 
 /// What to search for and how much to return.
 #[derive(Clone, Debug)]
@@ -45,6 +48,26 @@ pub struct SearchRequest {
 }
 
 impl SearchRequest {
+    /// The query to search, with the filters' clauses, whichever engine runs it: the query
+    /// itself, or for a lenient request whose query is not valid syntax, the words it holds
+    /// (analysed by `analyzer`, the index's), with the syntax error at its position in the
+    /// query run. Filters alone are no query to read past, and are never read leniently.
+    pub fn searched_query(
+        &self,
+        analyzer: &mut TextAnalyzer,
+    ) -> Result<(String, Option<QuerySyntaxError>), QueryError> {
+        let (query, mut syntax_error) = if self.lenient && !self.query.trim().is_empty() {
+            read_leniently(&self.query, self.default_operator, analyzer)?
+        } else {
+            (self.query.clone(), None)
+        };
+        if let Some(error) = &mut syntax_error {
+            // A position in the query run, which results report.
+            error.position += self.filters.query_start(&self.query);
+        }
+        Ok((self.filters.compose(&query), syntax_error))
+    }
+
     /// The query run: the query with the filters' clauses, as results report it and a
     /// syntax error points into it.
     pub fn query_run(&self) -> String {

@@ -30,10 +30,9 @@ use tantivy::{DocAddress, IndexReader, Score, Searcher, TantivyError};
 use crate::index::schema::text_analyzer;
 use crate::index::{guard_engine, open_index, open_reader, IndexError, LanternSchema};
 use crate::query::ast::QueryNode;
-use crate::query::lenient::read_leniently;
 use crate::query::{
     check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, LowerError, Lowered,
-    QueryError, QuerySyntaxError,
+    QueryError,
 };
 use collect::Collection;
 use columns::{ColumnCache, HitColumns};
@@ -127,12 +126,7 @@ impl IndexSearcher {
         let searcher = self.reader.searcher();
         let expander = TermExpander::new(&searcher, self.fields.contents, &deadline);
         let mut analyzers = Analyzers::new(self.fields.language);
-        let (query, mut syntax_error) = self.readable_query(request, &mut analyzers)?;
-        if let Some(error) = &mut syntax_error {
-            // A position in the query run, which results report.
-            error.position += request.filters.query_start(&request.query);
-        }
-        let query = request.filters.compose(&query);
+        let (query, syntax_error) = request.searched_query(&mut analyzers.contents)?;
         let (tree, words) =
             parse_with_words(&query, request.default_operator).map_err(QueryError::from)?;
         check_size(&tree)?;
@@ -191,25 +185,6 @@ impl IndexSearcher {
             syntax_error,
             facets: found.facets,
         })
-    }
-
-    /// The query to run for `request`, before its filters: its own, or, for a lenient request
-    /// whose query is not valid syntax, the words it holds, with the syntax error.
-    fn readable_query(
-        &self,
-        request: &SearchRequest,
-        analyzers: &mut Analyzers,
-    ) -> Result<(String, Option<QuerySyntaxError>), EngineError> {
-        // Filters alone are no query to read past.
-        if !request.lenient || request.query.trim().is_empty() {
-            return Ok((request.query.clone(), None));
-        }
-        read_leniently(
-            &request.query,
-            request.default_operator,
-            &mut analyzers.contents,
-        )
-        .map_err(|err| QueryError::from(err).into())
     }
 
     /// Runs the parsed query `tree` as `request` asks, but for `limit` hits (0: only count):

@@ -19,7 +19,6 @@ use crate::engine::{
 use crate::highlight::Highlighter;
 use crate::index::language::Language;
 use crate::index::path_key::display_key;
-use crate::query::lenient::read_leniently;
 use crate::query::{
     check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError, Target,
 };
@@ -40,22 +39,7 @@ pub(super) fn remote_search(
     let started = Instant::now();
     // The analyzers of the index's own language, which its stemmed sub-fields hold.
     let mut analyzers = Analyzers::new(language);
-    let (searched, mut syntax_error) = if request.lenient && !request.query.trim().is_empty() {
-        read_leniently(
-            &request.query,
-            request.default_operator,
-            &mut analyzers.contents,
-        )
-        .map_err(QueryError::from)?
-    } else {
-        (request.query.clone(), None)
-    };
-    if let Some(error) = &mut syntax_error {
-        // A position in the query run, which results report.
-        error.position += request.filters.query_start(&request.query);
-    }
-    // The filters' clauses beside the words, as locally (never read leniently).
-    let searched = request.filters.compose(&searched);
+    let (searched, syntax_error) = request.searched_query(&mut analyzers.contents)?;
     let (lowered, analyzers) = lower_query(language, &searched, request.default_operator)?;
     let offset = request.offset.min(MAX_WINDOW);
     let limit = request.limit.min(MAX_WINDOW - offset);
