@@ -128,8 +128,8 @@ up to `fragments` short fragments each: matched words are between ** and **, `li
 says where the fragment starts. `total` counts all matches; page with `offset` (`next_offset` is \
 set when more hits exist). A query that is not valid syntax is searched as its words, and `note` \
 says what was wrong. Misspelled words are corrected from the index's own words (`corrected_query` \
-and `note` say so; `correct: false` searches the query as written); `suggested_query` is a \
-correction that would find many more hits."
+and `note` say so; `correct: false` searches the query as written; an OpenSearch index searches \
+every query as written); `suggested_query` is a correction that would find many more hits."
     )]
     async fn search(
         &self,
@@ -156,7 +156,8 @@ bytes that are not UTF-8, shown as U+FFFD), `start_line` and `end_line` 1-based 
     /// The `status` tool: see [`status::run`].
     #[tool(
         description = "The index's status: where it is, its document count, size on disk, \
-segments, and each indexed folder (root) with its documents and when it was last indexed."
+segments, and each indexed folder (root) with its documents and when it was last indexed; for an \
+OpenSearch index, its cluster, health and nodes instead of the size and segments."
     )]
     async fn status(&self) -> Result<Json<StatusView>, String> {
         self.call(status::run).await
