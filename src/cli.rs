@@ -23,7 +23,8 @@ pub struct Cli {
     pub index: Option<PathBuf>,
 
     /// Store and search documents in an OpenSearch (or Elasticsearch 8) index instead of the
-    /// local index folder, e.g. http://127.0.0.1:9200/docs. Credentials come from
+    /// local index folder, e.g. http://127.0.0.1:9200/docs; every command runs on it, serve,
+    /// mcp and watch too. Credentials come from
     /// LANTERN_ENGINE_USER and LANTERN_ENGINE_PASSWORD, LANTERN_ENGINE_API_KEY, or the file
     /// LANTERN_ENGINE_CREDENTIALS names (never from the URL); LANTERN_ENGINE_CA names a PEM file
     /// of private CA certificates to trust instead of the system's.
@@ -82,7 +83,8 @@ pub enum StatusFormat {
 #[derive(Debug, Args)]
 pub struct WatchArgs {
     /// Folders to watch, each with the rules it was indexed with; a folder the index does not
-    /// hold yet is indexed with the default rules [default: every root of the index]
+    /// hold yet, and every folder on an OpenSearch engine (which keeps no rules), is walked with
+    /// the default rules [default: every root of the index]
     #[arg(value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use util::needs::{self, Need};
-use util::{Dir, IndexSummary, TestCommand};
+use util::{encode, Dir, IndexSummary, Output, ServerGuard, TestCommand, Watcher};
 
 /// An index of the test cluster of its own, deleted when the test ends.
 struct Remote {
@@ -332,15 +332,22 @@ fn a_missing_index_and_a_foreign_index_are_clear_errors() {
         return;
     };
     let dir = Dir::new();
-    let missing = remote.lantern(&dir).arg("status").assert_exit(1);
-    assert!(
-        missing.stderr.contains(&format!(
-            "the OpenSearch index '{}' does not exist",
-            remote.index
-        )),
-        "{missing}"
-    );
-    // An index Lantern did not make is not written into.
+    // Every command says so, the servers when they start, not at their first request.
+    for command in [
+        &["status"][..],
+        &["search", "x"],
+        &["serve", "--bind", "127.0.0.1:0"],
+    ] {
+        let missing = remote.lantern(&dir).args(command).assert_exit(1);
+        assert!(
+            missing.stderr.contains(&format!(
+                "the OpenSearch index '{}' does not exist",
+                remote.index
+            )),
+            "{missing}"
+        );
+    }
+    // An index Lantern did not make is not written into, nor served.
     remote.put(&format!("/{}", remote.index), &json!({}));
     dir.create("docs/a.txt", "alpha");
     let foreign = remote.lantern(&dir).args(["index", "docs"]).assert_exit(1);
@@ -349,6 +356,11 @@ fn a_missing_index_and_a_foreign_index_are_clear_errors() {
         "{foreign}"
     );
     assert_eq!(remote.count(), 0);
+    let served = remote
+        .lantern(&dir)
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .assert_exit(1);
+    assert!(served.stderr.contains("has mapping version 0"), "{served}");
 }
 
 #[test]
@@ -385,12 +397,7 @@ fn an_unreachable_engine_and_a_bad_url_are_clear_errors() {
             "watch",
         ])
         .assert_exit(1);
-    assert!(
-        watch
-            .stderr
-            .contains("does not run on an OpenSearch engine yet"),
-        "{watch}"
-    );
+    assert!(watch.stderr.contains("is unreachable"), "{watch}");
 }
 
 #[test]
@@ -673,4 +680,281 @@ fn the_index_language_is_recorded_and_another_one_refused() {
         "{english}"
     );
     remote.index(&dir, &["docs"]);
+}
+
+/// The sample documents, indexed by both engines in `dir`.
+fn samples_on_both_engines(remote: &Remote, dir: &Dir) -> std::path::PathBuf {
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-docs");
+    dir.lantern().arg("index").arg(&samples).assert_success();
+    remote
+        .lantern(dir)
+        .arg("index")
+        .arg(&samples)
+        .assert_success();
+    samples
+}
+
+#[test]
+fn serve_on_the_engine_answers_with_the_hits_and_pages_of_the_local_engine() {
+    let Some(remote) =
+        Remote::new("serve_on_the_engine_answers_with_the_hits_and_pages_of_the_local_engine")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    let samples = samples_on_both_engines(&remote, &dir);
+    let local = ServerGuard::start(&dir, &[]);
+    let engine = ServerGuard::start_command(remote.lantern(&dir), &[]);
+    for query in [
+        "error",
+        "\"error handling\"",
+        "lant*",
+        "title:lighthouse",
+        "handle -rust",
+    ] {
+        let target = format!("/api/search?q={}&limit=100", encode(query));
+        let (local_status, local_page) = local.get(&target);
+        let (engine_status, engine_page) = engine.get(&target);
+        assert_eq!(
+            (engine_status, hits_by_path(&engine_page)),
+            (local_status, hits_by_path(&local_page)),
+            "{query}"
+        );
+    }
+    // The search page shows as many hits of the same total, each with the same marked
+    // fragments (in relevance order, which may differ where scores tie).
+    let page_hits = |server: &ServerGuard| {
+        let (status, page) = server.get("/?q=error+handling");
+        assert_eq!(status, 200, "{page}");
+        let total = page
+            .split(" total matching documents")
+            .next()
+            .and_then(|before| before.rsplit('>').next())
+            .unwrap_or_default()
+            .to_string();
+        let mut fragments: Vec<String> = page
+            .split("<mark")
+            .skip(1)
+            .map(|after| {
+                after
+                    .split("</mark>")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        fragments.sort();
+        (total, page.matches("class=\"hit").count(), fragments)
+    };
+    let local_page = page_hits(&local);
+    assert!(
+        local_page.1 > 1 && local_page.0.parse::<u64>().is_ok(),
+        "{local_page:?}"
+    );
+    assert_eq!(page_hits(&engine), local_page);
+    // The HTTP API's paging and sorting, on the engine as locally.
+    let target = "/api/search?q=error&sort=path&limit=2&offset=1";
+    let page = |server: &ServerGuard| {
+        let (status, page) = server.get_json(target);
+        assert_eq!(status, 200, "{page}");
+        let paths: Vec<Value> = page["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|hit| json!([hit["rank"], hit["path"], hit["fragments"]]))
+            .collect();
+        (page["total"].clone(), page["offset"].clone(), paths)
+    };
+    assert_eq!(page(&engine), page(&local));
+
+    // A document's page, with its matches marked, is the same page (it holds no score).
+    let lighthouse = dir
+        .lantern()
+        .args(["search", "--format", "json", "lighthouse"])
+        .assert_success();
+    let key = serde_json::from_str::<Value>(&lighthouse.stdout).expect("JSON")["hits"][0]["path"]
+        .as_str()
+        .expect("a path")
+        .to_string();
+    let target = format!("/doc?path={}&q=lighthouse", encode(&key));
+    let (status, local_doc) = local.get(&target);
+    assert_eq!(status, 200, "{local_doc}");
+    assert!(local_doc.contains("<mark"), "{local_doc}");
+    assert_eq!(engine.get(&target), (200, local_doc));
+    // The original file, found through the engine; a path it does not hold is not served.
+    assert_eq!(engine.get(&format!("/file?path={}", encode(&key))).0, 200);
+    let outside = format!("/file?path={}", encode("/etc/passwd"));
+    assert_eq!(engine.get(&outside).0, 404);
+
+    // The start page lists the root with its documents; the status API is the engine's own.
+    let (status, start) = engine.get("/");
+    assert_eq!(status, 200, "{start}");
+    let root = std::fs::canonicalize(&samples).expect("canonical samples");
+    assert!(start.contains(&*root.to_string_lossy()), "{start}");
+    let (status, engine_status) = engine.get_json("/api/status");
+    assert_eq!(status, 200, "{engine_status}");
+    assert_eq!(engine_status["documents"], dir.status_json()["documents"]);
+    assert_eq!(engine_status["index"], remote.index.as_str());
+    // A malformed query is the same 400 with the same message.
+    let malformed = format!("/api/search?q={}", encode("foo AND ("));
+    assert_eq!(engine.get(&malformed), local.get(&malformed));
+}
+
+#[test]
+fn mcp_on_the_engine_searches_reads_and_gives_the_status() {
+    let test = "mcp_on_the_engine_searches_reads_and_gives_the_status";
+    let Some(remote) = Remote::new(test) else {
+        return;
+    };
+    if !needs::available(Need::McpClient, test) {
+        return;
+    }
+    let dir = Dir::new();
+    let filler = "Background that says nothing about synchronisation at all, really.\n";
+    dir.create(
+        "docs/notes/locks.md",
+        format!(
+            "# Locks\n{}\nA mutex guards shared state, and code must take the mutex before \
+             touching it.\nThen release it.\n",
+            filler.repeat(9)
+        ),
+    );
+    dir.create(
+        "docs/notes/queues.md",
+        format!(
+            "A queue hands work between threads.\n{}A mutex is one way.\n",
+            filler.repeat(20)
+        ),
+    );
+    dir.create("docs/other.txt", "Nothing to see here.\n");
+    // Documents without the word, so that each of the index's two shards holds enough for its
+    // word statistics to rank as the whole index does.
+    for n in 0..20 {
+        dir.create(&format!("docs/filler/{n:02}.txt"), filler);
+    }
+    remote.index(&dir, &["docs"]);
+    // The real MCP client's whole scenario: search, paging, a malformed query searched as its
+    // words, read, refusals, status.
+    let client = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp_client.py");
+    let output = dir
+        .python3()
+        .arg(client)
+        .arg(env!("CARGO_BIN_EXE_lantern"))
+        .arg(remote.url())
+        .arg("mutex")
+        .arg(dir.path("docs/notes/locks.md"))
+        .args(["12", "23"])
+        .run();
+    assert_eq!(
+        output.code,
+        Some(0),
+        "the MCP client's checks failed\n{output}"
+    );
+    assert!(output.stdout.ends_with("ALL OK\n"), "{output}");
+}
+
+#[test]
+fn watch_on_the_engine_sends_an_added_and_a_deleted_file() {
+    let Some(remote) = Remote::new("watch_on_the_engine_sends_an_added_and_a_deleted_file") else {
+        return;
+    };
+    let dir = Dir::new();
+    // With no folder named, the engine's roots are watched: an index holding none is an error,
+    // as locally, not a watch of nothing.
+    dir.create("empty/.keep", "");
+    remote.index(&dir, &["empty"]);
+    let nothing = remote.lantern(&dir).arg("watch").assert_exit(1);
+    assert!(nothing.stderr.contains("no folder to index"), "{nothing}");
+    dir.create("docs/old.txt", "wombat");
+    dir.create("docs/gone.txt", "quokka");
+    let watcher = Watcher::start_command(remote.lantern(&dir), &["docs"]);
+    assert_eq!(
+        remote.documents().into_keys().collect::<Vec<_>>(),
+        keys(&dir, &["docs/gone.txt", "docs/old.txt"]),
+        "caught up"
+    );
+    dir.create("docs/new.txt", "koala");
+    watcher.wait_for_line("1 added");
+    dir.remove("docs/gone.txt");
+    watcher.wait_for_line("1 removed");
+    let documents = remote.documents();
+    assert_eq!(
+        documents.keys().cloned().collect::<Vec<_>>(),
+        keys(&dir, &["docs/new.txt", "docs/old.txt"])
+    );
+    assert!(documents.values().all(|(_, copies)| *copies == 1));
+    // What the watch sent is what `index` would have: a run after it has nothing to do.
+    watcher.kill();
+    let after = remote.index(&dir, &["docs"]);
+    assert_eq!((after.indexed, after.removed, after.unchanged), (0, 0, 2));
+    assert_eq!(
+        remote.lantern(&dir).args(["search", "koala"]).run().code,
+        Some(0)
+    );
+}
+
+#[test]
+fn sorted_hits_and_facets_are_the_same_on_both_engines() {
+    let Some(remote) = Remote::new("sorted_hits_and_facets_are_the_same_on_both_engines") else {
+        return;
+    };
+    let dir = Dir::new();
+    // Sizes and times all different, so each order has no ties to break; two types, three
+    // months (one of them a leap day's).
+    for (name, text, date) in [
+        ("b.txt", "kiwi ".repeat(3), "2021-05-01 10:00:00"),
+        ("a.txt", "kiwi ".to_string(), "2024-02-29 23:59:59"),
+        ("d/c.txt", "kiwi ".repeat(7), "2019-11-30 10:00:00"),
+        ("e.txt", "kiwi ".repeat(5), "2024-02-01 00:00:00"),
+        (
+            "f.html",
+            "<p>kiwi kiwi</p>".to_string(),
+            "2024-03-01 00:00:00",
+        ),
+    ] {
+        dir.create(&format!("docs/{name}"), text);
+        let touched = std::process::Command::new("touch")
+            .args(["-d", &format!("{date} UTC")])
+            .arg(dir.path(&format!("docs/{name}")))
+            .status()
+            .expect("touch");
+        assert!(touched.success());
+    }
+    dir.index(&["docs"]);
+    remote.index(&dir, &["docs"]);
+    for sort in ["modified", "-modified", "size", "-size", "path", "-path"] {
+        let args = ["search", "--format", "json", "--sort", sort, "kiwi"];
+        let order = |output: Output| {
+            let json: Value = serde_json::from_str(&output.stdout).expect("JSON");
+            json["hits"]
+                .as_array()
+                .expect("hits")
+                .iter()
+                .map(|hit| json!([hit["rank"], hit["path"], hit["score"]]))
+                .collect::<Vec<_>>()
+        };
+        let local = order(dir.lantern().args(args).assert_success());
+        assert_eq!(local.len(), 5, "{sort}");
+        assert_eq!(
+            order(remote.lantern(&dir).args(args).assert_success()),
+            local,
+            "{sort}"
+        );
+    }
+    // Facets count every match by type and month, whatever the page shows.
+    for query in ["kiwi", "kiwi -type:html", "nothing-matches-this"] {
+        let args = [
+            "search", "--format", "json", "--facets", "--limit", "1", query,
+        ];
+        let facets = |output: Output| {
+            serde_json::from_str::<Value>(&output.stdout).expect("JSON")["facets"].clone()
+        };
+        let local = facets(dir.lantern().args(args).run());
+        assert!(local.is_object(), "{query}: {local}");
+        assert_eq!(
+            facets(remote.lantern(&dir).args(args).run()),
+            local,
+            "{query}"
+        );
+    }
 }

@@ -3,84 +3,12 @@
 
 mod util;
 
-use std::io::{BufRead, BufReader};
-use std::process::Child;
-use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
-use util::{sorted, Dir};
+use util::{sorted, Dir, Watcher};
 
 /// How long a change may take to become searchable before a test fails.
 const DEADLINE: Duration = Duration::from_secs(20);
-
-/// A running `lantern watch`, killed when dropped.
-struct Watcher {
-    child: Child,
-    /// Lines the watcher printed (stdout and stderr).
-    lines: Receiver<String>,
-}
-
-impl Watcher {
-    /// Starts `lantern watch ARGS...` with a short commit delay and waits until it says it is
-    /// watching, so that changes made afterwards are seen.
-    fn start(dir: &Dir, args: &[&str]) -> Watcher {
-        let mut child = dir
-            .lantern()
-            .args(["watch", "--commit-delay", "100ms"])
-            .args(args)
-            .spawn_piped();
-        let (sender, lines) = channel();
-        for pipe in [
-            Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().expect("stderr")),
-        ] {
-            let sender = sender.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    let _ = sender.send(line);
-                }
-            });
-        }
-        let watcher = Watcher { child, lines };
-        watcher.wait_for_line("watching");
-        watcher
-    }
-
-    /// Waits until the watcher prints a line holding `text`; returns the line.
-    fn wait_for_line(&self, text: &str) -> String {
-        let started = Instant::now();
-        let mut seen = Vec::new();
-        while started.elapsed() < DEADLINE {
-            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
-                if line.contains(text) {
-                    return line;
-                }
-                seen.push(line);
-            }
-        }
-        panic!(
-            "the watcher never printed {text:?}; it printed:\n{}",
-            seen.join("\n")
-        );
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    /// Kills the watcher at once (SIGKILL), as a crash would.
-    fn kill(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Watcher {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Polls `condition` until it holds, failing the test after [`DEADLINE`].
 fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
@@ -293,7 +221,7 @@ fn sigterm_stops_the_watcher_cleanly() {
     let pid = i32::try_from(watcher.pid()).expect("a pid");
     // SAFETY: sending a signal to our own child.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
-    let status = watcher.child.wait().expect("wait for the watcher");
+    let status = watcher.wait();
     assert_eq!(status.code(), Some(0));
     assert!(!dir.index_dir().join("watcher.json").exists());
     dir.index(&["docs"]);

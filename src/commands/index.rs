@@ -1,30 +1,32 @@
 //! `lantern index DIR...`: (re)index folders, with a progress bar on a terminal and a summary line.
 
 use std::io::{self, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lantern::engine::Engine;
 use lantern::extract::{ExtractOptions, PdfExtractor};
 use lantern::index::walk::WalkOptions;
-use lantern::index::{index_roots, IndexObserver, IndexOptions, IndexStats, IndexWarning, Rebuild};
+use lantern::index::{IndexObserver, IndexOptions, IndexStats, IndexWarning, Rebuild};
 
 use crate::cli::{ExtractArgs, IndexArgs, PdfExtractorArg};
 
-/// Indexes the folders `args` names into the index at `index_dir`.
-pub fn run(index_dir: &Path, args: &IndexArgs) -> anyhow::Result<ExitCode> {
-    lantern::watch::ensure_unwatched(index_dir)?;
+/// Indexes the folders `args` names into `engine`.
+pub fn run(engine: &dyn Engine, args: &IndexArgs) -> anyhow::Result<ExitCode> {
+    if let Some(folder) = engine.folder() {
+        lantern::watch::ensure_unwatched(folder)?;
+    }
     super::priority::lower_cpu_priority(args.priority.nice);
     let options = index_options(args);
     let observer = ProgressObserver::new();
-    let stats = index_roots(index_dir, &args.dirs, &options, &observer)?;
+    let stats = engine.sync(&args.dirs, &options, &observer)?;
     observer.bar.finish_and_clear();
     writeln!(io::stdout(), "{}", summary(&stats))?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// The indexing options `args` ask for, whichever engine stores the documents.
-pub(super) fn index_options(args: &IndexArgs) -> IndexOptions {
+fn index_options(args: &IndexArgs) -> IndexOptions {
     let threads = args.threads.unwrap_or_else(default_threads);
     IndexOptions {
         threads,
@@ -62,7 +64,7 @@ pub(super) fn default_threads() -> usize {
 }
 
 /// One line saying what the run did.
-pub(super) fn summary(stats: &IndexStats) -> String {
+fn summary(stats: &IndexStats) -> String {
     let secs = stats.elapsed.as_secs_f64();
     let mb = stats.bytes as f64 / 1e6;
     let extracted = if stats.extracted.is_empty() {
@@ -135,12 +137,12 @@ pub(super) fn printable(text: &str) -> String {
 }
 
 /// Shows progress as a bar on stderr when it is a terminal, and every warning as one line.
-pub(super) struct ProgressObserver {
-    pub(super) bar: ProgressBar,
+struct ProgressObserver {
+    bar: ProgressBar,
 }
 
 impl ProgressObserver {
-    pub(super) fn new() -> ProgressObserver {
+    fn new() -> ProgressObserver {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(

@@ -1,27 +1,25 @@
 //! `lantern search QUERY`: run a query and print the hits in the chosen format.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::Path;
 use std::process::ExitCode;
 
+use lantern::engine::{Correction, Engine, EngineError, SearchRequest, SearchResults};
 use lantern::highlight::FragmentOptions;
 use lantern::query::{DefaultOperator, Filters, QueryError};
 use lantern::render::{HtmlPrinter, JsonPrinter, Marks, QueryProblem, ResultsPrinter, TextPrinter};
-use lantern::search::{Correction, IndexSearcher, SearchError, SearchRequest, SearchResults};
 use termcolor::{BufferWriter, BufferedStandardStream, ColorChoice};
 
 use crate::cli::{Color, Format, SearchArgs};
 use crate::pager::Pager;
 
-/// Searches the index at `index_dir`: exits 0 when something matched and 1 when nothing did, as
+/// Searches `engine`: exits 0 when something matched and 1 when nothing did, as
 /// grep and ripgrep do. A malformed query is explained on stderr (and, for JSON and HTML, in the
 /// output too) and exits 2, unless `--lenient` searches its words. A corrected query is named on
 /// stderr.
-pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let searcher = IndexSearcher::open(index_dir)?;
-    let outcome = match searcher.search(&request(args)) {
+pub fn run(engine: &dyn Engine, args: &SearchArgs) -> anyhow::Result<ExitCode> {
+    let outcome = match engine.search(&request(args)) {
         Ok(results) => Ok(results),
-        Err(SearchError::Query(err)) => Err(err),
+        Err(EngineError::Query(err)) => Err(err),
         Err(other) => return Err(other.into()),
     };
     print(args, outcome)
@@ -29,7 +27,7 @@ pub fn run(index_dir: &Path, args: &SearchArgs) -> anyhow::Result<ExitCode> {
 
 /// The search `args` ask for, whichever engine runs it. The filters are clauses of the query
 /// run, which error messages and outputs show.
-pub(super) fn request(args: &SearchArgs) -> SearchRequest {
+fn request(args: &SearchArgs) -> SearchRequest {
     SearchRequest {
         query: args.query.join(" "),
         filters: Filters {
@@ -61,7 +59,7 @@ pub(super) fn request(args: &SearchArgs) -> SearchRequest {
 /// Prints the results, or explains a malformed query on stderr (and, for JSON and HTML, in the
 /// output too) unless `--lenient` searched its words, and picks the exit code: 0 found, 1 nothing
 /// found, 2 malformed query. A corrected query is named on stderr.
-pub(super) fn print(
+fn print(
     args: &SearchArgs,
     outcome: Result<SearchResults, QueryError>,
 ) -> anyhow::Result<ExitCode> {

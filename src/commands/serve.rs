@@ -1,16 +1,17 @@
 //! `lantern serve`: answer searches over HTTP until Ctrl-C or SIGTERM.
 
 use std::io::{self, Write};
-use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use lantern::engine::Engine;
 use lantern::serve::{ServeOptions, Server};
 
 use crate::cli::ServeArgs;
 
-/// Serves the index at `index_dir`. The first line on stdout is `listening on http://ADDR`,
+/// Serves `engine`. The first line on stdout is `listening on http://ADDR`,
 /// with the port chosen when `--bind` asked for port 0, so scripts and tests can find it.
-pub fn run(index_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+pub fn run(engine: Arc<dyn Engine>, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -19,7 +20,7 @@ pub fn run(index_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
             bind: args.bind,
             editor: args.editor.clone(),
         };
-        let server = Server::bind(index_dir, options).await?;
+        let server = Server::bind(engine, options).await?;
         let local = server.local_addr();
         {
             let mut out = io::stdout().lock();

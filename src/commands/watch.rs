@@ -8,16 +8,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::UNIX_EPOCH;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use lantern::engine::{Engine, EngineError};
 use lantern::index::walk::WalkOptions;
-use lantern::index::{IndexError, IndexObserver, IndexOptions, IndexWarning, Rebuild};
+use lantern::index::{IndexObserver, IndexOptions, IndexWarning, Rebuild};
 use lantern::watch::{utc_time, Degraded, PassReport, Watch, WatchObserver, WatchOptions};
 
 use super::index::{default_threads, extract_options, printable};
 use crate::cli::WatchArgs;
 
-/// Watches the folders `args` names (or every root) and applies their changes to the index at
-/// `index_dir` until Ctrl-C or SIGTERM.
-pub fn run(index_dir: &Path, args: &WatchArgs) -> anyhow::Result<ExitCode> {
+/// Watches the folders `args` names (or every root) and applies their changes to `engine`,
+/// as `lantern index` would send them, until Ctrl-C or SIGTERM.
+pub fn run(engine: &dyn Engine, args: &WatchArgs) -> anyhow::Result<ExitCode> {
     super::priority::lower_cpu_priority(args.priority.nice);
     let options = WatchOptions {
         index: IndexOptions {
@@ -46,7 +47,7 @@ pub fn run(index_dir: &Path, args: &WatchArgs) -> anyhow::Result<ExitCode> {
         stopper.stop();
     })?;
     let observer = StatusObserver::new();
-    watch.run(index_dir, &args.dirs, &options, &observer)?;
+    watch.run(engine, &args.dirs, &options, &observer)?;
     observer.finish();
     Ok(ExitCode::SUCCESS)
 }
@@ -166,7 +167,7 @@ impl WatchObserver for StatusObserver {
         self.say(&problem.to_string());
     }
 
-    fn pass_failed(&self, root: &Path, err: &IndexError) {
+    fn pass_failed(&self, root: &Path, err: &EngineError) {
         self.say(&format!(
             "could not apply the changes under {}: {err}; retrying at the next change",
             root.display()

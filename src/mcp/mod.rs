@@ -17,7 +17,6 @@ mod read;
 mod search;
 mod status;
 
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rmcp::handler::server::router::tool::ToolRouter;
@@ -26,10 +25,9 @@ use rmcp::model::{Implementation, ServerCapabilities, ServerConfig};
 use rmcp::service::QuitReason;
 use rmcp::{tool, tool_handler, tool_router, ServerHandler, ServiceExt};
 
-use crate::index::IndexError;
+use crate::engine::{Engine, EngineError};
 use crate::query::QueryError;
-pub use crate::render::{AgentFragment, AgentHit, AgentResults, StatusReport};
-use crate::search::SearchError;
+pub use crate::render::{AgentFragment, AgentHit, AgentResults, StatusView};
 pub use read::{ReadArgs, ReadOutput};
 pub use search::SearchArgs;
 
@@ -53,10 +51,7 @@ pub enum ToolError {
     },
     /// The search could not run (missing or damaged index, time out, engine failure).
     #[error(transparent)]
-    Search(SearchError),
-    /// The index could not be read.
-    #[error(transparent)]
-    Index(#[from] IndexError),
+    Search(EngineError),
     /// `read` named a path the index holds no document for.
     #[error("{0} is not in the index: read takes the path of a search hit, exactly as search returned it")]
     NotInIndex(String),
@@ -70,9 +65,9 @@ pub enum ToolError {
 
 impl ToolError {
     /// The error of a search for `query`: a query problem is the caller's to fix.
-    fn from_search(query: &str, error: SearchError) -> ToolError {
+    fn from_search(query: &str, error: EngineError) -> ToolError {
         match error {
-            SearchError::Query(error) => ToolError::InvalidQuery {
+            EngineError::Query(error) => ToolError::InvalidQuery {
                 query: query.to_string(),
                 error,
             },
@@ -108,16 +103,16 @@ pub enum McpError {
 /// The MCP server over one index: the tools and the folder they read.
 #[derive(Clone)]
 pub struct LanternServer {
-    index_dir: Arc<PathBuf>,
+    engine: Arc<dyn Engine>,
     tool_router: ToolRouter<LanternServer>,
 }
 
 #[tool_router]
 impl LanternServer {
-    /// A server for the index at `index_dir` (which need not exist yet: each call looks).
-    pub fn new(index_dir: PathBuf) -> LanternServer {
+    /// A server over `engine` (whose index need not exist yet: each call looks).
+    pub fn new(engine: Arc<dyn Engine>) -> LanternServer {
         LanternServer {
-            index_dir: Arc::new(index_dir),
+            engine,
             tool_router: Self::tool_router(),
         }
     }
@@ -133,14 +128,14 @@ up to `fragments` short fragments each: matched words are between ** and **, `li
 says where the fragment starts. `total` counts all matches; page with `offset` (`next_offset` is \
 set when more hits exist). A query that is not valid syntax is searched as its words, and `note` \
 says what was wrong. Misspelled words are corrected from the index's own words (`corrected_query` \
-and `note` say so; `correct: false` searches the query as written); `suggested_query` is a \
-correction that would find many more hits."
+and `note` say so; `correct: false` searches the query as written; an OpenSearch index searches \
+every query as written); `suggested_query` is a correction that would find many more hits."
     )]
     async fn search(
         &self,
         Parameters(args): Parameters<SearchArgs>,
     ) -> Result<Json<AgentResults>, String> {
-        self.call(move |dir| search::run(dir, &args)).await
+        self.call(move |engine| search::run(engine, &args)).await
     }
 
     /// The `read` tool: see [`read::run`].
@@ -155,29 +150,30 @@ bytes that are not UTF-8, shown as U+FFFD), `start_line` and `end_line` 1-based 
         &self,
         Parameters(args): Parameters<ReadArgs>,
     ) -> Result<Json<ReadOutput>, String> {
-        self.call(move |dir| read::run(dir, &args)).await
+        self.call(move |engine| read::run(engine, &args)).await
     }
 
     /// The `status` tool: see [`status::run`].
     #[tool(
         description = "The index's status: where it is, its document count, size on disk, \
-segments, and each indexed folder (root) with its documents and when it was last indexed."
+segments, and each indexed folder (root) with its documents and when it was last indexed; for an \
+OpenSearch index, its cluster, health and nodes instead of the size and segments."
     )]
-    async fn status(&self) -> Result<Json<StatusReport>, String> {
+    async fn status(&self) -> Result<Json<StatusView>, String> {
         self.call(status::run).await
     }
 }
 
 impl LanternServer {
-    /// Runs `work` on the index folder on the blocking pool; its error becomes the tool error
-    /// the agent sees.
+    /// Runs `work` on the engine on the blocking pool; its error becomes the tool error the
+    /// agent sees.
     async fn call<T, F>(&self, work: F) -> Result<Json<T>, String>
     where
         T: Send + 'static,
-        F: FnOnce(&Path) -> Result<T, ToolError> + Send + 'static,
+        F: FnOnce(&dyn Engine) -> Result<T, ToolError> + Send + 'static,
     {
-        let dir = Arc::clone(&self.index_dir);
-        let outcome = tokio::task::spawn_blocking(move || work(&dir))
+        let engine = Arc::clone(&self.engine);
+        let outcome = tokio::task::spawn_blocking(move || work(&*engine))
             .await
             .unwrap_or_else(|err| Err(ToolError::Internal(err.to_string())));
         outcome.map(Json).map_err(|err| err.to_string())
@@ -196,12 +192,12 @@ impl ServerHandler for LanternServer {
 /// Bytes in flight between the framing and the MCP library, each way.
 const PIPE_BYTES: usize = 64 << 10;
 
-/// Serves the index at `index_dir` over stdin and stdout until the client closes the
+/// Serves `engine` over stdin and stdout until the client closes the
 /// connection. Must run inside a tokio runtime (one thread is enough).
 ///
 /// The MCP library talks through in-memory pipes: [`framing`] reads stdin, answers what is
 /// not a valid message, and writes every answer to stdout a whole line at a time.
-pub async fn serve_stdio(index_dir: PathBuf) -> Result<(), McpError> {
+pub async fn serve_stdio(engine: Arc<dyn Engine>) -> Result<(), McpError> {
     let (server_input, client_messages) = tokio::io::duplex(PIPE_BYTES);
     let (server_output, server_messages) = tokio::io::duplex(PIPE_BYTES);
     let (replies, framing_replies) = tokio::sync::mpsc::channel(16);
@@ -215,7 +211,7 @@ pub async fn serve_stdio(index_dir: PathBuf) -> Result<(), McpError> {
         framing_replies,
         tokio::io::stdout(),
     ));
-    let served = serve_messages(index_dir, server_input, server_output).await;
+    let served = serve_messages(engine, server_input, server_output).await;
     // Normally the input has ended already; when the server stopped first (a failed
     // handshake), no more replies are wanted.
     reading.abort();
@@ -227,11 +223,11 @@ pub async fn serve_stdio(index_dir: PathBuf) -> Result<(), McpError> {
 
 /// Runs the MCP server on the messages of `input`, answering on `output`, until `input` ends.
 async fn serve_messages(
-    index_dir: PathBuf,
+    engine: Arc<dyn Engine>,
     input: tokio::io::DuplexStream,
     output: tokio::io::DuplexStream,
 ) -> Result<(), McpError> {
-    let running = LanternServer::new(index_dir)
+    let running = LanternServer::new(engine)
         .serve((input, output))
         .await
         .map_err(|err| McpError::Handshake(err.to_string()))?;

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ToolError;
 use crate::deadline::Deadline;
+use crate::engine::Engine;
 use crate::index::path_key::path_key;
-use crate::search::IndexSearcher;
 
 /// Lines returned when the agent names no end.
 const DEFAULT_LINES: usize = 200;
@@ -48,8 +48,8 @@ pub struct ReadOutput {
     pub text: String,
 }
 
-/// Reads the lines `args` asks for from the index at `dir`.
-pub(super) fn run(dir: &Path, args: &ReadArgs) -> Result<ReadOutput, ToolError> {
+/// Reads the lines `args` asks for from `engine`, on its latest commit.
+pub(super) fn run(engine: &dyn Engine, args: &ReadArgs) -> Result<ReadOutput, ToolError> {
     let start = args.start_line.unwrap_or(1);
     if start == 0 {
         return Err(ToolError::BadArgument(
@@ -66,8 +66,8 @@ pub(super) fn run(dir: &Path, args: &ReadArgs) -> Result<ReadOutput, ToolError> 
     }
     // Looked up by its exact path term in the index, never opened as a file. A hit's `key` is
     // valid UTF-8, and so its own key: both a path and a key find the document.
-    let searcher = IndexSearcher::open(dir)?;
-    let document = searcher
+    engine.refresh().map_err(ToolError::Search)?;
+    let document = engine
         .document(
             &path_key(Path::new(&args.path)),
             None,

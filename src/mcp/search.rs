@@ -1,17 +1,16 @@
 //! The `search` tool: a query's best hits, within the limits an agent's context allows, printed
 //! by the agents' printer ([`crate::render::agent_results`]).
 
-use std::path::Path;
 use std::time::Duration;
 
 use rmcp::schemars::{self, JsonSchema};
 use serde::Deserialize;
 
 use super::ToolError;
+use crate::engine::{Engine, SearchRequest, Sort};
 use crate::highlight::FragmentOptions;
 use crate::query::{DefaultOperator, Filters};
 use crate::render::{agent_results, AgentResults};
-use crate::search::{IndexSearcher, SearchRequest, Sort};
 
 /// Hits per call unless the agent asks for another number.
 const DEFAULT_LIMIT: usize = 10;
@@ -60,8 +59,8 @@ pub struct SearchArgs {
     pub size: Option<String>,
 }
 
-/// Runs the search `args` asks for on the index at `dir`.
-pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolError> {
+/// Runs the search `args` asks for on `engine`, on its latest commit.
+pub(super) fn run(engine: &dyn Engine, args: &SearchArgs) -> Result<AgentResults, ToolError> {
     let limit = args.limit.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
     let offset = args.offset.unwrap_or(0);
     if offset > MAX_OFFSET {
@@ -75,7 +74,9 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolErr
             .map_err(|err| ToolError::BadArgument(err.to_string()))?,
         None => Sort::default(),
     };
-    let searcher = IndexSearcher::open(dir)?;
+    engine
+        .refresh()
+        .map_err(|err| ToolError::from_search(&args.query, err))?;
     // Ranks count from the top of the whole list.
     let filters = Filters {
         types: args.doc_type.clone(),
@@ -104,7 +105,7 @@ pub(super) fn run(dir: &Path, args: &SearchArgs) -> Result<AgentResults, ToolErr
         // An agent's pasted text is searched, its syntax error noted in the result.
         lenient: true,
     };
-    let results = searcher
+    let results = engine
         .search(&request)
         .map_err(|err| ToolError::from_search(&request.query_run(), err))?;
     Ok(agent_results(&results, offset, MAX_HITS_BYTES))

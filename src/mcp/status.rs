@@ -1,14 +1,13 @@
 //! The `status` tool: what the index holds, as the status renderer reports it.
 
-use std::path::Path;
-
 use super::ToolError;
-use crate::index::index_status;
-use crate::render::StatusReport;
+use crate::engine::Engine;
+use crate::render::StatusView;
 use crate::watch::live_watcher;
 
-/// The status of the index at `dir`.
-pub(super) fn run(dir: &Path) -> Result<StatusReport, ToolError> {
-    let status = index_status(dir)?;
-    Ok(StatusReport::new(&status, live_watcher(dir).as_ref()))
+/// The status of `engine`, as `lantern status --format json` prints it on the same engine.
+pub(super) fn run(engine: &dyn Engine) -> Result<StatusView, ToolError> {
+    let status = engine.status().map_err(ToolError::Search)?;
+    let watcher = engine.folder().and_then(live_watcher);
+    Ok(StatusView::new(&status, watcher.as_ref()))
 }

@@ -19,7 +19,7 @@ pub use agent::{agent_results, AgentFragment, AgentHit, AgentResults};
 pub use editor::{EditorLinks, EditorLinksError};
 pub use html::{HtmlHit, HtmlPrinter};
 pub use json::JsonPrinter;
-pub use status::{RootReport, StatusReport, TypeCount, WatcherReport};
+pub use status::{RootLine, RootReport, StatusReport, StatusView, TypeCount, WatcherReport};
 pub use text::TextPrinter;
 pub(crate) use urls::{percent_encode_path, with_params};
 

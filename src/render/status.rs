@@ -8,6 +8,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rmcp::schemars::{self, JsonSchema};
 use serde::Serialize;
 
+use crate::engine::opensearch::RemoteStatus;
+use crate::engine::EngineStatus;
 use crate::index::IndexStatus;
 use crate::watch::{utc_time, WatcherInfo};
 
@@ -186,6 +188,128 @@ impl StatusReport {
         serde_json::to_writer_pretty(&mut *out, self)?;
         writeln!(out)
     }
+}
+
+/// The status of whichever engine a command runs on, as every front end shows it: the local
+/// index's [`StatusReport`], or an OpenSearch index's own facts (its cluster's health and
+/// nodes), each serialized with its own field names.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StatusView {
+    /// The local index.
+    Local(StatusReport),
+    /// An index of an OpenSearch cluster.
+    Remote(RemoteStatus),
+}
+
+impl StatusView {
+    /// The view of `status`, with the watcher keeping a local index fresh, if any.
+    pub fn new(status: &EngineStatus, watcher: Option<&WatcherInfo>) -> StatusView {
+        match status {
+            EngineStatus::Local(status) => StatusView::Local(StatusReport::new(status, watcher)),
+            EngineStatus::Remote(status) => StatusView::Remote(status.clone()),
+        }
+    }
+
+    /// Writes the status as `lantern status` shows it.
+    pub fn write_text(&self, out: &mut dyn Write) -> io::Result<()> {
+        match self {
+            StatusView::Local(report) => report.write_text(out),
+            StatusView::Remote(status) => write_remote_text(status, out),
+        }
+    }
+
+    /// Writes the status as pretty JSON, one document.
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
+    }
+}
+
+/// One indexed folder as the search page's start lists it.
+#[derive(Clone, Debug)]
+pub struct RootLine {
+    /// The folder's absolute path.
+    pub path: String,
+    /// Documents under it.
+    pub documents: u64,
+    /// How fresh its documents are, in words.
+    pub freshness: String,
+}
+
+impl StatusView {
+    /// Documents in the whole index.
+    pub fn documents(&self) -> u64 {
+        match self {
+            StatusView::Local(report) => report.documents,
+            StatusView::Remote(status) => status.documents,
+        }
+    }
+
+    /// Documents of each type.
+    pub fn type_counts(&self) -> Vec<TypeCount> {
+        match self {
+            StatusView::Local(report) => report.types.clone(),
+            StatusView::Remote(status) => status
+                .types
+                .iter()
+                .map(|(doc_type, documents)| TypeCount {
+                    doc_type: doc_type.clone(),
+                    documents: *documents,
+                })
+                .collect(),
+        }
+    }
+
+    /// The indexed folders, in path order. The engine records no time of a folder's last
+    /// sync: an OpenSearch root's freshness is the cluster's health.
+    pub fn root_lines(&self) -> Vec<RootLine> {
+        match self {
+            StatusView::Local(report) => report
+                .roots
+                .iter()
+                .map(|root| RootLine {
+                    path: root.path.clone(),
+                    documents: root.documents,
+                    freshness: root.freshness(),
+                })
+                .collect(),
+            StatusView::Remote(status) => status
+                .roots
+                .iter()
+                .map(|(path, documents)| RootLine {
+                    path: path.clone(),
+                    documents: *documents,
+                    freshness: format!("on OpenSearch (cluster health {})", status.health),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Writes an OpenSearch index's status as `lantern --engine URL status` shows it: a degraded
+/// cluster is named, with what it means for searches.
+fn write_remote_text(status: &RemoteStatus, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "engine:    OpenSearch {}", status.cluster)?;
+    writeln!(out, "index:     {}", status.index)?;
+    let health = match status.health.as_str() {
+        "yellow" => "yellow (degraded: a replica is missing; every document still answers)",
+        "red" => "red (degraded: a primary shard is missing; searches miss documents)",
+        other => other,
+    };
+    writeln!(out, "health:    {health}, {} node(s)", status.nodes)?;
+    writeln!(out, "language:  {}", status.language)?;
+    writeln!(out, "documents: {}", status.documents)?;
+    for (kind, count) in &status.types {
+        writeln!(out, "  {kind}: {count}")?;
+    }
+    writeln!(out, "roots:")?;
+    for (root, count) in &status.roots {
+        // A folder's name may hold control characters: shown escaped, never sent as they are.
+        let root: String = root.chars().flat_map(char::escape_debug).collect();
+        writeln!(out, "  {root} ({count} documents)")?;
+    }
+    Ok(())
 }
 
 /// How long ago a Unix time was, in words ("5 minutes ago").

@@ -1,7 +1,6 @@
 //! One indexed document, looked up by its identity (the exact path term) and shown whole, with
 //! every match of a query located: what `lantern serve`'s document page displays.
 
-use std::ops::Range;
 use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
@@ -9,26 +8,14 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 
 use super::stored::StoredText;
-use super::{IndexSearcher, SearchError};
+use super::{EngineError, IndexSearcher};
 use crate::deadline::Deadline;
+use crate::engine::StoredDocument;
 use crate::highlight::Highlighter;
 use crate::index::guard_engine;
 use crate::index::path_key::display_key;
 use crate::index::IndexError;
 use crate::query::{DefaultOperator, Target};
-
-/// A document's stored text and where a query matches it.
-#[derive(Clone, Debug)]
-pub struct StoredDocument {
-    /// The path as people see it (bytes that are not UTF-8 shown as U+FFFD).
-    pub path: String,
-    /// The stored text, cut to the requested size at a character boundary.
-    pub text: String,
-    /// True when `text` is only the beginning of the stored text.
-    pub truncated: bool,
-    /// The byte ranges of `text` the query matches, in order, not overlapping.
-    pub matches: Vec<Range<usize>>,
-}
 
 impl IndexSearcher {
     /// The document whose path key (see [`crate::index::path_key`]) is exactly `key`, or `None`
@@ -42,7 +29,7 @@ impl IndexSearcher {
         query: Option<(&str, DefaultOperator)>,
         max_bytes: usize,
         deadline: &Arc<Deadline>,
-    ) -> Result<Option<StoredDocument>, SearchError> {
+    ) -> Result<Option<StoredDocument>, EngineError> {
         let searcher = self.reader.searcher();
         let lowered = query
             .map(|(query, operator)| self.lower_text(&searcher, query, operator, deadline))

@@ -8,17 +8,8 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-/// Counts of matching documents, by value, largest count first (ties in value order).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Facets {
-    /// By document type (`pdf`, `html`...).
-    pub types: Vec<(String, usize)>,
-    /// By month of modification, `YYYY-MM` in UTC, newest first.
-    pub months: Vec<(String, usize)>,
-}
-
-/// Nanoseconds in a day, the unit `mtime` is converted from.
-const NANOS_PER_DAY: u64 = 86_400 * 1_000_000_000;
+use crate::engine::facets::{month_key, NANOS_PER_DAY};
+use crate::engine::Facets;
 
 /// A collector of [`Facets`] and of the number of matching documents.
 pub(super) struct FacetCollector;
@@ -81,17 +72,7 @@ impl Collector for FacetCollector {
             }
             total += fruit.total;
         }
-        let mut types: Vec<(String, usize)> = types.into_iter().collect();
-        types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let months = months
-            .into_iter()
-            .rev()
-            .map(|(month, count)| {
-                let (year, month) = (month.div_euclid(12), month.rem_euclid(12) + 1);
-                (format!("{year:04}-{month:02}"), count)
-            })
-            .collect();
-        Ok((Facets { types, months }, total))
+        Ok((Facets::from_counts(types, months), total))
     }
 }
 
@@ -141,38 +122,5 @@ impl SegmentCollector for SegmentFacets {
             months: self.month_counts,
             total: self.total,
         }
-    }
-}
-
-/// `year * 12 + month - 1` of the day `days` after 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`).
-fn month_key(days: u64) -> i64 {
-    let z = i64::try_from(days).unwrap_or(i64::MAX / 2) + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    year * 12 + month - 1
-}
-
-#[cfg(test)]
-mod tests {
-    use super::month_key;
-
-    #[test]
-    fn days_fall_in_their_months() {
-        assert_eq!(month_key(0), 1970 * 12);
-        assert_eq!(month_key(31), 1970 * 12 + 1);
-        // 2024-02-29 and 2024-03-01.
-        assert_eq!(month_key(19_782), 2024 * 12 + 1);
-        assert_eq!(month_key(19_783), 2024 * 12 + 2);
     }
 }

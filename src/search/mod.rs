@@ -1,4 +1,6 @@
-//! Running a query: parse, compile, collect the best hits, and highlight each of them.
+//! Running a query on the local tantivy index: parse, compile, collect the best hits, and
+//! highlight each of them. [`LocalEngine`] is the local index's side of the engine seam
+//! ([`crate::engine::Engine`]).
 
 mod collect;
 mod columns;
@@ -9,6 +11,7 @@ mod document;
 pub mod expand;
 mod facets;
 mod freshness;
+mod local;
 mod pattern;
 mod phrase;
 mod sort;
@@ -19,21 +22,19 @@ mod term_walk;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, IndexReader, Score, Searcher, TantivyError};
 
-use crate::highlight::{FragmentOptions, Highlighter, MarkedText};
-use crate::index::path_key::{display_key, split_member};
+use crate::index::path_key::display_key;
 use crate::index::schema::text_analyzer;
 use crate::index::{guard_engine, open_index, open_reader, Catalog, IndexError, LanternSchema};
 use crate::query::ast::QueryNode;
-use crate::query::lenient::read_leniently;
 use crate::query::{
-    check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, Filters, LowerError,
-    Lowered, QueryError, QuerySyntaxError, Target,
+    check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, LowerError, Lowered,
+    QueryError,
 };
 use collect::Collection;
 use columns::{ColumnCache, HitColumns};
@@ -46,208 +47,17 @@ use freshness::CommitWatch;
 use sort::top_sorted;
 use stored::StoredText;
 
-pub use document::StoredDocument;
-pub use facets::Facets;
-pub use sort::{Sort, SortError, SortKey};
+pub use local::LocalEngine;
 
-/// What to search for and how much to return.
-#[derive(Clone, Debug)]
-pub struct SearchRequest {
-    /// The query, in Lucene's classic syntax.
-    pub query: String,
-    /// Filters whose clauses are added to the query (see [`Filters::compose`]); never read
-    /// leniently, so that a malformed filter is refused even when the query is read past.
-    pub filters: Filters,
-    /// The operator between clauses that have none.
-    pub default_operator: DefaultOperator,
-    /// How many hits to return, best first.
-    pub limit: usize,
-    /// The order of the hits: relevance, or a fast field.
-    pub sort: Sort,
-    /// Whether to count all matching documents by type and month ([`Facets`]).
-    pub facets: bool,
-    /// How many of the best hits to skip before those returned (for paging): with offset 50,
-    /// the first hit returned has rank 51.
-    pub offset: usize,
-    /// How many fragments per hit, and how long.
-    pub fragments: FragmentOptions,
-    /// How long the search may take; past it, the hits found so far are returned, flagged as
-    /// partial. `None`: no limit.
-    pub timeout: Option<Duration>,
-    /// Whether the hits may be highlighted on several threads: the fastest for a search alone.
-    /// A server running several searches at once does better without, each search keeping to
-    /// its own thread: handing hits between threads then only costs.
-    pub parallel: bool,
-    /// Whether misspelled words are corrected from the index's own words (see
-    /// [`Correction`]).
-    pub correct: bool,
-    /// Whether a query that is not valid syntax is searched as the words it holds (the syntax
-    /// error then comes with the results) instead of refused.
-    pub lenient: bool,
-}
-
-impl SearchRequest {
-    /// The query run: the query with the filters' clauses, as results report it and a
-    /// syntax error points into it.
-    pub fn query_run(&self) -> String {
-        self.filters.compose(&self.query)
-    }
-}
+pub use crate::engine::{
+    Correction, EngineError, Facets, Hit, Location, SearchRequest, SearchResults, Sort, SortError,
+    SortKey, StoredDocument, PAGE_BREAK,
+};
+use crate::engine::{FoundDocument, HitMarkers};
 
 /// Fewer hits than this are few: a likely correction of the query is then suggested, when it
 /// finds at least this many and twice as many.
 const FEW_HITS: usize = 5;
-
-/// What spelling correction made of a query.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Correction {
-    /// The hits are those of `corrected`, not of the query: a word of the query is not in the
-    /// index, or far rarer there than the word replacing it.
-    Applied {
-        /// The query with every misspelled word replaced.
-        corrected: String,
-    },
-    /// The hits are the query's own, and few; `suggested` would find many more.
-    Suggested {
-        /// The query with its likely misspelled words replaced.
-        suggested: String,
-    },
-}
-
-/// The outcome of a search, ready for any output format.
-#[derive(Clone, Debug)]
-pub struct SearchResults {
-    /// The query as given.
-    pub query: String,
-    /// The query whose hits these are: `query`, its correction, or for a lenient search of a
-    /// query that is not valid syntax, its words. What a page showing a hit's matches must use.
-    pub searched: String,
-    /// How many documents match in all (not only those returned).
-    pub total: usize,
-    /// Time to search and highlight.
-    pub elapsed: Duration,
-    /// True when the search ran out of time: `total` and `hits` cover only the part of the index
-    /// searched by then, and hits highlighted too late have no fragments.
-    pub timed_out: bool,
-    /// The best hits, best first.
-    pub hits: Vec<Hit>,
-    /// What spelling correction made of the query, if anything.
-    pub correction: Option<Correction>,
-    /// For a lenient search of a query that is not valid syntax: why not. The hits are then
-    /// those of the query's words.
-    pub syntax_error: Option<QuerySyntaxError>,
-    /// Counts of all matching documents by type and month, when asked for.
-    pub facets: Option<Facets>,
-}
-
-/// One matching document.
-#[derive(Clone, Debug)]
-pub struct Hit {
-    /// 1 for the best hit.
-    pub rank: usize,
-    /// BM25 relevance score; 0 when the hits are sorted by another key (they are not scored).
-    pub score: f32,
-    /// The file's absolute path, as people see it: bytes that are not UTF-8 shown as U+FFFD.
-    pub path: String,
-    /// The document's identity in the index, its path key (see [`crate::index::path_key`]):
-    /// `path` itself unless the path has bytes that are not UTF-8. What
-    /// [`IndexSearcher::document`] looks a document up by.
-    pub key: String,
-    /// The path with the parts matched by `path:` clauses marked.
-    pub marked_path: MarkedText,
-    /// The document's own title, if it has one, with the words the query found in it marked.
-    pub title: Option<MarkedText>,
-    /// The document's type: `text`, `pdf`, `html`...
-    pub doc_type: String,
-    /// The best fragments of the text, best first.
-    pub fragments: Vec<MarkedText>,
-    /// Where each fragment's first match is in the text, in the same order.
-    pub locations: Vec<Location>,
-}
-
-impl Hit {
-    /// The key, when it is not `path`: what an output that shows `path` must also carry for the
-    /// document to be found again.
-    pub fn distinct_key(&self) -> Option<&str> {
-        (self.key != self.path).then_some(self.key.as_str())
-    }
-
-    /// For a member of an archive: the archive's path and the member's path inside it.
-    pub fn container_and_member(&self) -> Option<(String, String)> {
-        let (container, member) = split_member(&self.key);
-        member.map(|member| (display_key(container).into_owned(), member))
-    }
-}
-
-/// Where a fragment's first match (or, when it marks nothing, its start) is in its document:
-/// what a reader looks for, on the right page when the fragment spans a page break.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Location {
-    /// The 1-based line.
-    pub line: usize,
-    /// The 1-based page, for paginated documents (pages separated by form feeds, `\f`).
-    pub page: Option<usize>,
-}
-
-impl Location {
-    /// The locations of the byte offsets `starts` in `text`; pages only when `text` has any.
-    /// One pass over the text up to the last start, counting with SIMD-accelerated search: a hit's
-    /// text can be megabytes, and this runs for every hit.
-    pub fn all_of(text: &str, starts: impl Iterator<Item = usize>) -> Vec<Location> {
-        let bytes = text.as_bytes();
-        let paginated = memchr::memchr(PAGE_BREAK as u8, bytes).is_some();
-        let mut order: Vec<(usize, usize)> = starts
-            .map(|at| at.min(bytes.len()))
-            .enumerate()
-            .map(|(index, at)| (at, index))
-            .collect();
-        order.sort_unstable();
-        let mut locations = vec![
-            Location {
-                line: 1,
-                page: None
-            };
-            order.len()
-        ];
-        let (mut at, mut lines, mut pages) = (0, 0, 0);
-        for (start, index) in order {
-            let between = &bytes[at..start];
-            lines += memchr::memchr_iter(b'\n', between).count();
-            if paginated {
-                pages += memchr::memchr_iter(PAGE_BREAK as u8, between).count();
-            }
-            at = start;
-            locations[index] = Location {
-                line: lines + 1,
-                page: paginated.then_some(pages + 1),
-            };
-        }
-        locations
-    }
-}
-
-/// What separates the pages of a paginated document's text (a form feed).
-pub const PAGE_BREAK: char = '\u{c}';
-
-/// Why a search could not run.
-#[derive(Debug, thiserror::Error)]
-pub enum SearchError {
-    /// The index is missing, corrupt or busy.
-    #[error(transparent)]
-    Index(#[from] IndexError),
-    /// The query is malformed.
-    #[error(transparent)]
-    Query(#[from] QueryError),
-    /// tantivy failed while searching (e.g. a damaged segment file). The cause is part of the
-    /// message, not a `source`, so that it is printed once.
-    #[error("search failed in the index at {} ({cause}); it may be damaged: run 'lantern index --rebuild <DIR>...'", .path.display())]
-    Engine {
-        /// The index folder.
-        path: PathBuf,
-        /// What tantivy reported.
-        cause: TantivyError,
-    },
-}
 
 /// An open index, ready to answer queries.
 pub struct IndexSearcher {
@@ -282,7 +92,7 @@ impl IndexSearcher {
     /// process (`lantern serve`) calls this before each request: it costs one `stat` of the
     /// index's `meta.json` (which every commit replaces), and reloads the reader only when that
     /// file changed. Returns whether it reloaded.
-    pub fn refresh(&self) -> Result<bool, SearchError> {
+    pub fn refresh(&self) -> Result<bool, EngineError> {
         if !self.commits.changed() {
             return Ok(false);
         }
@@ -320,23 +130,18 @@ impl IndexSearcher {
     /// Runs `request`: the total number of matches and the best `limit` hits after the first
     /// `offset`, highlighted. A panic inside the engine (which damaged index files can cause)
     /// becomes [`IndexError::Damaged`].
-    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, EngineError> {
         catch_unwind(AssertUnwindSafe(|| self.search_unguarded(request)))
             .unwrap_or_else(|panic| Err(IndexError::from_panic(&self.dir, panic.as_ref()).into()))
     }
 
-    fn search_unguarded(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+    fn search_unguarded(&self, request: &SearchRequest) -> Result<SearchResults, EngineError> {
         let started = Instant::now();
         let deadline = Deadline::after(request.timeout);
         let searcher = self.reader.searcher();
         let expander = TermExpander::new(&searcher, self.fields.contents, &deadline);
         let mut analyzers = Analyzers::new(self.fields.language);
-        let (query, mut syntax_error) = self.readable_query(request, &mut analyzers)?;
-        if let Some(error) = &mut syntax_error {
-            // A position in the query run, which results report.
-            error.position += request.filters.query_start(&request.query);
-        }
-        let query = request.filters.compose(&query);
+        let (query, syntax_error) = request.searched_query(&mut analyzers.contents)?;
         let (tree, words) =
             parse_with_words(&query, request.default_operator).map_err(QueryError::from)?;
         check_size(&tree)?;
@@ -397,25 +202,6 @@ impl IndexSearcher {
         })
     }
 
-    /// The query to run for `request`, before its filters: its own, or, for a lenient request
-    /// whose query is not valid syntax, the words it holds, with the syntax error.
-    fn readable_query(
-        &self,
-        request: &SearchRequest,
-        analyzers: &mut Analyzers,
-    ) -> Result<(String, Option<QuerySyntaxError>), SearchError> {
-        // Filters alone are no query to read past.
-        if !request.lenient || request.query.trim().is_empty() {
-            return Ok((request.query.clone(), None));
-        }
-        read_leniently(
-            &request.query,
-            request.default_operator,
-            &mut analyzers.contents,
-        )
-        .map_err(|err| QueryError::from(err).into())
-    }
-
     /// Runs the parsed query `tree` as `request` asks, but for `limit` hits (0: only count):
     /// the total number of matches and the best hits after `request.offset`, highlighted.
     fn find(
@@ -426,7 +212,7 @@ impl IndexSearcher {
         request: &SearchRequest,
         limit: usize,
         deadline: &Arc<Deadline>,
-    ) -> Result<Found, SearchError> {
+    ) -> Result<Found, EngineError> {
         let (lowered, analyzers) = self.lower_query(tree, expander)?;
         let query = DeadlineQuery::new(
             compile(&lowered, &self.fields, deadline)?,
@@ -468,41 +254,32 @@ impl IndexSearcher {
         let top = top.get(offset..).unwrap_or_default();
         let top = &top[..top.len().min(limit)];
 
-        let highlighters = HitHighlighters {
-            contents: Highlighter::new(
-                &lowered,
-                Target::Contents,
-                analyzers.contents.clone(),
-                request.fragments,
-            )
-            .with_deadline(Arc::clone(deadline)),
-            title: Highlighter::marker(&lowered, Target::Title, analyzers.contents),
-            path: Highlighter::marker(&lowered, Target::PathParts, analyzers.path),
-        };
+        let highlighters = HitMarkers::new(&lowered, analyzers, request.fragments)
+            .with_deadline(Arc::clone(deadline));
         // With fragments, a hit's path comes with its stored text.
         let addresses: Vec<DocAddress> = top.iter().map(|&(_, address)| address).collect();
-        let read_keys = highlighters.contents.wants_no_fragments();
+        let read_keys = highlighters.wants_no_fragments();
         let columns =
             HitColumns::open(&self.columns, searcher, &self.fields, &addresses, read_keys)
                 .map_err(|err| self.engine_error(err))?;
-        let build = |highlighters: &mut HitHighlighters, (rank, &(score, address))| {
+        let build = |highlighters: &mut HitMarkers, (rank, &(score, address))| {
             let found = (offset + rank + 1, score, address);
             self.hit(searcher, &columns, highlighters, deadline, found)
         };
-        let hits = if highlighters.contents.wants_no_fragments() || !request.parallel {
+        let hits = if highlighters.wants_no_fragments() || !request.parallel {
             // Only paths and titles to mark, or other searches keep the other threads busy:
             // handing hits to other threads would cost more.
             let mut highlighters = highlighters;
             top.iter()
                 .enumerate()
                 .map(|found| build(&mut highlighters, found))
-                .collect::<Result<Vec<_>, SearchError>>()?
+                .collect::<Result<Vec<_>, EngineError>>()?
         } else {
             // Highlighting reads and scans each hit's stored text: in parallel.
             top.par_iter()
                 .enumerate()
                 .map_init(|| highlighters.clone(), build)
-                .collect::<Result<Vec<_>, SearchError>>()?
+                .collect::<Result<Vec<_>, EngineError>>()?
         };
         Ok(Found {
             total,
@@ -519,7 +296,7 @@ impl IndexSearcher {
         query: &str,
         default_operator: DefaultOperator,
         deadline: &Deadline,
-    ) -> Result<(Lowered, Analyzers), SearchError> {
+    ) -> Result<(Lowered, Analyzers), EngineError> {
         let tree = parse(query, default_operator).map_err(QueryError::from)?;
         check_size(&tree)?;
         let expander = TermExpander::new(searcher, self.fields.contents, deadline);
@@ -534,10 +311,10 @@ impl IndexSearcher {
         &self,
         tree: &QueryNode,
         expander: &TermExpander,
-    ) -> Result<(Lowered, Analyzers), SearchError> {
+    ) -> Result<(Lowered, Analyzers), EngineError> {
         let mut analyzers = Analyzers::new(self.fields.language);
         let lowered = lower(tree, &mut analyzers, Some(expander)).map_err(|err| match err {
-            LowerError::Query(err) => SearchError::Query(err),
+            LowerError::Query(err) => EngineError::Query(err),
             LowerError::Index(err) => self.engine_error(err),
         })?;
         Ok((lowered, analyzers))
@@ -550,54 +327,35 @@ impl IndexSearcher {
         &self,
         searcher: &Searcher,
         columns: &HitColumns,
-        highlighters: &mut HitHighlighters,
+        highlighters: &mut HitMarkers,
         deadline: &Deadline,
         (rank, score, address): (usize, f32, DocAddress),
-    ) -> Result<Hit, SearchError> {
+    ) -> Result<Hit, EngineError> {
         let engine = |err| self.engine_error(err);
         // Past the deadline, or when none are asked for, the text is not even read.
-        let mut stored = if deadline.passed() || highlighters.contents.wants_no_fragments() {
+        let mut stored = if deadline.passed() || highlighters.wants_no_fragments() {
             None
         } else {
             Some(searcher.doc::<StoredText>(address).map_err(engine)?)
-        };
-        let (fragments, locations) = match &stored {
-            Some(doc) => {
-                let text = doc.first(self.fields.contents);
-                let fragments = highlighters.contents.fragments(text);
-                let starts = fragments
-                    .iter()
-                    .map(|fragment| fragment.first_mark_in(text));
-                let locations = Location::all_of(text, starts);
-                (fragments, locations)
-            }
-            None => (Vec::new(), Vec::new()),
         };
         let key = match stored.as_mut().and_then(|doc| doc.take(self.fields.path)) {
             Some(key) => key,
             None => columns.key(address).map_err(engine)?,
         };
-        let path = display_key(&key).into_owned();
         let title = columns.title(address).map_err(engine)?;
-        let title = Some(title.as_str())
-            .filter(|title| !title.is_empty())
-            .map(|title| highlighters.title.mark_all(title));
-        Ok(Hit {
+        Ok(highlighters.hit(FoundDocument {
             rank,
             score,
-            marked_path: highlighters.path.mark_all(&path),
-            title,
-            doc_type: columns.doc_type(address).map_err(engine)?,
-            path,
             key,
-            locations,
-            fragments,
-        })
+            title: &title,
+            doc_type: columns.doc_type(address).map_err(engine)?,
+            text: stored.as_ref().map(|doc| doc.first(self.fields.contents)),
+        }))
     }
 
     /// A failure inside tantivy, blamed on this index.
-    fn engine_error(&self, cause: TantivyError) -> SearchError {
-        SearchError::Engine {
+    fn engine_error(&self, cause: TantivyError) -> EngineError {
+        EngineError::Tantivy {
             path: self.dir.clone(),
             cause,
         }
@@ -609,14 +367,6 @@ struct Found {
     total: usize,
     hits: Vec<Hit>,
     facets: Option<Facets>,
-}
-
-/// The highlighters for a hit's text, title and path; each thread gets its own copy.
-#[derive(Clone)]
-struct HitHighlighters {
-    contents: Highlighter,
-    title: Highlighter,
-    path: Highlighter,
 }
 
 #[cfg(test)]

@@ -2,73 +2,11 @@
 //! field, the modification time, the size or the path, with the top N kept by tantivy's
 //! fast-field collector in one pass over the matches (no scoring, no stored text).
 
-use std::fmt;
-use std::str::FromStr;
-
 use tantivy::collector::{Collector, TopDocs};
 use tantivy::query::Query;
 use tantivy::{DocAddress, Order, Searcher};
 
-/// What the hits are ordered by.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum SortKey {
-    /// BM25 relevance, best first.
-    #[default]
-    Relevance,
-    /// Modification time, newest first.
-    Modified,
-    /// Size, largest first.
-    Size,
-    /// Path, in byte order (A to Z).
-    Path,
-}
-
-/// An order of the hits: a key and whether it runs the other way (`-modified`: oldest first).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Sort {
-    /// The key.
-    pub key: SortKey,
-    /// Whether the key's natural order is reversed.
-    pub reversed: bool,
-}
-
-/// A sort that cannot be read.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown sort '{0}': expected relevance, modified, size or path, the last three with a leading '-' to reverse them")]
-pub struct SortError(String);
-
-impl FromStr for Sort {
-    type Err = SortError;
-
-    /// `relevance`, `modified`, `size`, `path`, or one of the last three after a `-`.
-    fn from_str(text: &str) -> Result<Sort, SortError> {
-        let (reversed, name) = match text.strip_prefix('-') {
-            Some(name) => (true, name),
-            None => (false, text),
-        };
-        let key = match name {
-            "relevance" if !reversed => SortKey::Relevance,
-            "modified" => SortKey::Modified,
-            "size" => SortKey::Size,
-            "path" => SortKey::Path,
-            _ => return Err(SortError(text.to_string())),
-        };
-        Ok(Sort { key, reversed })
-    }
-}
-
-impl fmt::Display for Sort {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self.key {
-            SortKey::Relevance => "relevance",
-            SortKey::Modified => "modified",
-            SortKey::Size => "size",
-            SortKey::Path => "path",
-        };
-        let sign = if self.reversed { "-" } else { "" };
-        write!(f, "{sign}{name}")
-    }
-}
+use crate::engine::{Sort, SortKey};
 
 /// The fast field a key other than relevance reads, and its natural order.
 pub(super) enum FastKey {

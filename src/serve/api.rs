@@ -11,9 +11,8 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 
 use crate::highlight::FragmentOptions;
-use crate::index::index_status;
 use crate::query::DefaultOperator;
-use crate::render::{JsonPrinter, StatusReport};
+use crate::render::{JsonPrinter, StatusReport, StatusView};
 use crate::search::SearchRequest;
 use crate::watch::live_watcher;
 
@@ -127,9 +126,9 @@ fn number_param(
     }
 }
 
-/// `/api/status`: what `lantern status --format json` prints, with the watcher keeping the
-/// index fresh. `location` and `size_on_disk`, this API's names before the front ends shared one
-/// report, repeat `index` and `size_bytes` for one more release.
+/// `/api/status` of the local index: what `lantern status --format json` prints, with the
+/// watcher keeping the index fresh. `location` and `size_on_disk`, this API's names before the
+/// front ends shared one report, repeat `index` and `size_bytes` for one more release.
 #[derive(Serialize)]
 struct StatusJson {
     #[serde(flatten)]
@@ -138,17 +137,20 @@ struct StatusJson {
     size_on_disk: u64,
 }
 
-/// `/api/status`: what `lantern status` shows, as JSON.
+/// `/api/status`: what `lantern status --format json` shows on the same engine.
 pub(super) async fn status(State(state): State<Arc<AppState>>) -> Response {
-    let report = state
+    let view = state
         .in_turn(|state| {
-            index_status(&state.index_dir)
-                .map(|status| StatusReport::new(&status, live_watcher(&state.index_dir).as_ref()))
-                .map_err(Failure::from_index)
+            let watcher = state.engine.folder().and_then(live_watcher);
+            state
+                .engine
+                .status()
+                .map(|status| StatusView::new(&status, watcher.as_ref()))
+                .map_err(|err| Failure::from_search("", err))
         })
         .await;
-    match report {
-        Ok(report) => json(
+    match view {
+        Ok(StatusView::Local(report)) => json(
             StatusCode::OK,
             &StatusJson {
                 location: report.index.clone(),
@@ -156,6 +158,7 @@ pub(super) async fn status(State(state): State<Arc<AppState>>) -> Response {
                 report,
             },
         ),
+        Ok(view @ StatusView::Remote(_)) => json(StatusCode::OK, &view),
         Err(failure) => failure.respond(true),
     }
 }

@@ -147,7 +147,7 @@ fn render_document(state: &AppState, request: &DocumentRequest) -> Result<String
     let query =
         (!request.query.trim().is_empty()).then_some((request.query.as_str(), DefaultOperator::Or));
     let document = state
-        .searcher
+        .engine
         .document(&request.key, query, MAX_DOCUMENT_BYTES, &request.deadline)
         .map_err(|err| Failure::from_search(&request.query, err))?
         .ok_or_else(|| {

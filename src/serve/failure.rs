@@ -3,9 +3,10 @@
 use axum::extract::rejection::QueryRejection;
 use axum::http::StatusCode;
 
+use crate::engine::opensearch::OpenSearchError;
+use crate::engine::EngineError;
 use crate::index::IndexError;
 use crate::render::QueryProblem;
-use crate::search::SearchError;
 
 use super::limits::MAX_QUERY_BYTES;
 
@@ -32,17 +33,41 @@ pub(super) enum Failure {
     /// The index folder is gone, deleted under the running server (503): the message says
     /// which folder and the command that makes an index.
     NoIndex(String),
+    /// The OpenSearch engine cannot be reached (503).
+    EngineDown(String),
     /// The index or the server failed (500).
     Internal(String),
 }
 
 impl Failure {
     /// The failure a search error stands for, for the query `query`.
-    pub(super) fn from_search(query: &str, err: SearchError) -> Failure {
+    pub(super) fn from_search(query: &str, err: EngineError) -> Failure {
         match err {
-            SearchError::Query(err) => Failure::Query(QueryProblem::from_error(query, &err)),
-            SearchError::Index(err) => Failure::from_index(err),
-            err @ SearchError::Engine { .. } => Failure::Internal(err.to_string()),
+            EngineError::Query(err) => Failure::Query(QueryProblem::from_error(query, &err)),
+            EngineError::Index(err) => Failure::from_index(err),
+            err @ EngineError::Tantivy { .. } => Failure::Internal(err.to_string()),
+            // A query the engine cannot run as Lantern means it is the asker's to change.
+            err @ EngineError::Untranslatable(_) => Failure::BadRequest(err.to_string()),
+            EngineError::Remote(err) => Failure::from_remote(err),
+        }
+    }
+
+    /// The failure an OpenSearch error stands for: a missing index or an unreachable cluster
+    /// is the server's state (503), anything else a fault (500).
+    fn from_remote(err: OpenSearchError) -> Failure {
+        match err {
+            err @ OpenSearchError::MissingIndex { .. } => Failure::NoIndex(err.to_string()),
+            err @ OpenSearchError::Unreachable { .. } => Failure::EngineDown(err.to_string()),
+            err @ (OpenSearchError::BadUrl { .. }
+            | OpenSearchError::BadFile { .. }
+            | OpenSearchError::Unauthorized { .. }
+            | OpenSearchError::OldMapping { .. }
+            | OpenSearchError::Language { .. }
+            | OpenSearchError::Refused { .. }
+            | OpenSearchError::BadAnswer { .. }
+            | OpenSearchError::Rejected { .. }
+            | OpenSearchError::Walk(_)
+            | OpenSearchError::BadRoot { .. }) => Failure::Internal(err.to_string()),
         }
     }
 
@@ -77,7 +102,7 @@ impl Failure {
             Failure::QueryTooLong | Failure::UriTooLong => StatusCode::URI_TOO_LONG,
             Failure::Forbidden(_) => StatusCode::FORBIDDEN,
             Failure::NotFound(_) => StatusCode::NOT_FOUND,
-            Failure::Busy | Failure::TimedOut(_) | Failure::NoIndex(_) => {
+            Failure::Busy | Failure::TimedOut(_) | Failure::NoIndex(_) | Failure::EngineDown(_) => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             Failure::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -93,6 +118,7 @@ impl Failure {
             | Failure::NotFound(message)
             | Failure::TimedOut(message)
             | Failure::NoIndex(message)
+            | Failure::EngineDown(message)
             | Failure::Internal(message) => message.clone(),
             Failure::QueryTooLong => {
                 format!("the query is longer than {MAX_QUERY_BYTES} bytes; shorten it")

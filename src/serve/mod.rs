@@ -2,7 +2,7 @@
 //! and render layers as the command line.
 //!
 //! One process holds the index open; before each request it picks up the commits other
-//! processes made ([`IndexSearcher::refresh`]). Every request is bounded: its query length,
+//! processes made ([`Engine::refresh`]). Every request is bounded: its query length,
 //! hits per page, how many searches run at once, and how long each may take (see [`limits`]);
 //! so is every connection: how many are open, and how long one may idle or stall
 //! (`connections`).
@@ -33,14 +33,12 @@ mod typing;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
-use crate::index::IndexError;
+use crate::engine::{Engine, EngineError};
 use crate::render::EditorLinks;
-use crate::search::IndexSearcher;
 
 /// How to serve.
 #[derive(Clone, Debug)]
@@ -54,9 +52,9 @@ pub struct ServeOptions {
 /// Why the server could not start or stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    /// The index could not be opened.
+    /// The index could not be opened, or the engine reached.
     #[error(transparent)]
-    Index(#[from] IndexError),
+    Engine(#[from] EngineError),
     /// The address could not be bound (in use, or not this machine's).
     #[error("cannot listen on {addr}: {source}; pick another address or port with --bind")]
     Bind {
@@ -80,16 +78,17 @@ pub struct Server {
 }
 
 impl Server {
-    /// Opens the index at `index_dir` and binds `options.bind`. Raises the process's soft limit
-    /// on open files to its hard limit, and holds connections to a cap below it.
-    pub async fn bind(index_dir: &Path, options: ServeOptions) -> Result<Server, ServeError> {
-        let dir: PathBuf = index_dir.to_path_buf();
-        let opened = tokio::task::spawn_blocking(move || {
-            IndexSearcher::open(&dir)
-                .and_then(|searcher| searcher.roots().map(|roots| (searcher, roots)))
-        })
-        .await
-        .map_err(|err| ServeError::Io(std::io::Error::other(err)))??;
+    /// Opens `engine` (a missing index, an unreachable engine fail here, not at the first
+    /// request) and binds `options.bind`. Raises the process's soft limit on open files to its
+    /// hard limit, and holds connections to a cap below it.
+    pub async fn bind(
+        engine: Arc<dyn Engine>,
+        options: ServeOptions,
+    ) -> Result<Server, ServeError> {
+        let opening = Arc::clone(&engine);
+        tokio::task::spawn_blocking(move || opening.refresh())
+            .await
+            .map_err(|err| ServeError::Io(std::io::Error::other(err)))??;
         let listener =
             TcpListener::bind(options.bind)
                 .await
@@ -98,12 +97,7 @@ impl Server {
                     source,
                 })?;
         let local = listener.local_addr()?;
-        let state = Arc::new(state::AppState::new(
-            index_dir.to_path_buf(),
-            opened,
-            options.editor,
-            local,
-        ));
+        let state = Arc::new(state::AppState::new(engine, options.editor, local));
         Ok(Server {
             listener,
             local,

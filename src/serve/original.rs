@@ -142,7 +142,7 @@ pub(super) async fn original(
 fn read_indexed(state: &AppState, key: &str) -> Result<Vec<u8>, Failure> {
     let deadline = Deadline::after(Some(SEARCH_TIMEOUT));
     let indexed = state
-        .searcher
+        .engine
         .document(key, None, 0, &deadline)
         .map_err(|err| Failure::from_search("", err))?;
     if indexed.is_none() {

@@ -12,13 +12,12 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::highlight::FragmentOptions;
-use crate::index::index_status;
 use crate::index::path_key::{display_file, split_member};
 use crate::index::schema::text_analyzer;
 use crate::query::lenient::read_leniently;
 use crate::query::parser::caret_line;
 use crate::query::{DefaultOperator, Filters};
-use crate::render::{with_params, HtmlHit, Marks, QueryProblem, StatusReport};
+use crate::render::{with_params, HtmlHit, Marks, QueryProblem, StatusView};
 use crate::search::{Correction, Hit, SearchRequest, SearchResults};
 
 use super::facet_panel::{active_filters, facet_groups, ActiveFilter, FacetGroup};
@@ -79,7 +78,7 @@ struct Form {
 /// What the search page shows under the form.
 enum Outcome {
     /// No query yet: what is indexed and how to ask.
-    Start(StatusReport),
+    Start(StatusView),
     /// The query is malformed: the message and a caret under the problem.
     Problem(ProblemView),
     /// A page of hits.
@@ -165,14 +164,13 @@ pub(super) async fn search(
     };
     if form.query.trim().is_empty() {
         // No search to fail: the form alone would hide that there is nothing to search.
-        if let Err(missing) = state.searcher.check_present() {
-            return Failure::from_index(missing).respond(false);
-        }
         let report = state
             .in_turn(|state| {
-                index_status(&state.index_dir)
-                    .map(|status| StatusReport::new(&status, None))
-                    .map_err(Failure::from_index)
+                state
+                    .engine
+                    .status()
+                    .map(|status| StatusView::new(&status, None))
+                    .map_err(|err| Failure::from_search("", err))
             })
             .await;
         return match report {
@@ -233,7 +231,11 @@ pub(super) async fn search(
     };
     let (status, outcome) = match outcome {
         Ok(results) => {
-            let mut view = results_view(&state, &form, &results, number);
+            let roots = match state.roots().await {
+                Ok(roots) => roots,
+                Err(other) => return other.respond(false),
+            };
+            let mut view = results_view(&state, &roots, &form, &results, number);
             view.syntax_error = syntax_error.map(|err| ProblemView {
                 caret_line: Some(err.caret_line(&form.q)),
                 message: err.message,
@@ -266,6 +268,7 @@ fn parse_page(page: Option<&str>) -> Result<usize, Failure> {
 /// The view of one page of `results`, page `number`.
 fn results_view(
     state: &AppState,
+    roots: &[String],
     page: &Form,
     results: &SearchResults,
     number: usize,
@@ -283,7 +286,7 @@ fn results_view(
         syntax_error: None,
         correction: correction_view(page, results),
         page: number,
-        list: list_hits(&results.hits, &state.roots(), &marks, |hit| {
+        list: list_hits(&results.hits, roots, &marks, |hit| {
             let editor = (!state.editor.is_file_url()).then(|| editor_link(state, hit));
             HtmlHit::new(
                 hit,

@@ -2,30 +2,24 @@
 //! async threads, on fresh commits.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::Arc;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::engine::{Engine, SearchRequest, SearchResults};
 use crate::render::EditorLinks;
-use crate::search::{IndexSearcher, SearchRequest, SearchResults};
 
 use super::failure::Failure;
 use super::limits::{MAX_CONCURRENT_DOCUMENTS, MAX_CONCURRENT_SEARCHES, QUEUE_WAIT};
 
 /// What every handler shares.
 pub(super) struct AppState {
-    /// The index folder (for its status).
-    pub(super) index_dir: PathBuf,
-    /// The open index.
-    pub(super) searcher: IndexSearcher,
+    /// The engine searched: the local index, kept open, or an OpenSearch index.
+    pub(super) engine: Arc<dyn Engine>,
     /// How "open in editor" links are made.
     pub(super) editor: EditorLinks,
     /// The address the server listens on (the Host check compares with it).
     pub(super) local: SocketAddr,
-    /// The index's roots, which the search page shows hit paths under: read again whenever
-    /// a commit is picked up, since commits add and remove roots.
-    roots: RwLock<Arc<Vec<String>>>,
     /// One permit per search allowed to run at once.
     turns: Arc<Semaphore>,
     /// One permit per document page allowed to be made at once (each also takes a turn).
@@ -33,19 +27,12 @@ pub(super) struct AppState {
 }
 
 impl AppState {
-    /// The state of a server on `local` over `searcher`, whose index holds `roots`.
-    pub(super) fn new(
-        index_dir: PathBuf,
-        (searcher, roots): (IndexSearcher, Vec<String>),
-        editor: EditorLinks,
-        local: SocketAddr,
-    ) -> AppState {
+    /// The state of a server on `local` over `engine`.
+    pub(super) fn new(engine: Arc<dyn Engine>, editor: EditorLinks, local: SocketAddr) -> AppState {
         AppState {
-            index_dir,
-            searcher,
+            engine,
             editor,
             local,
-            roots: RwLock::new(Arc::new(roots)),
             turns: Arc::new(Semaphore::new(MAX_CONCURRENT_SEARCHES)),
             documents: Arc::new(Semaphore::new(MAX_CONCURRENT_DOCUMENTS)),
         }
@@ -63,14 +50,10 @@ impl AppState {
         let state = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let _turn = permit;
-            let reloaded = state
-                .searcher
+            state
+                .engine
                 .refresh()
                 .map_err(|err| Failure::from_search("", err))?;
-            if reloaded {
-                let roots = state.searcher.roots().map_err(Failure::from_index)?;
-                *state.roots.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(roots);
-            }
             work(&state)
         })
         .await
@@ -92,11 +75,6 @@ impl AppState {
         .await
     }
 
-    /// The index's roots as of the last commit picked up.
-    pub(super) fn roots(&self) -> Arc<Vec<String>> {
-        Arc::clone(&self.roots.read().unwrap_or_else(PoisonError::into_inner))
-    }
-
     /// Runs `request` in turn, its hits highlighted in parallel only when no other search is
     /// running: under load, each search keeps to its own thread (measured on linux-docs under
     /// 32 connections: 8-18% more searches a second).
@@ -107,11 +85,29 @@ impl AppState {
         self.in_turn(move |state| {
             request.parallel = state.turns.available_permits() + 1 == MAX_CONCURRENT_SEARCHES;
             state
-                .searcher
+                .engine
                 .search(&request)
                 .map_err(|err| Failure::from_search(&request.query_run(), err))
         })
         .await
+    }
+}
+
+impl AppState {
+    /// The engine's roots, which the search page shows hit paths under (read off the async
+    /// threads: the local engine reads its last commit, OpenSearch answers a request).
+    pub(super) async fn roots(self: &Arc<Self>) -> Result<Vec<String>, Failure> {
+        let state = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            state
+                .engine
+                .roots()
+                .map_err(|err| Failure::from_search("", err))
+        })
+        .await
+        .map_err(|err| {
+            Failure::Internal(format!("reading the roots stopped unexpectedly: {err}"))
+        })?
     }
 }
 

@@ -52,17 +52,23 @@ pub fn ensure_unwatched(index_dir: &Path) -> Result<(), WatchError> {
 /// This process's claim on an index, kept up to date in the watcher file and removed when dropped.
 #[derive(Debug)]
 pub(super) struct Lease {
-    path: PathBuf,
+    /// The watcher file; `None` for an engine with no folder on this machine (OpenSearch),
+    /// where no file is written: watchers of one remote index on several machines cannot see
+    /// each other's files anyway, and the engine's external versions keep them from undoing
+    /// each other's writes.
+    path: Option<PathBuf>,
     info: WatcherInfo,
 }
 
 impl Lease {
-    /// Claims the index at `index_dir` (which must exist) for this process, unless another
+    /// Claims the index in `folder` (which must exist) for this process, unless another
     /// watcher holds it.
-    pub(super) fn acquire(index_dir: &Path, roots: Vec<PathBuf>) -> Result<Lease, WatchError> {
-        ensure_unwatched(index_dir)?;
+    pub(super) fn acquire(folder: Option<&Path>, roots: Vec<PathBuf>) -> Result<Lease, WatchError> {
+        if let Some(folder) = folder {
+            ensure_unwatched(folder)?;
+        }
         let lease = Lease {
-            path: index_dir.join(WATCHER_FILE),
+            path: folder.map(|folder| folder.join(WATCHER_FILE)),
             info: WatcherInfo {
                 pid: std::process::id(),
                 started_at: unix_now(),
@@ -90,20 +96,25 @@ impl Lease {
 
     /// Writes the file whole or not at all: a reader never sees half of it.
     fn write(&self) -> Result<(), WatchError> {
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
         let failed = |source: io::Error| WatchError::WatcherFile {
-            path: self.path.clone(),
+            path: path.clone(),
             source,
         };
         let text = serde_json::to_string_pretty(&self.info).map_err(io::Error::other);
-        let temporary = self.path.with_extension("json.tmp");
+        let temporary = path.with_extension("json.tmp");
         std::fs::write(&temporary, text.map_err(failed)?).map_err(failed)?;
-        std::fs::rename(&temporary, &self.path).map_err(failed)
+        std::fs::rename(&temporary, path).map_err(failed)
     }
 }
 
 impl Drop for Lease {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if let Some(path) = &self.path {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 

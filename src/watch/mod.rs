@@ -18,7 +18,8 @@ use std::io;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use crate::index::{IndexError, IndexObserver, IndexOptions, IndexStats};
+use crate::engine::EngineError;
+use crate::index::{IndexObserver, IndexOptions, IndexStats};
 
 pub use lease::{ensure_unwatched, live_watcher, utc_time, WatcherInfo, WATCHER_FILE};
 pub use run::{Stopper, Watch};
@@ -38,7 +39,7 @@ pub enum WatchError {
     },
     /// The catch-up run, or reading the index, failed.
     #[error(transparent)]
-    Index(IndexError),
+    Engine(EngineError),
     /// The watcher file cannot be written.
     #[error("cannot write the watcher file {}: {source}", .path.display())]
     WatcherFile {
@@ -71,7 +72,7 @@ pub trait WatchObserver: IndexObserver {
     /// The OS cannot deliver notifications for some roots; said once per root and cause.
     fn degraded(&self, problem: &Degraded);
     /// A pass over `root` failed; the index keeps its last commit and the watch goes on.
-    fn pass_failed(&self, root: &std::path::Path, err: &IndexError);
+    fn pass_failed(&self, root: &std::path::Path, err: &EngineError);
     /// `root` was deleted: its documents stay in the index, and the watch looks for it to
     /// come back.
     fn root_gone(&self, root: &std::path::Path);

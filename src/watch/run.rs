@@ -2,7 +2,7 @@
 //! as one incremental pass over the roots it touched.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -11,10 +11,8 @@ use notify::{Event, EventKind, RecursiveMode, Watcher};
 use super::lease::Lease;
 use super::os::{degraded_by, folder_id, is_change, unwatchable_file_system, FolderId};
 use super::{Degraded, PassReport, WatchError, WatchObserver, WatchOptions};
-use crate::index::{
-    ensure_writable, index_roots, known_roots, open_index, open_reader, IndexError, IndexOptions,
-    IndexStats, Root,
-};
+use crate::engine::{Engine, EngineError};
+use crate::index::{IndexOptions, IndexStats, Root};
 
 /// However busy the file system stays, changes wait at most this many commit delays: a
 /// never-ending stream of writes still reaches the index.
@@ -68,30 +66,27 @@ impl Watch {
         Stopper(self.sender.clone())
     }
 
-    /// Keeps the index at `index_dir` fresh for the folders `dirs` (none: every root of the
+    /// Keeps `engine` fresh for the folders `dirs` (none: every root of the
     /// index) until stopped: catches up with one incremental pass, then applies each burst of
     /// changes as one more. Only the pass under way holds the index's writer; the watcher file
     /// next to the index tells other commands that a watcher runs.
     pub fn run(
         self,
-        index_dir: &Path,
+        engine: &dyn Engine,
         dirs: &[PathBuf],
         options: &WatchOptions,
         observer: &dyn WatchObserver,
     ) -> Result<(), WatchError> {
-        ensure_writable(index_dir).map_err(WatchError::Index)?;
-        let roots = known_roots(index_dir, dirs, &options.index.walk).map_err(WatchError::Index)?;
-        std::fs::create_dir_all(index_dir).map_err(|source| {
-            WatchError::Index(IndexError::CreateDir {
-                path: index_dir.to_path_buf(),
-                source,
-            })
-        })?;
+        let roots = engine
+            .writable_roots(dirs, &options.index.walk)
+            .map_err(WatchError::Engine)?;
         let paths: Vec<PathBuf> = roots.iter().map(|root| root.path.clone()).collect();
-        let mut lease = Lease::acquire(index_dir, paths.clone())?;
+        let mut lease = Lease::acquire(engine.folder(), paths.clone())?;
         let mut state = State {
-            index_dir,
-            index_folder: index_dir.canonicalize().ok(),
+            engine,
+            index_folder: engine
+                .folder()
+                .and_then(|folder| folder.canonicalize().ok()),
             roots,
             options,
             observer,
@@ -110,11 +105,8 @@ impl Watch {
         // The catch-up must succeed: a folder that cannot be indexed is the user's to fix.
         state
             .pass(&all, &mut lease, true)
-            .map_err(WatchError::Index)?;
-        observer.watching(
-            &paths,
-            document_count(index_dir).map_err(WatchError::Index)?,
-        );
+            .map_err(WatchError::Engine)?;
+        observer.watching(&paths, engine.count().map_err(WatchError::Engine)?);
         state.wait(&self.receiver, &mut lease);
         Ok(())
     }
@@ -122,7 +114,7 @@ impl Watch {
 
 /// The watch loop's state.
 struct State<'a> {
-    index_dir: &'a Path,
+    engine: &'a dyn Engine,
     /// The index folder, canonical, whose own changes (our commits) are not changes to apply.
     index_folder: Option<PathBuf>,
     roots: Vec<Root>,
@@ -360,7 +352,7 @@ impl State<'_> {
         which: &BTreeSet<usize>,
         lease: &mut Lease,
         catch_up: bool,
-    ) -> Result<(), IndexError> {
+    ) -> Result<(), EngineError> {
         let changes = std::mem::take(&mut self.changes);
         let mut stats = IndexStats::default();
         let mut passed = Vec::new();
@@ -384,12 +376,10 @@ impl State<'_> {
                 walk: root.rules.clone(),
                 ..self.options.index.clone()
             };
-            match index_roots(
-                self.index_dir,
-                std::slice::from_ref(&root.path),
-                &options,
-                self.observer,
-            ) {
+            match self
+                .engine
+                .sync(std::slice::from_ref(&root.path), &options, self.observer)
+            {
                 Ok(run) => {
                     add_stats(&mut stats, &run);
                     passed.push(root.path.clone());
@@ -410,7 +400,9 @@ impl State<'_> {
         // The watcher file is a courtesy to other commands; failing to update it is no reason
         // to stop keeping the index fresh.
         let _ = lease.applied();
-        match document_count(self.index_dir) {
+        // A count that fails is reported against the roots just passed (their first).
+        let first = passed.first().cloned().unwrap_or_default();
+        match self.engine.count() {
             Ok(documents) => self.observer.applied(&PassReport {
                 roots: passed,
                 changes,
@@ -418,7 +410,7 @@ impl State<'_> {
                 documents,
                 at: SystemTime::now(),
             }),
-            Err(err) => self.observer.pass_failed(self.index_dir, &err),
+            Err(err) => self.observer.pass_failed(&first, &err),
         }
         Ok(())
     }
@@ -439,10 +431,4 @@ fn add_stats(total: &mut IndexStats, run: &IndexStats) {
     total.members += run.members;
     total.containers += run.containers;
     total.elapsed += run.elapsed;
-}
-
-/// Live documents in the index at `index_dir`.
-fn document_count(index_dir: &Path) -> Result<u64, IndexError> {
-    let (index, _) = open_index(index_dir)?;
-    Ok(open_reader(&index, index_dir)?.searcher().num_docs())
 }

@@ -3,7 +3,8 @@
 //!
 //! Each test file includes this module with `mod util;`; not every file uses every helper. The
 //! concerns live in submodules, re-exported here: [`command`] runs the binary, [`summary`] reads
-//! the `index` summary line, [`json`] the JSON output, [`html`] marked text and HTML pages.
+//! the `index` summary line, [`json`] the JSON output, [`html`] marked text and HTML pages,
+//! [`server`] runs `lantern serve`, [`watcher`] runs `lantern watch`.
 #![allow(dead_code)]
 
 mod command;
@@ -12,6 +13,7 @@ mod json;
 pub mod needs;
 mod server;
 mod summary;
+mod watcher;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,6 +32,8 @@ pub use needs::{available, Need};
 pub use server::{encode, ServerGuard};
 #[allow(unused_imports)]
 pub use summary::IndexSummary;
+#[allow(unused_imports)]
+pub use watcher::Watcher;
 
 /// A temporary folder holding the test's documents and, in `index/`, its index.
 pub struct Dir {

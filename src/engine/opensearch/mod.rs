@@ -7,7 +7,9 @@
 //! shards, replicates and scores.
 
 mod client;
+mod engine;
 mod error;
+mod facets;
 mod mapping;
 mod query;
 mod search;
@@ -15,11 +17,10 @@ mod status;
 mod sync;
 mod target;
 
-pub use client::Client;
+pub use engine::OpenSearchEngine;
 pub use error::OpenSearchError;
 pub use mapping::MAPPING_VERSION;
 pub use query::{lucene_regex, translate, Untranslatable};
-pub use search::{remote_search, RemoteSearchError};
-pub use status::{remote_status, RemoteStatus};
-pub use sync::{forget_remote_roots, sync_roots, SyncStats};
+pub use status::RemoteStatus;
+pub use sync::SyncStats;
 pub use target::{Credentials, Target};

@@ -1,77 +1,46 @@
-//! `lantern --engine URL search`: the query is parsed and lowered by Lantern, translated to the
-//! engine's JSON ([`super::query`]), and the engine finds, scores and counts the hits. Each hit's
-//! text comes back from the engine's `_source`, and Lantern's own highlighter cuts the
+//! Searching an OpenSearch index: the query is parsed and lowered by Lantern, translated to the
+//! engine's JSON ([`super::query`]), and the engine finds, scores, sorts and counts the hits
+//! (and with `--facets`, all matches by type and month, [`super::facets`]).
+//! Each hit's text comes back from the engine's `_source`, and Lantern's own highlighter cuts the
 //! fragments from it, so the output is the same whichever engine answered.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::{json, Value};
 
 use super::client::Client;
 use super::query::{translate, Untranslatable};
-use super::sync::index_language;
-use super::OpenSearchError;
+use super::sync::document_id;
+use crate::deadline::Deadline;
+use crate::engine::{
+    EngineError, FoundDocument, HitMarkers, SearchRequest, SearchResults, SortKey, StoredDocument,
+};
 use crate::highlight::Highlighter;
+use crate::index::language::Language;
 use crate::index::path_key::display_key;
-use crate::query::lenient::read_leniently;
-use crate::query::{check_size, lower, parse, Analyzers, LowerError, QueryError, Target};
-use crate::search::{Hit, Location, SearchRequest, SearchResults, Sort};
-
-/// Why a search on the engine failed.
-#[derive(Debug, thiserror::Error)]
-pub enum RemoteSearchError {
-    /// The query is malformed (exit 2, with a caret).
-    #[error(transparent)]
-    Query(#[from] QueryError),
-    /// The query is well formed but means something the engine cannot run.
-    #[error(transparent)]
-    Untranslatable(#[from] Untranslatable),
-    /// The engine failed.
-    #[error(transparent)]
-    Engine(#[from] OpenSearchError),
-}
+use crate::query::{
+    check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError, Target,
+};
 
 /// The most hits the engine returns with `from` + `size` (its `index.max_result_window`).
 const MAX_WINDOW: usize = 10_000;
 
-/// Runs `request` on the index `client` names. Spelling correction is the local engine's alone
-/// (it reads the term dictionary): here a misspelled word finds what it finds, with no
-/// correction or suggestion, whatever `request.correct` asks (see README, "Lantern on
-/// OpenSearch"). A lenient search of a query that is not valid syntax searches its words, as
-/// locally.
-pub fn remote_search(
+/// Runs `request` on the index `client` names, which stems in `language`. Spelling correction
+/// is the local engine's alone (it reads the term dictionary): here a misspelled word finds
+/// what it finds, with no correction or suggestion, whatever `request.correct` asks (see
+/// README, "Lantern on OpenSearch"). A lenient search of a query that is not valid syntax
+/// searches its words, as locally.
+pub(super) fn remote_search(
     client: &Client,
+    language: Language,
     request: &SearchRequest,
-) -> Result<SearchResults, RemoteSearchError> {
+) -> Result<SearchResults, EngineError> {
     let started = Instant::now();
     // The analyzers of the index's own language, which its stemmed sub-fields hold.
-    let mut analyzers = Analyzers::new(index_language(client)?);
-    let (searched, syntax_error) = if request.lenient {
-        read_leniently(
-            &request.query,
-            request.default_operator,
-            &mut analyzers.contents,
-        )
-        .map_err(QueryError::from)?
-    } else {
-        (request.query.clone(), None)
-    };
-    // The filters' clauses beside the words, as locally (never read leniently).
-    let searched = request.filters.compose(&searched);
-    if request.sort != Sort::default() || request.facets {
-        return Err(RemoteSearchError::Untranslatable(Untranslatable(
-            "--sort and --facets run on the local engine only, for now".to_string(),
-        )));
-    }
-    let tree = parse(&searched, request.default_operator).map_err(QueryError::from)?;
-    check_size(&tree)?;
-    // No expansion: patterns stay patterns, which the engine expands over its own terms.
-    let lowered = lower(&tree, &mut analyzers, None).map_err(|err| match err {
-        LowerError::Query(err) => RemoteSearchError::Query(err),
-        LowerError::Index(err) => {
-            RemoteSearchError::Untranslatable(Untranslatable(err.to_string()))
-        }
-    })?;
+    let mut analyzers = Analyzers::new(language);
+    let (searched, syntax_error) = request.searched_query(&mut analyzers.contents)?;
+    let (lowered, analyzers) = lower_query(language, &searched, request.default_operator)?;
     let offset = request.offset.min(MAX_WINDOW);
     let limit = request.limit.min(MAX_WINDOW - offset);
     let wants_text = request.fragments.count > 0;
@@ -81,9 +50,11 @@ pub fn remote_search(
         "size": limit,
         "track_total_hits": true,
         "_source": if wants_text { json!(["path", "title", "type", "body"]) } else { json!(["path", "title", "type"]) },
-        // Ties in score come back in one order whatever the shards: by path.
-        "sort": [{ "_score": "desc" }, { "path": "asc" }],
+        "sort": sort_clauses(request),
     });
+    if request.facets {
+        body["aggs"] = super::facets::aggregations();
+    }
     if let Some(timeout) = request.timeout {
         body["timeout"] = json!(format!("{}ms", timeout.as_millis().max(1)));
     }
@@ -92,14 +63,9 @@ pub fn remote_search(
         .pointer("/hits/total/value")
         .and_then(Value::as_u64)
         .unwrap_or(0);
-    let mut contents = Highlighter::new(
-        &lowered,
-        Target::Contents,
-        analyzers.contents.clone(),
-        request.fragments,
-    );
-    let mut title_marker = Highlighter::marker(&lowered, Target::Title, analyzers.contents);
-    let mut path_marker = Highlighter::marker(&lowered, Target::PathParts, analyzers.path);
+    let mut markers = HitMarkers::new(&lowered, analyzers, request.fragments);
+    // Hits in another order than relevance are not scored, as locally: their score is 0.
+    let scored = request.sort.key == SortKey::Relevance;
     let hits = answer
         .pointer("/hits/hits")
         .and_then(Value::as_array)
@@ -109,38 +75,22 @@ pub fn remote_search(
         .enumerate()
         .map(|(rank, hit)| {
             let source = &hit["_source"];
-            let key = source["path"].as_str().unwrap_or_default().to_string();
-            let path = display_key(&key).into_owned();
-            let text = source["body"].as_str().unwrap_or_default();
-            let (fragments, locations) = if wants_text {
-                let fragments = contents.fragments(text);
-                let starts = fragments
-                    .iter()
-                    .map(|fragment| fragment.first_mark_in(text));
-                let locations = Location::all_of(text, starts);
-                (fragments, locations)
-            } else {
-                (Vec::new(), Vec::new())
-            };
-            let title = source["title"]
-                .as_str()
-                .filter(|title| !title.is_empty())
-                .map(|title| title_marker.mark_all(title));
-            Hit {
+            markers.hit(FoundDocument {
                 rank: offset + rank + 1,
-                score: hit["_score"].as_f64().unwrap_or(0.0) as f32,
-                marked_path: path_marker.mark_all(&path),
-                title,
+                score: if scored {
+                    hit["_score"].as_f64().unwrap_or(0.0) as f32
+                } else {
+                    0.0
+                },
+                key: source["path"].as_str().unwrap_or_default().to_string(),
+                title: source["title"].as_str().unwrap_or_default(),
                 doc_type: source["type"].as_str().unwrap_or_default().to_string(),
-                path,
-                key,
-                fragments,
-                locations,
-            }
+                text: wants_text.then(|| source["body"].as_str().unwrap_or_default()),
+            })
         })
         .collect();
     Ok(SearchResults {
-        query: request.query.clone(),
+        query: request.query_run(),
         searched,
         total: usize::try_from(total).unwrap_or(usize::MAX),
         elapsed: started.elapsed(),
@@ -148,6 +98,92 @@ pub fn remote_search(
         hits,
         correction: None,
         syntax_error,
-        facets: None,
+        facets: request.facets.then(|| super::facets::read(&answer)),
     })
+}
+
+/// The engine's `sort` for `request`: relevance, or the catalog field of the key (numbers
+/// largest first, paths A to Z, as locally), ties broken by path so that the order is the same
+/// whatever the shards.
+fn sort_clauses(request: &SearchRequest) -> Value {
+    let (field, natural) = match request.sort.key {
+        SortKey::Relevance => ("_score", "desc"),
+        SortKey::Modified => ("mtime", "desc"),
+        SortKey::Size => ("size", "desc"),
+        SortKey::Path => ("path", "asc"),
+    };
+    let order = match (natural, request.sort.reversed) {
+        ("desc", false) | ("asc", true) => "desc",
+        _ => "asc",
+    };
+    json!([{ field: order }, { "path": "asc" }])
+}
+
+/// Parses, checks and lowers `query` for an index stemming in `language`, with no expansion:
+/// patterns stay patterns, which the engine expands over its own terms. Returns the analyzers
+/// the lowering used, which the highlighters must use too.
+fn lower_query(
+    language: Language,
+    query: &str,
+    default_operator: DefaultOperator,
+) -> Result<(Lowered, Analyzers), EngineError> {
+    let tree = parse(query, default_operator).map_err(QueryError::from)?;
+    check_size(&tree)?;
+    let mut analyzers = Analyzers::new(language);
+    let lowered = lower(&tree, &mut analyzers, None).map_err(|err| match err {
+        LowerError::Query(err) => EngineError::Query(err),
+        LowerError::Index(err) => EngineError::Untranslatable(Untranslatable(err.to_string())),
+    })?;
+    Ok((lowered, analyzers))
+}
+
+/// The document whose path key is exactly `key`, fetched by its `_id` (never searched), its
+/// text cut to `max_bytes`, and with a `query`, every match of it located by Lantern's
+/// highlighter, as the local engine does.
+pub(super) fn remote_document(
+    client: &Client,
+    language: Language,
+    key: &str,
+    query: Option<(&str, DefaultOperator)>,
+    max_bytes: usize,
+    deadline: &Arc<Deadline>,
+) -> Result<Option<StoredDocument>, EngineError> {
+    let lowered = query
+        .map(|(query, operator)| lower_query(language, query, operator))
+        .transpose()?;
+    // Only the path when no text is wanted: a lookup that the document is there.
+    let fields = if max_bytes == 0 && lowered.is_none() {
+        "path"
+    } else {
+        "path,body"
+    };
+    let path = format!("/_doc/{}?_source={fields}", document_id(key));
+    let (status, answer) = client.send("GET", &path, None, "application/json")?;
+    // A document that is not there is a 404 with `found: false`; a missing index is a 404
+    // with an error.
+    if status == 404 && answer.get("error").is_some() {
+        return Err(client.not_found(answer).into());
+    }
+    // The id is a hash: the key itself must match too.
+    let source = &answer["_source"];
+    if answer["found"].as_bool() != Some(true) || source["path"].as_str() != Some(key) {
+        return Ok(None);
+    }
+    let stored = source["body"].as_str().unwrap_or_default();
+    let cut = stored.floor_char_boundary(max_bytes.min(stored.len()));
+    let text = &stored[..cut];
+    let matches = match lowered {
+        Some((lowered, analyzers)) => {
+            Highlighter::marker(&lowered, Target::Contents, analyzers.contents)
+                .with_deadline(Arc::clone(deadline))
+                .match_ranges(text)
+        }
+        None => Vec::new(),
+    };
+    Ok(Some(StoredDocument {
+        path: display_key(key).into_owned(),
+        text: text.to_string(),
+        truncated: cut < stored.len(),
+        matches,
+    }))
 }

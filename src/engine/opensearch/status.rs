@@ -1,6 +1,7 @@
 //! What `lantern --engine URL status` reports: the cluster's health for the index (degraded is
 //! named, never hidden), the documents, their types and the roots.
 
+use rmcp::schemars::{self, JsonSchema};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -9,7 +10,7 @@ use super::sync::index_language;
 use super::OpenSearchError;
 
 /// The state of a Lantern index on an OpenSearch cluster.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RemoteStatus {
     /// The cluster URL.
     pub cluster: String,
@@ -31,7 +32,10 @@ pub struct RemoteStatus {
 }
 
 /// Reads the status of the index `client` names.
-pub fn remote_status(client: &Client, cluster: &str) -> Result<RemoteStatus, OpenSearchError> {
+pub(super) fn remote_status(
+    client: &Client,
+    cluster: &str,
+) -> Result<RemoteStatus, OpenSearchError> {
     let language = index_language(client)?;
     let health = client.json(
         "GET",

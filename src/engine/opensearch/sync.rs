@@ -63,7 +63,7 @@ enum Change {
 }
 
 /// The document id of a path key: a hash, since `_id` is at most 512 bytes and paths are not.
-fn document_id(key: &str) -> String {
+pub(super) fn document_id(key: &str) -> String {
     sha2::Sha256::digest(key.as_bytes())
         .iter()
         .map(|byte| format!("{byte:02x}"))
@@ -192,7 +192,7 @@ pub fn sync_roots(
 }
 
 /// The absolute, resolved path of a root, which must be a folder.
-fn canonical_root(dir: &Path) -> Result<PathBuf, OpenSearchError> {
+pub(super) fn canonical_root(dir: &Path) -> Result<PathBuf, OpenSearchError> {
     let bad = |reason: String| OpenSearchError::BadRoot {
         path: dir.display().to_string(),
         reason,
