@@ -309,3 +309,68 @@ fn a_changed_mailbox_has_its_messages_replaced() {
     );
     dir.lantern().args(["search", "first"]).assert_exit(1);
 }
+
+#[test]
+fn from_to_and_subject_are_searchable_and_hits_name_the_sender_and_date() {
+    let dir = Dir::new();
+    dir.create(
+        "inbox.mbox",
+        mbox(&[
+            message(
+                "Alice Liddell <alice@example.com>",
+                "Bob <bob@example.com>",
+                "Budget review",
+                "the numbers for spring",
+                &[],
+            ),
+            message(
+                "Bob <bob@example.com>",
+                "alice@example.com, Carol <carol@example.org>",
+                "Re: Budget review",
+                "the numbers look fine",
+                &[],
+            ),
+        ]),
+    );
+    // A document that merely mentions the names is no message from or to them.
+    dir.create("notes.txt", "alice wrote to bob about the budget review");
+    dir.index(&["."]);
+    assert_eq!(dir.hit_paths("from:alice"), ["inbox.mbox::1"]);
+    assert_eq!(dir.hit_paths("from:liddell"), ["inbox.mbox::1"]);
+    assert_eq!(dir.hit_paths("from:bob@example.com"), ["inbox.mbox::2"]);
+    assert_eq!(dir.hit_paths("to:bob@example.com"), ["inbox.mbox::1"]);
+    // Cc counts as a recipient.
+    assert_eq!(dir.hit_paths("to:carol"), ["inbox.mbox::2"]);
+    assert_eq!(
+        util::sorted(dir.hit_paths("to:alice OR from:alice")),
+        ["inbox.mbox::1", "inbox.mbox::2"]
+    );
+    assert_eq!(dir.hit_paths("subject:re"), ["inbox.mbox::2"]);
+    assert_eq!(
+        util::sorted(dir.hit_paths("subject:\"budget review\"")),
+        ["inbox.mbox::1", "inbox.mbox::2"]
+    );
+    dir.lantern().args(["search", "from:carol"]).assert_exit(1);
+    // JSON names the sender and the date of a message, and of nothing else.
+    let found = dir.search_json(&["numbers"]);
+    let first = found.hit("inbox.mbox::1");
+    assert_eq!(
+        first.from.as_deref(),
+        Some("Alice Liddell <alice@example.com>")
+    );
+    assert_eq!(first.date.as_deref(), Some("2024-05-14T09:30:00Z"));
+    assert_eq!(first.title.as_deref(), Some("Budget review"));
+    let note = dir.search_json(&["wrote"]);
+    assert_eq!(
+        (note.hits[0].from.as_ref(), note.hits[0].date.as_ref()),
+        (None, None)
+    );
+    // So does text output, after the subject.
+    let text = dir.search_text(&["spring"]);
+    assert!(
+        text.contains(
+            "Budget review · Alice Liddell <alice@example.com> · 2024-05-14 09:30:00 UTC"
+        ),
+        "{text}"
+    );
+}

@@ -262,6 +262,13 @@ fn add_document(
         doc.add_text(fields.title, title);
     }
     doc.add_text(fields.doc_type, file.kind.name());
+    if let Some(envelope) = &file.envelope {
+        doc.add_text(fields.from, &envelope.from);
+        doc.add_text(fields.to, &envelope.to);
+    }
+    if let Some(date) = file.date {
+        doc.add_u64(fields.date, date);
+    }
     // A member carries its container's stamp: the container is what changes on disk.
     doc.add_u64(fields.mtime, job.entry.mtime);
     doc.add_u64(fields.size, job.entry.size);

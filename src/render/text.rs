@@ -7,7 +7,7 @@ use std::io;
 use termcolor::{Color, ColorSpec, HyperlinkSpec, WriteColor};
 
 use super::urls::file_url;
-use super::{Marks, QueryProblem, ResultsPrinter};
+use super::{utc_date, Marks, QueryProblem, ResultsPrinter};
 use crate::highlight::MarkedText;
 use crate::search::{Facets, Location, SearchResults};
 
@@ -17,6 +17,9 @@ const TIMED_OUT: &str = "The search ran out of time (--timeout): these are the h
 
 /// What separates a hit's path from its title.
 const TITLE_SEPARATOR: &str = "  — ";
+
+/// What separates a hit's title from its sender and date, and those from each other.
+const ENVELOPE_SEPARATOR: &str = " · ";
 
 /// What leads each fragment's line, under its hit's path.
 const FRAGMENT_INDENT: &str = "   ";
@@ -101,6 +104,10 @@ impl ResultsPrinter for TextPrinter {
             if let Some(title) = &hit.title {
                 out.write_all(TITLE_SEPARATOR.as_bytes())?;
                 self.write_marked(out, title, &title_color)?;
+            }
+            // A message is recognised by who sent it and when, besides its subject.
+            for detail in hit.from.iter().cloned().chain(hit.date.map(utc_date)) {
+                write!(out, "{ENVELOPE_SEPARATOR}{detail}")?;
             }
             writeln!(out)?;
             for (fragment, location) in hit.fragments.iter().zip(&hit.locations) {

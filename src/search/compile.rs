@@ -96,6 +96,8 @@ fn compile_leaf(
         Target::Type => fields.doc_type,
         Target::PathParts => fields.path_parts,
         Target::WholePath => fields.path,
+        Target::From => fields.from,
+        Target::To => fields.to,
     };
     let term = |text: &str| Term::from_field_text(field, text);
     Ok(match &leaf.matcher {
@@ -106,7 +108,11 @@ fn compile_leaf(
             let stemmed = match leaf.target {
                 Target::Contents => fields.contents_stemmed,
                 Target::Title => fields.title_stemmed,
-                Target::Type | Target::PathParts | Target::WholePath => field,
+                Target::Type
+                | Target::PathParts
+                | Target::WholePath
+                | Target::From
+                | Target::To => field,
             };
             // The stemmed field holds only the words that differ from their stem; lowering
             // adds the stem spelled as a word where the exact field has it.

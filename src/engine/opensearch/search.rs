@@ -80,7 +80,7 @@ pub fn remote_search(
         "from": offset,
         "size": limit,
         "track_total_hits": true,
-        "_source": if wants_text { json!(["path", "title", "type", "body"]) } else { json!(["path", "title", "type"]) },
+        "_source": if wants_text { json!(["path", "title", "type", "from", "date", "body"]) } else { json!(["path", "title", "type", "from", "date"]) },
         // Ties in score come back in one order whatever the shards: by path.
         "sort": [{ "_score": "desc" }, { "path": "asc" }],
     });
@@ -132,6 +132,11 @@ pub fn remote_search(
                 marked_path: path_marker.mark_all(&path),
                 title,
                 doc_type: source["type"].as_str().unwrap_or_default().to_string(),
+                from: source["from"]
+                    .as_str()
+                    .filter(|from| !from.is_empty())
+                    .map(str::to_string),
+                date: source["date"].as_u64(),
                 path,
                 key,
                 fragments,
