@@ -374,3 +374,151 @@ fn from_to_and_subject_are_searchable_and_hits_name_the_sender_and_date() {
         "{text}"
     );
 }
+
+#[test]
+fn malformed_mime_trees_are_read_as_far_as_they_go() {
+    let dir = Dir::new();
+    let headers = |subject: &str, boundary: &str| {
+        format!(
+            "From: a@example.com\r\nTo: b@example.com\r\nSubject: {subject}\r\n\
+             Date: Tue, 14 May 2024 09:30:00 +0000\r\nMIME-Version: 1.0\r\n\
+             Content-Type: multipart/mixed; boundary=\"{boundary}\"\r\n\r\n"
+        )
+    };
+    // A boundary that never ends the last part.
+    let unterminated = headers("Unterminated", "b")
+        + "--b\r\nContent-Type: text/plain\r\n\r\nan ocelot before the end\r\n--b\r\n\
+           Content-Type: application/pdf; name=\"cut.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0x";
+    dir.create("d/unterminated.eml", unterminated);
+    // Multiparts nested 1000 deep around one line of text.
+    let depth = 1000;
+    let mut nested = headers("Nested", "b0");
+    for level in 1..depth {
+        nested.push_str(&format!(
+            "--b{}\r\nContent-Type: multipart/mixed; boundary=\"b{level}\"\r\n\r\n",
+            level - 1
+        ));
+    }
+    nested.push_str(&format!(
+        "--b{}\r\nContent-Type: text/plain\r\n\r\na marmot at the bottom\r\n",
+        depth - 1
+    ));
+    for level in (0..depth).rev() {
+        nested.push_str(&format!("--b{level}--\r\n"));
+    }
+    dir.create("d/nested.eml", nested);
+    // A boundary that is declared but never appears, and a part with no headers at all.
+    let absent = headers("Absent", "never") + "a lynx in no part at all\r\n";
+    dir.create("d/absent.eml", absent);
+    dir.create("d/fine.txt", "an ocelot, a marmot and a lynx");
+    let output = dir
+        .lantern()
+        .memory_limit(1 << 30)
+        .args(["index", "d"])
+        .assert_success();
+    let summary = util::IndexSummary::parse(&output.stdout);
+    assert_eq!(summary.added, 4, "{output}");
+    // Every message is a document, found by its subject whatever its body became.
+    for subject in ["unterminated", "nested", "absent"] {
+        assert_eq!(
+            dir.hit_paths(&format!("subject:{subject}")),
+            [format!("d/{subject}.eml")]
+        );
+    }
+    assert_eq!(
+        util::sorted(dir.hit_paths("ocelot")),
+        ["d/fine.txt", "d/unterminated.eml"]
+    );
+    assert_eq!(
+        util::sorted(dir.hit_paths("marmot")),
+        ["d/fine.txt", "d/nested.eml"]
+    );
+}
+
+#[test]
+fn a_huge_attachment_is_skipped_and_its_message_kept() {
+    let dir = Dir::new();
+    let big = "a quagga in a very large log line\n".repeat(50 << 20 >> 5);
+    assert!(big.len() >= 50 << 20);
+    let eml = message(
+        "alice@example.com",
+        "bob@example.com",
+        "The big log",
+        "the log of the bison run is attached",
+        &[
+            ("big.log", "text/plain", big.as_bytes()),
+            ("small.txt", "text/plain", b"a small quagga"),
+        ],
+    );
+    dir.create("d/big.eml", eml);
+    let output = dir
+        .lantern()
+        .memory_limit(1 << 30)
+        .args(["index", "d"])
+        .assert_success();
+    let summary = util::IndexSummary::parse(&output.stdout);
+    assert_eq!(
+        (summary.added, summary.members, summary.too_large),
+        (1, 1, 1),
+        "{output}"
+    );
+    assert!(output.stderr.contains("d/big.eml::big.log"), "{output}");
+    assert_eq!(dir.hit_paths("bison"), ["d/big.eml"]);
+    assert_eq!(dir.hit_paths("quagga"), ["d/big.eml::small.txt"]);
+}
+
+#[test]
+fn a_message_past_its_cap_is_skipped_and_named_and_the_mailbox_read_on() {
+    let dir = Dir::new();
+    let note = |subject: &str, body: &str| {
+        message("alice@example.com", "bob@example.com", subject, body, &[])
+    };
+    let huge = "an enormous aardvark\n".repeat(50_000);
+    dir.create(
+        "d/box.mbox",
+        mbox(&[
+            note("Before", "an aardvark before"),
+            note("Huge", &huge),
+            note("After", "an aardvark after"),
+        ]),
+    );
+    // 100K a document, 400K a message: the second message is 1 MB.
+    let output = dir
+        .lantern()
+        .args(["index", "d", "--max-file-size", "100K"])
+        .assert_success();
+    let summary = util::IndexSummary::parse(&output.stdout);
+    assert_eq!((summary.members, summary.too_large), (2, 1), "{output}");
+    assert!(output.stderr.contains("d/box.mbox::2"), "{output}");
+    assert_eq!(
+        util::sorted(dir.hit_paths("aardvark")),
+        ["d/box.mbox::1", "d/box.mbox::3"]
+    );
+}
+
+#[test]
+fn a_mailbox_of_100000_messages_is_read_whole_within_bounded_memory() {
+    let dir = Dir::new();
+    let count = 100_000;
+    let mut mailbox = String::with_capacity(count * 200);
+    for number in 1..=count {
+        mailbox.push_str(&format!(
+            "From a@example.com Tue May 14 09:30:00 2024\nFrom: a@example.com\n\
+             Subject: note {number}\nDate: Tue, 14 May 2024 09:30:00 +0000\n\nnote number n{number}\n\n"
+        ));
+    }
+    dir.create("big.mbox", mailbox);
+    let output = dir
+        .lantern()
+        .memory_limit(1 << 30)
+        .args(["index", "."])
+        .assert_success();
+    let summary = util::IndexSummary::parse(&output.stdout);
+    assert_eq!(
+        (summary.added, summary.members, summary.archives),
+        (1, count as u64, 1),
+        "{output}"
+    );
+    assert_eq!(dir.hit_paths("n99999"), ["big.mbox::99999"]);
+    assert_eq!(dir.hit_paths("n1"), ["big.mbox::1"]);
+}
