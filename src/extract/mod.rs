@@ -63,6 +63,8 @@ pub enum DocumentType {
     Zip,
     /// Tar archive, compressed or not.
     Tar,
+    /// 7z archive.
+    SevenZ,
     /// An e-mail message (`.eml`, a file of a Maildir, a message of a mailbox): its title is
     /// its subject, its text its body, its attachments are its members.
     Mail,
@@ -72,7 +74,7 @@ pub enum DocumentType {
 
 impl DocumentType {
     /// Every type, in the order summaries list them.
-    pub const ALL: [DocumentType; 16] = [
+    pub const ALL: [DocumentType; 17] = [
         DocumentType::Text,
         DocumentType::Pdf,
         DocumentType::Html,
@@ -87,6 +89,7 @@ impl DocumentType {
         DocumentType::Epub,
         DocumentType::Zip,
         DocumentType::Tar,
+        DocumentType::SevenZ,
         DocumentType::Mail,
         DocumentType::Mbox,
     ];
@@ -108,6 +111,7 @@ impl DocumentType {
             DocumentType::Epub => "epub",
             DocumentType::Zip => "zip",
             DocumentType::Tar => "tar",
+            DocumentType::SevenZ => "7z",
             DocumentType::Mail => "mail",
             DocumentType::Mbox => "mbox",
         }
@@ -487,6 +491,7 @@ const FORMATS: &[&Format] = &[
     // Last: office documents and e-books are zips too, told apart by their parts.
     &archive::ZIP,
     &archive::TAR,
+    &archive::SEVEN_Z,
     // Before messages: a mailbox opens with a message's headers behind its `From ` line.
     &mbox::MBOX,
     &mail::MESSAGE,

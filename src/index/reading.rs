@@ -154,7 +154,7 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
     }
     if matches!(
         opened.document.kind,
-        DocumentType::Zip | DocumentType::Tar | DocumentType::Mbox
+        DocumentType::Zip | DocumentType::Tar | DocumentType::SevenZ | DocumentType::Mbox
     ) {
         counts.containers.fetch_add(1, Ordering::Relaxed);
     }
