@@ -522,3 +522,51 @@ fn a_mailbox_of_100000_messages_is_read_whole_within_bounded_memory() {
     assert_eq!(dir.hit_paths("n99999"), ["big.mbox::99999"]);
     assert_eq!(dir.hit_paths("n1"), ["big.mbox::1"]);
 }
+
+#[test]
+fn attachments_are_followed_into_archives_and_forwarded_messages() {
+    let dir = Dir::new();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file("logs/app.log", zip::write::SimpleFileOptions::default())
+        .expect("a zip member");
+    std::io::Write::write_all(&mut zip, b"a serval in the log").expect("write the member");
+    let zip = zip.finish().expect("finish the zip").into_inner();
+    let forwarded = message(
+        "Frank <frank@example.com>",
+        "alice@example.com",
+        "Original note",
+        "the original serval sighting",
+        &[(
+            "notes.txt",
+            "text/plain",
+            b"a serval in the forwarded notes",
+        )],
+    );
+    let eml = message(
+        "alice@example.com",
+        "bob@example.com",
+        "Fwd: Original note",
+        "see below",
+        &[
+            ("logs.zip", "application/zip", &zip),
+            ("original.eml", "message/rfc822", forwarded.as_bytes()),
+        ],
+    );
+    dir.create("fwd.eml", eml);
+    dir.index(&["."]);
+    assert_eq!(
+        util::sorted(dir.hit_paths("serval")),
+        [
+            "fwd.eml::logs.zip::logs/app.log",
+            "fwd.eml::original.eml",
+            "fwd.eml::original.eml::notes.txt",
+        ]
+    );
+    let original = dir.search_json(&["sighting"]);
+    assert_eq!(original.hits[0].title.as_deref(), Some("Original note"));
+    assert_eq!(
+        original.hits[0].from.as_deref(),
+        Some("Frank <frank@example.com>")
+    );
+    assert_eq!(original.hits[0].doc_type, "mail");
+}
