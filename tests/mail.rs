@@ -373,6 +373,17 @@ fn from_to_and_subject_are_searchable_and_hits_name_the_sender_and_date() {
         ),
         "{text}"
     );
+    // And the HTML page, escaped.
+    let page = dir
+        .lantern()
+        .args(["search", "--format", "html", "spring"])
+        .assert_success();
+    assert!(
+        page.stdout.contains(
+            "<div class=\"envelope\">Alice Liddell &#60;alice@example.com&#62; · 2024-05-14 09:30:00 UTC</div>"
+        ),
+        "{page}"
+    );
 }
 
 #[test]

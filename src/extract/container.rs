@@ -263,6 +263,7 @@ impl Walk<'_> {
     ) -> Result<Document, Unread> {
         let bytes = self.read_whole(input, self.max_size.saturating_mul(MESSAGE_SIZE_FACTOR))?;
         let (document, attachments) = message(kind, read, bytes, self.options, self.max_text)?;
+        // The names `member` lists make an archive's document; a message's is its body.
         let mut listing = String::new();
         for Attachment { name, bytes } in attachments {
             let raw = RawMember {

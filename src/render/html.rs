@@ -44,6 +44,8 @@ pub struct HtmlHit {
     /// The document's title; empty when it has none.
     pub(crate) marked_title: String,
     pub(crate) doc_type: String,
+    /// An e-mail's sender and date; empty for other documents.
+    pub(crate) envelope: String,
     pub(crate) snippet: String,
 }
 
@@ -59,6 +61,7 @@ impl HtmlHit {
             marked_path: marks.html(&hit.marked_path),
             marked_title: marks.html_title(hit.title.as_ref()),
             doc_type: hit.doc_type.clone(),
+            envelope: super::envelope(hit),
             snippet: marks.html_snippet(&hit.fragments),
         }
     }

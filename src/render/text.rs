@@ -7,7 +7,7 @@ use std::io;
 use termcolor::{Color, ColorSpec, HyperlinkSpec, WriteColor};
 
 use super::urls::file_url;
-use super::{utc_date, Marks, QueryProblem, ResultsPrinter};
+use super::{envelope, Marks, QueryProblem, ResultsPrinter, ENVELOPE_SEPARATOR};
 use crate::highlight::MarkedText;
 use crate::search::{Facets, Location, SearchResults};
 
@@ -17,9 +17,6 @@ const TIMED_OUT: &str = "The search ran out of time (--timeout): these are the h
 
 /// What separates a hit's path from its title.
 const TITLE_SEPARATOR: &str = "  — ";
-
-/// What separates a hit's title from its sender and date, and those from each other.
-const ENVELOPE_SEPARATOR: &str = " · ";
 
 /// What leads each fragment's line, under its hit's path.
 const FRAGMENT_INDENT: &str = "   ";
@@ -106,8 +103,9 @@ impl ResultsPrinter for TextPrinter {
                 self.write_marked(out, title, &title_color)?;
             }
             // A message is recognised by who sent it and when, besides its subject.
-            for detail in hit.from.iter().cloned().chain(hit.date.map(utc_date)) {
-                write!(out, "{ENVELOPE_SEPARATOR}{detail}")?;
+            let envelope = envelope(hit);
+            if !envelope.is_empty() {
+                write!(out, "{ENVELOPE_SEPARATOR}{envelope}")?;
             }
             writeln!(out)?;
             for (fragment, location) in hit.fragments.iter().zip(&hit.locations) {
