@@ -97,7 +97,11 @@ measure() {
 }
 
 declare -A results
-record() { results[$1]+="$2"$'\n'; }
+# Keeps a run's figures, and says them at once: a run cut short (a full disk) still tells.
+record() {
+  results[$1]+="$2"$'\n'
+  say "$1: $2 (wall s, CPU s, peak RSS MB)"
+}
 
 for run in $(seq 1 "$runs"); do
   say "run $run/$runs: lantern"
