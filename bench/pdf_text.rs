@@ -96,7 +96,7 @@ fn extract_one(
                 }),
             },
             Some(extract::Format {
-                extract: extract::Reader::Archive(_),
+                extract: extract::Reader::Archive(_) | extract::Reader::Message(_),
                 ..
             })
             | None => Some("not recognised as a PDF".to_string()),

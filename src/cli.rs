@@ -393,6 +393,8 @@ Query syntax (Lucene classic), on the text unless a field is named:
   jakarta^4 apache        boost a clause
   path:drivers  path:*.rs path components;  path:[/a TO /m]  a range of whole paths
   title:manual  type:pdf  words of a document's title; its type (text, pdf, html, docx...)
+  from:alice  to:bob@example.com  subject:budget
+                          an e-mail's sender, recipients (To, Cc, Bcc), subject (= title:)
   modified:2024-03  modified:[2024-01-01 TO 2024-06-30]  modified:>now-7d  (dates in UTC;
                           now-N with h, d, w or y; a date is its whole day, month or year)
   size:>10M  size:{1M TO *]  size:<=512K  (units K, M, G, T of 1024; >, >=, <, <=)

@@ -534,3 +534,93 @@ fn a_members_document_page_shows_its_text_and_its_editor_link_opens_the_archive(
         "{results}"
     );
 }
+
+/// A solid 7z archive of `members` (LZMA2, all in one block); with a `password`, its block is
+/// encrypted (AES-256), and its list of files too when `hide_names`.
+fn seven_z(members: &[(&str, &[u8])], password: Option<&str>, hide_names: bool) -> Vec<u8> {
+    use sevenz_rust2::encoder_options::AesEncoderOptions;
+    use sevenz_rust2::{ArchiveEntry, ArchiveWriter, EncoderConfiguration, EncoderMethod};
+    let mut writer = ArchiveWriter::new(std::io::Cursor::new(Vec::new())).expect("a 7z writer");
+    let mut methods: Vec<EncoderConfiguration> = vec![EncoderMethod::LZMA2.into()];
+    if let Some(password) = password {
+        methods.insert(0, AesEncoderOptions::new(password.into()).into());
+    }
+    writer.set_encrypt_header(hide_names);
+    writer.set_content_methods(methods);
+    let entries = members
+        .iter()
+        .map(|(name, _)| ArchiveEntry::new_file(name))
+        .collect();
+    let readers = members
+        .iter()
+        .map(|(_, bytes)| sevenz_rust2::SourceReader::from(*bytes))
+        .collect();
+    writer
+        .push_archive_entries(entries, readers)
+        .expect("7z members");
+    writer.finish().expect("finish the 7z").into_inner()
+}
+
+#[test]
+fn members_of_a_solid_7z_are_documents_and_encrypted_ones_are_skipped() {
+    let dir = Dir::new();
+    let members: &[(&str, &[u8])] = &[
+        ("docs/notes.txt", b"a margay in the notes"),
+        ("docs/q3.pdf", &sample("documents/manual.pdf")),
+        ("top.txt", b"a margay on top"),
+    ];
+    dir.create("d/bundle.7z", seven_z(members, None, false));
+    // Known by its signature whatever its name, and followed inside a compressed tar.
+    dir.create("d/bundle.bin", seven_z(members, None, false));
+    dir.create(
+        "d/outer.tar.gz",
+        gzip(&tar(&[("inner.7z", &seven_z(members, None, false))])),
+    );
+    dir.create(
+        "d/locked.7z",
+        seven_z(&[("secret.txt", b"a hidden margay")], Some("pw"), false),
+    );
+    dir.create(
+        "d/sealed.7z",
+        seven_z(&[("sealed.txt", b"a sealed margay")], Some("pw"), true),
+    );
+    let output = dir.lantern().args(["index", "d"]).assert_success();
+    let summary = util::IndexSummary::parse(&output.stdout);
+    assert_eq!(
+        (summary.added, summary.members, summary.archives),
+        (5, 10, 5),
+        "{output}"
+    );
+    assert!(output.stdout.contains("2 encrypted"), "{output}");
+    assert!(output.stderr.contains("locked.7z::secret.txt"), "{output}");
+    assert!(output.stderr.contains("sealed.7z"), "{output}");
+    assert_eq!(
+        util::sorted(dir.hit_paths("margay")),
+        [
+            "d/bundle.7z::docs/notes.txt",
+            "d/bundle.7z::top.txt",
+            "d/bundle.bin::docs/notes.txt",
+            "d/bundle.bin::top.txt",
+            "d/outer.tar.gz::inner.7z::docs/notes.txt",
+            "d/outer.tar.gz::inner.7z::top.txt",
+        ]
+    );
+    assert_eq!(
+        util::sorted(dir.hit_paths("sunset")),
+        [
+            "d/bundle.7z::docs/q3.pdf",
+            "d/bundle.bin::docs/q3.pdf",
+            "d/outer.tar.gz::inner.7z::docs/q3.pdf",
+        ]
+    );
+    assert_eq!(
+        util::sorted(dir.hit_paths("type:7z")),
+        [
+            "d/bundle.7z",
+            "d/bundle.bin",
+            "d/locked.7z",
+            "d/outer.tar.gz::inner.7z",
+            "d/sealed.7z"
+        ]
+    );
+}

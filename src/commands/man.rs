@@ -103,7 +103,8 @@ fn format_details(format: Format) -> &'static str {
         Format::Text => {
             "The first line is \"N total matching documents.\"; then, for each hit, a blank line, \
              its rank and path followed by :LINE (the line of its best fragment, for an editor; \
-             not for a PDF) and its title, if any; then one line per fragment, led by \"line N:\" \
+             not for a PDF) and its title, if any (and for an e-mail its sender and date, after \
+             \" · \"); then one line per fragment, led by \"line N:\" \
              or, in a PDF, \"p. N:\". With --facets, a line of counts by type and month \
              follows the first. On a terminal matches are shown in colour; otherwise they \
              are wrapped in --pre-tag and --post-tag. The text is the document's own, never \
@@ -114,7 +115,8 @@ fn format_details(format: Format) -> &'static str {
              elapsed_ms and hits. Each hit has rank, score, path (the raw absolute path), \
              marked_path, fragments (HTML-escaped, with marks) and snippet (the fragments joined \
              by \"...\"). A member of an archive adds container and member, and its path is \
-             container::member. A malformed query prints {\"query\": ..., \"error\": {\"message\": ..., \
+             container::member. An e-mail adds from (its sender) and date (RFC 3339, UTC). \
+             A malformed query prints {\"query\": ..., \"error\": {\"message\": ..., \
              \"position\": N}}, position counting characters from 0. When spelling correction \
              replaced words, corrected_query (whose hits these are) and original_query; when \
              a correction is only suggested, suggested_query; after --lenient read past a \

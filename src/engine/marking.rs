@@ -30,6 +30,10 @@ pub struct FoundDocument<'a> {
     pub title: &'a str,
     /// Its type's name.
     pub doc_type: String,
+    /// For an e-mail: its sender, as `Name <address>`.
+    pub from: Option<String>,
+    /// The document's own date (an e-mail's), in nanoseconds since the Unix epoch.
+    pub date: Option<u64>,
     /// Its text, when fragments are wanted (and there was time to read it).
     pub text: Option<&'a str>,
 }
@@ -86,6 +90,8 @@ impl HitMarkers {
             marked_path: self.path.mark_all(&path),
             title,
             doc_type: found.doc_type,
+            from: found.from,
+            date: found.date,
             path,
             key: found.key,
             fragments,

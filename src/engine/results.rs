@@ -70,6 +70,10 @@ pub struct Hit {
     pub title: Option<MarkedText>,
     /// The document's type: `text`, `pdf`, `html`...
     pub doc_type: String,
+    /// For an e-mail: its sender, as `Name <address>`.
+    pub from: Option<String>,
+    /// The document's own date (an e-mail's), in nanoseconds since the Unix epoch.
+    pub date: Option<u64>,
     /// The best fragments of the text, best first.
     pub fragments: Vec<MarkedText>,
     /// Where each fragment's first match is in the text, in the same order.

@@ -1,5 +1,6 @@
-//! Reading a file or a member as what it is: a document, a compressed stream, or an archive
-//! whose members are read the same way, to a depth limit. Every archive read is bounded: total
+//! Reading a file or a member as what it is: a document, a compressed stream, an archive whose
+//! members are read the same way, to a depth limit, or an e-mail message whose attachments are
+//! its members, read the same way too. Every archive read is bounded: total
 //! inflated bytes, inflation ratio, member count, member size, nesting depth and time; what a
 //! limit stops is reported, never a reason to panic, hang or fill memory.
 
@@ -10,8 +11,9 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use super::compression::Compression;
-use super::{document, is_archive_name, kind_by_name, recognise, Reader};
-use super::{Document, RawMember, Unread};
+use super::mbox::MESSAGE_SIZE_FACTOR;
+use super::{document, is_archive_name, kind_by_name, message, recognise, Reader};
+use super::{Attachment, Document, MessageReader, RawMember, Unread};
 use super::{DocumentType, ExtractError, ExtractOptions, Input};
 
 /// How far an archive may be followed.
@@ -65,10 +67,9 @@ pub struct Opened {
 }
 
 /// True when a stream starting with `head`, named `name`, is read by [`open`] rather than as a
-/// plain document: it is compressed, or an archive.
+/// plain document: it is compressed, an archive or an e-mail message.
 pub fn is_container(name: &Path, head: &[u8]) -> bool {
-    Compression::of(head).is_some()
-        || recognise(name, head).is_some_and(|format| matches!(format.extract, Reader::Archive(_)))
+    Compression::of(head).is_some() || recognise(name, head).is_some_and(|f| f.holds_members())
 }
 
 /// The sizes that bound reading one file.
@@ -232,13 +233,52 @@ impl Walk<'_> {
         }
         let format = recognise(Path::new(name), head);
         if let Some(format) = format {
-            if let Reader::Archive(members) = format.extract {
-                self.deeper(depth, format.kind)?;
-                return Ok(self.archive(path, format.kind, members, input, depth + 1));
+            match format.extract {
+                Reader::Archive(members) => {
+                    self.deeper(depth, format.kind)?;
+                    return Ok(self.archive(path, format.kind, members, input, depth + 1));
+                }
+                Reader::Message(read) => {
+                    self.deeper(depth, format.kind)?;
+                    return self.message(path, format.kind, read, input, depth + 1);
+                }
+                Reader::Document(_) => {}
             }
         }
-        let bytes = self.read_whole(input)?;
+        let bytes = self.read_whole(input, self.max_size)?;
         document(Path::new(name), bytes, self.options, self.max_text)
+    }
+
+    /// Reads the e-mail message `input` (of type `kind`, read by `read`) and hands each of its
+    /// attachments on as a member, `depth` levels down. The message is held whole to be parsed:
+    /// up to [`MESSAGE_SIZE_FACTOR`] times the size cap, its attachments base64-encoded in it
+    /// (each attachment is then bounded by the cap as a member).
+    fn message(
+        &mut self,
+        path: &[String],
+        kind: DocumentType,
+        read: MessageReader,
+        input: Input<'_>,
+        depth: u32,
+    ) -> Result<Document, Unread> {
+        let bytes = self.read_whole(input, self.max_size.saturating_mul(MESSAGE_SIZE_FACTOR))?;
+        let (document, attachments) = message(kind, read, bytes, self.options, self.max_text)?;
+        // The names `member` lists make an archive's document; a message's is its body.
+        let mut listing = String::new();
+        for Attachment { name, bytes } in attachments {
+            let raw = RawMember {
+                name,
+                size: bytes.len() as u64,
+                encrypted: false,
+                reader: &mut &bytes[..],
+            };
+            // Decoded from the message in memory: no inflating to meter.
+            if let Err(error) = self.member(path, raw, depth, false, &mut listing) {
+                self.stop(path, kind, error);
+                break;
+            }
+        }
+        Ok(document)
     }
 
     /// Fails when reading one level deeper than `depth` would pass the depth limit.
@@ -252,21 +292,21 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// Reads all of `input`, up to the size limit of a document.
-    fn read_whole(&self, input: Input<'_>) -> Result<Vec<u8>, Unread> {
+    /// Reads all of `input`, up to `max_size` bytes.
+    fn read_whole(&self, input: Input<'_>, max_size: u64) -> Result<Vec<u8>, Unread> {
         let reader: &mut dyn Read = match input {
             Input::Seekable(reader) => reader,
             Input::Stream(reader) => reader,
         };
         let mut bytes = Vec::new();
         reader
-            .take(self.max_size.saturating_add(1))
+            .take(max_size.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(|err| self.read_error(err))?;
-        if bytes.len() as u64 > self.max_size {
+        if bytes.len() as u64 > max_size {
             return Err(Unread::TooLarge {
                 size: bytes.len() as u64,
-                limit: self.max_size,
+                limit: max_size,
             });
         }
         Ok(bytes)
@@ -307,21 +347,7 @@ impl Walk<'_> {
             self.member(path, raw, depth, meter_members, &mut listing)
         });
         if let Err(error) = outcome {
-            let error = if self.meter.exceeded() {
-                ExtractError::TooLarge {
-                    limit: self.meter.allowed,
-                }
-            } else {
-                error
-            };
-            if path.is_empty() {
-                self.stopped = Some(error);
-            } else {
-                (self.each_member)(Member {
-                    path: path.to_vec(),
-                    outcome: Err(Unread::Unextractable { kind, error }),
-                });
-            }
+            self.stop(path, kind, error);
         }
         listing.truncate(
             listing.floor_char_boundary(usize::try_from(self.max_text).unwrap_or(usize::MAX)),
@@ -332,6 +358,28 @@ impl Walk<'_> {
             kind,
             lossy: false,
             truncated: false,
+            envelope: None,
+            date: None,
+        }
+    }
+
+    /// Records that `error` stopped the reading of the members of the container at `path` (of
+    /// type `kind`): the file's when it is the file itself, a failed member otherwise.
+    fn stop(&mut self, path: &[String], kind: DocumentType, error: ExtractError) {
+        let error = if self.meter.exceeded() {
+            ExtractError::TooLarge {
+                limit: self.meter.allowed,
+            }
+        } else {
+            error
+        };
+        if path.is_empty() {
+            self.stopped = Some(error);
+        } else {
+            (self.each_member)(Member {
+                path: path.to_vec(),
+                outcome: Err(Unread::Unextractable { kind, error }),
+            });
         }
     }
 
@@ -396,8 +444,8 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// Reads a member's stream: a nested archive or compressed member is read in memory (the
-    /// zip format needs to seek) within the member cap, and walked in turn.
+    /// Reads a member's stream: a nested zip is read in memory (the format needs to seek) within
+    /// the member cap, and walked in turn; any other container streams.
     fn read_member(
         &mut self,
         path: &[String],
@@ -410,12 +458,12 @@ impl Walk<'_> {
         let mut whole = Cursor::new(head.clone()).chain(reader);
         if is_container(Path::new(name), &head) {
             if Compression::of(&head).is_some()
-                || recognise(Path::new(name), &head).is_some_and(|f| f.kind == DocumentType::Tar)
+                || recognise(Path::new(name), &head).is_some_and(|f| f.kind != DocumentType::Zip)
             {
                 // Streams need no seeking: read as they come.
                 return self.read_known(path, name, &head, Input::Stream(&mut whole), depth);
             }
-            let bytes = self.read_whole(Input::Stream(&mut whole))?;
+            let bytes = self.read_whole(Input::Stream(&mut whole), self.max_size)?;
             let mut cursor = Cursor::new(bytes);
             return self.read_known(path, name, &head, Input::Seekable(&mut cursor), depth);
         }

@@ -24,7 +24,12 @@ fn is_html(head: &[u8]) -> bool {
 }
 
 fn extract(bytes: &[u8], _options: &ExtractOptions) -> Result<Extracted, ExtractError> {
-    Ok(to_text(&markup::source_text(bytes)))
+    Ok(page_text(bytes))
+}
+
+/// The text and title of the HTML page in `bytes` (also the text of an e-mail's HTML body).
+pub(super) fn page_text(bytes: &[u8]) -> Extracted {
+    to_text(&markup::source_text(bytes))
 }
 
 /// What an element means for the text.

@@ -1,7 +1,9 @@
 //! Turning the bytes of a file, or of a member of an archive, into the text Lantern indexes:
 //! PDF, HTML, office and e-book files through the extractor of their format, archives through a
 //! reader that yields their members (see [`container`]), compressed files inflated on the way
-//! (see [`compression`]); every other file is plain text. No engine and no index in here.
+//! (see [`compression`]), e-mail messages as documents whose attachments are their members and
+//! mailboxes as archives of messages (see [`mail`], [`mbox`]); every other file is plain text. No
+//! engine and no index in here.
 //!
 //! A format is one file in this folder exposing a [`Format`] and one line in [`FORMATS`]. A
 //! file is recognised by its extension and, when that is missing or lies about a binary format,
@@ -19,7 +21,9 @@ pub mod container;
 mod epub;
 mod html;
 mod leaders;
+mod mail;
 mod markup;
+mod mbox;
 mod odf;
 mod office_text;
 mod ooxml;
@@ -59,11 +63,18 @@ pub enum DocumentType {
     Zip,
     /// Tar archive, compressed or not.
     Tar,
+    /// 7z archive.
+    SevenZ,
+    /// An e-mail message (`.eml`, a file of a Maildir, a message of a mailbox): its title is
+    /// its subject, its text its body, its attachments are its members.
+    Mail,
+    /// A mailbox in the mbox format (its document lists its messages, each a document).
+    Mbox,
 }
 
 impl DocumentType {
     /// Every type, in the order summaries list them.
-    pub const ALL: [DocumentType; 14] = [
+    pub const ALL: [DocumentType; 17] = [
         DocumentType::Text,
         DocumentType::Pdf,
         DocumentType::Html,
@@ -78,6 +89,9 @@ impl DocumentType {
         DocumentType::Epub,
         DocumentType::Zip,
         DocumentType::Tar,
+        DocumentType::SevenZ,
+        DocumentType::Mail,
+        DocumentType::Mbox,
     ];
 
     /// The type's name, as indexed and as `type:NAME` matches it.
@@ -97,6 +111,9 @@ impl DocumentType {
             DocumentType::Epub => "epub",
             DocumentType::Zip => "zip",
             DocumentType::Tar => "tar",
+            DocumentType::SevenZ => "7z",
+            DocumentType::Mail => "mail",
+            DocumentType::Mbox => "mbox",
         }
     }
 }
@@ -110,6 +127,16 @@ pub struct Extracted {
     /// The document's own title (PDF document info, `<title>`, document properties), if it has
     /// a non-empty one.
     pub title: Option<String>,
+}
+
+/// Who wrote an e-mail message and to whom, as its headers say: what a person recognises a
+/// message by, besides its subject and date.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Envelope {
+    /// The `From:` addresses, as `Name <address>`, comma-separated.
+    pub from: String,
+    /// The `To:`, `Cc:` and `Bcc:` addresses: everyone it was sent to.
+    pub to: String,
 }
 
 /// Why a document's text could not be extracted.
@@ -205,7 +232,8 @@ pub struct Format {
     /// fragment has no doctype), and by its magic only in a file without an extension, so a
     /// `.csproj` or a `.xsd` that opens with `<?xml` stays searchable as source.
     pub binary: bool,
-    /// Reads it: the text of a document, or the members of an archive.
+    /// Reads it: the text of a document, the members of an archive, or a message and its
+    /// attachments.
     pub extract: Reader,
 }
 
@@ -219,7 +247,9 @@ impl Format {
     ) -> Result<Extracted, ExtractError> {
         match self.extract {
             Reader::Document(read) => read(bytes, options),
-            Reader::Archive(_) => panic!("{} is an archive, not a document", self.kind.name()),
+            Reader::Archive(_) | Reader::Message(_) => {
+                panic!("{} is not a plain document", self.kind.name())
+            }
         }
     }
 
@@ -229,7 +259,9 @@ impl Format {
     pub fn run(&self, bytes: Vec<u8>, options: ExtractOptions) -> Result<Extracted, ExtractError> {
         match self.extract {
             Reader::Document(read) => extract(self.kind, read, bytes, options),
-            Reader::Archive(_) => panic!("{} is an archive, not a document", self.kind.name()),
+            Reader::Archive(_) | Reader::Message(_) => {
+                panic!("{} is not a plain document", self.kind.name())
+            }
         }
     }
 }
@@ -241,6 +273,34 @@ pub enum Reader {
     Document(DocumentReader),
     /// An archive: its bytes as a stream in, its members out one by one.
     Archive(ArchiveReader),
+    /// An e-mail message: its whole bytes in, its text and envelope out, and its attachments,
+    /// which the container walk reads as its members.
+    Message(MessageReader),
+}
+
+/// Extracts an e-mail message.
+pub type MessageReader = fn(&[u8], &ExtractOptions) -> Result<Message, ExtractError>;
+
+/// An e-mail message, read.
+#[derive(Debug, Default)]
+pub struct Message {
+    /// Its body as text, its subject as title.
+    pub extracted: Extracted,
+    /// Who sent it, to whom.
+    pub envelope: Envelope,
+    /// Its `Date:`, in nanoseconds since the Unix epoch, when it has a valid one.
+    pub date: Option<u64>,
+    /// Its attachments, decoded, in the order they appear.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file attached to a message.
+#[derive(Debug)]
+pub struct Attachment {
+    /// Its file name (unique within the message).
+    pub name: String,
+    /// Its bytes, decoded.
+    pub bytes: Vec<u8>,
 }
 
 /// Extracts the text of a whole document.
@@ -272,7 +332,8 @@ pub enum Input<'a> {
 pub struct RawMember<'a> {
     /// Its name as stored (a label only: never a path written to).
     pub name: String,
-    /// Its size as declared by the archive (which may lie).
+    /// Its size as declared by the archive (which may lie), or 0 when the archive declares none
+    /// and its reader holds the member already (a message of a mailbox, within its own cap).
     pub size: u64,
     /// True when it is encrypted: its bytes are not offered.
     pub encrypted: bool,
@@ -293,6 +354,10 @@ pub struct Document {
     pub lossy: bool,
     /// True when the text was longer than the cap and only its start is here.
     pub truncated: bool,
+    /// For an e-mail message: who sent it, to whom.
+    pub envelope: Option<Envelope>,
+    /// The document's own date (an e-mail's `Date:`), in nanoseconds since the Unix epoch.
+    pub date: Option<u64>,
 }
 
 /// Why a file or a member has no document.
@@ -319,7 +384,9 @@ pub enum Unread {
 }
 
 /// The document in `bytes`, named `name`: through its format's extractor when it has one,
-/// decoded as plain text otherwise; its text cut at `max_text` bytes, at a character.
+/// decoded as plain text otherwise; its text cut at `max_text` bytes, at a character. Of an
+/// e-mail message, the message's own document: its attachments are read as its members by the
+/// container walk (see [`container::open`]), not here.
 pub fn document(
     name: &Path,
     bytes: Vec<u8>,
@@ -327,6 +394,11 @@ pub fn document(
     max_text: u64,
 ) -> Result<Document, Unread> {
     let (mut text, title, kind, lossy) = match recognise(name, &bytes[..bytes.len().min(8192)]) {
+        Some(Format {
+            kind,
+            extract: Reader::Message(read),
+            ..
+        }) => return message(*kind, *read, bytes, options, max_text).map(|(document, _)| document),
         Some(Format {
             kind,
             extract: Reader::Document(read),
@@ -351,18 +423,56 @@ pub fn document(
             (decoded.text, None, DocumentType::Text, decoded.lossy)
         }
     };
-    let truncated = text.len() as u64 > max_text;
-    if truncated {
-        text.truncate(text.floor_char_boundary(usize::try_from(max_text).unwrap_or(usize::MAX)));
-        text.shrink_to_fit();
-    }
+    let truncated = cut_text(&mut text, max_text);
     Ok(Document {
         text,
         title,
         kind,
         lossy,
         truncated,
+        envelope: None,
+        date: None,
     })
+}
+
+/// The document of the e-mail message in `bytes` (of type `kind`, read by `read`), its text cut
+/// at `max_text` bytes, and its attachments.
+pub fn message(
+    kind: DocumentType,
+    read: MessageReader,
+    bytes: Vec<u8>,
+    options: &ExtractOptions,
+    max_text: u64,
+) -> Result<(Document, Vec<Attachment>), Unread> {
+    let Message {
+        extracted,
+        envelope,
+        date,
+        attachments,
+    } = isolated(kind, read, bytes, *options)
+        .map_err(|error| Unread::Unextractable { kind, error })?;
+    let Extracted { mut text, title } = clean(extracted);
+    let truncated = cut_text(&mut text, max_text);
+    let document = Document {
+        text,
+        title,
+        kind,
+        lossy: false,
+        truncated,
+        envelope: Some(envelope),
+        date,
+    };
+    Ok((document, attachments))
+}
+
+/// Cuts `text` at `max_text` bytes, at a character; true when it was longer.
+fn cut_text(text: &mut String, max_text: u64) -> bool {
+    let truncated = text.len() as u64 > max_text;
+    if truncated {
+        text.truncate(text.floor_char_boundary(usize::try_from(max_text).unwrap_or(usize::MAX)));
+        text.shrink_to_fit();
+    }
+    truncated
 }
 
 /// Every format Lantern extracts, in the order their magic is tried.
@@ -381,6 +491,10 @@ const FORMATS: &[&Format] = &[
     // Last: office documents and e-books are zips too, told apart by their parts.
     &archive::ZIP,
     &archive::TAR,
+    &archive::SEVEN_Z,
+    // Before messages: a mailbox opens with a message's headers behind its `From ` line.
+    &mbox::MBOX,
+    &mail::MESSAGE,
 ];
 
 /// The format files named like `path` have by their extension, if any.
@@ -400,6 +514,17 @@ pub fn kind_by_name(path: &Path) -> DocumentType {
 /// True when files named like `path` are archives by their extension.
 pub fn is_archive_name(path: &Path) -> bool {
     named(path).is_some_and(|format| matches!(format.extract, Reader::Archive(_)))
+}
+
+impl Format {
+    /// True when a document of this format holds others: an archive its members, a message
+    /// its attachments.
+    pub fn holds_members(&self) -> bool {
+        match self.extract {
+            Reader::Archive(_) | Reader::Message(_) => true,
+            Reader::Document(_) => false,
+        }
+    }
 }
 
 /// The format of the file at `path` whose first bytes are `head`, or `None` for plain text.
@@ -429,6 +554,31 @@ pub fn extract(
     bytes: Vec<u8>,
     options: ExtractOptions,
 ) -> Result<Extracted, ExtractError> {
+    let extracted = isolated(kind, read, bytes, options)?;
+    if extracted.text.len() as u64 > options.max_inflated {
+        return Err(ExtractError::TooLarge {
+            limit: options.max_inflated,
+        });
+    }
+    Ok(clean(extracted))
+}
+
+/// `extracted` with its title on one line and leader dots stripped from its text.
+fn clean(extracted: Extracted) -> Extracted {
+    Extracted {
+        title: extracted.title.as_deref().and_then(one_line_title),
+        text: leaders::strip_leaders(&extracted.text).unwrap_or(extracted.text),
+    }
+}
+
+/// Runs `read` (the reader of documents of type `kind`) on `bytes`, on a thread of its own under
+/// the time limit, a panic caught as a failure: see [`extract`].
+fn isolated<T: Send + 'static>(
+    kind: DocumentType,
+    read: fn(&[u8], &ExtractOptions) -> Result<T, ExtractError>,
+    bytes: Vec<u8>,
+    options: ExtractOptions,
+) -> Result<T, ExtractError> {
     let (sender, receiver) = std::sync::mpsc::sync_channel(1);
     let name = kind.name();
     let spawned = std::thread::Builder::new()
@@ -458,16 +608,7 @@ pub fn extract(
             .recv()
             .map_err(|_| ExtractError::Crashed(name, "no answer".to_string())),
     };
-    let extracted = outcome??;
-    if extracted.text.len() as u64 > options.max_inflated {
-        return Err(ExtractError::TooLarge {
-            limit: options.max_inflated,
-        });
-    }
-    Ok(Extracted {
-        title: extracted.title.as_deref().and_then(one_line_title),
-        text: leaders::strip_leaders(&extracted.text).unwrap_or(extracted.text),
-    })
+    outcome?
 }
 
 /// Titles longer than this many characters are cut: a title is shown on one line.

@@ -267,7 +267,7 @@ fn collect(node: &Lowered, wanted: Target, out: &mut Vec<Pattern>) -> MatchTree 
 fn is_words(target: Target) -> bool {
     match target {
         Target::Contents | Target::Title => true,
-        Target::Type | Target::PathParts | Target::WholePath => false,
+        Target::Type | Target::PathParts | Target::WholePath | Target::From | Target::To => false,
     }
 }
 

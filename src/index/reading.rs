@@ -152,7 +152,10 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
             message: format!("{error}; its members read so far are indexed"),
         });
     }
-    if matches!(opened.document.kind, DocumentType::Zip | DocumentType::Tar) {
+    if matches!(
+        opened.document.kind,
+        DocumentType::Zip | DocumentType::Tar | DocumentType::SevenZ | DocumentType::Mbox
+    ) {
         counts.containers.fetch_add(1, Ordering::Relaxed);
     }
     add_document(job, &job.path, opened.document, context)?;
@@ -247,6 +250,13 @@ fn add_document(
         doc.add_text(fields.title, title);
     }
     doc.add_text(fields.doc_type, file.kind.name());
+    if let Some(envelope) = &file.envelope {
+        doc.add_text(fields.from, &envelope.from);
+        doc.add_text(fields.to, &envelope.to);
+    }
+    if let Some(date) = file.date {
+        doc.add_u64(fields.date, date);
+    }
     // A member carries its container's stamp: the container is what changes on disk.
     doc.add_u64(fields.mtime, job.entry.mtime);
     doc.add_u64(fields.size, job.entry.size);

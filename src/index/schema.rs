@@ -19,8 +19,9 @@ use super::IndexError;
 /// index's language; 4: archive members as documents (`::` splits path components, and archives
 /// an older index skipped as binary files must be read); 5: the stemmed fields hold only the words
 /// that differ from their stem; 6: no stemmed fields (a word's other forms are found at query
-/// time, see `search::stem`).
-pub const SCHEMA_VERSION: u32 = 6;
+/// time, see `search::stem`); 7: e-mail messages as documents, with the `from`, `to` and `date`
+/// fields.
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Name of the tokenizer that splits a path into its components (`/usr/src/a.rs` → `usr`, `src`,
 /// `a.rs`), so that `path:src` and `path:*.rs` match a component.
@@ -56,6 +57,15 @@ pub struct LanternSchema {
     pub mtime: Field,
     /// File size in bytes (fast field).
     pub size: Field,
+    /// An e-mail's sender (`Name <address>`): tokenized like the text, with positions (so that
+    /// `from:alice@example.com` is the phrase of its words); its whole value is a fast field,
+    /// shown with the hit.
+    pub from: Field,
+    /// An e-mail's recipients (To, Cc, Bcc), tokenized like the text, with positions.
+    pub to: Field,
+    /// The document's own date (an e-mail's `Date:`) in nanoseconds since the Unix epoch, like
+    /// `mtime` (fast field), for documents that have one.
+    pub date: Field,
     /// The language a word's other forms are found in, recorded with the index (not a field).
     pub language: Language,
 }
@@ -93,6 +103,11 @@ impl LanternSchema {
         let doc_type = builder.add_text_field("type", STRING | FAST);
         let mtime = builder.add_u64_field("mtime", FAST);
         let size = builder.add_u64_field("size", FAST);
+        // Addresses are words like any other (`alice`, `example`, `com`): no stemming, which
+        // would turn names into other words.
+        let from = builder.add_text_field("from", words().set_fast(RAW_TOKENIZER_NAME));
+        let to = builder.add_text_field("to", words());
+        let date = builder.add_u64_field("date", FAST);
         let fields = LanternSchema {
             path,
             path_parts,
@@ -102,6 +117,9 @@ impl LanternSchema {
             doc_type,
             mtime,
             size,
+            from,
+            to,
+            date,
             language,
         };
         (builder.build(), fields)
@@ -134,6 +152,9 @@ impl LanternSchema {
             doc_type: field("type")?,
             mtime: field("mtime")?,
             size: field("size")?,
+            from: field("from")?,
+            to: field("to")?,
+            date: field("date")?,
             language,
         })
     }

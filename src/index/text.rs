@@ -103,6 +103,8 @@ fn read_plain(
         kind: DocumentType::Text,
         lossy: decoded.lossy,
         truncated,
+        envelope: None,
+        date: None,
     })
 }
 

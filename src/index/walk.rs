@@ -158,6 +158,9 @@ pub fn walk_files(
         .require_git(true)
         .overrides(overrides(root, &options.globs)?)
         .filter_entry(move |entry| {
+            if is_maildir_tmp(entry) {
+                return false;
+            }
             let Some((folder, id)) = &excluded else {
                 return true;
             };
@@ -183,6 +186,17 @@ pub fn walk_files(
         .spawn(move || walk.visit(&mut Batcher { send }))
         .map_err(WalkStartError::Thread)?;
     Ok(receive.into_iter().flatten())
+}
+
+/// True when `entry` is the `tmp` folder of a Maildir (a folder beside `cur` and `new`): it
+/// holds messages still being delivered, which a mail program moves to `new` once whole.
+fn is_maildir_tmp(entry: &ignore::DirEntry) -> bool {
+    entry.file_name() == "tmp"
+        && entry.file_type().is_some_and(|kind| kind.is_dir())
+        && entry
+            .path()
+            .parent()
+            .is_some_and(|maildir| maildir.join("cur").is_dir() && maildir.join("new").is_dir())
 }
 
 /// Found files are handed over this many at a time: one hand-off per file cost more than the

@@ -18,6 +18,10 @@ pub enum FieldName {
     Path,
     /// The document's type: `pdf`, `html`, `text`... (`type:`).
     Type,
+    /// An e-mail's sender, name and address (`from:`).
+    From,
+    /// An e-mail's recipients, To, Cc and Bcc (`to:`).
+    To,
 }
 
 /// A number every document has, kept in a fast field, that `field:` clauses compare with values,

@@ -80,6 +80,10 @@ pub enum Target {
     PathParts,
     /// The whole path as one term (`path:[a TO m]`).
     WholePath,
+    /// An e-mail's sender.
+    From,
+    /// An e-mail's recipients.
+    To,
 }
 
 /// What a leaf looks for, in analysed form.
@@ -388,7 +392,9 @@ impl Lowering<'_> {
                     FieldName::Default
                     | FieldName::Contents
                     | FieldName::Title
-                    | FieldName::Type => None,
+                    | FieldName::Type
+                    | FieldName::From
+                    | FieldName::To => None,
                 };
                 self.pattern(
                     *field,
@@ -437,6 +443,8 @@ impl Lowering<'_> {
                     FieldName::Default | FieldName::Contents => (Target::Contents, true),
                     FieldName::Title => (Target::Title, true),
                     FieldName::Type => (Target::Type, true),
+                    FieldName::From => (Target::From, true),
+                    FieldName::To => (Target::To, true),
                 };
                 let bound = |bound: &Bound<String>| {
                     bound
@@ -457,9 +465,11 @@ impl Lowering<'_> {
     /// The analyzer and target of words on `field`.
     fn analyzer(&mut self, field: FieldName) -> &mut TextAnalyzer {
         match field {
-            FieldName::Default | FieldName::Contents | FieldName::Title => {
-                &mut self.analyzers.contents
-            }
+            FieldName::Default
+            | FieldName::Contents
+            | FieldName::Title
+            | FieldName::From
+            | FieldName::To => &mut self.analyzers.contents,
             FieldName::Path => &mut self.analyzers.path,
             FieldName::Type => &mut self.analyzers.keyword,
         }
@@ -485,7 +495,11 @@ impl Lowering<'_> {
     fn term(&mut self, field: FieldName, text: &str) -> Lowered {
         let splits = match field {
             FieldName::Default | FieldName::Contents => !self.excluding,
-            FieldName::Title | FieldName::Path | FieldName::Type => false,
+            FieldName::Title
+            | FieldName::Path
+            | FieldName::Type
+            | FieldName::From
+            | FieldName::To => false,
         };
         if !splits {
             return self.words(field, text, 0, Forms::Every);
@@ -535,10 +549,13 @@ impl Lowering<'_> {
             FieldName::Contents | FieldName::Title => {
                 self.stemmed(words_target(field), matcher, forms)
             }
-            FieldName::Path | FieldName::Type => Lowered::Leaf(Leaf {
-                target: words_target(field),
-                matcher,
-            }),
+            // Paths, types and addresses are not stemmed.
+            FieldName::Path | FieldName::Type | FieldName::From | FieldName::To => {
+                Lowered::Leaf(Leaf {
+                    target: words_target(field),
+                    matcher,
+                })
+            }
         }
     }
 
@@ -593,7 +610,15 @@ impl Lowering<'_> {
             (FieldName::Default | FieldName::Contents, Some(expansion)) => {
                 expansion.expand(&pattern)?
             }
-            (FieldName::Title | FieldName::Path | FieldName::Type, _) | (_, None) => None,
+            (
+                FieldName::Title
+                | FieldName::Path
+                | FieldName::Type
+                | FieldName::From
+                | FieldName::To,
+                _,
+            )
+            | (_, None) => None,
         };
         Ok(Lowered::Leaf(Leaf {
             target: words_target(field),
@@ -623,6 +648,8 @@ fn words_target(field: FieldName) -> Target {
         FieldName::Title => Target::Title,
         FieldName::Path => Target::PathParts,
         FieldName::Type => Target::Type,
+        FieldName::From => Target::From,
+        FieldName::To => Target::To,
     }
 }
 

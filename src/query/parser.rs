@@ -259,13 +259,17 @@ impl Parser {
             (true, "title") => FieldName::Title,
             (true, "path") => FieldName::Path,
             (true, "type") => FieldName::Type,
+            (true, "from") => FieldName::From,
+            (true, "to") => FieldName::To,
+            // A message's title is its subject.
+            (true, "subject") => FieldName::Title,
             (true, "modified") => return self.span(NumericField::Modified),
             (true, "size") => return self.span(NumericField::Size),
             _ => {
                 return Err(QuerySyntaxError::new(
                     format!(
-                        "unknown field '{}': known fields are 'contents', 'title', 'path', \
-                         'type', 'modified' and 'size'",
+                        "unknown field '{}': known fields are 'contents', 'title' (or \
+                         'subject'), 'path', 'type', 'from', 'to', 'modified' and 'size'",
                         token.raw
                     ),
                     token.pos,

@@ -181,6 +181,8 @@ mod tests {
             marked_path: MarkedText::default(),
             title: None,
             doc_type: "text".to_string(),
+            from: None,
+            date: None,
             fragments: vec![MarkedText {
                 pieces: vec![piece(text, false)],
                 start: 0,

@@ -47,6 +47,8 @@ pub struct HtmlHit {
     /// The document's title; empty when it has none.
     pub(crate) marked_title: String,
     pub(crate) doc_type: String,
+    /// An e-mail's sender and date; empty for other documents.
+    pub(crate) envelope: String,
     pub(crate) snippet: String,
 }
 
@@ -63,6 +65,7 @@ impl HtmlHit {
             path: hit.path.clone(),
             marked_title: marks.html_title(hit.title.as_ref()),
             doc_type: hit.doc_type.clone(),
+            envelope: super::envelope(hit),
             snippet: marks.html_snippet(&hit.fragments),
         }
     }

@@ -6,7 +6,7 @@ use termcolor::WriteColor;
 
 use serde::Serialize;
 
-use super::{snippet, Marks, QueryProblem, ResultsPrinter};
+use super::{rfc3339_date, snippet, Marks, QueryProblem, ResultsPrinter};
 use crate::highlight::MarkedText;
 use crate::search::{Correction, Facets, SearchResults};
 
@@ -98,6 +98,12 @@ struct JsonHit<'a> {
     marked_title: Option<String>,
     #[serde(rename = "type")]
     doc_type: &'a str,
+    /// For an e-mail: its sender, as `Name <address>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from: Option<&'a str>,
+    /// The document's own date (an e-mail's), in RFC 3339 (`2024-05-14T09:30:00Z`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<String>,
     fragments: Vec<String>,
     locations: Vec<JsonLocation>,
     snippet: String,
@@ -190,6 +196,8 @@ impl JsonPrinter {
                     title_matches: hit.title.as_ref().map(match_ranges),
                     raw_fragments: hit.fragments.iter().map(RawFragment::new).collect(),
                     doc_type: &hit.doc_type,
+                    from: hit.from.as_deref(),
+                    date: hit.date.map(rfc3339_date),
                     snippet: snippet(&fragments),
                     fragments,
                     locations: hit

@@ -140,6 +140,33 @@ pub fn snippet(fragments: &[String]) -> String {
     fragments.join(FRAGMENT_SEPARATOR)
 }
 
+/// What separates an e-mail's sender from its date when a hit shows them.
+const ENVELOPE_SEPARATOR: &str = " · ";
+
+/// What names a message besides its subject, as text and HTML hits show it: its sender and date
+/// (`Alice <alice@example.com> · 2024-05-14 09:30:00 UTC`); empty for a hit with neither.
+fn envelope(hit: &crate::search::Hit) -> String {
+    let parts: Vec<String> = hit
+        .from
+        .iter()
+        .cloned()
+        .chain(hit.date.map(utc_date))
+        .collect();
+    parts.join(ENVELOPE_SEPARATOR)
+}
+
+/// A document's date (nanoseconds since the Unix epoch) as people read it, in UTC:
+/// `2024-05-14 09:30:00 UTC`.
+fn utc_date(nanos: u64) -> String {
+    crate::watch::utc_time(nanos / 1_000_000_000)
+}
+
+/// A document's date (nanoseconds since the Unix epoch) in RFC 3339, for programs:
+/// `2024-05-14T09:30:00Z`.
+fn rfc3339_date(nanos: u64) -> String {
+    utc_date(nanos).replacen(' ', "T", 1).replace(" UTC", "Z")
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -7,7 +7,7 @@ use std::io;
 use termcolor::{Color, ColorSpec, HyperlinkSpec, WriteColor};
 
 use super::urls::file_url;
-use super::{Marks, QueryProblem, ResultsPrinter};
+use super::{envelope, Marks, QueryProblem, ResultsPrinter, ENVELOPE_SEPARATOR};
 use crate::highlight::MarkedText;
 use crate::search::{Facets, Location, SearchResults};
 
@@ -101,6 +101,11 @@ impl ResultsPrinter for TextPrinter {
             if let Some(title) = &hit.title {
                 out.write_all(TITLE_SEPARATOR.as_bytes())?;
                 self.write_marked(out, title, &title_color)?;
+            }
+            // A message is recognised by who sent it and when, besides its subject.
+            let envelope = envelope(hit);
+            if !envelope.is_empty() {
+                write!(out, "{ENVELOPE_SEPARATOR}{envelope}")?;
             }
             writeln!(out)?;
             for (fragment, location) in hit.fragments.iter().zip(&hit.locations) {

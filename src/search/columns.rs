@@ -1,11 +1,12 @@
-//! What a hit shows besides its fragments (its path key, title and type), read from the index's
+//! What a hit shows besides its fragments (its path key, title, type, and for an e-mail its
+//! sender and date), read from the index's
 //! fast fields: no stored document is opened for them. (A hit whose text is read anyway takes its
 //! path key from there: see the schema.)
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, Searcher, SegmentReader};
 
@@ -66,6 +67,8 @@ struct SegmentColumns {
     path: Option<StrColumn>,
     title: Option<StrColumn>,
     doc_type: Option<StrColumn>,
+    from: Option<StrColumn>,
+    date: Option<Column<u64>>,
 }
 
 impl HitColumns {
@@ -143,6 +146,20 @@ impl HitColumns {
         self.read(address, |columns| columns.doc_type.as_ref())
     }
 
+    /// The sender of the e-mail at `address`, empty for a document that is none.
+    pub(super) fn from(&self, address: DocAddress) -> tantivy::Result<String> {
+        self.read(address, |columns| columns.from.as_ref())
+    }
+
+    /// The own date of the document at `address`, if it has one.
+    pub(super) fn date(&self, address: DocAddress) -> Option<u64> {
+        self.segments
+            .get(address.segment_ord as usize)
+            .and_then(Option::as_deref)
+            .and_then(|columns| columns.date.as_ref())
+            .and_then(|column| column.first(address.doc_id))
+    }
+
     /// The first value of the document at `address` in the column `pick` chooses; empty when it
     /// has none, or when its segment was not given to [`HitColumns::open`].
     fn read(
@@ -184,6 +201,8 @@ impl SegmentColumns {
             path: fast.str(schema.get_field_name(fields.path))?,
             title: fast.str(schema.get_field_name(fields.title))?,
             doc_type: fast.str(schema.get_field_name(fields.doc_type))?,
+            from: fast.str(schema.get_field_name(fields.from))?,
+            date: fast.column_opt(schema.get_field_name(fields.date))?,
         })
     }
 }

@@ -97,6 +97,8 @@ fn compile_leaf(
         Target::Type => fields.doc_type,
         Target::PathParts => fields.path_parts,
         Target::WholePath => fields.path,
+        Target::From => fields.from,
+        Target::To => fields.to,
     };
     let term = |text: &str| Term::from_field_text(field, text);
     Ok(match &leaf.matcher {

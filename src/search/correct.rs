@@ -201,7 +201,9 @@ fn replaced(query: &str, replacements: &[Replacement]) -> Option<String> {
 fn correctable(word: &QueryWord) -> bool {
     let on_text = match word.field {
         FieldName::Default | FieldName::Contents => true,
-        FieldName::Title | FieldName::Path | FieldName::Type => false,
+        FieldName::Title | FieldName::Path | FieldName::Type | FieldName::From | FieldName::To => {
+            false
+        }
     };
     on_text && !word.excluded && word.raw == word.text
 }

@@ -349,6 +349,8 @@ impl IndexSearcher {
             key,
             title: &title,
             doc_type: columns.doc_type(address).map_err(engine)?,
+            from: Some(columns.from(address).map_err(engine)?).filter(|from| !from.is_empty()),
+            date: columns.date(address),
             text: stored.as_ref().map(|doc| doc.first(self.fields.contents)),
         }))
     }

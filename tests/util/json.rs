@@ -38,6 +38,10 @@ pub struct JsonHit {
     pub marked_title: Option<String>,
     /// `text`, `pdf`, `html`...
     pub doc_type: String,
+    /// For an e-mail: its sender.
+    pub from: Option<String>,
+    /// The document's own date (an e-mail's), in RFC 3339.
+    pub date: Option<String>,
     pub fragments: Vec<String>,
     /// Each fragment's (line, page), in the order of `fragments`.
     pub locations: Vec<(u64, Option<u64>)>,
@@ -123,6 +127,17 @@ impl SearchJson {
                     let path = hit["path"].as_str().unwrap_or_default();
                     assert_eq!(path, format!("{container}::{member}"), "a member's path");
                 }
+                let from = optional_string(hit, "from");
+                if from.is_some() {
+                    keys.push("from");
+                }
+                let date = optional_string(hit, "date");
+                if let Some(date) = &date {
+                    keys.push("date");
+                    let rfc3339 = regex::Regex::new(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+                        .expect("valid regex");
+                    assert!(rfc3339.is_match(date), "date in RFC 3339: {hit}");
+                }
                 assert_keys(hit, &keys);
                 let string = |key: &str| {
                     hit[key]
@@ -144,6 +159,8 @@ impl SearchJson {
                     title: optional_string(hit, "title"),
                     marked_title: optional_string(hit, "marked_title"),
                     doc_type: string("type"),
+                    from,
+                    date,
                     fragments: hit["fragments"]
                         .as_array()
                         .expect("fragments is an array")

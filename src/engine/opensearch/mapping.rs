@@ -55,6 +55,11 @@ pub const FIELDS: &[(&str, FieldKind)] = &[
     ("type", FieldKind::Keyword),
     ("title", FieldKind::Words),
     ("body", FieldKind::Body),
+    // An e-mail's sender and recipients (`schema::LanternSchema::from`, `to`).
+    ("from", FieldKind::Words),
+    ("to", FieldKind::Words),
+    // The document's own date (an e-mail's), nanoseconds since the epoch.
+    ("date", FieldKind::Long),
 ];
 
 /// The analyzer every [`FieldKind::Words`] and [`FieldKind::Body`] field uses: Lantern's words,

@@ -75,6 +75,8 @@ fn field(target: Target) -> Result<&'static str, Untranslatable> {
         Target::Title => Ok("title"),
         Target::Type => Ok("type"),
         Target::WholePath => Ok("path"),
+        Target::From => Ok("from"),
+        Target::To => Ok("to"),
         Target::PathParts => Err(Untranslatable(
             "words of paths (path:word) are not indexed in OpenSearch yet; use a range \
              (path:[a TO b]) or search the local index"

@@ -49,7 +49,7 @@ pub(super) fn remote_search(
         "from": offset,
         "size": limit,
         "track_total_hits": true,
-        "_source": if wants_text { json!(["path", "title", "type", "body"]) } else { json!(["path", "title", "type"]) },
+        "_source": if wants_text { json!(["path", "title", "type", "from", "date", "body"]) } else { json!(["path", "title", "type", "from", "date"]) },
         "sort": sort_clauses(request),
     });
     if request.facets {
@@ -85,6 +85,11 @@ pub(super) fn remote_search(
                 key: source["path"].as_str().unwrap_or_default().to_string(),
                 title: source["title"].as_str().unwrap_or_default(),
                 doc_type: source["type"].as_str().unwrap_or_default().to_string(),
+                from: source["from"]
+                    .as_str()
+                    .filter(|from| !from.is_empty())
+                    .map(str::to_string),
+                date: source["date"].as_u64(),
                 text: wants_text.then(|| source["body"].as_str().unwrap_or_default()),
             })
         })

@@ -495,6 +495,9 @@ fn prepare(
                 "type": file.kind.name(),
                 "title": file.title,
                 "body": file.text,
+                "from": file.envelope.as_ref().map(|envelope| &envelope.from),
+                "to": file.envelope.as_ref().map(|envelope| &envelope.to),
+                "date": file.date,
             });
             let outcome = Outcome::Indexed {
                 replaced: previous.is_some(),
