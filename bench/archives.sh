@@ -98,7 +98,7 @@ if [ "$only" != debian-docs ]; then
             if [ "$only" != rga ]; then
                 run tarball "${index[@]}" "$work/tarball"
                 run tree "${index[@]}" "$tree"
-                run xz xz -dc "$work/tarball/$(basename "$tarball")"
+                run xz bash -c "xz -dc '$work/tarball/$(basename "$tarball")' >/dev/null"
             fi
             if [ -n "$rga" ] && [ "$round" -le "$rga_runs" ]; then
                 run lantern-10 bash -c "$searches"
