@@ -97,15 +97,14 @@ impl Compression {
             ),
         })
     }
-}
 
-impl Compression {
     /// A reader of the file `input` (at its start) inflated. An xz file of several blocks, whose
     /// index says none inflates past [`MAX_PARALLEL_XZ_BLOCK`], has its blocks inflated on
     /// several threads while the caller reads: on 2 cores that took the Linux tarball's xz from
     /// 8.2 to 5.7 CPU seconds, as lzma-rust2's block decoder skips the slow byte-wise CRC64 of
-    /// its stream decoder (each block must still inflate to the exact size the index records).
-    /// Anything else, a damaged or truncated xz file included, streams through
+    /// its stream decoder (each block must still inflate to the exact size the index records,
+    /// and a damaged block fails after the blocks before it were read). Anything else (one
+    /// block, a larger block, several streams, a truncated file) streams through
     /// [`Compression::decoder`], which reads up to the damage.
     pub fn seekable_decoder<'a>(
         self,
