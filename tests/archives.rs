@@ -62,6 +62,35 @@ fn xz(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().expect("xz")
 }
 
+/// `bytes` xz-compressed in blocks of 256 KiB, as `xz -T` writes them (in blocks, so they can
+/// be inflated in parallel), the index of the blocks at the end.
+fn xz_in_blocks(bytes: &[u8]) -> Vec<u8> {
+    let mut options = lzma_rust2::XzOptions::with_preset(0);
+    options.set_block_size(std::num::NonZeroU64::new(256 << 10));
+    let mut encoder = lzma_rust2::XzWriter::new(Vec::new(), options).expect("xz");
+    encoder.write_all(bytes).expect("xz");
+    encoder.finish().expect("xz")
+}
+
+/// A tar of 40 members `m0.txt`..`m39.txt` of 64 KiB each, member `i` holding the word `wordI`
+/// and words of its own that compress like text.
+fn tar_of_forty() -> Vec<u8> {
+    let texts: Vec<(String, Vec<u8>)> = (0..40)
+        .map(|i| {
+            let text: String = (0..7_000).map(|n| format!("w{i}x{n} ")).collect();
+            let mut bytes = format!("word{i} ").into_bytes();
+            bytes.extend(text.as_bytes());
+            bytes.truncate(64 << 10);
+            (format!("m{i}.txt"), bytes)
+        })
+        .collect();
+    let members: Vec<(&str, &[u8])> = texts
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+        .collect();
+    tar(&members)
+}
+
 /// `bytes` zstd-compressed.
 fn zstd(bytes: &[u8]) -> Vec<u8> {
     ruzstd::encoding::compress_to_vec(bytes, ruzstd::encoding::CompressionLevel::Fastest)
@@ -410,6 +439,49 @@ fn a_tar_member_claiming_a_terabyte_and_a_truncated_xz_are_damage_not_a_crash() 
     assert!(output.stderr.contains("liar.tar"), "{output}");
     assert!(output.stderr.contains("cut.tar.xz"), "{output}");
     assert!(dir.hit_paths("civet").contains(&"fine.txt".to_string()));
+}
+
+#[test]
+fn a_tar_xz_in_blocks_is_read_whole() {
+    let dir = Dir::new();
+    dir.create("d/src.tar.xz", xz_in_blocks(&tar_of_forty()));
+    let summary = dir.index(&["d"]);
+    assert_eq!((summary.members, summary.archives), (40, 1));
+    assert_eq!(dir.hit_paths("word0"), ["d/src.tar.xz::m0.txt"]);
+    assert_eq!(dir.hit_paths("word39"), ["d/src.tar.xz::m39.txt"]);
+}
+
+#[test]
+fn a_damaged_tar_xz_keeps_the_members_read_before_the_damage_and_says_so() {
+    let dir = Dir::new();
+    let whole = xz_in_blocks(&tar_of_forty());
+    // Cut in the middle: no index at the end, the stream is read up to the cut.
+    dir.create("d/cut.tar.xz", &whole[..whole.len() / 2]);
+    // Bytes changed in the last block, the index intact.
+    let mut changed = whole.clone();
+    let at = whole.len() * 9 / 10;
+    changed[at..at + 64]
+        .iter_mut()
+        .for_each(|byte| *byte ^= 0x55);
+    dir.create("d/changed.tar.xz", &changed);
+    let output = dir.lantern().args(["index", "d"]).assert_success();
+    let summary = util::IndexSummary::parse(&output.stdout);
+    // Each archive is counted as damaged (and so may be the member the damage cut short).
+    assert_eq!(summary.added, 2, "{output}");
+    assert!(summary.failed >= 2, "{output}");
+    for name in ["cut.tar.xz", "changed.tar.xz"] {
+        let archive = format!("d/{name} (tar)");
+        assert!(
+            output.stderr.lines().any(|line| line.contains(&archive)
+                && line.contains("its members read so far are indexed")),
+            "{output}"
+        );
+    }
+    assert_eq!(
+        dir.hit_paths("word0"),
+        ["d/changed.tar.xz::m0.txt", "d/cut.tar.xz::m0.txt"]
+    );
+    assert!(dir.hit_paths("word39").is_empty(), "{output}");
 }
 
 #[test]

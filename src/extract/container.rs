@@ -214,16 +214,14 @@ impl Walk<'_> {
     ) -> Result<Document, Unread> {
         if let Some(compression) = Compression::of(head) {
             self.deeper(depth, DocumentType::Text)?;
-            let raw: Box<dyn Read + '_> = match input {
-                Input::Seekable(reader) => Box::new(reader),
-                Input::Stream(reader) => Box::new(reader),
+            let decoder = match input {
+                Input::Seekable(reader) => compression.seekable_decoder(reader),
+                Input::Stream(reader) => compression.decoder(Box::new(reader)),
             };
-            let decoder = compression
-                .decoder(raw)
-                .map_err(|error| Unread::Unextractable {
-                    kind: DocumentType::Text,
-                    error,
-                })?;
+            let decoder = decoder.map_err(|error| Unread::Unextractable {
+                kind: DocumentType::Text,
+                error,
+            })?;
             let mut inflated = Metered {
                 inner: decoder,
                 meter: Rc::clone(&self.meter),
