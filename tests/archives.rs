@@ -477,10 +477,10 @@ fn a_damaged_tar_xz_keeps_the_members_read_before_the_damage_and_says_so() {
             "{output}"
         );
     }
-    assert_eq!(
-        dir.hit_paths("word0"),
-        ["d/changed.tar.xz::m0.txt", "d/cut.tar.xz::m0.txt"]
-    );
+    // Both score the same: their order is not the point.
+    let mut paths = dir.hit_paths("word0");
+    paths.sort();
+    assert_eq!(paths, ["d/changed.tar.xz::m0.txt", "d/cut.tar.xz::m0.txt"]);
     assert!(dir.hit_paths("word39").is_empty(), "{output}");
 }
 
