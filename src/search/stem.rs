@@ -17,6 +17,7 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, TantivyError, Term};
+use tantivy_fst::Automaton;
 
 use super::deadline::Deadline;
 use crate::index::language::Language;
@@ -52,16 +53,21 @@ impl StemQuery {
         ) else {
             return Ok(vec![term(&self.stem)]);
         };
+        // Snowball rewrites only letters at a word's end: a stem of letters has forms of letters
+        // alone, and the dictionary walk skips the identifiers and numbers that share the prefix
+        // (`rcu_read_lock` for `rcu`), which in a source tree are most of them.
+        let letters_only = self.stem.bytes().all(|byte| byte.is_ascii_lowercase());
         // Each word seen, and whether it has the stem: segments share most of their words.
         let mut seen: HashMap<Vec<u8>, bool> = HashMap::new();
         for segment in searcher.segment_readers() {
             let inverted = segment.inverted_index(self.field)?;
-            let mut stream = inverted.terms().range().ge(prefix).into_stream()?;
+            let automaton = PrefixAutomaton {
+                prefix: prefix.as_bytes(),
+                letters_only,
+            };
+            let mut stream = inverted.terms().search(automaton).into_stream()?;
             while !self.deadline.passed() && stream.advance() {
                 let key = stream.key();
-                if !key.starts_with(prefix.as_bytes()) {
-                    break;
-                }
                 if !seen.contains_key(key) {
                     let is_form = std::str::from_utf8(key)
                         .is_ok_and(|word| stemmer.stem(word) == self.stem.as_str());
@@ -78,6 +84,38 @@ impl StemQuery {
         forms.extend(self.language.irregular_forms(&self.stem).map(term));
         forms.sort_unstable();
         Ok(forms)
+    }
+}
+
+/// The terms that start with `prefix`, going on with lower-case ASCII letters alone when
+/// `letters_only`.
+struct PrefixAutomaton<'p> {
+    prefix: &'p [u8],
+    letters_only: bool,
+}
+
+impl Automaton for PrefixAutomaton<'_> {
+    /// How many bytes of the prefix were read; `None` once a byte did not fit.
+    type State = Option<usize>;
+
+    fn start(&self) -> Option<usize> {
+        Some(0)
+    }
+
+    fn is_match(&self, state: &Option<usize>) -> bool {
+        *state == Some(self.prefix.len())
+    }
+
+    fn can_match(&self, state: &Option<usize>) -> bool {
+        state.is_some()
+    }
+
+    fn accept(&self, state: &Option<usize>, byte: u8) -> Option<usize> {
+        let at = (*state)?;
+        match self.prefix.get(at) {
+            Some(&expected) => (expected == byte).then_some(at + 1),
+            None => (!self.letters_only || byte.is_ascii_lowercase()).then_some(at),
+        }
     }
 }
 
@@ -153,5 +191,37 @@ impl Bm25StatisticsProvider for FormsTogether<'_> {
         } else {
             self.inner.doc_freq(term)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accepts(automaton: &PrefixAutomaton<'_>, word: &str) -> bool {
+        let state = word.bytes().fold(automaton.start(), |state, byte| {
+            automaton.accept(&state, byte)
+        });
+        automaton.is_match(&state)
+    }
+
+    #[test]
+    fn the_forms_of_a_stem_of_letters_are_letters() {
+        let letters = PrefixAutomaton {
+            prefix: b"loc",
+            letters_only: true,
+        };
+        assert!(accepts(&letters, "loc"));
+        assert!(accepts(&letters, "locking"));
+        assert!(!accepts(&letters, "lock_page"));
+        assert!(!accepts(&letters, "lock2"));
+        assert!(!accepts(&letters, "lo"));
+        assert!(!accepts(&letters, "block"));
+        let anything = PrefixAutomaton {
+            prefix: b"loc",
+            letters_only: false,
+        };
+        assert!(accepts(&anything, "lock_page"));
+        assert!(!accepts(&anything, "block"));
     }
 }
