@@ -231,8 +231,8 @@ fn remember_new_roots(
     Ok(())
 }
 
-/// Opens the index for writing, with its catalog of roots. An index of another schema version,
-/// or of another language than `options` asks for, is replaced by an empty one that keeps its
+/// Opens the index for writing, with its catalog of roots (recording the language `options`
+/// asks for). An index of another schema version is replaced by an empty one that keeps its
 /// roots, saying so to `observer`; so is, when rebuilding, an index made by an older Lantern
 /// (whose fields differ), and, when roots were named, an index whose list of roots cannot even
 /// be read.
@@ -245,25 +245,16 @@ fn open_for_writing(
     let opened = open_or_create_index(dir, options.language.unwrap_or_default())
         .and_then(|(index, fields)| Ok((Catalog::load(&index)?, index, fields)));
     let catalog = match opened {
-        Ok((catalog, index, fields)) => match options.language {
-            Some(asked) if asked != fields.language => {
-                if !catalog.roots.is_empty() {
-                    observer.rebuilding(Rebuild::Language {
-                        from: fields.language,
-                        to: asked,
-                    });
-                }
-                refill(catalog)
-            }
-            _ => {
-                // A new index's catalog is the default one: its language is the index's.
-                let catalog = Catalog {
-                    language: fields.language,
-                    ..catalog
-                };
-                return Ok((index, fields, catalog));
-            }
-        },
+        Ok((catalog, index, fields)) => {
+            // Words are indexed as written and stemmed when searched: another language only
+            // changes what the catalog records (a new index's catalog is the default one).
+            let language = options.language.unwrap_or(fields.language);
+            let catalog = Catalog {
+                language,
+                ..catalog
+            };
+            return Ok((index, LanternSchema { language, ..fields }, catalog));
+        }
         Err(IndexError::OtherVersion { found, .. }) => {
             observer.rebuilding(Rebuild::OtherVersion { found });
             refill(old_catalog(dir))

@@ -26,7 +26,8 @@ pub struct IndexOptions {
     /// Forget what the index holds under each root and index it from scratch.
     pub rebuild: bool,
     /// The language to stem in; `None` keeps the index's own (English for a new index). Another
-    /// language than the index's rebuilds it.
+    /// language than the index's is recorded: words are stemmed when searched, nothing is
+    /// re-read.
     pub language: Option<Language>,
     /// Which files the walk yields.
     pub walk: WalkOptions,
@@ -68,13 +69,6 @@ pub enum Rebuild {
         /// The schema version it was made with.
         found: u32,
     },
-    /// Another language was asked for: every stem changes.
-    Language {
-        /// The index's language.
-        from: Language,
-        /// The language asked for.
-        to: Language,
-    },
 }
 
 impl fmt::Display for Rebuild {
@@ -84,10 +78,6 @@ impl fmt::Display for Rebuild {
                 f,
                 "rebuilding the index: it was made by another version of Lantern (index schema \
                  version {found}, this Lantern's is {SCHEMA_VERSION})"
-            ),
-            Rebuild::Language { from, to } => write!(
-                f,
-                "rebuilding the index: its words were stemmed in {from}, now in {to}"
             ),
         }
     }
