@@ -37,6 +37,7 @@ pub(super) fn request(args: &SearchArgs) -> SearchRequest {
             paths: args.path.clone(),
             modified: args.modified.clone(),
             sizes: args.size.clone(),
+            dates: args.date.clone(),
         },
         default_operator: if args.and {
             DefaultOperator::And
@@ -46,6 +47,7 @@ pub(super) fn request(args: &SearchArgs) -> SearchRequest {
         limit: args.limit,
         sort: args.sort,
         facets: args.facets,
+        collapse: !args.no_collapse,
         offset: 0,
         fragments: FragmentOptions {
             count: args.fragments.into(),

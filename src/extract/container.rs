@@ -329,6 +329,7 @@ impl Walk<'_> {
         Document {
             text: listing,
             title: None,
+            date: None,
             kind,
             lossy: false,
             truncated: false,

@@ -110,6 +110,10 @@ pub struct Extracted {
     /// The document's own title (PDF document info, `<title>`, document properties), if it has
     /// a non-empty one.
     pub title: Option<String>,
+    /// The document's own date, in nanoseconds since the Unix epoch, when it gives one: when it
+    /// was made (a PDF's `/CreationDate`, an office file's `dcterms:created`, an ODF file's
+    /// `meta:creation-date`, an e-book's `dc:date`), else when it was last saved.
+    pub date: Option<u64>,
 }
 
 /// Why a document's text could not be extracted.
@@ -287,6 +291,8 @@ pub struct Document {
     pub text: String,
     /// The document's own title, if it has one.
     pub title: Option<String>,
+    /// The document's own date (see [`Extracted::date`]), if it has one.
+    pub date: Option<u64>,
     /// Its type.
     pub kind: DocumentType,
     /// True when decoding had to replace invalid bytes.
@@ -326,31 +332,39 @@ pub fn document(
     options: &ExtractOptions,
     max_text: u64,
 ) -> Result<Document, Unread> {
-    let (mut text, title, kind, lossy) = match recognise(name, &bytes[..bytes.len().min(8192)]) {
-        Some(Format {
-            kind,
-            extract: Reader::Document(read),
-            ..
-        }) => {
-            let extracted = extract(*kind, *read, bytes, *options)
-                .map_err(|error| Unread::Unextractable { kind: *kind, error })?;
-            (extracted.text, extracted.title, *kind, false)
-        }
-        Some(Format {
-            kind,
-            extract: Reader::Archive(_),
-            ..
-        }) => {
-            return Err(Unread::Unextractable {
-                kind: *kind,
-                error: ExtractError::Damaged("an archive read as a document".to_string()),
-            })
-        }
-        None => {
-            let decoded = plain::decode(bytes).map_err(|plain::NotText::Binary| Unread::Binary)?;
-            (decoded.text, None, DocumentType::Text, decoded.lossy)
-        }
-    };
+    let (mut text, title, date, kind, lossy) =
+        match recognise(name, &bytes[..bytes.len().min(8192)]) {
+            Some(Format {
+                kind,
+                extract: Reader::Document(read),
+                ..
+            }) => {
+                let extracted = extract(*kind, *read, bytes, *options)
+                    .map_err(|error| Unread::Unextractable { kind: *kind, error })?;
+                (
+                    extracted.text,
+                    extracted.title,
+                    extracted.date,
+                    *kind,
+                    false,
+                )
+            }
+            Some(Format {
+                kind,
+                extract: Reader::Archive(_),
+                ..
+            }) => {
+                return Err(Unread::Unextractable {
+                    kind: *kind,
+                    error: ExtractError::Damaged("an archive read as a document".to_string()),
+                })
+            }
+            None => {
+                let decoded =
+                    plain::decode(bytes).map_err(|plain::NotText::Binary| Unread::Binary)?;
+                (decoded.text, None, None, DocumentType::Text, decoded.lossy)
+            }
+        };
     let truncated = text.len() as u64 > max_text;
     if truncated {
         text.truncate(text.floor_char_boundary(usize::try_from(max_text).unwrap_or(usize::MAX)));
@@ -359,6 +373,7 @@ pub fn document(
     Ok(Document {
         text,
         title,
+        date,
         kind,
         lossy,
         truncated,
@@ -466,6 +481,7 @@ pub fn extract(
     }
     Ok(Extracted {
         title: extracted.title.as_deref().and_then(one_line_title),
+        date: extracted.date,
         text: leaders::strip_leaders(&extracted.text).unwrap_or(extracted.text),
     })
 }
@@ -540,7 +556,7 @@ mod tests {
         let long: DocumentReader = |_, _| {
             Ok(Extracted {
                 text: "x".repeat(100),
-                title: None,
+                ..Extracted::default()
             })
         };
         let options = ExtractOptions {

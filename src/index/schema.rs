@@ -18,8 +18,9 @@ use super::IndexError;
 /// recorded; 2: folded terms (case, accents, compatibility forms); 3: the stemmed fields and the
 /// index's language; 4: archive members as documents (`::` splits path components, and archives
 /// an older index skipped as binary files must be read); 5: the stemmed fields hold only the words
-/// that differ from their stem.
-pub const SCHEMA_VERSION: u32 = 5;
+/// that differ from their stem; 6: the hash of a document's text (`text_hash`), which finds its
+/// copies, and the document's own date (`date`).
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Name of the tokenizer that splits a path into its components (`/usr/src/a.rs` → `usr`, `src`,
 /// `a.rs`), so that `path:src` and `path:*.rs` match a component.
@@ -64,6 +65,14 @@ pub struct LanternSchema {
     pub mtime: Field,
     /// File size in bytes (fast field).
     pub size: Field,
+    /// A 64-bit hash of the document's title and text (XXH64), absent when the text is empty: a
+    /// fast field only, read for the few best candidates of a search to fold copies of one text
+    /// into one hit. Never a term: nothing searches for it.
+    pub text_hash: Field,
+    /// The document's own date (PDF or office metadata, an e-book's publication date) in
+    /// nanoseconds since the Unix epoch, like `mtime`; absent when it gives none. A fast field:
+    /// `date:` clauses scan it as `modified:` clauses scan `mtime`, and `--sort date` reads it.
+    pub date: Field,
     /// The language of the stemmed fields, recorded with the index (not a field).
     pub language: Language,
 }
@@ -103,6 +112,8 @@ impl LanternSchema {
         let doc_type = builder.add_text_field("type", STRING | FAST);
         let mtime = builder.add_u64_field("mtime", FAST);
         let size = builder.add_u64_field("size", FAST);
+        let text_hash = builder.add_u64_field("text_hash", FAST);
+        let date = builder.add_u64_field("date", FAST);
         let fields = LanternSchema {
             path,
             path_parts,
@@ -114,6 +125,8 @@ impl LanternSchema {
             doc_type,
             mtime,
             size,
+            text_hash,
+            date,
             language,
         };
         (builder.build(), fields)
@@ -148,6 +161,8 @@ impl LanternSchema {
             doc_type: field("type")?,
             mtime: field("mtime")?,
             size: field("size")?,
+            text_hash: field("text_hash")?,
+            date: field("date")?,
             language,
         })
     }

@@ -100,6 +100,7 @@ fn read_plain(
     Ok(Document {
         text: decoded.text,
         title: None,
+        date: None,
         kind: DocumentType::Text,
         lossy: decoded.lossy,
         truncated,

@@ -260,12 +260,13 @@ impl Parser {
             (true, "path") => FieldName::Path,
             (true, "type") => FieldName::Type,
             (true, "modified") => return self.span(NumericField::Modified),
+            (true, "date") => return self.span(NumericField::Date),
             (true, "size") => return self.span(NumericField::Size),
             _ => {
                 return Err(QuerySyntaxError::new(
                     format!(
                         "unknown field '{}': known fields are 'contents', 'title', 'path', \
-                         'type', 'modified' and 'size'",
+                         'type', 'modified', 'date' and 'size'",
                         token.raw
                     ),
                     token.pos,

@@ -1,11 +1,11 @@
-//! What a hit shows besides its fragments (its path key, title and type), read from the index's
-//! fast fields: no stored document is opened for them. (A hit whose text is read anyway takes its
-//! path key from there: see the schema.)
+//! What a hit shows besides its fragments (its path key, title and type), and the hash of its text
+//! that finds its copies, read from the index's fast fields: no stored document is opened for
+//! them. (A hit whose text is read anyway takes its path key from there: see the schema.)
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::index::SegmentId;
 use tantivy::{DocAddress, Searcher, SegmentReader};
 
@@ -66,6 +66,8 @@ struct SegmentColumns {
     path: Option<StrColumn>,
     title: Option<StrColumn>,
     doc_type: Option<StrColumn>,
+    text_hash: Option<Column<u64>>,
+    date: Option<Column<u64>>,
 }
 
 impl HitColumns {
@@ -143,6 +145,29 @@ impl HitColumns {
         self.read(address, |columns| columns.doc_type.as_ref())
     }
 
+    /// The hash of the text of the document at `address`; `None` when it has no text.
+    pub(super) fn text_hash(&self, address: DocAddress) -> Option<u64> {
+        self.number(address, |columns| columns.text_hash.as_ref())
+    }
+
+    /// The own date of the document at `address`, if it has one.
+    pub(super) fn date(&self, address: DocAddress) -> Option<u64> {
+        self.number(address, |columns| columns.date.as_ref())
+    }
+
+    /// The value of the document at `address` in the number column `pick` chooses.
+    fn number(
+        &self,
+        address: DocAddress,
+        pick: impl Fn(&SegmentColumns) -> Option<&Column<u64>>,
+    ) -> Option<u64> {
+        self.segments
+            .get(address.segment_ord as usize)
+            .and_then(Option::as_deref)
+            .and_then(pick)
+            .and_then(|column| column.first(address.doc_id))
+    }
+
     /// The first value of the document at `address` in the column `pick` chooses; empty when it
     /// has none, or when its segment was not given to [`HitColumns::open`].
     fn read(
@@ -184,6 +209,8 @@ impl SegmentColumns {
             path: fast.str(schema.get_field_name(fields.path))?,
             title: fast.str(schema.get_field_name(fields.title))?,
             doc_type: fast.str(schema.get_field_name(fields.doc_type))?,
+            text_hash: fast.column_opt(schema.get_field_name(fields.text_hash))?,
+            date: fast.column_opt(schema.get_field_name(fields.date))?,
         })
     }
 }

@@ -1,12 +1,16 @@
 //! Facets: how many of ALL the documents a query matches (not only the hits returned) are of each
-//! type and were modified in each month, counted from the `type` and `mtime` fast fields in the
-//! same pass that ranks them.
+//! type, were modified in each month and are in each folder, counted from the `type`, `mtime` and
+//! `path` fast fields in the same pass that ranks them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
+
+use super::folders::FolderScope;
+use crate::calendar::civil_from_days;
 
 /// Counts of matching documents, by value, largest count first (ties in value order).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -15,13 +19,20 @@ pub struct Facets {
     pub types: Vec<(String, usize)>,
     /// By month of modification, `YYYY-MM` in UTC, newest first.
     pub months: Vec<(String, usize)>,
+    /// By folder, relative to its root (`drivers/usb`): the folders one level below the roots,
+    /// or below the folder of the search's one path filter (`--path drivers`: `drivers/usb`,
+    /// `drivers/net`...). A document directly in that folder is in none of them.
+    pub folders: Vec<(String, usize)>,
 }
 
 /// Nanoseconds in a day, the unit `mtime` is converted from.
 const NANOS_PER_DAY: u64 = 86_400 * 1_000_000_000;
 
-/// A collector of [`Facets`] and of the number of matching documents.
-pub(super) struct FacetCollector;
+/// A collector of [`Facets`] and of the number of matching documents, counting folders in
+/// `folders`.
+pub(super) struct FacetCollector {
+    pub(super) folders: Arc<FolderScope>,
+}
 
 /// The counts of one segment: by type ordinal, and by month (`year * 12 + month - 1`).
 pub(super) struct SegmentFacets {
@@ -32,13 +43,20 @@ pub(super) struct SegmentFacets {
     /// The day (since the epoch) and month key of the last document seen: documents indexed
     /// together often share a day, which spares the calendar arithmetic.
     last_day: Option<(u64, i64)>,
+    paths: Option<StrColumn>,
+    /// The path ordinals of the matching documents.
+    path_ords: Vec<u64>,
     total: usize,
 }
 
-/// What a segment hands to the merge: its counts by type name and month, and its total.
+/// What a segment hands to the merge: its counts by type name and month, the path ordinals of
+/// its matches (their folders are counted in the merge, which can report a failure), and its
+/// total.
 pub(super) struct SegmentFruit {
     types: BTreeMap<String, usize>,
     months: BTreeMap<i64, usize>,
+    paths: Option<StrColumn>,
+    path_ords: Vec<u64>,
     total: usize,
 }
 
@@ -60,6 +78,8 @@ impl Collector for FacetCollector {
             mtime: reader.fast_fields().u64("mtime")?,
             month_counts: BTreeMap::new(),
             last_day: None,
+            paths: reader.fast_fields().str("path")?,
+            path_ords: Vec::new(),
             total: 0,
         })
     }
@@ -71,8 +91,13 @@ impl Collector for FacetCollector {
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<(Facets, usize)> {
         let mut types: BTreeMap<String, usize> = BTreeMap::new();
         let mut months: BTreeMap<i64, usize> = BTreeMap::new();
+        let mut folders: BTreeMap<String, usize> = BTreeMap::new();
         let mut total = 0;
-        for fruit in fruits {
+        for mut fruit in fruits {
+            if let Some(paths) = &fruit.paths {
+                self.folders
+                    .count(paths, &mut fruit.path_ords, &mut folders)?;
+            }
             for (name, count) in fruit.types {
                 *types.entry(name).or_default() += count;
             }
@@ -81,8 +106,11 @@ impl Collector for FacetCollector {
             }
             total += fruit.total;
         }
-        let mut types: Vec<(String, usize)> = types.into_iter().collect();
-        types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let largest_first = |counts: BTreeMap<String, usize>| {
+            let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            counts
+        };
         let months = months
             .into_iter()
             .rev()
@@ -91,7 +119,12 @@ impl Collector for FacetCollector {
                 (format!("{year:04}-{month:02}"), count)
             })
             .collect();
-        Ok((Facets { types, months }, total))
+        let facets = Facets {
+            types: largest_first(types),
+            months,
+            folders: largest_first(folders),
+        };
+        Ok((facets, total))
     }
 }
 
@@ -100,6 +133,13 @@ impl SegmentCollector for SegmentFacets {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.total += 1;
+        if let Some(ord) = self
+            .paths
+            .as_ref()
+            .and_then(|paths| paths.ords().first(doc))
+        {
+            self.path_ords.push(ord);
+        }
         if let Some(types) = &self.types {
             for ord in types.term_ords(doc) {
                 if let Some(count) = usize::try_from(ord)
@@ -139,27 +179,16 @@ impl SegmentCollector for SegmentFacets {
         SegmentFruit {
             types,
             months: self.month_counts,
+            paths: self.paths,
+            path_ords: self.path_ords,
             total: self.total,
         }
     }
 }
 
-/// `year * 12 + month - 1` of the day `days` after 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`).
+/// `year * 12 + month - 1` of the day `days` after 1970-01-01.
 fn month_key(days: u64) -> i64 {
-    let z = i64::try_from(days).unwrap_or(i64::MAX / 2) + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let (year, month, _) = civil_from_days(i64::try_from(days).unwrap_or(i64::MAX / 2));
     year * 12 + month - 1
 }
 

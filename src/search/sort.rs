@@ -1,5 +1,5 @@
 //! The orders a search can list its hits in: by relevance (BM25, best first), or by a fast
-//! field, the modification time, the size or the path, with the top N kept by tantivy's
+//! field, the modification time, the document's own date, the size or the path, with the top N kept by tantivy's
 //! fast-field collector in one pass over the matches (no scoring, no stored text).
 
 use std::fmt;
@@ -17,6 +17,8 @@ pub enum SortKey {
     Relevance,
     /// Modification time, newest first.
     Modified,
+    /// The document's own date, newest first; documents without one last, in either direction.
+    Date,
     /// Size, largest first.
     Size,
     /// Path, in byte order (A to Z).
@@ -34,13 +36,13 @@ pub struct Sort {
 
 /// A sort that cannot be read.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown sort '{0}': expected relevance, modified, size or path, the last three with a leading '-' to reverse them")]
+#[error("unknown sort '{0}': expected relevance, modified, date, size or path, the last four with a leading '-' to reverse them")]
 pub struct SortError(String);
 
 impl FromStr for Sort {
     type Err = SortError;
 
-    /// `relevance`, `modified`, `size`, `path`, or one of the last three after a `-`.
+    /// `relevance`, `modified`, `date`, `size`, `path`, or one of the last four after a `-`.
     fn from_str(text: &str) -> Result<Sort, SortError> {
         let (reversed, name) = match text.strip_prefix('-') {
             Some(name) => (true, name),
@@ -49,6 +51,7 @@ impl FromStr for Sort {
         let key = match name {
             "relevance" if !reversed => SortKey::Relevance,
             "modified" => SortKey::Modified,
+            "date" => SortKey::Date,
             "size" => SortKey::Size,
             "path" => SortKey::Path,
             _ => return Err(SortError(text.to_string())),
@@ -62,6 +65,7 @@ impl fmt::Display for Sort {
         let name = match self.key {
             SortKey::Relevance => "relevance",
             SortKey::Modified => "modified",
+            SortKey::Date => "date",
             SortKey::Size => "size",
             SortKey::Path => "path",
         };
@@ -71,6 +75,7 @@ impl fmt::Display for Sort {
 }
 
 /// The fast field a key other than relevance reads, and its natural order.
+#[derive(Clone, Copy)]
 pub(super) enum FastKey {
     /// A number, largest first.
     Number(&'static str),
@@ -85,6 +90,7 @@ impl Sort {
         match self.key {
             SortKey::Relevance => None,
             SortKey::Modified => Some(FastKey::Number("mtime")),
+            SortKey::Date => Some(FastKey::Number("date")),
             SortKey::Size => Some(FastKey::Number("size")),
             SortKey::Path => Some(FastKey::Text("path")),
         }
@@ -137,6 +143,8 @@ mod tests {
             "relevance",
             "modified",
             "-modified",
+            "date",
+            "-date",
             "size",
             "-size",
             "path",
@@ -147,7 +155,7 @@ mod tests {
                 Some(text)
             );
         }
-        for bad in ["-relevance", "date", "", "-"] {
+        for bad in ["-relevance", "created", "", "-"] {
             assert!(bad.parse::<Sort>().is_err(), "{bad}");
         }
     }

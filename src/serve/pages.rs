@@ -194,6 +194,7 @@ pub(super) async fn search(
         limit: PAGE_SIZE,
         sort,
         facets: false,
+        collapse: params.filters.collapse(),
         offset: (number - 1) * PAGE_SIZE,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),

@@ -51,6 +51,8 @@ pub const FIELDS: &[(&str, FieldKind)] = &[
     ("size", FieldKind::Long),
     // Nanoseconds since the epoch, also the document's external version.
     ("mtime", FieldKind::Long),
+    // The document's own date (nanoseconds since the epoch), absent when it has none.
+    ("date", FieldKind::Long),
     // The document type's name (`DocumentType::name`).
     ("type", FieldKind::Keyword),
     ("title", FieldKind::Words),

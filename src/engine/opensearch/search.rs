@@ -80,7 +80,7 @@ pub fn remote_search(
         "from": offset,
         "size": limit,
         "track_total_hits": true,
-        "_source": if wants_text { json!(["path", "title", "type", "body"]) } else { json!(["path", "title", "type"]) },
+        "_source": if wants_text { json!(["path", "title", "type", "date", "body"]) } else { json!(["path", "title", "type", "date"]) },
         // Ties in score come back in one order whatever the shards: by path.
         "sort": [{ "_score": "desc" }, { "path": "asc" }],
     });
@@ -136,6 +136,9 @@ pub fn remote_search(
                 key,
                 fragments,
                 locations,
+                // The engine has no text hashes: copies are hits of their own.
+                also_at: Vec::new(),
+                date: source["date"].as_u64(),
             }
         })
         .collect();
@@ -149,5 +152,6 @@ pub fn remote_search(
         correction: None,
         syntax_error,
         facets: None,
+        collapsed: 0,
     })
 }

@@ -494,6 +494,7 @@ fn prepare(
                 "mtime": entry.mtime,
                 "type": file.kind.name(),
                 "title": file.title,
+                "date": file.date,
                 "body": file.text,
             });
             let outcome = Outcome::Indexed {

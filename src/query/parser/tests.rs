@@ -355,7 +355,7 @@ fn malformed_inputs() {
         ("a)", "unexpected ')'", 1),
         (
             "foo:bar",
-            "unknown field 'foo': known fields are 'contents', 'title', 'path', 'type', 'modified' and 'size'",
+            "unknown field 'foo': known fields are 'contents', 'title', 'path', 'type', 'modified', 'date' and 'size'",
             0,
         ),
         ("a b Path:c", "unknown field 'Path'", 4),
