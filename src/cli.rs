@@ -225,8 +225,9 @@ pub struct SearchArgs {
     )]
     pub sort: Sort,
 
-    /// Count all matching documents (not only those shown) by type and by month of
-    /// modification: a line in text output, "facets" in JSON.
+    /// Count all matching documents (not only those shown) by type, by month of modification
+    /// and by folder (one level below the roots, or below the one --path given): a line in
+    /// text output, "facets" in JSON.
     #[arg(long)]
     pub facets: bool,
 
@@ -405,8 +406,9 @@ Query syntax (Lucene classic), on the text unless a field is named:
   title:manual  type:pdf  words of a document's title; its type (text, pdf, html, docx...)
   modified:2024-03  modified:[2024-01-01 TO 2024-06-30]  modified:>now-7d  (dates in UTC;
                           now-N with h, d, w or y; a date is its whole day, month or year)
+  date:2020  date:>=2021-06  a document's own date (PDF, office, e-book metadata), as modified:
   size:>10M  size:{1M TO *]  size:<=512K  (units K, M, G, T of 1024; >, >=, <, <=)
-  type:pdf font           beside other clauses with no operator, type: path: modified: size:
+  type:pdf font           beside other clauses with no operator, type: path: modified: date: size:
                           filter (each field required, its own clauses alternatives);
                           with AND/OR/+/- written out, Lucene's meaning holds
   \\(1\\+1\\)\\:2             escape special characters with \\"

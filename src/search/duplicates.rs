@@ -4,8 +4,9 @@
 //!
 //! Folding works on the best candidates only: a search collects more of them than it shows
 //! (more again when copies leave too few), reads their hashes from the fast field, and keeps the
-//! first of each text. The copies of the hits shown are then found among all the matches, in
-//! one more pass that visits only the documents having one of those hashes.
+//! first of each text. The copies of the hits shown are then counted in the whole index (a scan
+//! of the hash column); only a text with copies outside the candidates costs one more pass of
+//! the query, restricted to the documents with its hash, to find which of them match.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -35,12 +36,14 @@ pub(super) fn next_pool(pool: usize) -> usize {
 }
 
 /// One hit standing for every copy of its text among the candidates.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Kept {
     /// The copy shown: its score and address.
     pub(super) found: (Score, DocAddress),
     /// The hash of its text; `None` for a document without text, never a copy.
     pub(super) hash: Option<u64>,
+    /// The other candidates with the same text.
+    pub(super) copies: Vec<DocAddress>,
 }
 
 /// Folds `candidates` (best first) into one hit per text, in the candidates' order. The copy
@@ -57,58 +60,86 @@ pub(super) fn fold_copies(
     let mut by_hash: HashMap<u64, usize> = HashMap::new();
     for &(score, address) in candidates {
         let hash = columns.text_hash(address);
-        let Some(hash) = hash else {
+        let seen = hash.and_then(|hash| by_hash.get(&hash).copied());
+        let Some(at) = seen else {
+            if let Some(hash) = hash {
+                by_hash.insert(hash, kept.len());
+            }
             kept.push(Kept {
                 found: (score, address),
                 hash,
+                copies: Vec::new(),
             });
             continue;
         };
-        match by_hash.get(&hash) {
-            None => {
-                by_hash.insert(hash, kept.len());
-                kept.push(Kept {
-                    found: (score, address),
-                    hash: Some(hash),
-                });
-            }
-            Some(&at) => {
-                let (best, shown) = kept[at].found;
-                if scored && score == best {
-                    let (key, shown_key) = (columns.key(address)?, columns.key(shown)?);
-                    if (key.len(), &key) < (shown_key.len(), &shown_key) {
-                        kept[at].found = (score, address);
-                    }
-                }
+        let group = &mut kept[at];
+        let (best, shown) = group.found;
+        let mut copy = address;
+        if scored && score == best {
+            let (key, shown_key) = (columns.key(address)?, columns.key(shown)?);
+            if (key.len(), &key) < (shown_key.len(), &shown_key) {
+                group.found = (score, address);
+                copy = shown;
             }
         }
+        group.copies.push(copy);
     }
     Ok(kept)
 }
 
-/// The addresses of every document matching `query` whose text hash is one of `hashes`, by
-/// hash: the copies of the hits shown, wherever they rank. One pass that visits only the
-/// documents with those hashes (the query is asked about them alone).
+/// The copies of each hit of `page` among all the documents matching `query`, in the order of
+/// `page`: those among the candidates when the index holds no others, else those the query
+/// matches among the documents with its hash (one pass for every such text together).
 pub(super) fn matching_copies(
     searcher: &Searcher,
     query: &DeadlineQuery,
-    hashes: HashSet<u64>,
+    page: &[Kept],
+    columns: impl Fn(&[DocAddress]) -> tantivy::Result<HitColumns>,
+) -> tantivy::Result<Vec<Vec<DocAddress>>> {
+    let hashes: HashSet<u64> = page.iter().filter_map(|kept| kept.hash).collect();
+    if hashes.is_empty() {
+        return Ok(page.iter().map(|kept| kept.copies.clone()).collect());
+    }
+    let in_index = with_hashes(searcher, Box::new(SameText::new(hashes)), &columns)?;
+    let beyond: HashSet<u64> = page
+        .iter()
+        .filter_map(|kept| {
+            let hash = kept.hash?;
+            let all = in_index.get(&hash).map_or(0, Vec::len);
+            (all > kept.copies.len() + 1).then_some(hash)
+        })
+        .collect();
+    let mut matching = if beyond.is_empty() {
+        HashMap::new()
+    } else {
+        let copies = BooleanQuery::new(vec![
+            (Occur::Must, query.box_clone()),
+            (Occur::Must, Box::new(SameText::new(beyond))),
+        ]);
+        with_hashes(searcher, Box::new(copies), &columns)?
+    };
+    Ok(page
+        .iter()
+        .map(
+            |kept| match kept.hash.and_then(|hash| matching.remove(&hash)) {
+                Some(mut all) => {
+                    all.retain(|&copy| copy != kept.found.1);
+                    all
+                }
+                None => kept.copies.clone(),
+            },
+        )
+        .collect())
+}
+
+/// The documents `query` matches, by their text hash.
+fn with_hashes(
+    searcher: &Searcher,
+    query: Box<dyn Query>,
     columns: impl Fn(&[DocAddress]) -> tantivy::Result<HitColumns>,
 ) -> tantivy::Result<HashMap<u64, Vec<DocAddress>>> {
-    if hashes.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let copies = BooleanQuery::new(vec![
-        (Occur::Must, query.box_clone()),
-        (
-            Occur::Must,
-            Box::new(SameText {
-                hashes: Arc::new(hashes),
-            }),
-        ),
-    ]);
     let mut found: Vec<DocAddress> = searcher
-        .search(&copies, &DocSetCollector)?
+        .search(query.as_ref(), &DocSetCollector)?
         .into_iter()
         .collect();
     found.sort_unstable();
@@ -127,6 +158,14 @@ pub(super) fn matching_copies(
 #[derive(Clone, Debug)]
 struct SameText {
     hashes: Arc<HashSet<u64>>,
+}
+
+impl SameText {
+    fn new(hashes: HashSet<u64>) -> SameText {
+        SameText {
+            hashes: Arc::new(hashes),
+        }
+    }
 }
 
 impl Query for SameText {

@@ -503,22 +503,9 @@ impl IndexSearcher {
                 (candidates, total, facets) = collect(pool)?;
             };
             let page: Vec<Kept> = kept.into_iter().skip(offset).take(limit).collect();
-            let hashes = page.iter().filter_map(|kept| kept.hash).collect();
-            let mut by_hash =
-                matching_copies(searcher, &query, hashes, |found| open_columns(found, false))
+            let copies =
+                matching_copies(searcher, &query, &page, |found| open_columns(found, false))
                     .map_err(engine)?;
-            let copies = page
-                .iter()
-                .map(|kept| {
-                    let (_, shown) = kept.found;
-                    let mut others = kept
-                        .hash
-                        .and_then(|hash| by_hash.remove(&hash))
-                        .unwrap_or_default();
-                    others.retain(|&copy| copy != shown);
-                    others
-                })
-                .collect();
             let top = page.iter().map(|kept| kept.found).collect();
             (top, total, facets, copies)
         } else {
