@@ -477,7 +477,7 @@ impl IndexSearcher {
                 (Some(order), false) => top_sorted(searcher, &query, *order, pool, Count)
                     .map(|(found, total)| (unscored(found), total, None)),
                 (Some(order), true) => {
-                    { top_sorted(searcher, &query, *order, pool, facet_collector()) }
+                    top_sorted(searcher, &query, *order, pool, facet_collector())
                         .map(|(found, (facets, total))| (unscored(found), total, Some(facets)))
                 }
             }
