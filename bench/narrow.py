@@ -12,8 +12,8 @@ repetition, so that a busy moment of a shared machine hits them all. Each figure
 medians to the relevance run's. Prints Markdown tables.
 
 With BASE_BINARY (a Lantern built without the change measured) and NAIVE_BINARY (tantivy-naive),
-first indexes CORPUS_DIR with each of the three in turn, RUNS times (at most 5), into fresh
-folders: wall and CPU time and index size, medians, and the ratios to tantivy-naive.
+first indexes CORPUS_DIR with each of the three in turn, INDEX_RUNS times (environment, default 3),
+into fresh folders: wall and CPU time and index size, medians, and the ratios to tantivy-naive.
 """
 
 import os
@@ -101,7 +101,7 @@ def main():
                 ("tantivy-naive", lambda index, corpus: [naive, "index", corpus, index]),
             ],
             corpus,
-            min(runs, 5),
+            int(os.environ.get("INDEX_RUNS", "3")),
         )
     with tempfile.TemporaryDirectory() as index:
         wall, cpu = timed([binary, "--index", index, "index", corpus])
