@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
-"""Sorting and filtering against a plain search, side by side on one index:
+"""Sorting, facets, filters and copies against a plain search, side by side on one index:
 
-    bench/narrow.py LANTERN_BINARY CORPUS_DIR [RUNS]
+    bench/narrow.py LANTERN_BINARY CORPUS_DIR [RUNS] [BASE_BINARY NAIVE_BINARY]
 
 Indexes CORPUS_DIR into a fresh folder, then runs each query below as a whole
-`lantern search QUERY --format json` command, once as it is (ranked by relevance) and once with each
-variant (`--facets`, `--sort modified`, `--sort path`, a filter), RUNS times (default 15). The variants take
-turns at every repetition, so that a busy moment of a shared machine hits them all. Each figure is
-the median [minimum] wall time of one command and the median CPU time (user + system), and the
-ratio of the medians to the relevance run's. Prints a Markdown table.
+`lantern search QUERY --format json` command, once as it is (ranked by relevance, copies collapsed:
+the default) and once with each variant (`--facets`, `--sort modified`, `--sort date`, `--sort
+path`, a filter, `--no-collapse`), RUNS times (default 15). The variants take turns at every
+repetition, so that a busy moment of a shared machine hits them all. Each figure is the median
+[minimum] wall time of one command and the median CPU time (user + system), and the ratio of the
+medians to the relevance run's. Prints Markdown tables.
+
+With BASE_BINARY (a Lantern built without the change measured) and NAIVE_BINARY (tantivy-naive),
+first indexes CORPUS_DIR with each of the three in turn, INDEX_RUNS times (environment, default 3),
+into fresh folders: wall and CPU time and index size, medians, and the ratios to tantivy-naive.
 """
 
 import os
@@ -24,10 +29,47 @@ VARIANTS = [
     ("relevance", []),
     ("--facets", ["--facets"]),
     ("--sort modified", ["--sort", "modified"]),
+    ("--sort date", ["--sort", "date"]),
     ("--sort -size", ["--sort", "-size"]),
     ("--sort path", ["--sort", "path"]),
     ("--modified '>2000'", ["--modified", ">2000"]),
+    ("--no-collapse", ["--no-collapse"]),
 ]
+
+
+def size_of(folder):
+    """Bytes of the files under `folder`."""
+    return sum(
+        os.path.getsize(os.path.join(root, name))
+        for root, _, names in os.walk(folder)
+        for name in names
+    )
+
+
+def compare_indexing(programs, corpus, runs):
+    """Indexes `corpus` with each of `programs` (name, command prefix before the index folder
+    and corpus) in turn, `runs` times: median wall, CPU and size, and ratios to the last."""
+    figures = {name: [] for name, _ in programs}
+    for _ in range(runs):
+        for name, command in programs:
+            with tempfile.TemporaryDirectory() as index:
+                wall, cpu = timed(command(index, corpus))
+                figures[name].append((wall, cpu, size_of(index)))
+    print("| indexer | wall s, median [min] | CPU s, median | size MB, median | wall / naive | size / naive |")
+    print("|---|---|---|---|---|---|")
+    naive = figures[programs[-1][0]]
+    naive_wall = statistics.median(w for w, _, _ in naive)
+    naive_size = statistics.median(s for _, _, s in naive)
+    for name, _ in programs:
+        walls = [w for w, _, _ in figures[name]]
+        wall = statistics.median(walls)
+        size = statistics.median(s for _, _, s in figures[name])
+        cpu = statistics.median(c for _, c, _ in figures[name])
+        print(
+            f"| {name} | {wall:.1f} [{min(walls):.1f}] | {cpu:.1f} | {size / 1e6:.1f} "
+            f"| {wall / naive_wall:.2f}x | {size / naive_size:.3f}x |"
+        )
+    print()
 
 
 def timed(command):
@@ -50,6 +92,17 @@ def main():
         sys.exit(__doc__)
     binary, corpus = sys.argv[1], sys.argv[2]
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 15
+    if len(sys.argv) > 5:
+        base, naive = sys.argv[4], sys.argv[5]
+        compare_indexing(
+            [
+                ("lantern", lambda index, corpus: [binary, "--index", index, "index", corpus]),
+                ("lantern, base", lambda index, corpus: [base, "--index", index, "index", corpus]),
+                ("tantivy-naive", lambda index, corpus: [naive, "index", corpus, index]),
+            ],
+            corpus,
+            int(os.environ.get("INDEX_RUNS", "3")),
+        )
     with tempfile.TemporaryDirectory() as index:
         wall, cpu = timed([binary, "--index", index, "index", corpus])
         print(f"Indexed {corpus} in {wall:.1f} s ({cpu:.1f} CPU-s).\n")

@@ -185,6 +185,8 @@ fn measure(
         limit: LIMIT,
         sort: Sort::default(),
         facets: false,
+        // As `lantern search` does by default.
+        collapse: true,
         offset: 0,
         fragments,
         timeout: None,

@@ -213,11 +213,12 @@ pub struct SearchArgs {
     /// quoted together: `lantern search font encoding` is `lantern search 'font encoding'`.
     /// May be left out when a filter is given: then every document passing the filters.
     #[arg(value_name = "QUERY", num_args = 1..,
-          required_unless_present_any = ["doc_type", "path", "modified", "size"])]
+          required_unless_present_any = ["doc_type", "path", "modified", "date", "size"])]
     pub query: Vec<String>,
 
-    /// The order of the hits: relevance (best first), modified (newest first), size (largest
-    /// first) or path (A to Z); a leading '-' reverses the last three (-modified: oldest first).
+    /// The order of the hits: relevance (best first), modified (newest first), date (the
+    /// document's own date, newest first; those without one last), size (largest first) or path
+    /// (A to Z); a leading '-' reverses the last four (-modified: oldest first).
     #[arg(
         long,
         value_name = "ORDER",
@@ -226,10 +227,17 @@ pub struct SearchArgs {
     )]
     pub sort: Sort,
 
-    /// Count all matching documents (not only those shown) by type and by month of
-    /// modification: a line in text output, "facets" in JSON.
+    /// Count all matching documents (not only those shown) by type, by month of modification
+    /// and by folder (one level below the roots, or below the one --path given): a line in
+    /// text output, "facets" in JSON.
     #[arg(long)]
     pub facets: bool,
+
+    /// Show every copy of a text as a hit of its own. By default documents with the same
+    /// extracted text are one hit (the best-ranked copy; among equal scores the shortest path),
+    /// followed by "also at:" and the other copies' paths; the total still counts every copy.
+    #[arg(long)]
+    pub no_collapse: bool,
 
     /// Only documents of this type (pdf, html, text, docx...); repeated, any of them.
     #[arg(long = "type", value_name = "TYPE")]
@@ -244,6 +252,11 @@ pub struct SearchArgs {
     /// '>now-7d', '[2024-01-01 TO 2024-06-30]' (UTC); repeated, all of them.
     #[arg(long, value_name = "DATES", allow_hyphen_values = true)]
     pub modified: Vec<String>,
+
+    /// Only documents whose own date (PDF or office metadata, an e-book's date) is then, as
+    /// date: takes it: 2020, '>=2021-06', '[2020 TO 2021]' (UTC); repeated, all of them.
+    #[arg(long, value_name = "DATES", allow_hyphen_values = true)]
+    pub date: Vec<String>,
 
     /// Only documents of this size, as size: takes it: '>10M', '<=512K', '[1K TO 1M]';
     /// repeated, all of them.
@@ -397,8 +410,9 @@ Query syntax (Lucene classic), on the text unless a field is named:
                           an e-mail's sender, recipients (To, Cc, Bcc), subject (= title:)
   modified:2024-03  modified:[2024-01-01 TO 2024-06-30]  modified:>now-7d  (dates in UTC;
                           now-N with h, d, w or y; a date is its whole day, month or year)
+  date:2020  date:>=2021-06  a document's own date (PDF, office, e-book metadata), as modified:
   size:>10M  size:{1M TO *]  size:<=512K  (units K, M, G, T of 1024; >, >=, <, <=)
-  type:pdf font           beside other clauses with no operator, type: path: modified: size:
+  type:pdf font           beside other clauses with no operator, type: path: modified: date: size:
                           filter (each field required, its own clauses alternatives);
                           with AND/OR/+/- written out, Lucene's meaning holds
   \\(1\\+1\\)\\:2             escape special characters with \\"

@@ -10,6 +10,7 @@
 //! keeps an index fresh as files change. Only the binary prints to the
 //! terminal, and the MCP server writes nothing but the protocol to stdout.
 
+pub mod calendar;
 pub mod deadline;
 pub mod engine;
 pub mod extract;

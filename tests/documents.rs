@@ -122,7 +122,7 @@ fn type_and_title_narrow_a_search() {
     let unknown = dir.lantern().args(["search", "kind:pdf"]).assert_exit(2);
     assert!(
         unknown.stderr.contains(
-            "known fields are 'contents', 'title' (or 'subject'), 'path', 'type', 'from', 'to', 'modified' and 'size'"
+            "known fields are 'contents', 'title' (or 'subject'), 'path', 'type', 'from', 'to', 'modified', 'date' and 'size'"
         ),
         "{unknown}"
     );

@@ -111,8 +111,12 @@ fn a_huge_limit_is_clamped_to_the_documents() {
     dir.create("docs/b.txt", "memory");
     dir.index(&["docs"]);
     for limit in ["18446744073709551615", "10000000000"] {
-        let results = dir.search_json(&["--limit", limit, "memory"]);
+        let results = dir.search_json(&["--limit", limit, "memory", "--no-collapse"]);
         assert_eq!(results.hits.len(), 2);
+        // Copies folded: as many candidates as documents, no more.
+        let results = dir.search_json(&["--limit", limit, "memory"]);
+        assert_eq!(results.hits.len(), 1);
+        assert_eq!(results.hits[0].also_at.len(), 1);
     }
 }
 
@@ -271,7 +275,7 @@ fn names_differing_only_in_invalid_utf8_are_distinct_documents() {
     }
     for _ in 0..3 {
         dir.index(&["docs"]);
-        let results = dir.search_json(&["dingo"]);
+        let results = dir.search_json(&["dingo", "--no-collapse"]);
         assert_eq!(results.total, 3);
         for hit in &results.hits {
             assert!(hit.path.ends_with("a\u{FFFD}.txt"), "{}", hit.path);

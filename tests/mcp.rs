@@ -10,7 +10,7 @@ use std::process::{Child, ChildStdin};
 use std::sync::mpsc::{self, Receiver};
 
 use serde_json::{json, Value};
-use util::{available, Dir, Need, HANG_LIMIT};
+use util::{available, sorted, Dir, Need, HANG_LIMIT};
 
 /// A folder with three documents, indexed; `notes/locks.md` holds "mutex" twice on line 12, far
 /// from the words of the lines before, and ranks first for it; `notes/queues.md` holds it once.
@@ -456,6 +456,54 @@ fn the_search_tool_takes_the_filters_of_the_cli() {
     );
     let in_order = dir.json_hit_paths(&sorted);
     assert_eq!(in_order, ["docs/notes/queues.md", "docs/notes/locks.md"]);
-    let (is_error, bad) = session.call("search", json!({"query": "mutex", "sort": "date"}));
+    let (is_error, bad) = session.call("search", json!({"query": "mutex", "sort": "created"}));
     assert!(is_error, "{bad}");
+}
+
+#[test]
+fn the_search_tool_collapses_copies_and_counts_folders() {
+    let dir = Dir::new();
+    for path in [
+        "docs/a/notes.txt",
+        "docs/b/notes.txt",
+        "docs/b/deep/notes.txt",
+    ] {
+        dir.create(path, "the heron nests by the weir\n");
+    }
+    dir.create("docs/b/other.txt", "a heron alone\n");
+    dir.index(&["docs"]);
+    let mut session = Session::start(&dir);
+    let (error, found) = session.call("search", json!({"query": "heron", "facets": true}));
+    assert!(!error, "{found}");
+    assert_eq!(
+        sorted(dir.json_hit_paths(&found)),
+        ["docs/a/notes.txt", "docs/b/other.txt"],
+        "{found}"
+    );
+    let copies: Vec<String> = found["hits"]
+        .as_array()
+        .and_then(|hits| hits.iter().find(|hit| hit["also_at"].is_array()))
+        .and_then(|hit| hit["also_at"].as_array())
+        .map(|paths| {
+            paths
+                .iter()
+                .map(|path| dir.relative(path.as_str().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        copies,
+        ["docs/b/deep/notes.txt", "docs/b/notes.txt"],
+        "{found}"
+    );
+    assert_eq!(found["collapsed"], 2, "{found}");
+    // Folders count every match, copies too.
+    assert_eq!(
+        found["facets"]["folders"],
+        json!([{"value": "b", "count": 3}, {"value": "a", "count": 1}]),
+        "{found}"
+    );
+    let (_, every) = session.call("search", json!({"query": "heron", "collapse": false}));
+    assert_eq!(dir.json_hit_paths(&every).len(), 4, "{every}");
+    assert!(every.get("facets").is_none(), "{every}");
 }

@@ -63,7 +63,7 @@ async def main(lantern, index, query, path, line, documents):
             check(schema.get("required") == ["query"], "search requires only a query", schema)
             check(
                 set(schema["properties"])
-                == {"query", "limit", "offset", "fragments", "correct", "sort", "type", "path", "modified", "size"},
+                == {"query", "limit", "offset", "fragments", "correct", "sort", "type", "path", "modified", "size", "date", "facets", "collapse"},
                 "search takes query, limit, offset, fragments, correct, sort and the filters",
                 schema["properties"].keys(),
             )

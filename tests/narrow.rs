@@ -398,7 +398,7 @@ fn sorted_by_date_size_or_path_in_either_direction() {
     assert_eq!(status, 200, "{found}");
     let paths = dir.json_hit_paths(&found);
     assert_eq!(paths, ["docs/old.txt", "docs/new-year.txt"]);
-    let (status, error) = server.get_json("/api/search?q=lantern&sort=date");
+    let (status, error) = server.get_json("/api/search?q=lantern&sort=created");
     assert_eq!(status, 400, "{error}");
 }
 
@@ -542,4 +542,361 @@ fn facets_count_every_match_by_type_and_month() {
     );
     // Without --facets, JSON has no facets.
     assert!(dir.search_json(&["lantern"]).raw.get("facets").is_none());
+}
+
+/// The same text at three paths, and another text that matches the same word.
+fn copies() -> Dir {
+    let dir = Dir::new();
+    let text = "The lighthouse keeper's log: fog at dawn, a ship at noon.\n";
+    for path in ["a/notes.txt", "b/c/notes.txt", "backup/old/notes.txt"] {
+        dir.create(path, text);
+    }
+    dir.create("other.txt", "A lighthouse, seen from the other shore.\n");
+    dir.index(&["."]);
+    dir
+}
+
+#[test]
+fn copies_of_one_text_are_one_hit_that_names_the_others() {
+    let dir = copies();
+    let json = dir.search_json(&["lighthouse"]);
+    // Every copy is a match; the list shows each text once.
+    assert_eq!(json.total, 4);
+    assert_eq!(json.hits.len(), 2, "{}", json.raw);
+    // Copies score alike: the shortest path stands for them.
+    let kept = json.hit("a/notes.txt");
+    assert_eq!(
+        sorted(kept.also_at.clone()),
+        ["b/c/notes.txt", "backup/old/notes.txt"]
+    );
+    assert!(json.hit("other.txt").also_at.is_empty());
+    assert_eq!(json.collapsed, 2);
+    // --no-collapse lists every copy.
+    let all = dir.search_json(&["lighthouse", "--no-collapse"]);
+    assert_eq!(
+        sorted(all.paths()),
+        [
+            "a/notes.txt",
+            "b/c/notes.txt",
+            "backup/old/notes.txt",
+            "other.txt"
+        ]
+    );
+    assert!(all.hits.iter().all(|hit| hit.also_at.is_empty()));
+    assert_eq!(all.collapsed, 0);
+    // Text output names them under the hit.
+    let text = dir.search_text(&["lighthouse", "--fragments", "0"]);
+    let line = format!(
+        "also at: {}, {}\n",
+        dir.display("b/c/notes.txt"),
+        dir.display("backup/old/notes.txt")
+    );
+    assert!(text.contains(&line), "{text}");
+    // In another order, the first copy in that order stands for the others.
+    let json = dir.search_json(&["lighthouse", "--sort", "-path"]);
+    assert_eq!(json.paths(), ["other.txt", "backup/old/notes.txt"]);
+    assert_eq!(
+        json.hits[1].also_at,
+        ["a/notes.txt", "b/c/notes.txt"],
+        "{}",
+        json.raw
+    );
+    // A filter leaves out the copies it does not pass: they are not matches.
+    let json = dir.search_json(&["lighthouse", "--path", "backup"]);
+    assert_eq!(json.paths(), ["backup/old/notes.txt"]);
+    assert!(json.hits[0].also_at.is_empty());
+}
+
+#[test]
+fn copies_past_the_first_candidates_still_leave_as_many_distinct_hits() {
+    let dir = Dir::new();
+    // Forty copies of the best text, then three texts that match less well.
+    let best = "beacon beacon beacon beacon\n";
+    for n in 0..40 {
+        dir.create(&format!("copies/{n:02}/best.txt"), best);
+    }
+    for (n, text) in ["beacon one", "beacon two words", "beacon three more words"]
+        .iter()
+        .enumerate()
+    {
+        dir.create(
+            &format!("distinct/{n}.txt"),
+            format!("{text} and a longer tail of text\n"),
+        );
+    }
+    dir.index(&["."]);
+    let json = dir.search_json(&["beacon", "--limit", "3"]);
+    assert_eq!(json.total, 43);
+    assert_eq!(json.hits.len(), 3, "{}", json.raw);
+    assert_eq!(json.hits[0].path, "copies/00/best.txt");
+    // Every other copy is named, though most were never among the candidates.
+    let expected: Vec<String> = (1..40).map(|n| format!("copies/{n:02}/best.txt")).collect();
+    assert_eq!(json.hits[0].also_at, expected);
+    assert!(json.hits[1..]
+        .iter()
+        .all(|hit| hit.path.starts_with("distinct/")));
+    // The text output names three and counts the rest.
+    let text = dir.search_text(&["beacon", "--limit", "1", "--fragments", "0"]);
+    assert!(text.contains(" (+36 more)\n"), "{text}");
+    // Paging goes on past the folded copies.
+    let json = dir.search_json(&["beacon", "--limit", "50"]);
+    assert_eq!(json.hits.len(), 4);
+}
+
+#[test]
+fn documents_without_text_are_never_copies() {
+    let dir = Dir::new();
+    dir.create("empty/one.txt", "");
+    dir.create("empty/two.txt", "  \n");
+    dir.index(&["."]);
+    let json = dir.search_json(&["path:empty"]);
+    assert_eq!(sorted(json.paths()), ["empty/one.txt", "empty/two.txt"]);
+}
+
+/// Counts by folder one level below `base` (relative to the root `tree/`), from hit paths
+/// relative to the test folder: the test's own count, largest first, then by name.
+fn folder_counts(paths: &[String], base: &str) -> serde_json::Value {
+    let mut counts: Vec<(String, u64)> = Vec::new();
+    for path in paths {
+        let relative = path.strip_prefix("tree/").expect("under the root");
+        let below = if base.is_empty() {
+            Some(relative)
+        } else {
+            relative.strip_prefix(&format!("{base}/"))
+        };
+        let Some((folder, _)) = below.and_then(|below| below.split_once('/')) else {
+            continue;
+        };
+        let folder = if base.is_empty() {
+            folder.to_string()
+        } else {
+            format!("{base}/{folder}")
+        };
+        match counts.iter_mut().find(|(seen, _)| *seen == folder) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((folder, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    counts
+        .iter()
+        .map(|(value, count)| serde_json::json!({"value": value, "count": count}))
+        .collect()
+}
+
+#[test]
+fn folder_facets_count_every_match_by_folder_and_drill_down_a_path_filter() {
+    let dir = Dir::new();
+    // Names around `src/` in byte order (`src-old`, `src.txt`, `srcx`), a `src` deeper down,
+    // files directly in the root and in folders.
+    let files = [
+        "src/a/one.txt",
+        "src/a/two.txt",
+        "src/a/deep/three.txt",
+        "src/b/four.txt",
+        "src/five.txt",
+        "src-old/six.txt",
+        "src.txt",
+        "srcx/seven.txt",
+        "docs/src/eight.txt",
+        "docs/nine.txt",
+        "top.txt",
+    ];
+    for (n, path) in files.iter().enumerate() {
+        dir.create(
+            &format!("tree/{path}"),
+            format!("ember {}\n", "word ".repeat(n)),
+        );
+    }
+    dir.create("tree/unrelated/other.txt", "nothing to see\n");
+    dir.index(&["tree"]);
+    for (args, base) in [
+        (vec!["ember"], ""),
+        (vec!["ember", "--path", "src"], "src"),
+        (vec!["ember", "--path", "/src/a/"], "src/a"),
+        (vec!["ember", "--type", "text"], ""),
+    ] {
+        let mut every = args.clone();
+        every.extend(["--no-collapse", "--limit", "1000"]);
+        let all = dir.search_json(&every);
+        assert_eq!(all.hits.len() as u64, all.total);
+        let mut faceted = args.clone();
+        faceted.extend(["--facets", "--limit", "1"]);
+        let json = dir.search_json(&faceted);
+        assert_eq!(
+            json.raw["facets"]["folders"],
+            folder_counts(&all.paths(), base),
+            "{args:?}"
+        );
+    }
+    // The counts by hand, once: the first level, and under `src`.
+    let json = dir.search_json(&["ember", "--facets"]);
+    assert_eq!(
+        json.raw["facets"]["folders"],
+        serde_json::json!([
+            {"value": "src", "count": 5},
+            {"value": "docs", "count": 2},
+            {"value": "src-old", "count": 1},
+            {"value": "srcx", "count": 1},
+        ])
+    );
+    let text = dir.search_text(&["ember", "--facets", "--path", "src"]);
+    assert!(text.contains(" | folders: src/a 3, src/b 1\n"), "{text}");
+}
+
+/// A one-page PDF showing `text`, whose document information dictionary has `info` (e.g.
+/// `/CreationDate (D:2020...)`), with a correct cross-reference table.
+fn pdf(text: &str, info: &str) -> Vec<u8> {
+    let content = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        format!("<< {info} >>"),
+    ];
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (n, object) in objects.iter().enumerate() {
+        offsets.push(bytes.len());
+        bytes.extend(format!("{} 0 obj\n{object}\nendobj\n", n + 1).into_bytes());
+    }
+    let xref = bytes.len();
+    bytes.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).into_bytes());
+    for offset in offsets {
+        bytes.extend(format!("{offset:010} 00000 n \n").into_bytes());
+    }
+    bytes.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info {} 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1,
+            objects.len()
+        )
+        .into_bytes(),
+    );
+    bytes
+}
+
+/// A Word document showing `text`, whose core properties are `properties` (elements such as
+/// `<dcterms:created>`).
+fn docx(text: &str, properties: &str) -> Vec<u8> {
+    use std::io::Write;
+    let parts = [
+        (
+            "[Content_Types].xml",
+            "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"
+                .to_string(),
+        ),
+        (
+            "word/document.xml",
+            format!(
+                "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">\
+                 <w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
+            ),
+        ),
+        (
+            "docProps/core.xml",
+            format!(
+                "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
+                 xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
+                 {properties}</cp:coreProperties>"
+            ),
+        ),
+    ];
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, part) in parts {
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start a part");
+        writer.write_all(part.as_bytes()).expect("write a part");
+    }
+    writer.finish().expect("finish the package").into_inner()
+}
+
+#[test]
+fn documents_own_dates_are_queried_filtered_and_sorted_on() {
+    let dir = Dir::new();
+    // Created 2020-03-15 12:00 UTC (its later ModDate is not its date).
+    dir.create(
+        "docs/a.pdf",
+        pdf(
+            "zephyr alpha",
+            "/CreationDate (D:20200315120000Z) /ModDate (D:20230101000000Z)",
+        ),
+    );
+    // Created 2021-06-01.
+    dir.create(
+        "docs/b.docx",
+        docx(
+            "zephyr bravo",
+            "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2021-06-01T00:00:00Z</dcterms:created>\
+             <dcterms:modified xsi:type=\"dcterms:W3CDTF\">2024-02-02T00:00:00Z</dcterms:modified>",
+        ),
+    );
+    // Only a ModDate, two hours east of UTC: 2018-12-31 22:00 UTC.
+    dir.create(
+        "docs/c.pdf",
+        pdf("zephyr charlie", "/ModDate (D:20190101000000+02'00')"),
+    );
+    // No date of its own; and a PDF whose date is not one.
+    dir.create("docs/d.txt", "zephyr delta\n");
+    dir.create(
+        "docs/e.pdf",
+        pdf("zephyr echo", "/CreationDate (yesterday)"),
+    );
+    dir.index(&["docs"]);
+    let json = dir.search_json(&["zephyr", "--sort", "path"]);
+    let dates: Vec<(&str, Option<&str>)> = json
+        .hits
+        .iter()
+        .map(|hit| (hit.path.as_str(), hit.date.as_deref()))
+        .collect();
+    assert_eq!(
+        dates,
+        [
+            ("docs/a.pdf", Some("2020-03-15T12:00:00Z")),
+            ("docs/b.docx", Some("2021-06-01T00:00:00Z")),
+            ("docs/c.pdf", Some("2018-12-31T22:00:00Z")),
+            ("docs/d.txt", None),
+            ("docs/e.pdf", None),
+        ]
+    );
+    let found = |args: &[&str]| sorted(dir.search_json(args).paths());
+    let cases: [(&[&str], &[&str]); 7] = [
+        (&["date:2020"], &["docs/a.pdf"]),
+        (&["date:[2018 TO 2020]"], &["docs/a.pdf", "docs/c.pdf"]),
+        (&["date:<2019"], &["docs/c.pdf"]),
+        (&["date:2018-12-31"], &["docs/c.pdf"]),
+        (&["date:>2020-06"], &["docs/b.docx"]),
+        (
+            &["zephyr", "--date", ">=2019"],
+            &["docs/a.pdf", "docs/b.docx"],
+        ),
+        (
+            &["zephyr", "--date", "<now"],
+            &["docs/a.pdf", "docs/b.docx", "docs/c.pdf"],
+        ),
+    ];
+    for (args, expected) in cases {
+        assert_eq!(found(args), expected, "{args:?}");
+    }
+    // Newest first, or oldest first: documents without a date last either way.
+    let order = |sort: &str| dir.search_json(&["zephyr", "--sort", sort]).paths();
+    let newest = order("date");
+    assert_eq!(newest[..3], ["docs/b.docx", "docs/a.pdf", "docs/c.pdf"]);
+    assert_eq!(sorted(newest[3..].to_vec()), ["docs/d.txt", "docs/e.pdf"]);
+    let oldest = order("-date");
+    assert_eq!(oldest[..3], ["docs/c.pdf", "docs/a.pdf", "docs/b.docx"]);
+    // A malformed date is refused with a caret.
+    let output = dir
+        .lantern()
+        .args(["search", "date:2020-13"])
+        .assert_exit(2);
+    assert!(output.stderr.contains("is not a date"), "{output}");
 }

@@ -102,11 +102,12 @@ fn a_document_larger_than_the_read_ahead_budget_is_indexed_with_the_others() {
     assert_eq!(dir.hit_paths("middling7"), ["docs/m07.txt"]);
 }
 
-/// The hits of `query`, relative paths, whatever the exit status of a search that finds none.
+/// The hits of `query`, relative paths (every copy of a text), whatever the exit status of a
+/// search that finds none.
 fn hits(dir: &Dir, query: &str) -> Vec<String> {
     let output = dir
         .lantern()
-        .args(["search", "--format", "json", query])
+        .args(["search", "--format", "json", "--no-collapse", query])
         .run();
     util::SearchJson::parse(dir, &output.stdout).paths()
 }

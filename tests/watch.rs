@@ -22,9 +22,12 @@ fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
     }
 }
 
-/// The sorted hit paths of `query`.
+/// The sorted paths of every document `query` matches, copies of one text included.
 fn hits(dir: &Dir, query: &str) -> Vec<String> {
-    sorted(dir.search_json(&["-n", "10000", query]).paths())
+    sorted(
+        dir.search_json(&["-n", "10000", "--no-collapse", query])
+            .paths(),
+    )
 }
 
 /// The document count `lantern status` shows.

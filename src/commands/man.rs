@@ -105,14 +105,17 @@ fn format_details(format: Format) -> &'static str {
              its rank and path followed by :LINE (the line of its best fragment, for an editor; \
              not for a PDF) and its title, if any (and for an e-mail its sender and date, after \
              \" · \"); then one line per fragment, led by \"line N:\" \
-             or, in a PDF, \"p. N:\". With --facets, a line of counts by type and month \
-             follows the first. On a terminal matches are shown in colour; otherwise they \
+             or, in a PDF, \"p. N:\"; a hit standing for copies of its text has a line \
+             \"also at:\" naming them. With --facets, a line of counts by type, month and \
+             folder follows the first. On a terminal matches are shown in colour; otherwise they \
              are wrapped in --pre-tag and --post-tag. The text is the document's own, never \
              escaped."
         }
         Format::Json => {
             "An object with query, total (every matching document, not only those shown), \
-             elapsed_ms and hits. Each hit has rank, score, path (the raw absolute path), \
+             elapsed_ms, collapsed (copies folded into the hits shown) and hits. Each hit has \
+             rank, score, path (the raw absolute path), also_at (the paths of its copies, when \
+             it has any), date (its own date, when it has one), \
              marked_path, fragments (HTML-escaped, with marks) and snippet (the fragments joined \
              by \"...\"). A member of an archive adds container and member, and its path is \
              container::member. An e-mail adds from (its sender) and date (RFC 3339, UTC). \
@@ -120,8 +123,8 @@ fn format_details(format: Format) -> &'static str {
              \"position\": N}}, position counting characters from 0. When spelling correction \
              replaced words, corrected_query (whose hits these are) and original_query; when \
              a correction is only suggested, suggested_query; after --lenient read past a \
-             syntax error, syntax_error (message, position); with --facets, facets (type and \
-             modified, each a list of value and count). query is the query run, the filters' \
+             syntax error, syntax_error (message, position); with --facets, facets (type, \
+             modified and folders, each a list of value and count). query is the query run, the filters' \
              clauses included. New fields may be added; existing ones keep their meaning."
         }
         Format::Html => {

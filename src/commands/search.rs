@@ -35,6 +35,7 @@ fn request(args: &SearchArgs) -> SearchRequest {
             paths: args.path.clone(),
             modified: args.modified.clone(),
             sizes: args.size.clone(),
+            dates: args.date.clone(),
         },
         default_operator: if args.and {
             DefaultOperator::And
@@ -44,6 +45,7 @@ fn request(args: &SearchArgs) -> SearchRequest {
         limit: args.limit,
         sort: args.sort,
         facets: args.facets,
+        collapse: !args.no_collapse,
         offset: 0,
         fragments: FragmentOptions {
             count: args.fragments.into(),

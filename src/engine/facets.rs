@@ -1,7 +1,9 @@
-//! Facets: how many of all the documents a query matches are of each type and were modified in
-//! each month, whichever engine counted them, and the calendar that puts a day in its month.
+//! Facets: how many of all the documents a query matches are of each type, were modified in
+//! each month and are in each folder, whichever engine counted them, and the month of a day.
 
 use std::collections::BTreeMap;
+
+use crate::calendar::civil_from_days;
 
 /// Counts of matching documents, by value, largest count first (ties in value order).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -10,14 +12,25 @@ pub struct Facets {
     pub types: Vec<(String, usize)>,
     /// By month of modification, `YYYY-MM` in UTC, newest first.
     pub months: Vec<(String, usize)>,
+    /// By folder, relative to its root (`drivers/usb`): the folders one level below the roots,
+    /// or below the folder of the search's one path filter (`--path drivers`: `drivers/usb`,
+    /// `drivers/net`...). A document directly in that folder is in none of them.
+    pub folders: Vec<(String, usize)>,
 }
 
 impl Facets {
-    /// The facets of counts by type name and by month key ([`month_key`]): types largest count
-    /// first (ties in name order), months newest first, as `YYYY-MM`.
-    pub fn from_counts(types: BTreeMap<String, usize>, months: BTreeMap<i64, usize>) -> Facets {
-        let mut types: Vec<(String, usize)> = types.into_iter().collect();
-        types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    /// The facets of counts by type name, by month key ([`month_key`]) and by folder: types
+    /// and folders largest count first (ties in name order), months newest first, as `YYYY-MM`.
+    pub fn from_counts(
+        types: BTreeMap<String, usize>,
+        months: BTreeMap<i64, usize>,
+        folders: BTreeMap<String, usize>,
+    ) -> Facets {
+        let largest_first = |counts: BTreeMap<String, usize>| {
+            let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            counts
+        };
         let months = months
             .into_iter()
             .rev()
@@ -26,29 +39,20 @@ impl Facets {
                 (format!("{year:04}-{month:02}"), count)
             })
             .collect();
-        Facets { types, months }
+        Facets {
+            types: largest_first(types),
+            months,
+            folders: largest_first(folders),
+        }
     }
 }
 
 /// Nanoseconds in a day: `mtime` is in nanoseconds, months are counted by day.
 pub const NANOS_PER_DAY: u64 = 86_400 * 1_000_000_000;
 
-/// `year * 12 + month - 1` of the day `days` after 1970-01-01 (Howard Hinnant's
-/// `civil_from_days`).
+/// `year * 12 + month - 1` of the day `days` after 1970-01-01.
 pub fn month_key(days: u64) -> i64 {
-    let z = i64::try_from(days).unwrap_or(i64::MAX / 2) + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let (year, month, _) = civil_from_days(i64::try_from(days).unwrap_or(i64::MAX / 2));
     year * 12 + month - 1
 }
 
@@ -73,7 +77,7 @@ mod tests {
             ("text".to_string(), 5),
         ]);
         let months = BTreeMap::from([(2023 * 12, 1), (2024 * 12 + 1, 3)]);
-        let facets = Facets::from_counts(types, months);
+        let facets = Facets::from_counts(types, months, BTreeMap::new());
         assert_eq!(
             facets.types,
             [

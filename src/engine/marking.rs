@@ -96,6 +96,7 @@ impl HitMarkers {
             key: found.key,
             fragments,
             locations,
+            also_at: Vec::new(),
         }
     }
 }

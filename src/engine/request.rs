@@ -27,6 +27,11 @@ pub struct SearchRequest {
     pub sort: Sort,
     /// Whether to count all matching documents by type and month ([`Facets`](super::Facets)).
     pub facets: bool,
+    /// Whether documents with the same text are one hit, the others listed in its
+    /// [`Hit::also_at`](crate::engine::Hit::also_at): the copy kept is the first in the order
+    /// asked (by relevance, among equal scores the shortest path). `total` and the facets still
+    /// count every copy.
+    pub collapse: bool,
     /// How many of the best hits to skip before those returned (for paging): with offset 50,
     /// the first hit returned has rank 51.
     pub offset: usize,
@@ -83,6 +88,8 @@ pub enum SortKey {
     Relevance,
     /// Modification time, newest first.
     Modified,
+    /// The document's own date, newest first; documents without one last, in either direction.
+    Date,
     /// Size, largest first.
     Size,
     /// Path, in byte order (A to Z).
@@ -100,13 +107,13 @@ pub struct Sort {
 
 /// A sort that cannot be read.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown sort '{0}': expected relevance, modified, size or path, the last three with a leading '-' to reverse them")]
+#[error("unknown sort '{0}': expected relevance, modified, date, size or path, the last four with a leading '-' to reverse them")]
 pub struct SortError(String);
 
 impl FromStr for Sort {
     type Err = SortError;
 
-    /// `relevance`, `modified`, `size`, `path`, or one of the last three after a `-`.
+    /// `relevance`, `modified`, `date`, `size`, `path`, or one of the last four after a `-`.
     fn from_str(text: &str) -> Result<Sort, SortError> {
         let (reversed, name) = match text.strip_prefix('-') {
             Some(name) => (true, name),
@@ -115,6 +122,7 @@ impl FromStr for Sort {
         let key = match name {
             "relevance" if !reversed => SortKey::Relevance,
             "modified" => SortKey::Modified,
+            "date" => SortKey::Date,
             "size" => SortKey::Size,
             "path" => SortKey::Path,
             _ => return Err(SortError(text.to_string())),
@@ -128,6 +136,7 @@ impl fmt::Display for Sort {
         let name = match self.key {
             SortKey::Relevance => "relevance",
             SortKey::Modified => "modified",
+            SortKey::Date => "date",
             SortKey::Size => "size",
             SortKey::Path => "path",
         };

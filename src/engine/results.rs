@@ -49,6 +49,9 @@ pub struct SearchResults {
     pub syntax_error: Option<QuerySyntaxError>,
     /// Counts of all matching documents by type and month, when asked for.
     pub facets: Option<Facets>,
+    /// How many copies the hits returned stand for besides themselves: the sum of their
+    /// [`Hit::also_at`]. `total` counts them too.
+    pub collapsed: usize,
 }
 
 /// One matching document.
@@ -78,6 +81,10 @@ pub struct Hit {
     pub fragments: Vec<MarkedText>,
     /// Where each fragment's first match is in the text, in the same order.
     pub locations: Vec<Location>,
+    /// The paths of the other matching documents with the same text (its copies), in byte
+    /// order: folded into this hit unless the search asked for every copy
+    /// ([`SearchRequest::collapse`](crate::engine::SearchRequest::collapse)).
+    pub also_at: Vec<String>,
 }
 
 impl Hit {

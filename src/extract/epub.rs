@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use super::markup::{self, Scanner, Token};
 use super::zip::{self, BoundedZip};
 use super::{html, DocumentType, ExtractError, ExtractOptions, Extracted, Format};
+use crate::calendar::parse_document_date;
 
 /// EPUB 2 and 3 e-books.
 pub const EPUB: Format = Format {
@@ -56,6 +57,7 @@ fn extract(bytes: &[u8], options: &ExtractOptions) -> Result<Extracted, ExtractE
     Ok(Extracted {
         text,
         title: package.title,
+        date: package.date,
     })
 }
 
@@ -78,6 +80,8 @@ fn package_path(container: &str) -> Option<String> {
 struct Package {
     /// The first non-empty `<dc:title>`.
     title: Option<String>,
+    /// The first `<dc:date>` that reads as a date (publication), in nanoseconds since the epoch.
+    date: Option<u64>,
     /// Manifest item ids to the href and media type of their part.
     manifest: HashMap<String, (String, String)>,
     /// Item ids in reading order.
@@ -94,6 +98,10 @@ impl Package {
                 "title" if !tag.self_closing => {
                     let title = markup::title(scanner.raw_text(tag.name));
                     package.title = package.title.or(title);
+                }
+                "date" if !tag.self_closing => {
+                    let date = parse_document_date(scanner.raw_text(tag.name));
+                    package.date = package.date.or(date);
                 }
                 "item" => {
                     if let (Some(id), Some(href)) = (tag.attribute("id"), tag.attribute("href")) {

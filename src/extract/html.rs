@@ -177,6 +177,7 @@ pub fn to_text(source: &str) -> Extracted {
     Extracted {
         text: text.finish(),
         title,
+        date: None,
     }
 }
 

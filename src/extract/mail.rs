@@ -110,7 +110,12 @@ fn read_message(bytes: &[u8], _options: &ExtractOptions) -> Result<Message, Extr
         })
         .collect();
     Ok(Message {
-        extracted: Extracted { text, title },
+        // The message's date is its own field: its text carries none.
+        extracted: Extracted {
+            text,
+            title,
+            date: None,
+        },
         envelope,
         date,
         attachments,

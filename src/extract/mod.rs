@@ -127,6 +127,10 @@ pub struct Extracted {
     /// The document's own title (PDF document info, `<title>`, document properties), if it has
     /// a non-empty one.
     pub title: Option<String>,
+    /// The document's own date, in nanoseconds since the Unix epoch, when it gives one: when it
+    /// was made (a PDF's `/CreationDate`, an office file's `dcterms:created`, an ODF file's
+    /// `meta:creation-date`, an e-book's `dc:date`), else when it was last saved.
+    pub date: Option<u64>,
 }
 
 /// Who wrote an e-mail message and to whom, as its headers say: what a person recognises a
@@ -356,7 +360,8 @@ pub struct Document {
     pub truncated: bool,
     /// For an e-mail message: who sent it, to whom.
     pub envelope: Option<Envelope>,
-    /// The document's own date (an e-mail's `Date:`), in nanoseconds since the Unix epoch.
+    /// The document's own date (an e-mail's `Date:`, see [`Extracted::date`] for the others),
+    /// in nanoseconds since the Unix epoch.
     pub date: Option<u64>,
 }
 
@@ -393,36 +398,47 @@ pub fn document(
     options: &ExtractOptions,
     max_text: u64,
 ) -> Result<Document, Unread> {
-    let (mut text, title, kind, lossy) = match recognise(name, &bytes[..bytes.len().min(8192)]) {
-        Some(Format {
-            kind,
-            extract: Reader::Message(read),
-            ..
-        }) => return message(*kind, *read, bytes, options, max_text).map(|(document, _)| document),
-        Some(Format {
-            kind,
-            extract: Reader::Document(read),
-            ..
-        }) => {
-            let extracted = extract(*kind, *read, bytes, *options)
-                .map_err(|error| Unread::Unextractable { kind: *kind, error })?;
-            (extracted.text, extracted.title, *kind, false)
-        }
-        Some(Format {
-            kind,
-            extract: Reader::Archive(_),
-            ..
-        }) => {
-            return Err(Unread::Unextractable {
-                kind: *kind,
-                error: ExtractError::Damaged("an archive read as a document".to_string()),
-            })
-        }
-        None => {
-            let decoded = plain::decode(bytes).map_err(|plain::NotText::Binary| Unread::Binary)?;
-            (decoded.text, None, DocumentType::Text, decoded.lossy)
-        }
-    };
+    let (mut text, title, date, kind, lossy) =
+        match recognise(name, &bytes[..bytes.len().min(8192)]) {
+            Some(Format {
+                kind,
+                extract: Reader::Message(read),
+                ..
+            }) => {
+                return message(*kind, *read, bytes, options, max_text)
+                    .map(|(document, _)| document)
+            }
+            Some(Format {
+                kind,
+                extract: Reader::Document(read),
+                ..
+            }) => {
+                let extracted = extract(*kind, *read, bytes, *options)
+                    .map_err(|error| Unread::Unextractable { kind: *kind, error })?;
+                (
+                    extracted.text,
+                    extracted.title,
+                    extracted.date,
+                    *kind,
+                    false,
+                )
+            }
+            Some(Format {
+                kind,
+                extract: Reader::Archive(_),
+                ..
+            }) => {
+                return Err(Unread::Unextractable {
+                    kind: *kind,
+                    error: ExtractError::Damaged("an archive read as a document".to_string()),
+                })
+            }
+            None => {
+                let decoded =
+                    plain::decode(bytes).map_err(|plain::NotText::Binary| Unread::Binary)?;
+                (decoded.text, None, None, DocumentType::Text, decoded.lossy)
+            }
+        };
     let truncated = cut_text(&mut text, max_text);
     Ok(Document {
         text,
@@ -431,7 +447,7 @@ pub fn document(
         lossy,
         truncated,
         envelope: None,
-        date: None,
+        date,
     })
 }
 
@@ -451,7 +467,9 @@ pub fn message(
         attachments,
     } = isolated(kind, read, bytes, *options)
         .map_err(|error| Unread::Unextractable { kind, error })?;
-    let Extracted { mut text, title } = clean(extracted);
+    let Extracted {
+        mut text, title, ..
+    } = clean(extracted);
     let truncated = cut_text(&mut text, max_text);
     let document = Document {
         text,
@@ -567,6 +585,7 @@ pub fn extract(
 fn clean(extracted: Extracted) -> Extracted {
     Extracted {
         title: extracted.title.as_deref().and_then(one_line_title),
+        date: extracted.date,
         text: leaders::strip_leaders(&extracted.text).unwrap_or(extracted.text),
     }
 }
@@ -681,7 +700,7 @@ mod tests {
         let long: DocumentReader = |_, _| {
             Ok(Extracted {
                 text: "x".repeat(100),
-                title: None,
+                ..Extracted::default()
             })
         };
         let options = ExtractOptions {

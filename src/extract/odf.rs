@@ -3,7 +3,7 @@
 
 use quick_xml::events::BytesStart;
 
-use super::office_text::{attribute, document_title, Role, Space, Walker};
+use super::office_text::{attribute, document_properties, Role, Space, Walker};
 use super::zip::{has_mimetype, BoundedZip};
 use super::{DocumentType, ExtractError, ExtractOptions, Extracted, Format};
 
@@ -86,9 +86,11 @@ fn extract(
     walker.read("content.xml", &content, |space, local, element| {
         vocabulary(space, local, element, tables)
     })?;
+    let properties = document_properties(&mut zip, "meta.xml", options.max_inflated)?;
     Ok(Extracted {
         text: walker.into_text(),
-        title: document_title(&mut zip, "meta.xml", options.max_inflated)?,
+        title: properties.title,
+        date: properties.date,
     })
 }
 

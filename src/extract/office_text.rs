@@ -14,6 +14,7 @@ use quick_xml::NsReader;
 
 use super::zip::BoundedZip;
 use super::ExtractError;
+use crate::calendar::parse_document_date;
 
 /// The namespaces office vocabularies speak of, by their usual prefix; any namespace has one
 /// whatever prefix a file binds it to.
@@ -407,14 +408,29 @@ pub fn attribute<'e>(element: &'e BytesStart, name: &str) -> Option<std::borrow:
         .map(|attribute| attribute.value)
 }
 
-/// The title in the document properties part `name` (`dc:title`), if it has a non-empty one.
-pub fn document_title(
+/// What a document's properties part says of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Properties {
+    /// Its `dc:title`, if not empty.
+    pub title: Option<String>,
+    /// Its own date (see [`super::Extracted::date`]).
+    pub date: Option<u64>,
+}
+
+/// The elements of a properties part that date a document, most telling first: when it was
+/// created (`dcterms:created` in office files, `meta:creation-date` in ODF), then when it was
+/// last saved (`dcterms:modified`; ODF's `dc:date`).
+const DATE_ELEMENTS: [&str; 4] = ["created", "creation-date", "modified", "date"];
+
+/// The title and date in the document properties part `name` (`docProps/core.xml`,
+/// `meta.xml`); none when the part is missing.
+pub fn document_properties(
     zip: &mut BoundedZip,
     name: &str,
     limit: u64,
-) -> Result<Option<String>, ExtractError> {
+) -> Result<Properties, ExtractError> {
     let Some(xml) = zip.read_text(name)? else {
-        return Ok(None);
+        return Ok(Properties::default());
     };
     let mut walker = Walker::new(limit, &[]);
     walker.read(name, &xml, |space, local, _| match (space, local) {
@@ -422,7 +438,38 @@ pub fn document_title(
         _ => Role::Inherit,
     })?;
     let title = walker.into_text();
-    Ok((!title.is_empty()).then_some(title))
+    Ok(Properties {
+        title: (!title.is_empty()).then_some(title),
+        date: properties_date(&xml),
+    })
+}
+
+/// The first of [`DATE_ELEMENTS`] in `xml` whose text reads as a date. A part that is not
+/// well-formed XML has none past its fault.
+fn properties_date(xml: &str) -> Option<u64> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut open: Option<usize> = None;
+    let mut found: [Option<u64>; DATE_ELEMENTS.len()] = [None; DATE_ELEMENTS.len()];
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(element)) => {
+                let local = element.local_name();
+                open = DATE_ELEMENTS
+                    .iter()
+                    .position(|name| *name == local.into_inner());
+            }
+            Ok(Event::Text(text)) => {
+                if let Some(at) = open {
+                    let text = text.xml10_content();
+                    found[at] = found[at].or(parse_document_date(&text));
+                }
+            }
+            Ok(Event::End(_)) => open = None,
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    found.into_iter().flatten().next()
 }
 
 /// What the tests of office formats share: sample files and packages made on the spot.

@@ -4,7 +4,7 @@
 
 use quick_xml::events::BytesStart;
 
-use super::office_text::{attribute, document_title, Role, Space, Walker};
+use super::office_text::{attribute, document_properties, Role, Space, Walker};
 use super::zip::{has_part_under, BoundedZip};
 use super::{DocumentType, ExtractError, ExtractOptions, Extracted, Format};
 
@@ -220,9 +220,11 @@ fn finish(
     walker: Walker,
     options: &ExtractOptions,
 ) -> Result<Extracted, ExtractError> {
+    let properties = document_properties(zip, CORE_PROPERTIES, options.max_inflated)?;
     Ok(Extracted {
         text: walker.into_text(),
-        title: document_title(zip, CORE_PROPERTIES, options.max_inflated)?,
+        title: properties.title,
+        date: properties.date,
     })
 }
 

@@ -116,6 +116,7 @@ fn to_text(source: &str, dialect: &Dialect) -> Extracted {
     Extracted {
         text: text.finish(),
         title,
+        date: None,
     }
 }
 

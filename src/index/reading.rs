@@ -2,11 +2,13 @@
 //! commit when enough text went in.
 
 use std::collections::BTreeMap;
+use std::hash::Hasher;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use tantivy::TantivyDocument;
+use twox_hash::XxHash64;
 
 use super::budget::{BudgetedDocument, ByteBudget};
 use super::catalog::Catalog;
@@ -245,6 +247,9 @@ fn add_document(
     for component in path_components(&shown) {
         doc.add_text(fields.path_parts_reversed, reversed_component(component));
     }
+    if let Some(hash) = text_hash(&file) {
+        doc.add_u64(fields.text_hash, hash);
+    }
     doc.add_text(fields.contents, file.text);
     if let Some(title) = &file.title {
         doc.add_text(fields.title, title);
@@ -270,6 +275,23 @@ fn add_document(
     counts.bytes.fetch_add(len, Ordering::Relaxed);
     counts.since_commit.fetch_add(len, Ordering::Relaxed);
     Ok(())
+}
+
+/// The hash that finds the copies of `file`: of its title and text, so that pages with one body
+/// and different titles stay apart. `None` for a document without text (an image, a scanned
+/// page): such documents are not copies of each other.
+fn text_hash(file: &Document) -> Option<u64> {
+    if file.text.trim().is_empty() {
+        return None;
+    }
+    let mut hasher = XxHash64::with_seed(0);
+    if let Some(title) = &file.title {
+        hasher.write(title.as_bytes());
+    }
+    // Apart from the title by a byte that is in no text.
+    hasher.write(&[0xff]);
+    hasher.write(file.text.as_bytes());
+    Some(hasher.finish())
 }
 
 /// Commits when enough text was indexed since the last commit. Exactly one thread wins the right

@@ -20,7 +20,7 @@ use super::IndexError;
 /// an older index skipped as binary files must be read); 5: the stemmed fields hold only the words
 /// that differ from their stem; 6: no stemmed fields (a word's other forms are found at query
 /// time, see `search::stem`); 7: e-mail messages as documents, with the `from`, `to` and `date`
-/// fields.
+/// fields, and the hash of a document's text (`text_hash`), which finds its copies.
 pub const SCHEMA_VERSION: u32 = 7;
 
 /// Name of the tokenizer that splits a path into its components (`/usr/src/a.rs` → `usr`, `src`,
@@ -63,8 +63,14 @@ pub struct LanternSchema {
     pub from: Field,
     /// An e-mail's recipients (To, Cc, Bcc), tokenized like the text, with positions.
     pub to: Field,
-    /// The document's own date (an e-mail's `Date:`) in nanoseconds since the Unix epoch, like
-    /// `mtime` (fast field), for documents that have one.
+    /// A 64-bit hash of the document's title and text (XXH64), absent when the text is empty: a
+    /// fast field only, read for the few best candidates of a search to fold copies of one text
+    /// into one hit. Never a term: nothing searches for it.
+    pub text_hash: Field,
+    /// The document's own date (an e-mail's `Date:`, PDF or office metadata, an e-book's
+    /// publication date) in nanoseconds since the Unix epoch, like `mtime`; absent when it gives
+    /// none. A fast field: `date:` clauses scan it as `modified:` clauses scan `mtime`, and
+    /// `--sort date` reads it.
     pub date: Field,
     /// The language a word's other forms are found in, recorded with the index (not a field).
     pub language: Language,
@@ -107,6 +113,7 @@ impl LanternSchema {
         // would turn names into other words.
         let from = builder.add_text_field("from", words().set_fast(RAW_TOKENIZER_NAME));
         let to = builder.add_text_field("to", words());
+        let text_hash = builder.add_u64_field("text_hash", FAST);
         let date = builder.add_u64_field("date", FAST);
         let fields = LanternSchema {
             path,
@@ -119,6 +126,7 @@ impl LanternSchema {
             size,
             from,
             to,
+            text_hash,
             date,
             language,
         };
@@ -154,6 +162,7 @@ impl LanternSchema {
             size: field("size")?,
             from: field("from")?,
             to: field("to")?,
+            text_hash: field("text_hash")?,
             date: field("date")?,
             language,
         })

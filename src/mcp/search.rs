@@ -44,7 +44,8 @@ pub struct SearchArgs {
     /// (default true; the result then says so in `corrected_query` and `note`).
     pub correct: Option<bool>,
     /// The order of the hits: `relevance` (default, best first), `modified` (newest first),
-    /// `size` (largest first) or `path` (A to Z); `-modified`, `-size`, `-path` reverse them.
+    /// `date` (the document's own date, newest first), `size` (largest first) or `path` (A to
+    /// Z); `-modified`, `-date`, `-size`, `-path` reverse them.
     pub sort: Option<String>,
     /// Only documents of these types (pdf, html, text, docx...): any of them.
     #[serde(rename = "type", default)]
@@ -57,6 +58,16 @@ pub struct SearchArgs {
     pub modified: Option<String>,
     /// Only documents of this size, as `size:` takes it: `>10M`, `<=512K`, `[1K TO 1M]`.
     pub size: Option<String>,
+    /// Only documents whose own date (PDF or office metadata) is then, as `date:` takes it:
+    /// `2020`, `>=2021-06`, `[2020 TO 2021]` (UTC).
+    pub date: Option<String>,
+    /// Whether to count all matching documents (not only those returned) by type, by month of
+    /// modification and by folder (one level below the roots, or below the one `path` given):
+    /// `facets` in the result (default false).
+    pub facets: Option<bool>,
+    /// Whether documents with the same text are one hit, the other copies' paths in its
+    /// `also_at` (default true); false lists every copy as a hit of its own.
+    pub collapse: Option<bool>,
 }
 
 /// Runs the search `args` asks for on `engine`, on its latest commit.
@@ -83,6 +94,7 @@ pub(super) fn run(engine: &dyn Engine, args: &SearchArgs) -> Result<AgentResults
         paths: args.path.clone(),
         modified: args.modified.iter().cloned().collect(),
         sizes: args.size.iter().cloned().collect(),
+        dates: args.date.iter().cloned().collect(),
     };
     let request = SearchRequest {
         query: args.query.clone(),
@@ -90,7 +102,8 @@ pub(super) fn run(engine: &dyn Engine, args: &SearchArgs) -> Result<AgentResults
         default_operator: DefaultOperator::Or,
         limit,
         sort,
-        facets: false,
+        facets: args.facets.unwrap_or(false),
+        collapse: args.collapse.unwrap_or(true),
         offset,
         fragments: FragmentOptions {
             count: args

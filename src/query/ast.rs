@@ -24,12 +24,16 @@ pub enum FieldName {
     To,
 }
 
-/// A number every document has, kept in a fast field, that `field:` clauses compare with values,
+/// A number kept in a fast field (every document has a modification time and a size, some a
+/// date of their own), that `field:` clauses compare with values,
 /// ranges and `>`/`<` forms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumericField {
     /// The file's modification time, in nanoseconds since the Unix epoch (`modified:`).
     Modified,
+    /// The document's own date (PDF or office metadata), in nanoseconds since the Unix epoch
+    /// (`date:`); a document without one never matches.
+    Date,
     /// The file's size in bytes (`size:`).
     Size,
 }

@@ -1,4 +1,4 @@
-//! Filters given beside a query (the CLI's `--type`, `--path`, `--modified` and `--size`, the
+//! Filters given beside a query (the CLI's `--type`, `--path`, `--modified`, `--date` and `--size`, the
 //! same parameters of the web page, the HTTP API and MCP's `search` tool), turned into query
 //! clauses: the query a front end runs is the query typed plus one clause per filter field, so a
 //! filter means exactly what the query language says, and the query run can be shown.
@@ -16,6 +16,9 @@ pub struct Filters {
     pub modified: Vec<String>,
     /// Values of `size:` (`>10M`, `[1K TO 1M]`): a document must pass every one.
     pub sizes: Vec<String>,
+    /// Values of `date:`, the document's own date, as `modified:` takes them: a document must
+    /// pass every one (and so have a date).
+    pub dates: Vec<String>,
 }
 
 impl Filters {
@@ -86,7 +89,11 @@ impl Filters {
         };
         clauses.extend(alternatives("type", &self.types));
         clauses.extend(alternatives("path", &self.paths));
-        for (field, values) in [("modified", &self.modified), ("size", &self.sizes)] {
+        for (field, values) in [
+            ("modified", &self.modified),
+            ("date", &self.dates),
+            ("size", &self.sizes),
+        ] {
             clauses.extend(
                 values
                     .iter()
@@ -151,11 +158,13 @@ mod tests {
             paths: strings(&["drivers/net", " "]),
             modified: strings(&[">=2024-03", "[2024-01-01 TO 2024-06-30]"]),
             sizes: strings(&["<10M"]),
+            dates: strings(&["2020"]),
         };
         assert_eq!(
             filters.compose("a OR b"),
             "(a OR b) AND (type:\"pdf\" OR type:\"html\") AND path:\"drivers/net\" AND \
-             modified:>=2024-03 AND modified:[2024-01-01 TO 2024-06-30] AND size:<10M"
+             modified:>=2024-03 AND modified:[2024-01-01 TO 2024-06-30] AND date:2020 AND \
+             size:<10M"
         );
         let path = Filters {
             paths: strings(&["x\"y\\z"]),

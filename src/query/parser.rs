@@ -264,12 +264,13 @@ impl Parser {
             // A message's title is its subject.
             (true, "subject") => FieldName::Title,
             (true, "modified") => return self.span(NumericField::Modified),
+            (true, "date") => return self.span(NumericField::Date),
             (true, "size") => return self.span(NumericField::Size),
             _ => {
                 return Err(QuerySyntaxError::new(
                     format!(
                         "unknown field '{}': known fields are 'contents', 'title' (or \
-                         'subject'), 'path', 'type', 'from', 'to', 'modified' and 'size'",
+                         'subject'), 'path', 'type', 'from', 'to', 'modified', 'date' and 'size'",
                         token.raw
                     ),
                     token.pos,

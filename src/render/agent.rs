@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::Marks;
 use crate::highlight::MarkedText;
-use crate::search::{Correction, Hit, Location, SearchResults};
+use crate::search::{Correction, Facets, Hit, Location, SearchResults};
 
 /// The marks around a match in a fragment.
 const MARK: &str = "**";
@@ -21,6 +21,12 @@ pub struct AgentResults {
     pub timed_out: bool,
     /// The hits of this page, best first.
     pub hits: Vec<AgentHit>,
+    /// How many copies the hits stand for besides themselves (the sum of their `also_at`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub collapsed: usize,
+    /// When asked for: counts of all matching documents by type, month and folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facets: Option<AgentFacets>,
     /// The `offset` of the next page, when more hits exist.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_offset: Option<usize>,
@@ -35,6 +41,46 @@ pub struct AgentResults {
     /// hits are then those of the query's words), the correction it applied or suggests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// Counts of all matching documents, largest first (months newest first).
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AgentFacets {
+    /// By document type.
+    #[serde(rename = "type")]
+    pub types: Vec<AgentCount>,
+    /// By month of modification, `YYYY-MM` (UTC).
+    pub modified: Vec<AgentCount>,
+    /// By folder relative to its root (`drivers/usb`).
+    pub folders: Vec<AgentCount>,
+}
+
+/// How many matching documents have a value.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct AgentCount {
+    /// The type, month or folder.
+    pub value: String,
+    /// How many matching documents.
+    pub count: usize,
+}
+
+impl AgentFacets {
+    fn new(facets: &Facets) -> AgentFacets {
+        let counts = |counts: &[(String, usize)]| {
+            counts
+                .iter()
+                .map(|(value, count)| AgentCount {
+                    value: value.clone(),
+                    count: *count,
+                })
+                .collect()
+        };
+        AgentFacets {
+            types: counts(&facets.types),
+            modified: counts(&facets.months),
+            folders: counts(&facets.folders),
+        }
+    }
 }
 
 /// One matching document.
@@ -58,6 +104,15 @@ pub struct AgentHit {
     pub doc_type: String,
     /// The best fragments of its text, best first.
     pub fragments: Vec<AgentFragment>,
+    /// The paths of the other matching documents with the same text (its copies), when
+    /// copies are collapsed (the default).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_at: Vec<String>,
+}
+
+/// For serde: a count of zero is left out.
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// A short piece of a document's text around matches.
@@ -85,6 +140,8 @@ pub fn agent_results(results: &SearchResults, offset: usize, max_bytes: usize) -
     AgentResults {
         total: results.total,
         timed_out: results.timed_out,
+        collapsed: hits.iter().map(|hit| hit.also_at.len()).sum(),
+        facets: results.facets.as_ref().map(AgentFacets::new),
         hits,
         next_offset: (shown < results.total).then_some(shown),
         corrected_query,
@@ -144,6 +201,7 @@ fn hit_output(hit: &Hit) -> AgentHit {
             .zip(&hit.locations)
             .map(|(fragment, location)| fragment_output(fragment, *location))
             .collect(),
+        also_at: hit.also_at.clone(),
     }
 }
 
@@ -191,6 +249,7 @@ mod tests {
                 line: 1,
                 page: None,
             }],
+            also_at: Vec::new(),
         }
     }
 

@@ -6,7 +6,8 @@ use termcolor::WriteColor;
 
 use serde::Serialize;
 
-use super::{rfc3339_date, snippet, Marks, QueryProblem, ResultsPrinter};
+use super::{snippet, Marks, QueryProblem, ResultsPrinter};
+use crate::calendar::format_utc;
 use crate::highlight::MarkedText;
 use crate::search::{Correction, Facets, SearchResults};
 
@@ -36,6 +37,8 @@ struct JsonResults<'a> {
     total: usize,
     elapsed_ms: f64,
     timed_out: bool,
+    /// How many copies the hits stand for besides themselves (the sum of their `also_at`).
+    collapsed: usize,
     /// Only when asked for (`--facets`).
     #[serde(skip_serializing_if = "Option::is_none")]
     facets: Option<JsonFacets<'a>>,
@@ -49,6 +52,8 @@ struct JsonFacets<'a> {
     #[serde(rename = "type")]
     types: Vec<JsonCount<'a>>,
     modified: Vec<JsonCount<'a>>,
+    /// By folder relative to its root, one level below the roots or the one path filter.
+    folders: Vec<JsonCount<'a>>,
 }
 
 #[derive(Serialize)]
@@ -71,6 +76,7 @@ impl<'a> JsonFacets<'a> {
         JsonFacets {
             types: counts(&facets.types),
             modified: counts(&facets.months),
+            folders: counts(&facets.folders),
         }
     }
 }
@@ -101,7 +107,8 @@ struct JsonHit<'a> {
     /// For an e-mail: its sender, as `Name <address>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     from: Option<&'a str>,
-    /// The document's own date (an e-mail's), in RFC 3339 (`2024-05-14T09:30:00Z`).
+    /// The document's own date (an e-mail's `Date:`, PDF or office metadata),
+    /// `YYYY-MM-DDTHH:MM:SSZ`; only when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     date: Option<String>,
     fragments: Vec<String>,
@@ -114,6 +121,10 @@ struct JsonHit<'a> {
     /// The fragments again as the document's own text, unescaped, with where they match: for
     /// scripts that would otherwise parse the HTML of `fragments`.
     raw_fragments: Vec<RawFragment>,
+    /// The paths of the other matching documents with the same text, folded into this hit;
+    /// only when it has any.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    also_at: &'a [String],
 }
 
 /// A fragment's own text and the character ranges of its matches.
@@ -197,7 +208,8 @@ impl JsonPrinter {
                     raw_fragments: hit.fragments.iter().map(RawFragment::new).collect(),
                     doc_type: &hit.doc_type,
                     from: hit.from.as_deref(),
-                    date: hit.date.map(rfc3339_date),
+                    date: hit.date.map(format_utc),
+                    also_at: &hit.also_at,
                     snippet: snippet(&fragments),
                     fragments,
                     locations: hit
@@ -228,6 +240,7 @@ impl JsonPrinter {
             total: results.total,
             elapsed_ms: (results.elapsed.as_secs_f64() * 1e6).round() / 1e3,
             timed_out: results.timed_out,
+            collapsed: results.collapsed,
             facets: results.facets.as_ref().map(JsonFacets::new),
             hits,
         }

@@ -161,12 +161,6 @@ fn utc_date(nanos: u64) -> String {
     crate::watch::utc_time(nanos / 1_000_000_000)
 }
 
-/// A document's date (nanoseconds since the Unix epoch) in RFC 3339, for programs:
-/// `2024-05-14T09:30:00Z`.
-fn rfc3339_date(nanos: u64) -> String {
-    utc_date(nanos).replacen(' ', "T", 1).replace(" UTC", "Z")
-}
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

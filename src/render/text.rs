@@ -108,6 +108,9 @@ impl ResultsPrinter for TextPrinter {
                 write!(out, "{ENVELOPE_SEPARATOR}{envelope}")?;
             }
             writeln!(out)?;
+            if !hit.also_at.is_empty() {
+                writeln!(out, "{FRAGMENT_INDENT}{}", also_at_line(&hit.also_at))?;
+            }
             for (fragment, location) in hit.fragments.iter().zip(&hit.locations) {
                 out.set_color(&place)?;
                 write!(out, "{FRAGMENT_INDENT}{}:", place_label(location))?;
@@ -125,7 +128,21 @@ impl ResultsPrinter for TextPrinter {
     }
 }
 
-/// The facets on one line: `type: pdf 12, html 3 | modified: 2024-03 5, 2024-02 10`.
+/// How many copies' paths the text output names; it counts the others.
+const COPIES_NAMED: usize = 3;
+
+/// The line naming a hit's copies: `also at: a, b, c (+N more)`.
+fn also_at_line(paths: &[String]) -> String {
+    let named = &paths[..paths.len().min(COPIES_NAMED)];
+    let mut line = format!("also at: {}", named.join(", "));
+    if paths.len() > named.len() {
+        line.push_str(&format!(" (+{} more)", paths.len() - named.len()));
+    }
+    line
+}
+
+/// The facets on one line: `type: pdf 12, html 3 | modified: 2024-03 5, 2024-02 10 | folders:
+/// drivers 40, fs 12`, without the folders when there are none.
 fn facets_line(facets: &Facets) -> String {
     let counts = |counts: &[(String, usize)]| {
         counts
@@ -134,9 +151,14 @@ fn facets_line(facets: &Facets) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    format!(
+    let mut line = format!(
         "type: {} | modified: {}",
         counts(&facets.types),
         counts(&facets.months)
-    )
+    );
+    // No folders when every match is directly in a root (or in the folder drilled into).
+    if !facets.folders.is_empty() {
+        line.push_str(&format!(" | folders: {}", counts(&facets.folders)));
+    }
+    line
 }

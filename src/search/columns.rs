@@ -1,6 +1,6 @@
 //! What a hit shows besides its fragments (its path key, title, type, and for an e-mail its
-//! sender and date), read from the index's
-//! fast fields: no stored document is opened for them. (A hit whose text is read anyway takes its
+//! sender and date), and the hash of its text that finds its copies, read from the index's fast
+//! fields: no stored document is opened for them. (A hit whose text is read anyway takes its
 //! path key from there: see the schema.)
 
 use std::collections::HashMap;
@@ -68,6 +68,7 @@ struct SegmentColumns {
     title: Option<StrColumn>,
     doc_type: Option<StrColumn>,
     from: Option<StrColumn>,
+    text_hash: Option<Column<u64>>,
     date: Option<Column<u64>>,
 }
 
@@ -151,12 +152,26 @@ impl HitColumns {
         self.read(address, |columns| columns.from.as_ref())
     }
 
+    /// The hash of the text of the document at `address`; `None` when it has no text.
+    pub(super) fn text_hash(&self, address: DocAddress) -> Option<u64> {
+        self.number(address, |columns| columns.text_hash.as_ref())
+    }
+
     /// The own date of the document at `address`, if it has one.
     pub(super) fn date(&self, address: DocAddress) -> Option<u64> {
+        self.number(address, |columns| columns.date.as_ref())
+    }
+
+    /// The value of the document at `address` in the number column `pick` chooses.
+    fn number(
+        &self,
+        address: DocAddress,
+        pick: impl Fn(&SegmentColumns) -> Option<&Column<u64>>,
+    ) -> Option<u64> {
         self.segments
             .get(address.segment_ord as usize)
             .and_then(Option::as_deref)
-            .and_then(|columns| columns.date.as_ref())
+            .and_then(pick)
             .and_then(|column| column.first(address.doc_id))
     }
 
@@ -202,6 +217,7 @@ impl SegmentColumns {
             title: fast.str(schema.get_field_name(fields.title))?,
             doc_type: fast.str(schema.get_field_name(fields.doc_type))?,
             from: fast.str(schema.get_field_name(fields.from))?,
+            text_hash: fast.column_opt(schema.get_field_name(fields.text_hash))?,
             date: fast.column_opt(schema.get_field_name(fields.date))?,
         })
     }

@@ -74,6 +74,7 @@ fn span_query(field: NumericField, start: u64, end: u64, fields: &LanternSchema)
     }
     let field = match field {
         NumericField::Modified => fields.mtime,
+        NumericField::Date => fields.date,
         NumericField::Size => fields.size,
     };
     let upper = match end {

@@ -1,18 +1,23 @@
 //! Facets: how many of ALL the documents a query matches (not only the hits returned) are of each
-//! type and were modified in each month, counted from the `type` and `mtime` fast fields in the
-//! same pass that ranks them.
+//! type, were modified in each month and are in each folder, counted from the `type`, `mtime` and
+//! `path` fast fields in the same pass that ranks them.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use super::folders::FolderScope;
 use crate::engine::facets::{month_key, NANOS_PER_DAY};
 use crate::engine::Facets;
 
-/// A collector of [`Facets`] and of the number of matching documents.
-pub(super) struct FacetCollector;
+/// A collector of [`Facets`] and of the number of matching documents, counting folders in
+/// `folders`.
+pub(super) struct FacetCollector {
+    pub(super) folders: Arc<FolderScope>,
+}
 
 /// The counts of one segment: by type ordinal, and by month (`year * 12 + month - 1`).
 pub(super) struct SegmentFacets {
@@ -23,13 +28,20 @@ pub(super) struct SegmentFacets {
     /// The day (since the epoch) and month key of the last document seen: documents indexed
     /// together often share a day, which spares the calendar arithmetic.
     last_day: Option<(u64, i64)>,
+    paths: Option<StrColumn>,
+    /// The path ordinals of the matching documents.
+    path_ords: Vec<u64>,
     total: usize,
 }
 
-/// What a segment hands to the merge: its counts by type name and month, and its total.
+/// What a segment hands to the merge: its counts by type name and month, the path ordinals of
+/// its matches (their folders are counted in the merge, which can report a failure), and its
+/// total.
 pub(super) struct SegmentFruit {
     types: BTreeMap<String, usize>,
     months: BTreeMap<i64, usize>,
+    paths: Option<StrColumn>,
+    path_ords: Vec<u64>,
     total: usize,
 }
 
@@ -51,6 +63,8 @@ impl Collector for FacetCollector {
             mtime: reader.fast_fields().u64("mtime")?,
             month_counts: BTreeMap::new(),
             last_day: None,
+            paths: reader.fast_fields().str("path")?,
+            path_ords: Vec::new(),
             total: 0,
         })
     }
@@ -62,8 +76,13 @@ impl Collector for FacetCollector {
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<(Facets, usize)> {
         let mut types: BTreeMap<String, usize> = BTreeMap::new();
         let mut months: BTreeMap<i64, usize> = BTreeMap::new();
+        let mut folders: BTreeMap<String, usize> = BTreeMap::new();
         let mut total = 0;
-        for fruit in fruits {
+        for mut fruit in fruits {
+            if let Some(paths) = &fruit.paths {
+                self.folders
+                    .count(paths, &mut fruit.path_ords, &mut folders)?;
+            }
             for (name, count) in fruit.types {
                 *types.entry(name).or_default() += count;
             }
@@ -72,7 +91,7 @@ impl Collector for FacetCollector {
             }
             total += fruit.total;
         }
-        Ok((Facets::from_counts(types, months), total))
+        Ok((Facets::from_counts(types, months, folders), total))
     }
 }
 
@@ -81,6 +100,13 @@ impl SegmentCollector for SegmentFacets {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         self.total += 1;
+        if let Some(ord) = self
+            .paths
+            .as_ref()
+            .and_then(|paths| paths.ords().first(doc))
+        {
+            self.path_ords.push(ord);
+        }
         if let Some(types) = &self.types {
             for ord in types.term_ords(doc) {
                 if let Some(count) = usize::try_from(ord)
@@ -120,6 +146,8 @@ impl SegmentCollector for SegmentFacets {
         SegmentFruit {
             types,
             months: self.month_counts,
+            paths: self.paths,
+            path_ords: self.path_ords,
             total: self.total,
         }
     }

@@ -8,8 +8,10 @@ mod compile;
 mod correct;
 pub mod deadline;
 mod document;
+mod duplicates;
 pub mod expand;
 mod facets;
+mod folders;
 mod freshness;
 mod local;
 mod pattern;
@@ -33,16 +35,18 @@ use crate::index::schema::text_analyzer;
 use crate::index::{guard_engine, open_index, open_reader, Catalog, IndexError, LanternSchema};
 use crate::query::ast::QueryNode;
 use crate::query::{
-    check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, LowerError, Lowered,
-    QueryError,
+    check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, Filters, LowerError,
+    Lowered, QueryError,
 };
 use collect::Collection;
 use columns::{ColumnCache, HitColumns};
 use compile::compile;
 use correct::{Misspelled, Speller};
 use deadline::{Deadline, DeadlineQuery};
+use duplicates::{first_pool, fold_copies, matching_copies, next_pool, Kept};
 use expand::TermExpander;
 use facets::FacetCollector;
+use folders::FolderScope;
 use freshness::CommitWatch;
 use sort::top_sorted;
 use stored::StoredText;
@@ -195,6 +199,7 @@ impl IndexSearcher {
             total: found.total,
             elapsed: started.elapsed(),
             timed_out: deadline.passed(),
+            collapsed: found.hits.iter().map(|hit| hit.also_at.len()).sum(),
             hits: found.hits,
             correction,
             syntax_error,
@@ -233,35 +238,76 @@ impl IndexSearcher {
             .sort
             .fast_key()
             .map(|key| (key, request.sort.reversed));
-        let (top, total, facets): (Vec<(Score, DocAddress)>, usize, Option<Facets>) =
-            match (order, request.facets) {
+        let scored = order.is_none();
+        let folders = Arc::new(if request.facets {
+            folder_scope(searcher, &request.filters)?
+        } else {
+            FolderScope::default()
+        });
+        let facet_collector = || FacetCollector {
+            folders: Arc::clone(&folders),
+        };
+        // The best `pool` matches, their number, and the facets when asked for.
+        let collect = |pool: usize| -> Result<Collected, EngineError> {
+            match (&order, request.facets) {
                 (None, false) => Collection::for_query(&lowered)
-                    .run(searcher, &query, wanted)
+                    .run(searcher, &query, pool)
                     .map(|(top, total)| (top, total, None)),
                 // Facets count every match: ranking cannot skip any, so one pass does both.
                 (None, true) => {
-                    let best = TopDocs::with_limit(wanted.max(1)).order_by_score();
+                    let best = TopDocs::with_limit(pool.max(1)).order_by_score();
                     searcher
-                        .search(&query, &(best, FacetCollector))
+                        .search(&query, &(best, facet_collector()))
                         .map(|(top, (facets, total))| (top, total, Some(facets)))
                 }
-                (Some(order), false) => top_sorted(searcher, &query, order, wanted, Count)
+                (Some(order), false) => top_sorted(searcher, &query, *order, pool, Count)
                     .map(|(found, total)| (unscored(found), total, None)),
-                (Some(order), true) => top_sorted(searcher, &query, order, wanted, FacetCollector)
-                    .map(|(found, (facets, total))| (unscored(found), total, Some(facets))),
+                (Some(order), true) => {
+                    top_sorted(searcher, &query, *order, pool, facet_collector())
+                        .map(|(found, (facets, total))| (unscored(found), total, Some(facets)))
+                }
             }
-            .map_err(|err| self.engine_error(err))?;
-        let top = top.get(offset..).unwrap_or_default();
-        let top = &top[..top.len().min(limit)];
+            .map_err(|err| self.engine_error(err))
+        };
+        let engine = |err| self.engine_error(err);
+        let open_columns = |addresses: &[DocAddress], read_keys: bool| {
+            HitColumns::open(&self.columns, searcher, &self.fields, addresses, read_keys)
+        };
+        // The page of hits, and for each the addresses of its copies among the matches.
+        let (top, total, facets, copies) = if request.collapse && limit > 0 {
+            let mut pool = first_pool(wanted).min(documents);
+            let (mut candidates, mut total, mut facets) = collect(pool)?;
+            let kept = loop {
+                let addresses: Vec<DocAddress> = candidates.iter().map(|&(_, at)| at).collect();
+                let columns = open_columns(&addresses, false).map_err(engine)?;
+                let kept = fold_copies(&candidates, &columns, scored).map_err(engine)?;
+                // Enough distinct hits, or no more matches to collect.
+                if kept.len() >= wanted || candidates.len() < pool || pool >= documents {
+                    break kept;
+                }
+                pool = next_pool(pool).min(documents);
+                (candidates, total, facets) = collect(pool)?;
+            };
+            let page: Vec<Kept> = kept.into_iter().skip(offset).take(limit).collect();
+            let copies =
+                matching_copies(searcher, &query, &page, |found| open_columns(found, false))
+                    .map_err(engine)?;
+            let top = page.iter().map(|kept| kept.found).collect();
+            (top, total, facets, copies)
+        } else {
+            let (top, total, facets) = collect(wanted)?;
+            let top: Vec<(Score, DocAddress)> = top.into_iter().skip(offset).take(limit).collect();
+            let copies = vec![Vec::new(); top.len()];
+            (top, total, facets, copies)
+        };
+        let top = &top[..];
 
         let highlighters = HitMarkers::new(&lowered, analyzers, request.fragments)
             .with_deadline(Arc::clone(deadline));
         // With fragments, a hit's path comes with its stored text.
         let addresses: Vec<DocAddress> = top.iter().map(|&(_, address)| address).collect();
         let read_keys = highlighters.wants_no_fragments();
-        let columns =
-            HitColumns::open(&self.columns, searcher, &self.fields, &addresses, read_keys)
-                .map_err(|err| self.engine_error(err))?;
+        let columns = open_columns(&addresses, read_keys).map_err(engine)?;
         let build = |highlighters: &mut HitMarkers, (rank, &(score, address))| {
             let found = (offset + rank + 1, score, address);
             self.hit(searcher, &columns, highlighters, deadline, found)
@@ -281,11 +327,36 @@ impl IndexSearcher {
                 .map_init(|| highlighters.clone(), build)
                 .collect::<Result<Vec<_>, EngineError>>()?
         };
+        let hits = self.with_copies(hits, copies, |found| open_columns(found, true))?;
         Ok(Found {
             total,
             hits,
             facets,
         })
+    }
+
+    /// `hits` with the paths of their copies, `copies` (in the same order), in byte order.
+    fn with_copies(
+        &self,
+        mut hits: Vec<Hit>,
+        copies: Vec<Vec<DocAddress>>,
+        open_columns: impl Fn(&[DocAddress]) -> tantivy::Result<HitColumns>,
+    ) -> Result<Vec<Hit>, EngineError> {
+        let all: Vec<DocAddress> = copies.iter().flatten().copied().collect();
+        if all.is_empty() {
+            return Ok(hits);
+        }
+        let columns = open_columns(&all).map_err(|err| self.engine_error(err))?;
+        for (hit, copies) in hits.iter_mut().zip(copies) {
+            let mut paths = copies
+                .into_iter()
+                .map(|copy| Ok(display_key(&columns.key(copy)?).into_owned()))
+                .collect::<tantivy::Result<Vec<String>>>()
+                .map_err(|err| self.engine_error(err))?;
+            paths.sort_unstable();
+            hit.also_at = paths;
+        }
+        Ok(hits)
     }
 
     /// Parses, checks and lowers `query` as [`IndexSearcher::lower_query`] does, expanding its
@@ -363,6 +434,29 @@ impl IndexSearcher {
         }
     }
 }
+
+/// The folders whose matches the facets count: those one level below the index's roots, or
+/// below the folder of the one path filter there is (several are no one folder to drill into).
+fn folder_scope(searcher: &Searcher, filters: &Filters) -> Result<FolderScope, EngineError> {
+    let catalog = Catalog::load(searcher.index())?;
+    let mut paths = filters
+        .paths
+        .iter()
+        .map(|path| path.trim())
+        .filter(|path| !path.is_empty());
+    let base = match (paths.next(), paths.next()) {
+        (Some(path), None) => path,
+        _ => "",
+    };
+    Ok(FolderScope::new(
+        catalog.roots.keys().map(String::as_str),
+        base,
+    ))
+}
+
+/// What collecting the best matches gives: the best, with their scores (0 when not ranked by
+/// relevance), the number of matches, and the facets when asked for.
+type Collected = (Vec<(Score, DocAddress)>, usize, Option<Facets>);
 
 /// What one run of a query found: how many documents match, and the hits asked for.
 struct Found {

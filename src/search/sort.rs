@@ -1,5 +1,5 @@
 //! The orders a search can list its hits in: by relevance (BM25, best first), or by a fast
-//! field, the modification time, the size or the path, with the top N kept by tantivy's
+//! field, the modification time, the document's own date, the size or the path, with the top N kept by tantivy's
 //! fast-field collector in one pass over the matches (no scoring, no stored text).
 
 use tantivy::collector::{Collector, TopDocs};
@@ -9,6 +9,7 @@ use tantivy::{DocAddress, Order, Searcher};
 use crate::engine::{Sort, SortKey};
 
 /// The fast field a key other than relevance reads, and its natural order.
+#[derive(Clone, Copy)]
 pub(super) enum FastKey {
     /// A number, largest first.
     Number(&'static str),
@@ -23,6 +24,7 @@ impl Sort {
         match self.key {
             SortKey::Relevance => None,
             SortKey::Modified => Some(FastKey::Number("mtime")),
+            SortKey::Date => Some(FastKey::Number("date")),
             SortKey::Size => Some(FastKey::Number("size")),
             SortKey::Path => Some(FastKey::Text("path")),
         }
@@ -75,6 +77,8 @@ mod tests {
             "relevance",
             "modified",
             "-modified",
+            "date",
+            "-date",
             "size",
             "-size",
             "path",
@@ -85,7 +89,7 @@ mod tests {
                 Some(text)
             );
         }
-        for bad in ["-relevance", "date", "", "-"] {
+        for bad in ["-relevance", "created", "", "-"] {
             assert!(bad.parse::<Sort>().is_err(), "{bad}");
         }
     }

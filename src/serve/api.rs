@@ -80,6 +80,7 @@ async fn run_search(
         limit,
         sort,
         facets: params.facets.is_some_and(|on| on == "1" || on == "true"),
+        collapse: params.filters.collapse(),
         offset,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),

@@ -19,8 +19,12 @@ pub(super) struct FilterParams {
     modified: Option<String>,
     /// A value of `size:` (`>10M`).
     size: Option<String>,
+    /// A value of `date:`, the document's own date (`2020`, `>=2021-06`).
+    date: Option<String>,
     /// The order of the hits (`modified`, `-size`...; see [`Sort`]); relevance when absent.
     sort: Option<String>,
+    /// `0`: every copy of a text is a hit of its own (see [`crate::search::SearchRequest::collapse`]).
+    collapse: Option<String>,
 }
 
 impl FilterParams {
@@ -54,6 +58,11 @@ impl FilterParams {
             .map_or("", |(_, value)| value)
     }
 
+    /// Whether copies of one text are one hit: unless `collapse=0`.
+    pub(super) fn collapse(&self) -> bool {
+        self.collapse.as_deref().map(str::trim) != Some("0")
+    }
+
     /// The order asked for; a sort that cannot be read is a bad request.
     pub(super) fn sort(&self) -> Result<Sort, Failure> {
         match self.sort.as_deref().map(str::trim) {
@@ -77,6 +86,7 @@ impl FilterParams {
             paths: vec![path.to_string()],
             modified: one(&self.modified),
             sizes: one(&self.size),
+            dates: one(&self.date),
         }
     }
 }

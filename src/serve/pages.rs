@@ -206,6 +206,7 @@ pub(super) async fn search(
         sort,
         // Counted over all the matches in the pass that ranks them: the panel beside the hits.
         facets: true,
+        collapse: params.filters.collapse(),
         offset: (number - 1) * PAGE_SIZE,
         fragments: FragmentOptions::default(),
         timeout: Some(SEARCH_TIMEOUT),

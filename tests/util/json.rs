@@ -9,6 +9,8 @@ use super::Dir;
 pub struct SearchJson {
     pub total: u64,
     pub timed_out: bool,
+    /// How many copies the hits stand for besides themselves: the sum of their `also_at`.
+    pub collapsed: u64,
     pub hits: Vec<JsonHit>,
     /// The corrected query whose hits these are, when spelling correction replaced words.
     pub corrected_query: Option<String>,
@@ -40,7 +42,7 @@ pub struct JsonHit {
     pub doc_type: String,
     /// For an e-mail: its sender.
     pub from: Option<String>,
-    /// The document's own date (an e-mail's), in RFC 3339.
+    /// The document's own date (`YYYY-MM-DDTHH:MM:SSZ`), present only when it has one.
     pub date: Option<String>,
     pub fragments: Vec<String>,
     /// Each fragment's (line, page), in the order of `fragments`.
@@ -48,6 +50,9 @@ pub struct JsonHit {
     pub snippet: String,
     /// The fragments as the document's own text, with their matches' character ranges.
     pub raw_fragments: Vec<(String, Vec<[usize; 2]>)>,
+    /// The other matching documents with the same text (relative to the test folder), present
+    /// only when there are some.
+    pub also_at: Vec<String>,
 }
 
 impl SearchJson {
@@ -62,7 +67,14 @@ impl SearchJson {
         let raw: Value = serde_json::from_str(stdout)
             .unwrap_or_else(|err| panic!("stdout is not JSON ({err}):\n{stdout}"));
         // What the search made of the query appears only when it made something of it.
-        let mut keys = vec!["query", "total", "elapsed_ms", "timed_out", "hits"];
+        let mut keys = vec![
+            "query",
+            "total",
+            "elapsed_ms",
+            "timed_out",
+            "collapsed",
+            "hits",
+        ];
         let corrected_query = optional_string(&raw, "corrected_query");
         if corrected_query.is_some() {
             keys.push("corrected_query");
@@ -115,6 +127,23 @@ impl SearchJson {
                 if key.is_some() {
                     keys.push("key");
                 }
+                let also_at: Vec<String> = match hit.get("also_at") {
+                    Some(paths) => {
+                        keys.push("also_at");
+                        let paths: Vec<String> = paths
+                            .as_array()
+                            .expect("also_at is an array")
+                            .iter()
+                            .map(|path| {
+                                let path = path.as_str().expect("a path is a string");
+                                dir.relative(path)
+                            })
+                            .collect();
+                        assert!(!paths.is_empty(), "also_at only when not empty: {hit}");
+                        paths
+                    }
+                    None => Vec::new(),
+                };
                 let container = optional_string(hit, "container");
                 let member = optional_string(hit, "member");
                 assert_eq!(
@@ -193,9 +222,16 @@ impl SearchJson {
                             (text.to_string(), ranges(&raw["matches"]))
                         })
                         .collect(),
+                    also_at,
                 }
             })
             .collect();
+        let collapsed = raw["collapsed"].as_u64().expect("collapsed is an integer");
+        assert_eq!(
+            collapsed,
+            hits.iter().map(|hit| hit.also_at.len() as u64).sum::<u64>(),
+            "collapsed counts the copies in also_at: {raw}"
+        );
         assert!(
             hits.len() as u64 <= total,
             "more hits than the total: {raw}"
@@ -224,6 +260,7 @@ impl SearchJson {
         SearchJson {
             total,
             timed_out,
+            collapsed,
             hits,
             corrected_query,
             suggested_query,

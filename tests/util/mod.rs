@@ -189,9 +189,10 @@ impl Dir {
         results
     }
 
-    /// The hit paths (relative to the folder) of a search, best first.
+    /// The paths (relative to the folder) of every document a search matches, best first:
+    /// copies of one text each a hit (`--no-collapse`).
     pub fn hit_paths(&self, query: &str) -> Vec<String> {
-        self.search_json(&[query]).paths()
+        self.search_json(&[query, "--no-collapse"]).paths()
     }
 
     /// `lantern status --format json`, which must succeed, parsed.

@@ -49,7 +49,8 @@ pub(super) fn read(answer: &Value) -> Facets {
         let day = (start / NANOS_PER_DAY as f64).round().max(0.0) as u64;
         *months.entry(month_key(day)).or_default() += count;
     }
-    Facets::from_counts(types, months)
+    // The engine does not count folders: the local engine reads them from its path column.
+    Facets::from_counts(types, months, BTreeMap::new())
 }
 
 #[cfg(test)]

@@ -24,8 +24,9 @@ use crate::index::tokenizer::is_token_char;
 
 /// The version of the mapping this Lantern writes, recorded in the index's `_meta`. An index
 /// with another version is refused with a clear message rather than half-understood.
-/// 1: words lower-cased; 2: Lantern's folding, the stemmed sub-fields and the index's language.
-pub const MAPPING_VERSION: u64 = 2;
+/// 1: words lower-cased; 2: Lantern's folding, the stemmed sub-fields and the index's language;
+/// 3: e-mails' `from` and `to`, and documents' own `date`.
+pub const MAPPING_VERSION: u64 = 3;
 
 /// What a field is for, which decides its mapping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +52,9 @@ pub const FIELDS: &[(&str, FieldKind)] = &[
     ("size", FieldKind::Long),
     // Nanoseconds since the epoch, also the document's external version.
     ("mtime", FieldKind::Long),
+    // The document's own date (an e-mail's `Date:`, PDF or office metadata), nanoseconds since
+    // the epoch, absent when it has none.
+    ("date", FieldKind::Long),
     // The document type's name (`DocumentType::name`).
     ("type", FieldKind::Keyword),
     ("title", FieldKind::Words),
@@ -58,8 +62,6 @@ pub const FIELDS: &[(&str, FieldKind)] = &[
     // An e-mail's sender and recipients (`schema::LanternSchema::from`, `to`).
     ("from", FieldKind::Words),
     ("to", FieldKind::Words),
-    // The document's own date (an e-mail's), nanoseconds since the epoch.
-    ("date", FieldKind::Long),
 ];
 
 /// The analyzer every [`FieldKind::Words`] and [`FieldKind::Body`] field uses: Lantern's words,

@@ -59,6 +59,7 @@ pub fn translate(lowered: &Lowered) -> Result<Value, Untranslatable> {
         Lowered::Span { field, start, end } => {
             let name = match field {
                 NumericField::Modified => "mtime",
+                NumericField::Date => "date",
                 NumericField::Size => "size",
             };
             json!({ "range": { name: { "gte": start, "lt": end } } })

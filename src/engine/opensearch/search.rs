@@ -104,16 +104,19 @@ pub(super) fn remote_search(
         correction: None,
         syntax_error,
         facets: request.facets.then(|| super::facets::read(&answer)),
+        // The engine has no text hashes: copies are hits of their own.
+        collapsed: 0,
     })
 }
 
-/// The engine's `sort` for `request`: relevance, or the catalog field of the key (numbers
-/// largest first, paths A to Z, as locally), ties broken by path so that the order is the same
+/// The engine's `sort` for `request`: relevance, or the field of the key (numbers largest
+/// first, paths A to Z, as locally), ties broken by path so that the order is the same
 /// whatever the shards.
 fn sort_clauses(request: &SearchRequest) -> Value {
     let (field, natural) = match request.sort.key {
         SortKey::Relevance => ("_score", "desc"),
         SortKey::Modified => ("mtime", "desc"),
+        SortKey::Date => ("date", "desc"),
         SortKey::Size => ("size", "desc"),
         SortKey::Path => ("path", "asc"),
     };
@@ -121,7 +124,12 @@ fn sort_clauses(request: &SearchRequest) -> Value {
         ("desc", false) | ("asc", true) => "desc",
         _ => "asc",
     };
-    json!([{ field: order }, { "path": "asc" }])
+    // Documents without a date of their own come last in either direction, as locally.
+    let first = match field {
+        "_score" => json!({ field: order }),
+        _ => json!({ field: { "order": order, "missing": "_last" } }),
+    };
+    json!([first, { "path": "asc" }])
 }
 
 /// Parses, checks and lowers `query` for an index stemming in `language`, with no expansion:

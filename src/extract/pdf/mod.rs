@@ -26,6 +26,8 @@ use super::{DocumentType, ExtractError, ExtractOptions, Extracted, Format, PdfEx
 use content::{FontCache, TextWriter};
 use objects::Objects;
 
+use crate::calendar::parse_document_date;
+
 /// Portable Document Format.
 pub const FORMAT: Format = Format {
     kind: DocumentType::Pdf,
@@ -62,7 +64,10 @@ fn extract(bytes: &[u8], options: &ExtractOptions) -> Result<Extracted, ExtractE
 fn extract_builtin(bytes: &[u8], max_inflated: u64) -> Result<Extracted, ExtractError> {
     let limit = usize::try_from(max_inflated).unwrap_or(usize::MAX);
     let salvaged = |failure: ExtractError| match salvage::salvage(bytes, limit)? {
-        Some(text) => Ok(Extracted { text, title: None }),
+        Some(text) => Ok(Extracted {
+            text,
+            ..Extracted::default()
+        }),
         None => Err(failure),
     };
     let document = match open(bytes, max_inflated) {
@@ -94,6 +99,7 @@ fn extract_builtin(bytes: &[u8], max_inflated: u64) -> Result<Extracted, Extract
     Ok(Extracted {
         text,
         title: title(&objects.document),
+        date: date(&objects.document),
     })
 }
 
@@ -180,16 +186,29 @@ fn open(bytes: &[u8], max_inflated: u64) -> Result<Document, ExtractError> {
 
 /// The trimmed `/Title` of the document information dictionary, if it is not empty.
 fn title(document: &Document) -> Option<String> {
-    let info = document.trailer.get(b"Info").ok()?;
-    let (_, info) = document.dereference(info).ok()?;
-    let title = info.as_dict().ok()?.get(b"Title").ok()?;
-    let (_, title) = document.dereference(title).ok()?;
-    let Object::String(title, _) = title else {
-        return None;
-    };
-    let title = decode_text_string(title);
+    let title = info_string(document, b"Title")?;
     let title = title.trim();
     (!title.is_empty()).then(|| title.to_string())
+}
+
+/// The document's own date: `/CreationDate` of the document information dictionary, else
+/// `/ModDate`, when it reads as a date.
+fn date(document: &Document) -> Option<u64> {
+    [b"CreationDate".as_slice(), b"ModDate"]
+        .into_iter()
+        .find_map(|key| info_string(document, key).and_then(|date| parse_document_date(&date)))
+}
+
+/// The text string `key` of the document information dictionary, decoded.
+fn info_string(document: &Document, key: &[u8]) -> Option<String> {
+    let info = document.trailer.get(b"Info").ok()?;
+    let (_, info) = document.dereference(info).ok()?;
+    let value = info.as_dict().ok()?.get(key).ok()?;
+    let (_, value) = document.dereference(value).ok()?;
+    let Object::String(value, _) = value else {
+        return None;
+    };
+    Some(decode_text_string(value))
 }
 
 /// Decodes a PDF text string: UTF-16 or UTF-8 after a byte order mark, PDFDocEncoding otherwise.
@@ -260,12 +279,19 @@ fn extract_pdftotext(bytes: &[u8]) -> Result<Extracted, ExtractError> {
     if text.ends_with(PAGE_BREAK) {
         text.pop();
     }
-    let title = Document::load_metadata_mem(bytes)
-        .ok()
-        .and_then(|metadata| metadata.title)
+    let metadata = Document::load_metadata_mem(bytes).ok();
+    let title = metadata
+        .as_ref()
+        .and_then(|metadata| metadata.title.as_deref())
         .map(|title| title.trim().to_string())
         .filter(|title| !title.is_empty());
-    Ok(Extracted { text, title })
+    let date = metadata.and_then(|metadata| {
+        [metadata.creation_date, metadata.modification_date]
+            .into_iter()
+            .flatten()
+            .find_map(|date| parse_document_date(&date))
+    });
+    Ok(Extracted { text, title, date })
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! The values of `modified:` and `size:` clauses: dates (`2024`, `2024-03`, `2024-03-15`), dates
+//! The values of `modified:`, `date:` and `size:` clauses: dates (`2024`, `2024-03`, `2024-03-15`), dates
 //! relative to now (`now-7d`), sizes with units (`10M`, `1.5G`), and the forms that compare with
 //! them (`>=2024-03`, `size:<1K`, `[2024-01-01 TO 2024-06-30]`, `{1M TO *]`).
 //!
@@ -13,12 +13,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::lexer::{Tok, Token};
 use super::QuerySyntaxError;
+use crate::calendar::{days_from_civil, NANOS_PER_SECOND, SECONDS_PER_DAY};
 use crate::query::ast::{NumericField, QueryNode};
-
-/// Nanoseconds in a second, the unit of `modified`.
-const NANOS_PER_SECOND: u64 = 1_000_000_000;
-/// Seconds in a day.
-const SECONDS_PER_DAY: u64 = 86_400;
 
 /// The span a `field:` clause made of `token` (a word or a range) stands for, `now` (nanoseconds
 /// since the epoch) being what `now` in a date means.
@@ -87,7 +83,7 @@ struct Value {
 /// Reads one value of `field` at character position `pos`.
 fn value(field: NumericField, text: &str, pos: usize, now: u64) -> Result<Value, QuerySyntaxError> {
     let read = match field {
-        NumericField::Modified => date(text, now),
+        NumericField::Modified | NumericField::Date => date(text, now),
         NumericField::Size => size(text).map(|bytes| Value {
             start: bytes,
             end: bytes.saturating_add(1),
@@ -105,13 +101,14 @@ fn what(field: NumericField) -> String {
 fn name(field: NumericField) -> &'static str {
     match field {
         NumericField::Modified => "modified:",
+        NumericField::Date => "date:",
         NumericField::Size => "size:",
     }
 }
 
 fn example(field: NumericField) -> &'static str {
     match field {
-        NumericField::Modified => {
+        NumericField::Modified | NumericField::Date => {
             "a date: 2024, 2024-03, 2024-03-15 (UTC), or now-7d (units h, d, w, y)"
         }
         NumericField::Size => "a size: 512, 10K, 1.5M, 2G (units of 1024 bytes)",
@@ -221,18 +218,6 @@ fn number(text: &str, digits: usize) -> Option<i64> {
     (text.len() == digits && text.bytes().all(|b| b.is_ascii_digit()))
         .then(|| text.parse().ok())
         .flatten()
-}
-
-/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's
-/// `days_from_civil`); negative before 1970.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let month_from_march = (month + 9) % 12;
-    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }
 
 /// The current time in nanoseconds since the Unix epoch (0 for a clock set before it).

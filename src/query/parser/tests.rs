@@ -355,7 +355,7 @@ fn malformed_inputs() {
         ("a)", "unexpected ')'", 1),
         (
             "foo:bar",
-            "unknown field 'foo': known fields are 'contents', 'title' (or 'subject'), 'path', 'type', 'from', 'to', 'modified' and 'size'",
+            "unknown field 'foo': known fields are 'contents', 'title' (or 'subject'), 'path', 'type', 'from', 'to', 'modified', 'date' and 'size'",
             0,
         ),
         ("a b Path:c", "unknown field 'Path'", 4),
