@@ -22,7 +22,7 @@ struct FacetKind {
 }
 
 /// The groups, in the panel's order.
-const KINDS: [FacetKind; 2] = [
+const KINDS: [FacetKind; 3] = [
     FacetKind {
         title: "Type",
         param: "type",
@@ -33,10 +33,15 @@ const KINDS: [FacetKind; 2] = [
         param: "modified",
         counts: |facets: &Facets| facets.months.as_slice(),
     },
+    FacetKind {
+        title: "Folder",
+        param: "path",
+        counts: |facets: &Facets| facets.folders.as_slice(),
+    },
 ];
 
 /// The filter parameters, as the page names them.
-const FILTERS: [&str; 4] = ["path", "type", "modified", "size"];
+const FILTERS: [&str; 5] = ["path", "type", "modified", "size", "date"];
 
 /// The one filter parameter that lists values, comma-separated, as
 /// [`FilterParams::filters`](super::filters::FilterParams::filters) reads it.

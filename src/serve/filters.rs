@@ -30,7 +30,7 @@ pub(super) struct FilterParams {
 impl FilterParams {
     /// The parameters as the search page's controls show them and its links carry them,
     /// `(name, value)`, empty when absent.
-    pub(super) fn values(&self) -> [(&'static str, &str); 4] {
+    pub(super) fn values(&self) -> [(&'static str, &str); 6] {
         fn value(value: &Option<String>) -> &str {
             value.as_deref().unwrap_or_default()
         }
@@ -38,7 +38,9 @@ impl FilterParams {
             ("type", value(&self.doc_type)),
             ("modified", value(&self.modified)),
             ("size", value(&self.size)),
+            ("date", value(&self.date)),
             ("sort", value(&self.sort)),
+            ("collapse", value(&self.collapse)),
         ]
     }
 
