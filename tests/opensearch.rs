@@ -785,7 +785,10 @@ struct Answer {
 fn a_lost_node_neither_stops_searches_nor_a_sync() {
     // The shared cluster's presence says Java, Maven and the launcher are there; this test
     // starts a cluster of its own, since it stops one of its nodes.
-    if !needs::available(Need::OpenSearch, "a_lost_node_neither_stops_searches_nor_a_sync") {
+    if !needs::available(
+        Need::OpenSearch,
+        "a_lost_node_neither_stops_searches_nor_a_sync",
+    ) {
         return;
     }
     let cluster = OwnCluster::start();
@@ -836,7 +839,10 @@ fn a_lost_node_neither_stops_searches_nor_a_sync() {
             }
             // While the node goes, a search may meet shards it could not ask: said, not hidden.
             Some(1) if !answer.after_stop => {
-                assert!(output.stderr.contains("the cluster is degraded"), "{output}");
+                assert!(
+                    output.stderr.contains("the cluster is degraded"),
+                    "{output}"
+                );
             }
             _ => panic!("a search failed while a node was lost:\n{output}"),
         }
@@ -884,5 +890,8 @@ fn a_lost_node_neither_stops_searches_nor_a_sync() {
     assert!(documents.values().all(|(_, copies)| *copies == 1));
     // And a rerun has nothing left to do.
     let again = remote.index(&dir, &["docs"]);
-    assert_eq!((again.indexed, again.removed, again.unchanged), (0, 0, 2300));
+    assert_eq!(
+        (again.indexed, again.removed, again.unchanged),
+        (0, 0, 2300)
+    );
 }
