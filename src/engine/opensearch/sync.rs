@@ -29,8 +29,9 @@ use crate::index::{IndexObserver, IndexOptions, IndexStats, IndexWarning};
 /// What a sync did: the local engine's statistics, so the summary line is the same.
 pub type SyncStats = IndexStats;
 
-/// Engine paths read per `_search` page of the catalog stream.
-const CATALOG_PAGE: usize = 5000;
+/// Engine paths read per `_search` page of the catalog stream: the most one page may hold
+/// (`index.max_result_window`), so a root of up to 10,000 files is one request.
+const CATALOG_PAGE: usize = 10_000;
 /// Files read and extracted together, in parallel, before their documents are queued.
 const READ_CHUNK: usize = 64;
 /// Shards and replicas of an index Lantern creates: two shards so a node can be lost and one
@@ -177,13 +178,16 @@ pub fn sync_roots(
             .collect::<Result<_, _>>()?
     };
     let mut stats = SyncStats::default();
+    let mut sent = false;
     for root in &roots {
         if options.rebuild {
             forget_remote_roots(client, std::slice::from_ref(root))?;
         }
-        sync_root(client, root, options, observer, &mut stats)?;
+        sent |= sync_root(client, root, options, observer, &mut stats)?;
     }
-    refresh(client)?;
+    if sent {
+        refresh(client)?;
+    }
     stats.elapsed = started.elapsed();
     Ok(stats)
 }
@@ -238,36 +242,32 @@ fn refresh(client: &Client) -> Result<(), OpenSearchError> {
     Ok(())
 }
 
-/// Diffs one root against the engine and applies the changes.
+/// Diffs one root against the engine and applies the changes; returns whether anything was
+/// sent (a no-op sync has nothing to refresh).
 fn sync_root(
     client: &Client,
     root: &Path,
     options: &IndexOptions,
     observer: &dyn IndexObserver,
     stats: &mut SyncStats,
-) -> Result<(), OpenSearchError> {
-    let mut walked: Vec<(String, FileEntry)> = Vec::new();
-    for found in walk_files(root, &options.walk, None, options.threads.max(1))? {
-        match found {
-            Ok(entry) => {
-                observer.found(entry.size);
-                walked.push((path_key(&entry.path), entry));
-            }
-            Err(err) => {
-                stats.unreadable += 1;
-                observer.warning(IndexWarning::Unreadable {
-                    path: err.path,
-                    message: err.error.to_string(),
-                });
-            }
+) -> Result<bool, OpenSearchError> {
+    // The walk waits on the disk and the catalog stream on the cluster: run them side by side,
+    // so a no-op sync costs the longer of the two, not their sum.
+    let (walked, engine) = std::thread::scope(|scope| {
+        let walk = scope.spawn(|| walk_root(root, options, observer));
+        let engine = settle(client).and_then(|()| engine_catalog(client, root));
+        match walk.join() {
+            Ok(walked) => (walked, engine),
+            Err(panic) => std::panic::resume_unwind(panic),
         }
-    }
-    walked.sort_by(|a, b| a.0.cmp(&b.0));
-    settle(client)?;
-    let engine = engine_catalog(client, root)?;
+    });
+    let (walked, unreadable) = walked?;
+    stats.unreadable += unreadable;
+    let engine = engine?;
     let changes = diff(walked, engine, stats);
     let root_key = path_key(root);
     // Files are read and extracted while the previous batches are being sent.
+    let mut sent = false;
     send_pipelined(client, |queue| {
         for chunk in changes.chunks(READ_CHUNK) {
             let prepared: Vec<(Vec<String>, Outcome)> = chunk
@@ -276,11 +276,40 @@ fn sync_root(
                 .collect();
             for (lines, outcome) in prepared {
                 outcome.count(stats);
+                sent |= !lines.is_empty();
                 queue.push(lines)?;
             }
         }
         Ok(())
-    })
+    })?;
+    Ok(sent)
+}
+
+/// The files under `root`, sorted by path key, and how many could not be read (each reported).
+fn walk_root(
+    root: &Path,
+    options: &IndexOptions,
+    observer: &dyn IndexObserver,
+) -> Result<(Vec<(String, FileEntry)>, u64), OpenSearchError> {
+    let mut walked: Vec<(String, FileEntry)> = Vec::new();
+    let mut unreadable = 0;
+    for found in walk_files(root, &options.walk, None, options.threads.max(1))? {
+        match found {
+            Ok(entry) => {
+                observer.found(entry.size);
+                walked.push((path_key(&entry.path), entry));
+            }
+            Err(err) => {
+                unreadable += 1;
+                observer.warning(IndexWarning::Unreadable {
+                    path: err.path,
+                    message: err.error.to_string(),
+                });
+            }
+        }
+    }
+    walked.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok((walked, unreadable))
 }
 
 /// Every file the engine holds under `root`, sorted by path key.
@@ -291,11 +320,13 @@ fn engine_catalog(client: &Client, root: &Path) -> Result<Vec<EngineFile>, OpenS
     loop {
         let mut body = json!({
             "size": CATALOG_PAGE,
-            "query": { "prefix": { "path": prefix } },
+            // A filter: no scores to compute.
+            "query": { "bool": { "filter": { "prefix": { "path": prefix } } } },
+            // The path comes back as the sort value, size and mtime from doc values; no stored
+            // field is read at all (not even `_id`), which halves the time of a page.
             "sort": [{ "path": "asc" }],
-            // From doc values, not from the stored document: nothing to decompress.
-            "_source": false,
-            "docvalue_fields": ["path", "size", "mtime"],
+            "stored_fields": "_none_",
+            "docvalue_fields": ["size", "mtime"],
             "track_total_hits": false,
         });
         if let Some(after) = &after {
@@ -309,7 +340,7 @@ fn engine_catalog(client: &Client, root: &Path) -> Result<Vec<EngineFile>, OpenS
             .unwrap_or_default();
         for hit in &hits {
             let field = |name: &str| hit.pointer(&format!("/fields/{name}/0")).cloned();
-            if let Some(Value::String(key)) = field("path") {
+            if let Some(Value::String(key)) = hit.pointer("/sort/0").cloned() {
                 files.push(EngineFile {
                     key,
                     size: field("size").and_then(|size| size.as_u64()).unwrap_or(0),
