@@ -8,8 +8,13 @@ in this order and in the same warm page cache:
   - `lantern --engine CLUSTER/lantern-bench index CORPUS` into a fresh index (2 shards, 1 replica),
     then the same command again (a no-op re-sync);
   - `lantern --index TMP index CORPUS` into a fresh local index, then again (a no-op re-index);
-  - bench/opensearch_bulk.py: opensearch-py's helpers.bulk of the already-read texts into a fresh
-    index with Lantern's settings and mapping (its own timer: reading the files is not timed).
+  - bench/opensearch_bulk.py: opensearch-py's helpers.bulk of the texts Lantern extracted (read
+    back from Lantern's index first, not timed) into a fresh index with the same settings and
+    mapping (its own timer).
+  - the cluster's part of a no-op re-sync alone, from this script over one keep-alive
+    connection: the requests Lantern's no-op sends (the mapping, the running `_bulk` tasks, a
+    refresh, the catalog pages), without a process to start or a folder to walk: the floor a
+    no-op re-sync cannot go below on this cluster.
 Then, on the synced index, for each word of bench/words.txt, SEARCH_REPS times (default 5),
 interleaved: `lantern --engine ... search --limit 50 --format json WORD` (3 fragments a hit, the
 whole command: process start, query, Lantern's highlighting), the same command on the local
@@ -32,9 +37,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LANTERN = os.path.join(HERE, "..", "target", "release", "lantern")
 
 
-def timed(args, env=None):
+def timed(args, env=None, codes=(0,)):
+    """Seconds `args` took; its exit code must be one of `codes`."""
     started = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    code = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          env=env).returncode
+    if code not in codes:
+        raise SystemExit(f"{args} exited with {code}")
     return time.perf_counter() - started
 
 
@@ -58,6 +67,42 @@ def corpus_size(root):
     return files, size
 
 
+def noop_requests(cluster, index, corpus):
+    """Seconds the requests of a no-op re-sync take alone, as Lantern sends them (sync.rs)."""
+    import http.client
+    import json
+    connection = http.client.HTTPConnection(cluster.split("://", 1)[1])
+
+    def request(method, path, body=None):
+        connection.request(method, path, body, {"Content-Type": "application/json"})
+        return json.loads(connection.getresponse().read() or b"null")
+
+    started = time.perf_counter()
+    request("GET", f"/{index}/_mapping")
+    request("GET", "/_tasks?actions=indices:data/write/bulk*")
+    request("POST", f"/{index}/_refresh", "{}")
+    prefix = os.path.realpath(corpus).rstrip("/") + "/"
+    after = None
+    while True:
+        body = {
+            "size": 10000,
+            "query": {"bool": {"filter": {"prefix": {"path": prefix}}}},
+            "sort": [{"path": "asc"}],
+            "stored_fields": "_none_",
+            "docvalue_fields": ["size", "mtime"],
+            "track_total_hits": False,
+        }
+        if after is not None:
+            body["search_after"] = after
+        hits = request("POST", f"/{index}/_search", json.dumps(body))["hits"]["hits"]
+        if len(hits) < 10000:
+            break
+        after = hits[-1]["sort"]
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return elapsed
+
+
 def cell(values, unit=""):
     return f"{statistics.median(values):.2f}{unit} [{min(values):.2f}-{max(values):.2f}]"
 
@@ -67,12 +112,14 @@ def main():
     runs = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     env = dict(os.environ)
     env.pop("LANTERN_ENGINE", None)
-    results = {key: [] for key in ["remote", "remote_noop", "local", "local_noop", "loader"]}
+    results = {key: [] for key in
+               ["remote", "remote_noop", "noop_requests", "local", "local_noop", "loader"]}
     for _ in range(runs):
         delete_index(cluster, "lantern-bench")
         engine = f"{cluster}/lantern-bench"
         results["remote"].append(timed([LANTERN, "--engine", engine, "index", corpus], env))
         results["remote_noop"].append(timed([LANTERN, "--engine", engine, "index", corpus], env))
+        results["noop_requests"].append(noop_requests(cluster, "lantern-bench", corpus))
         folder = tempfile.mkdtemp()
         try:
             index = os.path.join(folder, "index")
@@ -82,7 +129,7 @@ def main():
             shutil.rmtree(folder)
         out = subprocess.run(
             [sys.executable, os.path.join(HERE, "opensearch_bulk.py"), cluster, "lantern-bench",
-             "lantern-bench-loader", corpus],
+             "lantern-bench-loader"],
             check=True, capture_output=True, text=True).stdout
         results["loader"].append(float(re.search(r"in ([\d.]+) s", out).group(1)))
         delete_index(cluster, "lantern-bench-loader")
@@ -104,9 +151,11 @@ def main():
     for _ in range(reps):
         for word in words:
             latency["remote"].append(timed(
-                [LANTERN, "--engine", engine, "search", "--limit", "50", "--format", "json", word], env))
+                [LANTERN, "--engine", engine, "search", "--limit", "50", "--format", "json", word],
+                env, (0, 1)))
             latency["local"].append(timed(
-                [LANTERN, "--index", local_index, "search", "--limit", "50", "--format", "json", word], env))
+                [LANTERN, "--index", local_index, "search", "--limit", "50", "--format", "json", word],
+                env, (0, 1)))
             body = json.dumps({
                 "size": 50, "track_total_hits": True, "_source": ["path", "title", "type"],
                 "query": {"term": {"body": word}},
@@ -127,9 +176,10 @@ def main():
     print("|---|---|---|---|")
     for key, label in [
         ("remote", "Lantern sync into OpenSearch (walk + read + extract + _bulk + refresh)"),
-        ("loader", "opensearch-py helpers.bulk of already-read texts (+ refresh)"),
+        ("loader", "opensearch-py helpers.bulk of the same texts, already extracted (+ refresh)"),
         ("local", "Lantern local index (walk + read + extract + tantivy commit)"),
         ("remote_noop", "no-op re-sync into OpenSearch"),
+        ("noop_requests", "its requests alone (mapping, tasks, refresh, catalog; from Python)"),
         ("local_noop", "no-op local re-index"),
     ]:
         seconds = statistics.median(results[key])

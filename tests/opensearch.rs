@@ -972,3 +972,223 @@ fn sorted_hits_and_facets_are_the_same_on_both_engines() {
         );
     }
 }
+/// A 2-node cluster of a test's own (tools/opensearch-cluster/start), for a test that stops a
+/// node: the shared cluster stays healthy for the others. Stopped when dropped.
+struct OwnCluster {
+    /// The cluster's folder (nodes, logs, control requests, pid).
+    dir: Dir,
+    /// Its URL.
+    url: String,
+}
+
+impl OwnCluster {
+    /// Starts one on free loopback ports (HTTP on PORT and PORT+1, transport on PORT+100 and
+    /// PORT+101) and returns once it is green with both nodes.
+    fn start() -> OwnCluster {
+        let dir = Dir::new();
+        let port = (20000..30000)
+            .step_by(7)
+            .skip(std::process::id() as usize % 1000)
+            .find(|&port| {
+                [port, port + 1, port + 100, port + 101]
+                    .iter()
+                    .all(|&port| TcpListener::bind(("127.0.0.1", port)).is_ok())
+            })
+            .expect("four free ports");
+        let output = std::process::Command::new(launcher("start"))
+            .arg(dir.root())
+            .arg(port.to_string())
+            .output()
+            .expect("run tools/opensearch-cluster/start");
+        let url = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        let cluster = OwnCluster { dir, url };
+        assert!(
+            output.status.success(),
+            "the test's own cluster did not start:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        cluster
+    }
+
+    /// Stops (`stop`) or starts again (`start`) node `node` with tools/opensearch-cluster/node.
+    fn node(&self, action: &str, node: u32) {
+        let output = std::process::Command::new(launcher("node"))
+            .arg(self.dir.root())
+            .args([action, &node.to_string()])
+            .output()
+            .expect("run tools/opensearch-cluster/node");
+        assert!(
+            output.status.success(),
+            "could not {action} node {node}:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// Waits until the cluster has `nodes` nodes and `index` is `status` (or better).
+    fn wait_for(&self, index: &str, status: &str, nodes: u32) {
+        let url = format!(
+            "{}/_cluster/health/{index}?wait_for_status={status}&wait_for_nodes={nodes}&timeout=120s",
+            self.url
+        );
+        let answer: Value = serde_json::from_str(
+            &ureq::get(&url)
+                .call()
+                .expect("cluster health")
+                .into_string()
+                .expect("a body"),
+        )
+        .expect("JSON");
+        assert_eq!(answer["timed_out"], false, "{answer}");
+    }
+}
+
+impl Drop for OwnCluster {
+    fn drop(&mut self) {
+        // The JVM closes its nodes on SIGTERM; wait for it, so its folder can go.
+        let Ok(pid) = std::fs::read_to_string(self.dir.path("pid")) else {
+            return;
+        };
+        let pid = pid.trim().to_string();
+        let _ = std::process::Command::new("kill").arg(&pid).status();
+        for _ in 0..300 {
+            let alive = std::process::Command::new("kill")
+                .args(["-0", &pid])
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|status| status.success());
+            if !alive {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// A script of tools/opensearch-cluster.
+fn launcher(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tools/opensearch-cluster")
+        .join(name)
+}
+
+/// What one search answered while a node was being lost.
+struct Answer {
+    /// Whether it started after the node had stopped.
+    after_stop: bool,
+    output: util::Output,
+}
+
+#[test]
+fn a_lost_node_neither_stops_searches_nor_a_sync() {
+    // The shared cluster's presence says Java, Maven and the launcher are there; this test
+    // starts a cluster of its own, since it stops one of its nodes.
+    if !needs::available(
+        Need::OpenSearch,
+        "a_lost_node_neither_stops_searches_nor_a_sync",
+    ) {
+        return;
+    }
+    let cluster = OwnCluster::start();
+    let remote = Remote {
+        cluster: cluster.url.clone(),
+        index: "lantern-failover".to_string(),
+    };
+    let dir = Dir::new();
+    let mut names = Vec::new();
+    for i in 0..400 {
+        let name = format!("docs/{:02}/file-{i}.txt", i % 20);
+        dir.create(&name, format!("word{i} shared text for file {i}"));
+        names.push(name);
+    }
+    remote.index(&dir, &["docs"]);
+    // Both copies of both shards placed: each node holds one of each shard's two copies.
+    cluster.wait_for(&remote.index, "green", 2);
+
+    // Searches keep running while node 1 stops.
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let answers = std::thread::scope(|scope| {
+        let searches = scope.spawn(|| {
+            let mut answers = Vec::new();
+            let mut after = 0;
+            while after < 5 {
+                let after_stop = stopped.load(std::sync::atomic::Ordering::SeqCst);
+                let output = remote
+                    .lantern(&dir)
+                    .args(["search", "--format", "json", "--limit", "5", "shared"])
+                    .run();
+                after += u32::from(after_stop);
+                answers.push(Answer { after_stop, output });
+            }
+            answers
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        cluster.node("stop", 1);
+        stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+        searches.join().expect("the search loop")
+    });
+    for answer in &answers {
+        let output = &answer.output;
+        match output.code {
+            // Never a wrong total: every document has a copy on the node left.
+            Some(0) => {
+                let found: Value = serde_json::from_str(&output.stdout).expect("JSON");
+                assert_eq!(found["total"], 400, "{output}");
+            }
+            // While the node goes, a search may meet shards it could not ask: said, not hidden.
+            Some(1) if !answer.after_stop => {
+                assert!(
+                    output.stderr.contains("the cluster is degraded"),
+                    "{output}"
+                );
+            }
+            _ => panic!("a search failed while a node was lost:\n{output}"),
+        }
+    }
+    // The status names the cluster as degraded, with all its documents.
+    let status = remote.lantern(&dir).arg("status").assert_success().stdout;
+    assert!(status.contains("health:    yellow (degraded"), "{status}");
+    assert!(status.contains("1 node(s)"), "{status}");
+    assert!(status.contains("documents: 400"), "{status}");
+
+    // Node 1 back, then lost again in the middle of a sync of many changes.
+    cluster.node("start", 1);
+    cluster.wait_for(&remote.index, "green", 2);
+    for name in names.iter().take(100) {
+        dir.remove(name);
+    }
+    for i in 400..2400 {
+        let name = format!("docs/{:02}/file-{i}.txt", i % 20);
+        dir.create(&name, format!("word{i} shared text for file {i}"));
+        names.push(name);
+    }
+    let sync = remote
+        .lantern(&dir)
+        .args(["index", "docs", "--threads", "1"])
+        .spawn_piped();
+    let started = Instant::now();
+    while remote.count() <= 400 && started.elapsed() < Duration::from_secs(60) {
+        remote.post(&format!("/{}/_refresh", remote.index), &json!({}));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    cluster.node("stop", 1);
+    // The sync carries on with the copies left and ends well.
+    let output = sync.wait_with_output().expect("wait for the sync");
+    assert!(
+        output.status.success(),
+        "the sync failed when a node was lost: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let on_disk: Vec<&str> = names.iter().skip(100).map(String::as_str).collect();
+    let documents = remote.documents();
+    assert_eq!(
+        documents.keys().cloned().collect::<Vec<_>>(),
+        keys(&dir, &on_disk)
+    );
+    assert!(documents.values().all(|(_, copies)| *copies == 1));
+    // And a rerun has nothing left to do.
+    let again = remote.index(&dir, &["docs"]);
+    assert_eq!(
+        (again.indexed, again.removed, again.unchanged),
+        (0, 0, 2300)
+    );
+}

@@ -57,7 +57,10 @@ impl Failure {
     fn from_remote(err: OpenSearchError) -> Failure {
         match err {
             err @ OpenSearchError::MissingIndex { .. } => Failure::NoIndex(err.to_string()),
-            err @ OpenSearchError::Unreachable { .. } => Failure::EngineDown(err.to_string()),
+            // A degraded cluster is the server's state too: the shards may come back.
+            err @ (OpenSearchError::Unreachable { .. } | OpenSearchError::PartialAnswer { .. }) => {
+                Failure::EngineDown(err.to_string())
+            }
             err @ (OpenSearchError::BadUrl { .. }
             | OpenSearchError::BadFile { .. }
             | OpenSearchError::Unauthorized { .. }

@@ -139,8 +139,23 @@ impl Client {
         }
     }
 
-    /// Sends a JSON request and fails on 404, naming the missing index.
+    /// Sends a JSON request and fails on 404, naming the missing index, and on an answer some
+    /// shards failed to give (`_shards.failed`): a search on a cluster that lost a primary shard
+    /// answers from the others, and its hits and total would be silently short.
     pub fn json(&self, method: &str, path: &str, body: &Value) -> Result<Value, OpenSearchError> {
+        let answer = self.json_partial(method, path, body)?;
+        check_shards(&format!("{method} {path}"), &answer)?;
+        Ok(answer)
+    }
+
+    /// [`Client::json`] accepting an answer from some shards only, for a caller that says so
+    /// itself (the status names a red cluster).
+    pub fn json_partial(
+        &self,
+        method: &str,
+        path: &str,
+        body: &Value,
+    ) -> Result<Value, OpenSearchError> {
         match self.send(method, path, Some(&body.to_string()), "application/json")? {
             (404, json) => Err(self.not_found(json)),
             (_, json) => Ok(json),
@@ -161,6 +176,37 @@ impl Client {
             }
         }
     }
+}
+
+/// Refuses an answer in which some shards failed (`_shards.failed` above 0). Shards that are
+/// merely unassigned replicas do not count: only copies that were asked and did not answer.
+fn check_shards(request: &str, answer: &Value) -> Result<(), OpenSearchError> {
+    let failed = answer
+        .pointer("/_shards/failed")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    if failed == 0 {
+        return Ok(());
+    }
+    let total = answer
+        .pointer("/_shards/total")
+        .and_then(Value::as_u64)
+        .unwrap_or(failed);
+    let reason = answer
+        .pointer("/_shards/failures/0/reason")
+        .map(|reason| {
+            reason["reason"]
+                .as_str()
+                .or_else(|| reason["type"].as_str())
+                .map_or_else(|| reason.to_string(), str::to_string)
+        })
+        .unwrap_or_else(|| "no reason given".to_string());
+    Err(OpenSearchError::PartialAnswer {
+        request: request.to_string(),
+        answered: total.saturating_sub(failed),
+        total,
+        reason,
+    })
 }
 
 /// True when a transport error may pass if tried again: a node closed the connection or

@@ -79,6 +79,19 @@ pub enum OpenSearchError {
         /// What was wrong.
         reason: String,
     },
+    /// Some shards did not answer a search: its hits and totals would be partial, so the answer
+    /// is refused rather than shown as if it were whole.
+    #[error("OpenSearch answered {request} from only {answered} of {total} shards ({reason}): the cluster is degraded; see `lantern --engine URL status` and try again once the shards are back")]
+    PartialAnswer {
+        /// The method and path.
+        request: String,
+        /// Shards that answered.
+        answered: u64,
+        /// Shards asked.
+        total: u64,
+        /// The first failed shard's reason.
+        reason: String,
+    },
     /// Some documents of a `_bulk` request failed for good.
     #[error("OpenSearch refused {count} document(s), the first '{path}': {reason}")]
     Rejected {

@@ -6,6 +6,7 @@
 //! any machine diffs a root against it ([`sync`]). Lantern extracts the text; the engine stores,
 //! shards, replicates and scores.
 
+mod bulk;
 mod client;
 mod engine;
 mod error;

@@ -15,7 +15,8 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 use sha2::Digest;
 
-use super::client::{error_reason, error_type, Client};
+use super::bulk::send_pipelined;
+use super::client::{error_type, Client};
 use super::mapping::{index_definition, recorded_language, recorded_version, MAPPING_VERSION};
 use super::OpenSearchError;
 use crate::extract::DocumentType;
@@ -28,12 +29,9 @@ use crate::index::{IndexObserver, IndexOptions, IndexStats, IndexWarning};
 /// What a sync did: the local engine's statistics, so the summary line is the same.
 pub type SyncStats = IndexStats;
 
-/// Engine paths read per `_search` page of the catalog stream.
-const CATALOG_PAGE: usize = 5000;
-/// Operations per `_bulk` request, at most.
-const BULK_OPERATIONS: usize = 500;
-/// Bytes per `_bulk` request, roughly at most (one large document may exceed it alone).
-const BULK_BYTES: usize = 8 << 20;
+/// Engine paths read per `_search` page of the catalog stream: the most one page may hold
+/// (`index.max_result_window`), so a root of up to 10,000 files is one request.
+const CATALOG_PAGE: usize = 10_000;
 /// Files read and extracted together, in parallel, before their documents are queued.
 const READ_CHUNK: usize = 64;
 /// Shards and replicas of an index Lantern creates: two shards so a node can be lost and one
@@ -180,13 +178,16 @@ pub fn sync_roots(
             .collect::<Result<_, _>>()?
     };
     let mut stats = SyncStats::default();
+    let mut sent = false;
     for root in &roots {
         if options.rebuild {
             forget_remote_roots(client, std::slice::from_ref(root))?;
         }
-        sync_root(client, root, options, observer, &mut stats)?;
+        sent |= sync_root(client, root, options, observer, &mut stats)?;
     }
-    refresh(client)?;
+    if sent {
+        refresh(client)?;
+    }
     stats.elapsed = started.elapsed();
     Ok(stats)
 }
@@ -204,7 +205,6 @@ pub(super) fn canonical_root(dir: &Path) -> Result<PathBuf, OpenSearchError> {
     Ok(root)
 }
 
-/// Makes everything written visible to searches.
 /// Makes every write that reached the cluster visible to the catalog stream: waits for the
 /// `_bulk` requests the cluster is still running (a crawler killed with -9 leaves its last one
 /// running server-side), then refreshes. Otherwise a document of a file deleted since would
@@ -235,20 +235,64 @@ fn settle(client: &Client) -> Result<(), OpenSearchError> {
     refresh(client)
 }
 
+/// Makes everything written visible to searches.
 fn refresh(client: &Client) -> Result<(), OpenSearchError> {
-    client.json("POST", "/_refresh", &json!({}))?;
+    // A copy lost while refreshing is a failed shard; the writes are in the others.
+    client.json_partial("POST", "/_refresh", &json!({}))?;
     Ok(())
 }
 
-/// Diffs one root against the engine and applies the changes.
+/// Diffs one root against the engine and applies the changes; returns whether anything was
+/// sent (a no-op sync has nothing to refresh).
 fn sync_root(
     client: &Client,
     root: &Path,
     options: &IndexOptions,
     observer: &dyn IndexObserver,
     stats: &mut SyncStats,
-) -> Result<(), OpenSearchError> {
+) -> Result<bool, OpenSearchError> {
+    // The walk waits on the disk and the catalog stream on the cluster: run them side by side,
+    // so a no-op sync costs the longer of the two, not their sum.
+    let (walked, engine) = std::thread::scope(|scope| {
+        let walk = scope.spawn(|| walk_root(root, options, observer));
+        let engine = settle(client).and_then(|()| engine_catalog(client, root));
+        match walk.join() {
+            Ok(walked) => (walked, engine),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    let (walked, unreadable) = walked?;
+    stats.unreadable += unreadable;
+    let engine = engine?;
+    let changes = diff(walked, engine, stats);
+    let root_key = path_key(root);
+    // Files are read and extracted while the previous batches are being sent.
+    let mut sent = false;
+    send_pipelined(client, |queue| {
+        for chunk in changes.chunks(READ_CHUNK) {
+            let prepared: Vec<(Vec<String>, Outcome)> = chunk
+                .par_iter()
+                .map(|change| prepare(change, &root_key, options, observer))
+                .collect();
+            for (lines, outcome) in prepared {
+                outcome.count(stats);
+                sent |= !lines.is_empty();
+                queue.push(lines)?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(sent)
+}
+
+/// The files under `root`, sorted by path key, and how many could not be read (each reported).
+fn walk_root(
+    root: &Path,
+    options: &IndexOptions,
+    observer: &dyn IndexObserver,
+) -> Result<(Vec<(String, FileEntry)>, u64), OpenSearchError> {
     let mut walked: Vec<(String, FileEntry)> = Vec::new();
+    let mut unreadable = 0;
     for found in walk_files(root, &options.walk, None, options.threads.max(1))? {
         match found {
             Ok(entry) => {
@@ -256,7 +300,7 @@ fn sync_root(
                 walked.push((path_key(&entry.path), entry));
             }
             Err(err) => {
-                stats.unreadable += 1;
+                unreadable += 1;
                 observer.warning(IndexWarning::Unreadable {
                     path: err.path,
                     message: err.error.to_string(),
@@ -265,30 +309,7 @@ fn sync_root(
         }
     }
     walked.sort_by(|a, b| a.0.cmp(&b.0));
-    settle(client)?;
-    let engine = engine_catalog(client, root)?;
-    let changes = diff(walked, engine, stats);
-    let root_key = path_key(root);
-    let mut batch = Batch::default();
-    for chunk in changes.chunks(READ_CHUNK) {
-        let prepared: Vec<Vec<String>> = chunk
-            .par_iter()
-            .map(|change| prepare(change, &root_key, options, observer))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|(lines, outcome)| {
-                outcome.count(stats);
-                lines
-            })
-            .collect();
-        for lines in prepared {
-            batch.push(lines);
-            if batch.is_full() {
-                batch.send(client)?;
-            }
-        }
-    }
-    batch.send(client)
+    Ok((walked, unreadable))
 }
 
 /// Every file the engine holds under `root`, sorted by path key.
@@ -299,11 +320,13 @@ fn engine_catalog(client: &Client, root: &Path) -> Result<Vec<EngineFile>, OpenS
     loop {
         let mut body = json!({
             "size": CATALOG_PAGE,
-            "query": { "prefix": { "path": prefix } },
+            // A filter: no scores to compute.
+            "query": { "bool": { "filter": { "prefix": { "path": prefix } } } },
+            // The path comes back as the sort value, size and mtime from doc values; no stored
+            // field is read at all (not even `_id`), which halves the time of a page.
             "sort": [{ "path": "asc" }],
-            // From doc values, not from the stored document: nothing to decompress.
-            "_source": false,
-            "docvalue_fields": ["path", "size", "mtime"],
+            "stored_fields": "_none_",
+            "docvalue_fields": ["size", "mtime"],
             "track_total_hits": false,
         });
         if let Some(after) = &after {
@@ -317,7 +340,7 @@ fn engine_catalog(client: &Client, root: &Path) -> Result<Vec<EngineFile>, OpenS
             .unwrap_or_default();
         for hit in &hits {
             let field = |name: &str| hit.pointer(&format!("/fields/{name}/0")).cloned();
-            if let Some(Value::String(key)) = field("path") {
+            if let Some(Value::String(key)) = hit.pointer("/sort/0").cloned() {
                 files.push(EngineFile {
                     key,
                     size: field("size").and_then(|size| size.as_u64()).unwrap_or(0),
@@ -552,120 +575,21 @@ fn delete_line(key: &str, version: u64) -> String {
     .to_string()
 }
 
-/// `_bulk` operations waiting to be sent: each one its action line and, for an index, its source.
-#[derive(Default)]
-struct Batch {
-    operations: Vec<Vec<String>>,
-    bytes: usize,
-}
-
-impl Batch {
-    fn push(&mut self, lines: Vec<String>) {
-        if lines.is_empty() {
-            return;
-        }
-        self.bytes += lines.iter().map(|line| line.len() + 1).sum::<usize>();
-        self.operations.push(lines);
-    }
-
-    fn is_full(&self) -> bool {
-        self.operations.len() >= BULK_OPERATIONS || self.bytes >= BULK_BYTES
-    }
-
-    /// Sends the batch; operations the cluster was too busy for (429, 503) are sent again, with
-    /// the client's back-off; a version conflict means a newer text is there already, which is
-    /// what external versions are for, and a delete of a missing document has nothing to do.
-    fn send(&mut self, client: &Client) -> Result<(), OpenSearchError> {
-        let mut pending = std::mem::take(&mut self.operations);
-        self.bytes = 0;
-        let mut pause = std::time::Duration::from_millis(200);
-        for _ in 0..8 {
-            if pending.is_empty() {
-                return Ok(());
-            }
-            let mut body = String::new();
-            for line in pending.iter().flatten() {
-                body.push_str(line);
-                body.push('\n');
-            }
-            let (status, answer) =
-                client.send("POST", "/_bulk", Some(&body), "application/x-ndjson")?;
-            if status == 404 {
-                return Err(client.not_found(answer));
-            }
-            let items = answer["items"].as_array().cloned().unwrap_or_default();
-            if items.len() != pending.len() {
-                return Err(OpenSearchError::BadAnswer {
-                    request: "POST /_bulk".to_string(),
-                    reason: format!("{} results for {} operations", items.len(), pending.len()),
-                });
-            }
-            let mut again = Vec::new();
-            let mut rejected: Vec<(String, String)> = Vec::new();
-            for (item, operation) in items.iter().zip(pending) {
-                let result = item
-                    .as_object()
-                    .and_then(|item| item.values().next())
-                    .cloned()
-                    .unwrap_or(Value::Null);
-                let status = result["status"].as_u64().unwrap_or(0);
-                match status {
-                    200..=299 | 404 | 409 => {}
-                    429 | 503 => again.push(operation),
-                    _ => rejected.push((source_path(&operation), error_reason(&result))),
-                }
-            }
-            if let Some((path, reason)) = rejected.first() {
-                return Err(OpenSearchError::Rejected {
-                    count: rejected.len(),
-                    path: path.clone(),
-                    reason: reason.clone(),
-                });
-            }
-            if !again.is_empty() {
-                std::thread::sleep(pause);
-                pause *= 2;
-            }
-            pending = again;
-        }
-        Err(OpenSearchError::Refused {
-            request: "POST /_bulk".to_string(),
-            status: 429,
-            reason: format!(
-                "the cluster stayed too busy for {} operation(s)",
-                pending.len()
-            ),
-        })
-    }
-}
-
-/// The path of an operation, for a message: from its source line, or its id for a delete.
-fn source_path(operation: &[String]) -> String {
-    operation
-        .get(1)
-        .and_then(|source| serde_json::from_str::<Value>(source).ok())
-        .and_then(|source| source["path"].as_str().map(str::to_string))
-        .or_else(|| operation.first().cloned())
-        .unwrap_or_default()
-}
-
 /// Removes every document under `roots` from the engine; returns how many went. The documents
 /// are found as the sync finds them and deleted with `_bulk` (`_delete_by_query` is a plugin
 /// that a cluster may not have).
 pub fn forget_remote_roots(client: &Client, roots: &[PathBuf]) -> Result<u64, OpenSearchError> {
     let mut removed = 0;
-    let mut batch = Batch::default();
-    for root in roots {
-        let root = std::path::absolute(root).unwrap_or_else(|_| root.clone());
-        for file in engine_catalog(client, &root)? {
-            batch.push(vec![delete_line(&file.key, file.mtime)]);
-            removed += 1;
-            if batch.is_full() {
-                batch.send(client)?;
+    send_pipelined(client, |queue| {
+        for root in roots {
+            let root = std::path::absolute(root).unwrap_or_else(|_| root.clone());
+            for file in engine_catalog(client, &root)? {
+                queue.push(vec![delete_line(&file.key, file.mtime)])?;
+                removed += 1;
             }
         }
-    }
-    batch.send(client)?;
+        Ok(())
+    })?;
     refresh(client)?;
     Ok(removed)
 }
