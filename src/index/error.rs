@@ -164,6 +164,14 @@ pub(super) fn explain_engine_error(dir: &Path, err: IndexError) -> IndexError {
                 path: dir.to_path_buf(),
                 cause,
             },
+            // An I/O error the system did not raise is one tantivy made of bytes it could not
+            // read (`Unsupported dictionary type`): a damaged file.
+            IndexError::Tantivy(TantivyError::IoError(io)) if io.raw_os_error().is_none() => {
+                IndexError::Corrupt {
+                    path: dir.to_path_buf(),
+                    cause: TantivyError::IoError(io),
+                }
+            }
             IndexError::Tantivy(cause) => IndexError::Engine {
                 path: dir.to_path_buf(),
                 cause: cause.to_string(),

@@ -1,7 +1,8 @@
 //! The index schema: every field Lantern stores, and why it is configured the way it is.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, Term, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    Field, IndexRecordOption, Schema, Term, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
+    STRING,
 };
 use tantivy::tokenizer::{RawTokenizer, RemoveLongFilter, TextAnalyzer, RAW_TOKENIZER_NAME};
 use tantivy::Index;
@@ -64,8 +65,8 @@ pub struct LanternSchema {
     /// An e-mail's recipients (To, Cc, Bcc), tokenized like the text, with positions.
     pub to: Field,
     /// A 64-bit hash of the document's title and text (XXH64), absent when the text is empty: a
-    /// fast field only, read for the few best candidates of a search to fold copies of one text
-    /// into one hit. Never a term: nothing searches for it.
+    /// fast field, read for the few best candidates of a search to fold copies of one text into
+    /// one hit, and a term, whose document frequency counts a hit's copies in the whole index.
     pub text_hash: Field,
     /// The document's own date (an e-mail's `Date:`, PDF or office metadata, an e-book's
     /// publication date) in nanoseconds since the Unix epoch, like `mtime`; absent when it gives
@@ -113,7 +114,7 @@ impl LanternSchema {
         // would turn names into other words.
         let from = builder.add_text_field("from", words().set_fast(RAW_TOKENIZER_NAME));
         let to = builder.add_text_field("to", words());
-        let text_hash = builder.add_u64_field("text_hash", FAST);
+        let text_hash = builder.add_u64_field("text_hash", FAST | INDEXED);
         let date = builder.add_u64_field("date", FAST);
         let fields = LanternSchema {
             path,

@@ -4,25 +4,20 @@
 //!
 //! Folding works on the best candidates only: a search collects more of them than it shows
 //! (more again when copies leave too few), reads their hashes from the fast field, and keeps the
-//! first of each text. The copies of the hits shown are then counted in the whole index (a scan
-//! of the hash column); only a text with copies outside the candidates costs one more pass of
-//! the query, restricted to the documents with its hash, to find which of them match.
+//! first of each text. The copies of the hits shown are then counted in the whole index (the
+//! hash is also a term: its document frequency, one dictionary lookup per hit); only a text with
+//! copies outside the candidates costs one more pass of the query, restricted to the documents
+//! with its hash, to find which of them match.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 
 use tantivy::collector::DocSetCollector;
-use tantivy::query::{
-    BitSetDocSet, BooleanQuery, ConstScorer, EnableScoring, Explanation, Occur, Query, QueryClone,
-    Scorer, Weight,
-};
-use tantivy::{BitSet, DocAddress, DocId, Score, Searcher, SegmentReader};
+use tantivy::query::{BooleanQuery, Occur, Query, QueryClone, TermSetQuery};
+use tantivy::schema::Field;
+use tantivy::{DocAddress, Score, Searcher, Term};
 
 use super::columns::HitColumns;
 use super::deadline::DeadlineQuery;
-
-/// The fast field of the text's hash (`index::schema`).
-const TEXT_HASH: &str = "text_hash";
 
 /// How many candidates to collect for `wanted` distinct hits, first: a few copies among the
 /// best hits are common (a manual's page and its source), a list made mostly of copies is not.
@@ -88,33 +83,34 @@ pub(super) fn fold_copies(
 }
 
 /// The copies of each hit of `page` among all the documents matching `query`, in the order of
-/// `page`: those among the candidates when the index holds no others, else those the query
-/// matches among the documents with its hash (one pass for every such text together).
+/// `page`: those among the candidates when the index holds no others (the document frequency
+/// of its hash in `hash_field` says how many there are), else those the query matches among the
+/// documents with its hash (one pass for every such text together).
 pub(super) fn matching_copies(
     searcher: &Searcher,
+    hash_field: Field,
     query: &DeadlineQuery,
     page: &[Kept],
     columns: impl Fn(&[DocAddress]) -> tantivy::Result<HitColumns>,
 ) -> tantivy::Result<Vec<Vec<DocAddress>>> {
-    let hashes: HashSet<u64> = page.iter().filter_map(|kept| kept.hash).collect();
-    if hashes.is_empty() {
-        return Ok(page.iter().map(|kept| kept.copies.clone()).collect());
+    let term = |hash: u64| Term::from_field_u64(hash_field, hash);
+    let mut beyond = HashSet::new();
+    for kept in page {
+        let Some(hash) = kept.hash else { continue };
+        // Deleted documents still count until their segment is merged: at worst one more pass.
+        if searcher.doc_freq(&term(hash))? > kept.copies.len() as u64 + 1 {
+            beyond.insert(hash);
+        }
     }
-    let in_index = with_hashes(searcher, Box::new(SameText::new(hashes)), &columns)?;
-    let beyond: HashSet<u64> = page
-        .iter()
-        .filter_map(|kept| {
-            let hash = kept.hash?;
-            let all = in_index.get(&hash).map_or(0, Vec::len);
-            (all > kept.copies.len() + 1).then_some(hash)
-        })
-        .collect();
     let mut matching = if beyond.is_empty() {
         HashMap::new()
     } else {
         let copies = BooleanQuery::new(vec![
             (Occur::Must, query.box_clone()),
-            (Occur::Must, Box::new(SameText::new(beyond))),
+            (
+                Occur::Must,
+                Box::new(TermSetQuery::new(beyond.into_iter().map(term))),
+            ),
         ]);
         with_hashes(searcher, Box::new(copies), &columns)?
     };
@@ -151,46 +147,4 @@ fn with_hashes(
         }
     }
     Ok(by_hash)
-}
-
-/// Matches the documents whose text hash is one of a set, read from the fast field: a scan of
-/// one column per segment, with no terms to index.
-#[derive(Clone, Debug)]
-struct SameText {
-    hashes: Arc<HashSet<u64>>,
-}
-
-impl SameText {
-    fn new(hashes: HashSet<u64>) -> SameText {
-        SameText {
-            hashes: Arc::new(hashes),
-        }
-    }
-}
-
-impl Query for SameText {
-    fn weight(&self, _scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        Ok(Box::new(self.clone()))
-    }
-}
-
-impl Weight for SameText {
-    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut docs = BitSet::with_max_value(reader.max_doc());
-        if let Some(column) = reader.fast_fields().column_opt::<u64>(TEXT_HASH)? {
-            for doc in 0..reader.max_doc() {
-                if column
-                    .first(doc)
-                    .is_some_and(|hash| self.hashes.contains(&hash))
-                {
-                    docs.insert(doc);
-                }
-            }
-        }
-        Ok(Box::new(ConstScorer::new(BitSetDocSet::from(docs), boost)))
-    }
-
-    fn explain(&self, _reader: &SegmentReader, _doc: DocId) -> tantivy::Result<Explanation> {
-        Ok(Explanation::new("a copy of a hit's text", 1.0))
-    }
 }

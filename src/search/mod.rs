@@ -289,9 +289,10 @@ impl IndexSearcher {
                 (candidates, total, facets) = collect(pool)?;
             };
             let page: Vec<Kept> = kept.into_iter().skip(offset).take(limit).collect();
-            let copies =
-                matching_copies(searcher, &query, &page, |found| open_columns(found, false))
-                    .map_err(engine)?;
+            let copies = matching_copies(searcher, self.fields.text_hash, &query, &page, |found| {
+                open_columns(found, false)
+            })
+            .map_err(engine)?;
             let top = page.iter().map(|kept| kept.found).collect();
             (top, total, facets, copies)
         } else {
