@@ -66,8 +66,19 @@ impl Language {
         }
     }
 
-    /// True when the folded word `word` has the stem `stem` in this language.
+    /// True when the folded word `word` has the stem `stem` in this language. Words that cannot
+    /// have it are told apart before the stemmer runs: a stem of ASCII letters has forms of ASCII
+    /// letters only, starting as it does ([`Language::stem_prefix`]) unless irregular.
     pub fn stems_to(self, word: &str, stem: &str) -> bool {
+        let letters = |text: &str| text.bytes().all(|byte| byte.is_ascii_lowercase());
+        if letters(stem) && !letters(word) {
+            return false;
+        }
+        if let Some(prefix) = self.stem_prefix(stem) {
+            if !word.starts_with(prefix) && self.irregular_forms(stem).all(|form| form != word) {
+                return false;
+            }
+        }
         self.stemmer()
             .is_some_and(|stemmer| stemmer.stem(word) == stem)
     }
@@ -205,6 +216,8 @@ mod tests {
             english.irregular_forms("die").collect::<Vec<_>>(),
             ["dying"]
         );
+        assert!(english.stems_to("dying", "die") && english.stems_to("locks", "lock"));
+        assert!(!english.stems_to("lock_page", "lock") && !english.stems_to("block", "lock"));
         assert_eq!(english.stem("dying").as_deref(), Some("die"));
         assert_eq!(Language::None.stem_prefix("thread"), None);
         let french = Language::from_name("french").unwrap();
