@@ -2,12 +2,14 @@
 //! total, facets and the correction made; and one document's stored text with its matches.
 
 use std::ops::Range;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::Facets;
-use crate::highlight::MarkedText;
+use crate::deadline::Deadline;
+use crate::highlight::{Highlighter, MarkedText};
 use crate::index::path_key::{display_key, split_member};
-use crate::query::QuerySyntaxError;
+use crate::query::{Analyzers, Lowered, QuerySyntaxError, Target};
 
 /// What spelling correction made of a query.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,4 +164,34 @@ pub struct StoredDocument {
     pub truncated: bool,
     /// The byte ranges of `text` the query matches, in order, not overlapping.
     pub matches: Vec<Range<usize>>,
+}
+
+impl StoredDocument {
+    /// The document whose path key is `key` and whose stored text is `stored`: the text cut to
+    /// `max_bytes` at a character, and, with a lowered query, every match of it located until
+    /// `deadline` passes. What either engine answers for one document.
+    pub fn cut(
+        key: &str,
+        stored: &str,
+        max_bytes: usize,
+        lowered: Option<(Lowered, Analyzers)>,
+        deadline: &Arc<Deadline>,
+    ) -> StoredDocument {
+        let cut = stored.floor_char_boundary(max_bytes.min(stored.len()));
+        let text = &stored[..cut];
+        let matches = match lowered {
+            Some((lowered, analyzers)) => {
+                Highlighter::marker(&lowered, Target::Contents, analyzers.contents)
+                    .with_deadline(Arc::clone(deadline))
+                    .match_ranges(text)
+            }
+            None => Vec::new(),
+        };
+        StoredDocument {
+            path: display_key(key).into_owned(),
+            text: text.to_string(),
+            truncated: cut < stored.len(),
+            matches,
+        }
+    }
 }

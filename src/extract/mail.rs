@@ -38,12 +38,23 @@ const MAIL_HEADERS: [&str; 9] = [
     "delivered-to",
 ];
 
+/// `head` without the mbox `From ` line it may open with (a message saved from a mailbox).
+fn skip_from_line(head: &[u8]) -> &[u8] {
+    if !head.starts_with(b"From ") {
+        return head;
+    }
+    match memchr::memchr(b'\n', head) {
+        Some(end) => &head[end + 1..],
+        None => &[],
+    }
+}
+
 /// True when `head` opens an e-mail message: after an optional mbox `From ` line, a block of
 /// `Name: value` header lines (folded lines allowed) that holds a `From:` header, spelled with a
 /// capital as every mailer writes it, and another header only mail has. A YAML file of
 /// lower-case keys or a page that merely mentions a sender is not a message.
 pub fn is_message(head: &[u8]) -> bool {
-    let headers = super::mbox::skip_from_line(head);
+    let headers = skip_from_line(head);
     let mut from = false;
     let mut other = false;
     let mut lines = headers.split(|&byte| byte == b'\n').peekable();
@@ -83,7 +94,7 @@ fn header_name(line: &[u8]) -> Option<&[u8]> {
 
 /// Reads the message in `bytes`: body, subject, envelope, date and attachments.
 fn read_message(bytes: &[u8], _options: &ExtractOptions) -> Result<Message, ExtractError> {
-    let bytes = super::mbox::skip_from_line(bytes);
+    let bytes = skip_from_line(bytes);
     let parsed = MessageParser::default()
         .parse(bytes)
         .ok_or_else(|| ExtractError::Damaged("not an e-mail message".to_string()))?;

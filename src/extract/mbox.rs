@@ -28,17 +28,6 @@ pub const MESSAGE_SIZE_FACTOR: u64 = 4;
 /// Lines are read at most this many bytes at a time: a line with no end costs no more.
 const LINE_CHUNK: u64 = 64 << 10;
 
-/// `head` without the mbox `From ` line it may open with.
-pub fn skip_from_line(head: &[u8]) -> &[u8] {
-    if !head.starts_with(b"From ") {
-        return head;
-    }
-    match memchr::memchr(b'\n', head) {
-        Some(end) => &head[end + 1..],
-        None => &[],
-    }
-}
-
 /// True when `line`, starting with `From `, has a time in it (`From a@b Mon Jan  1 00:00:00
 /// 2024`), as every mailer writes them: a body line that starts with `From ` but was not escaped
 /// as `>From ` (writers should escape it) seldom has one.

@@ -11,11 +11,9 @@ use super::stored::StoredText;
 use super::{EngineError, IndexSearcher};
 use crate::deadline::Deadline;
 use crate::engine::StoredDocument;
-use crate::highlight::Highlighter;
 use crate::index::guard_engine;
-use crate::index::path_key::display_key;
 use crate::index::IndexError;
-use crate::query::{DefaultOperator, Target};
+use crate::query::DefaultOperator;
 
 impl IndexSearcher {
     /// The document whose path key (see [`crate::index::path_key`]) is exactly `key`, or `None`
@@ -52,21 +50,8 @@ impl IndexSearcher {
             return Ok(None);
         };
         let stored = doc.first(self.fields.contents);
-        let cut = stored.floor_char_boundary(max_bytes.min(stored.len()));
-        let text = &stored[..cut];
-        let matches = match lowered {
-            Some((lowered, analyzers)) => {
-                Highlighter::marker(&lowered, Target::Contents, analyzers.contents)
-                    .with_deadline(Arc::clone(deadline))
-                    .match_ranges(text)
-            }
-            None => Vec::new(),
-        };
-        Ok(Some(StoredDocument {
-            path: display_key(key).into_owned(),
-            text: text.to_string(),
-            truncated: cut < stored.len(),
-            matches,
-        }))
+        Ok(Some(StoredDocument::cut(
+            key, stored, max_bytes, lowered, deadline,
+        )))
     }
 }

@@ -16,11 +16,9 @@ use crate::deadline::Deadline;
 use crate::engine::{
     EngineError, FoundDocument, HitMarkers, SearchRequest, SearchResults, SortKey, StoredDocument,
 };
-use crate::highlight::Highlighter;
 use crate::index::language::Language;
-use crate::index::path_key::display_key;
 use crate::query::{
-    check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError, Target,
+    check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError,
 };
 
 /// The most hits the engine returns with `from` + `size` (its `index.max_result_window`).
@@ -183,20 +181,7 @@ pub(super) fn remote_document(
         return Ok(None);
     }
     let stored = source["body"].as_str().unwrap_or_default();
-    let cut = stored.floor_char_boundary(max_bytes.min(stored.len()));
-    let text = &stored[..cut];
-    let matches = match lowered {
-        Some((lowered, analyzers)) => {
-            Highlighter::marker(&lowered, Target::Contents, analyzers.contents)
-                .with_deadline(Arc::clone(deadline))
-                .match_ranges(text)
-        }
-        None => Vec::new(),
-    };
-    Ok(Some(StoredDocument {
-        path: display_key(key).into_owned(),
-        text: text.to_string(),
-        truncated: cut < stored.len(),
-        matches,
-    }))
+    Ok(Some(StoredDocument::cut(
+        key, stored, max_bytes, lowered, deadline,
+    )))
 }
