@@ -45,22 +45,7 @@ fn a_real_mcp_client_searches_reads_and_gets_the_status() {
         return;
     }
     let dir = indexed();
-    let client = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp_client.py");
-    let output = dir
-        .python3()
-        .arg(client)
-        .arg(env!("CARGO_BIN_EXE_lantern"))
-        .arg(dir.index_dir())
-        .arg("mutex")
-        .arg(dir.path("docs/notes/locks.md"))
-        .args(["12", "3"])
-        .run();
-    assert_eq!(
-        output.code,
-        Some(0),
-        "the MCP client's checks failed\n{output}"
-    );
-    assert!(output.stdout.ends_with("ALL OK\n"), "{output}");
+    dir.assert_mcp_client_scenario(dir.index_dir(), "mutex", "docs/notes/locks.md", 12, 3);
 }
 
 /// A conversation with `lantern mcp` in raw JSON-RPC, one message a line.

@@ -845,22 +845,7 @@ fn mcp_on_the_engine_searches_reads_and_gives_the_status() {
     remote.index(&dir, &["docs"]);
     // The real MCP client's whole scenario: search, paging, a malformed query searched as its
     // words, read, refusals, status.
-    let client = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp_client.py");
-    let output = dir
-        .python3()
-        .arg(client)
-        .arg(env!("CARGO_BIN_EXE_lantern"))
-        .arg(remote.url())
-        .arg("mutex")
-        .arg(dir.path("docs/notes/locks.md"))
-        .args(["12", "23"])
-        .run();
-    assert_eq!(
-        output.code,
-        Some(0),
-        "the MCP client's checks failed\n{output}"
-    );
-    assert!(output.stdout.ends_with("ALL OK\n"), "{output}");
+    dir.assert_mcp_client_scenario(remote.url(), "mutex", "docs/notes/locks.md", 12, 23);
 }
 
 #[test]

@@ -153,12 +153,34 @@ impl Dir {
         TestCommand::new(cmd)
     }
 
-    /// `python3`, run in the folder with the hang limit and checks of [`TestCommand`]: for the
-    /// tests that drive the binary through a client written in Python.
-    pub fn python3(&self) -> TestCommand {
+    /// Runs the whole scenario of the official MCP client (tests/mcp_client.py) against `lantern
+    /// mcp` on `index` (an index folder or an engine URL): searching `query`, reading `path`
+    /// around `line`, and expecting `documents` in the index. Panics with the client's output
+    /// unless every check passed.
+    pub fn assert_mcp_client_scenario(
+        &self,
+        index: impl AsRef<std::ffi::OsStr>,
+        query: &str,
+        path: &str,
+        line: usize,
+        documents: usize,
+    ) {
         let mut cmd = Command::new("python3");
         cmd.current_dir(&self.root).env_remove("LANTERN_INDEX");
-        TestCommand::new(cmd)
+        let output = TestCommand::new(cmd)
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp_client.py"))
+            .arg(env!("CARGO_BIN_EXE_lantern"))
+            .arg(index)
+            .arg(query)
+            .arg(self.path(path))
+            .args([line.to_string(), documents.to_string()])
+            .run();
+        assert_eq!(
+            output.code,
+            Some(0),
+            "the MCP client's checks failed\n{output}"
+        );
+        assert!(output.stdout.ends_with("ALL OK\n"), "{output}");
     }
 
     /// `lantern index ARGS...`, which must succeed; returns its summary line.
