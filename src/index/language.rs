@@ -70,8 +70,7 @@ impl Language {
     /// have it are told apart before the stemmer runs: a stem of ASCII letters has forms of ASCII
     /// letters only, starting as it does ([`Language::stem_prefix`]) unless irregular.
     pub fn stems_to(self, word: &str, stem: &str) -> bool {
-        let letters = |text: &str| text.bytes().all(|byte| byte.is_ascii_lowercase());
-        if letters(stem) && !letters(word) {
+        if forms_are_letters(stem) && !forms_are_letters(word) {
             return false;
         }
         if let Some(prefix) = self.stem_prefix(stem) {
@@ -121,6 +120,13 @@ impl Language {
             .filter(move |(_, irregular_stem)| english && *irregular_stem == stem)
             .map(|(word, _)| *word)
     }
+}
+
+/// True when `stem` is lower-case ASCII letters alone, and so are all its forms: Snowball only
+/// rewrites letters at a word's end, never a digit or `_` (`rcu_read_lock` is no form of `rcu`).
+/// Also true of a word made of such letters.
+pub fn forms_are_letters(stem: &str) -> bool {
+    stem.bytes().all(|byte| byte.is_ascii_lowercase())
 }
 
 /// English words whose stem is not a prefix of them, with that stem (Snowball's exceptional

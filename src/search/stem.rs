@@ -20,7 +20,7 @@ use tantivy::{Searcher, TantivyError, Term};
 use tantivy_fst::Automaton;
 
 use super::deadline::Deadline;
-use crate::index::language::Language;
+use crate::index::language::{forms_are_letters, Language};
 
 /// The documents of `field` holding a word with the stem `stem`.
 #[derive(Clone, Debug)]
@@ -47,16 +47,12 @@ impl StemQuery {
     /// no prefix narrows the dictionary (a stem under two letters).
     fn forms(&self, searcher: &Searcher) -> tantivy::Result<Vec<Term>> {
         let term = |word: &str| Term::from_field_text(self.field, word);
-        let (Some(stemmer), Some(prefix)) = (
-            self.language.stemmer(),
-            self.language.stem_prefix(&self.stem),
-        ) else {
+        let Some(prefix) = self.language.stem_prefix(&self.stem) else {
             return Ok(vec![term(&self.stem)]);
         };
-        // Snowball rewrites only letters at a word's end: a stem of letters has forms of letters
-        // alone, and the dictionary walk skips the identifiers and numbers that share the prefix
+        // The dictionary walk skips the identifiers and numbers that share the prefix
         // (`rcu_read_lock` for `rcu`), which in a source tree are most of them.
-        let letters_only = self.stem.bytes().all(|byte| byte.is_ascii_lowercase());
+        let letters_only = forms_are_letters(&self.stem);
         // Each word seen, and whether it has the stem: segments share most of their words.
         let mut seen: HashMap<Vec<u8>, bool> = HashMap::new();
         for segment in searcher.segment_readers() {
@@ -70,7 +66,7 @@ impl StemQuery {
                 let key = stream.key();
                 if !seen.contains_key(key) {
                     let is_form = std::str::from_utf8(key)
-                        .is_ok_and(|word| stemmer.stem(word) == self.stem.as_str());
+                        .is_ok_and(|word| self.language.stems_to(word, &self.stem));
                     seen.insert(key.to_vec(), is_form);
                 }
             }
