@@ -311,7 +311,15 @@ fn pattern_of(matcher: &Matcher) -> Option<Pattern> {
             lower: lower.clone(),
             upper: upper.clone(),
         },
-        Matcher::Stem { stem, language } => Pattern::Stem {
+        // The forms the index holds are the only tokens of an indexed text with the stem.
+        Matcher::Stem {
+            forms: Some(forms), ..
+        } => Pattern::Terms(forms.clone()),
+        Matcher::Stem {
+            stem,
+            language,
+            forms: None,
+        } => Pattern::Stem {
             stem: stem.clone(),
             language: *language,
         },

@@ -26,19 +26,22 @@ const JOIN_GAP: usize = 32;
 /// tokenized whole.
 const MAX_SLOP: u32 = 16;
 
-/// Up to this many words are looked for one by one, each by its rarest byte; more (a wildcard's
-/// expansion) by the prefix they share, or with one automaton.
+/// Up to this many words without a long shared prefix are looked for one by one, each by its
+/// rarest byte; more with one automaton.
 const FEW_WORDS: usize = 3;
 
-/// Many words that share a prefix this long (`sched*`'s `schedule`, `scheduler`...) are found by
-/// that prefix: a search for one short word is several times faster than the automaton's for
-/// hundreds (whose rare bytes, taken over all the words, are no longer rare).
+/// Words that share a prefix this long (`sched*`'s `schedule`, `scheduler`..., a stem's forms)
+/// are found by that prefix: a search for one short word is several times faster than the
+/// automaton's for hundreds (whose rare bytes, taken over all the words, are no longer rare),
+/// and one search is cheaper than one per word.
 const MIN_SHARED_PREFIX: usize = 3;
 
 /// Locates the candidate regions of a text for a set of patterns.
 #[derive(Clone, Debug)]
 pub struct Prefilter {
-    words: Finder,
+    /// The finders of the words, one per group: a pattern's listed terms (a stem's forms, a
+    /// wildcard's expansion) are a group, the other words another.
+    words: Vec<Group>,
     /// For each word of `words`, whether some pattern matches it on its own: its occurrences are
     /// then regions by themselves.
     alone: Vec<bool>,
@@ -62,6 +65,7 @@ impl Prefilter {
     /// cannot be located by its words.
     pub fn new(patterns: &[Pattern]) -> Option<Prefilter> {
         let mut alone: Vec<&str> = Vec::new();
+        let mut listed: Vec<&[String]> = Vec::new();
         let mut phrases: Vec<PhraseWords> = Vec::new();
         let mut prefixes: Vec<&str> = Vec::new();
         for pattern in patterns {
@@ -80,7 +84,11 @@ impl Prefilter {
                     words,
                     reach: words.len().saturating_sub(1) + *slop as usize,
                 }),
-                Pattern::Word(_) | Pattern::Terms(_) => alone.extend(pattern.exact_words()),
+                Pattern::Terms(terms) => {
+                    listed.push(terms);
+                    alone.extend(pattern.exact_words())
+                }
+                Pattern::Word(_) => alone.extend(pattern.exact_words()),
             }
         }
         let mut words: Vec<&str> = alone
@@ -111,29 +119,30 @@ impl Prefilter {
                 (indexes, phrase.reach)
             })
             .collect();
-        let shared = common_prefix(&words);
-        let finder = if words.len() <= FEW_WORDS {
-            Finder::Few(words.iter().map(|word| RareByte::new(word)).collect())
-        } else if shared.len() >= MIN_SHARED_PREFIX {
-            Finder::Prefixed {
-                prefix: RareByte::new(shared),
-                words: words.iter().map(|word| word.to_string()).collect(),
+        // Each word in one group: that of the first pattern listing it, or the rest's.
+        let mut group_of = vec![listed.len(); words.len()];
+        for (group, terms) in listed.iter().enumerate().rev() {
+            for term in terms.iter() {
+                group_of[index(term)] = group;
             }
-        } else {
-            // Leftmost-longest: where a longer word and its prefix both start, the longer is
-            // found (a candidate that is not a whole token is skipped, see `regions`). Every
-            // token equal to a word contains a match; the reverse need not hold: tokenizing the
-            // region checks.
-            Finder::Many(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(&words)
-                    .ok()?,
-            )
-        };
+        }
+        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); listed.len() + 1];
+        for (word, &group) in group_of.iter().enumerate() {
+            groups[group].push(word);
+        }
+        let groups = groups
+            .into_iter()
+            .filter(|group| !group.is_empty())
+            .map(|group| {
+                let members: Vec<&str> = group.iter().map(|&word| words[word]).collect();
+                Some(Group {
+                    finder: Finder::new(&members)?,
+                    words: group,
+                })
+            })
+            .collect::<Option<Vec<Group>>>()?;
         Some(Prefilter {
-            words: finder,
+            words: groups,
             alone: alone_by_word,
             phrases,
             prefixes: prefixes
@@ -151,7 +160,7 @@ impl Prefilter {
     /// each.
     pub fn regions(&self, text: &str) -> Vec<Range<usize>> {
         let mut found: Vec<Vec<Range<usize>>> = vec![Vec::new(); self.alone.len()];
-        for (candidate, word) in self.words.candidates(text) {
+        for (candidate, word) in candidates(&self.words, text) {
             // A candidate inside a longer token (`lock` in `spinlock`) cannot match. Words are
             // ASCII letters and digits, so no real match starts inside a skipped candidate.
             let before = text[..candidate.start].chars().next_back();
@@ -234,7 +243,64 @@ enum Finder {
     Many(AhoCorasick),
 }
 
+/// The words of one group and how they are found.
+#[derive(Clone, Debug)]
+struct Group {
+    finder: Finder,
+    /// The index of each of the finder's words among the prefilter's.
+    words: Vec<usize>,
+}
+
+/// Occurrences of the words of `groups` in `text`, any case, by start: each with the index of
+/// its word among the prefilter's.
+fn candidates<'t>(
+    groups: &'t [Group],
+    text: &'t str,
+) -> Box<dyn Iterator<Item = (Range<usize>, usize)> + 't> {
+    let in_group = |group: &'t Group| {
+        group
+            .finder
+            .candidates(text)
+            .map(|(found, word)| (found, group.words[word]))
+    };
+    match groups {
+        [group] => Box::new(in_group(group)),
+        groups => {
+            let mut all: Vec<(Range<usize>, usize)> = groups.iter().flat_map(in_group).collect();
+            all.sort_unstable_by_key(|(found, _)| found.start);
+            Box::new(all.into_iter())
+        }
+    }
+}
+
 impl Finder {
+    /// The cheapest way to find `words` (sorted, distinct, ASCII): by the prefix they share
+    /// when it is long enough (one search where one by one would be several), one by one when
+    /// they are few, else with one automaton; `None` when the automaton cannot be built.
+    fn new(words: &[&str]) -> Option<Finder> {
+        let shared = common_prefix(words);
+        Some(if words.len() > 1 && shared.len() >= MIN_SHARED_PREFIX {
+            Finder::Prefixed {
+                prefix: RareByte::new(shared),
+                words: words.iter().map(|word| word.to_string()).collect(),
+            }
+        } else if words.len() <= FEW_WORDS {
+            Finder::Few(words.iter().map(|word| RareByte::new(word)).collect())
+        } else {
+            // Leftmost-longest: where a longer word and its prefix both start, the longer is
+            // found (a candidate that is not a whole token is skipped, see `regions`). Every
+            // token equal to a word contains a match; the reverse need not hold: tokenizing the
+            // region checks.
+            Finder::Many(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(words)
+                    .ok()?,
+            )
+        })
+    }
+
     /// Occurrences of the words in `text`, any case, by start: each with the index of its word.
     fn candidates<'t>(
         &'t self,
@@ -552,7 +618,13 @@ mod tests {
         let terms = ["sched", "schedule", "scheduler", "schedules"];
         let pattern = Pattern::Terms(terms.iter().map(|term| term.to_string()).collect());
         let prefilter = Prefilter::new(std::slice::from_ref(&pattern)).unwrap();
-        assert!(matches!(prefilter.words, Finder::Prefixed { .. }));
+        assert!(matches!(
+            prefilter.words[..],
+            [Group {
+                finder: Finder::Prefixed { .. },
+                ..
+            }]
+        ));
         let filler = "lorem ".repeat(20);
         let text = format!("SCHED {filler}reschedule {filler}Scheduling {filler}the scheduler.");
         assert_eq!(regions_of(&text, &[pattern]), ["SCHED", "scheduler"]);
@@ -576,7 +648,7 @@ mod tests {
             prop_assume!(terms.len() > FEW_WORDS);
             let patterns = [Pattern::Terms(terms)];
             let prefilter = Prefilter::new(&patterns).unwrap();
-            let prefixed = matches!(prefilter.words, Finder::Prefixed { .. });
+            let prefixed = matches!(prefilter.words[..], [Group { finder: Finder::Prefixed { .. }, .. }]);
             prop_assert!(prefixed, "found by the prefix");
             let (regions, whole) = regions_and_whole(&prefilter, &text, &patterns);
             prop_assert_eq!(regions, whole);
@@ -629,12 +701,44 @@ mod tests {
             let (regions, whole) = regions_and_whole(&prefilter, &text, &patterns);
             prop_assert_eq!(regions, whole);
         }
+
+        /// Listed terms (a stem's forms, a wildcard's expansion), each list found on its own
+        /// beside a word that may be among them, give the whole text's matches.
+        #[test]
+        fn listed_terms_found_group_by_group_find_every_match(
+            text in "((ab|AB|abc|Abd|x|xy|XYZ)[a-dA-D]{0,3}|[ .,\n]|é|ß|\u{212A}|\u{301}){0,300}",
+            lists in proptest::collection::vec(proptest::collection::vec(0usize..1000, 1..6), 1..4),
+            word in 0usize..1000,
+        ) {
+            let mut analyzer = TextAnalyzer::from(TextTokenizer::default());
+            let mut words: Vec<String> = crate::query::analyze(&mut analyzer, &text)
+                .into_iter()
+                .filter(|word| word.is_ascii())
+                .collect();
+            words.sort_unstable();
+            words.dedup();
+            prop_assume!(!words.is_empty());
+            let mut patterns: Vec<Pattern> = lists
+                .iter()
+                .map(|picks| {
+                    let mut terms: Vec<String> =
+                        picks.iter().map(|&at| words[at % words.len()].clone()).collect();
+                    terms.sort_unstable();
+                    terms.dedup();
+                    Pattern::Terms(terms)
+                })
+                .collect();
+            patterns.push(Pattern::Word(words[word % words.len()].clone()));
+            let prefilter = Prefilter::new(&patterns).unwrap();
+            let (regions, whole) = regions_and_whole(&prefilter, &text, &patterns);
+            prop_assert_eq!(regions, whole);
+        }
     }
 
     #[test]
     fn a_stem_with_an_irregular_form_has_no_prefix() {
         let english = Language::default();
-        assert_eq!(stem_prefix("rcu", english), Some("rc"));
+        assert_eq!(stem_prefix("rcu", english), Some("rcu"));
         assert_eq!(stem_prefix("die", english), None);
         assert_eq!(stem_prefix("thread", Language::None), None);
     }

@@ -58,6 +58,62 @@ pub enum Lowered {
     Nothing,
 }
 
+impl Lowered {
+    /// This query without its top-level ranking clauses, and those clauses as queries whose
+    /// scores add up to theirs (each optional clause of a ranking clause on its own, its boost
+    /// carried down). The query matches the same documents without them, since a ranking
+    /// clause matches none of its own: a search can find the best matches without them, then
+    /// add their scores to those alone.
+    pub fn split_ranking(&self) -> (Lowered, Vec<Lowered>) {
+        let Lowered::Bool(clauses) = self else {
+            return (self.clone(), Vec::new());
+        };
+        let mut matching = Vec::with_capacity(clauses.len());
+        let mut ranking = Vec::new();
+        for (occur, clause) in clauses {
+            match clause {
+                Lowered::Ranking(query) => ranking.extend(query.summands()),
+                clause => matching.push((*occur, clause.clone())),
+            }
+        }
+        if matching.is_empty() {
+            return (self.clone(), Vec::new());
+        }
+        (Lowered::Bool(matching), ranking)
+    }
+
+    /// Queries whose scores add up to this one's and which together match the same documents:
+    /// the clauses of a union of optional clauses one by one (and theirs in turn), a boost
+    /// carried down to each. Searched as one flat union, they spare a union per level.
+    pub fn summands(&self) -> Vec<Lowered> {
+        let mut out = Vec::new();
+        summands(self, 1.0, &mut out);
+        out
+    }
+}
+
+/// Pushes on `out` the summands of `query` (see [`Lowered::summands`]), boosted by `boost`.
+fn summands(query: &Lowered, boost: f32, out: &mut Vec<Lowered>) {
+    match query {
+        Lowered::Bool(clauses)
+            if !clauses.is_empty() && clauses.iter().all(|(occur, _)| *occur == Occur::Should) =>
+        {
+            for (_, clause) in clauses {
+                summands(clause, boost, out);
+            }
+        }
+        Lowered::Boost {
+            query,
+            boost: inner,
+        } => summands(query, boost * inner, out),
+        query if boost == 1.0 => out.push(query.clone()),
+        query => out.push(Lowered::Boost {
+            query: Box::new(query.clone()),
+            boost,
+        }),
+    }
+}
+
 /// One analysed clause and the field it searches.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Leaf {
@@ -123,6 +179,10 @@ pub enum Matcher {
         stem: String,
         /// The language that stemmed it, which the highlighter stems tokens in.
         language: Language,
+        /// The words of the index with the stem, when they were looked up while lowering (on
+        /// the text): the search looks them up instead of walking the dictionary again, and
+        /// the highlighter marks them without stemming tokens.
+        forms: Option<Vec<String>>,
     },
 }
 
@@ -144,6 +204,9 @@ pub enum MultiTerm {
 pub trait TermExpansion {
     /// The sorted, distinct terms `pattern` matches, or `None` when there are too many to list.
     fn expand(&self, pattern: &MultiTerm) -> Result<Option<Vec<String>>, TantivyError>;
+
+    /// The sorted, distinct terms whose stem in `language` is `stem`.
+    fn forms(&self, stem: &str, language: Language) -> Result<Vec<String>, TantivyError>;
 }
 
 /// The analyzers of the index's text, path components and types, and its language.
@@ -382,9 +445,9 @@ impl Lowering<'_> {
                 start: *start,
                 end: *end,
             },
-            QueryNode::Term { field, text } => self.term(*field, text),
+            QueryNode::Term { field, text } => self.term(*field, text)?,
             QueryNode::Phrase { field, text, slop } => {
-                self.words(*field, text, *slop, Forms::Exact)
+                self.words(*field, text, *slop, Forms::Exact)?
             }
             QueryNode::Wildcard { field, pattern } => {
                 let reversed = match field {
@@ -492,7 +555,7 @@ impl Lowering<'_> {
     /// finds a document, as Lucene's parser ORs the parts. So a page where the parts stand apart,
     /// or a query with a typo in one part, still finds something, ranked below the whole name.
     /// Under an exclusion an identifier is the whole name only.
-    fn term(&mut self, field: FieldName, text: &str) -> Lowered {
+    fn term(&mut self, field: FieldName, text: &str) -> Result<Lowered, TantivyError> {
         let splits = match field {
             FieldName::Default | FieldName::Contents => !self.excluding,
             FieldName::Title
@@ -507,7 +570,7 @@ impl Lowering<'_> {
         let Some(parts) = identifier_parts(self.analyzer(field), text) else {
             return self.words(field, text, 0, Forms::Every);
         };
-        let whole = self.words(field, text, 0, Forms::Every);
+        let whole = self.words(field, text, 0, Forms::Every)?;
         let mut clauses = vec![(
             Occur::Should,
             Lowered::Boost {
@@ -516,24 +579,30 @@ impl Lowering<'_> {
             },
         )];
         for part in parts {
-            clauses.push((Occur::Should, self.words(field, &part, 0, Forms::Every)));
+            clauses.push((Occur::Should, self.words(field, &part, 0, Forms::Every)?));
         }
-        Lowered::Bool(clauses)
+        Ok(Lowered::Bool(clauses))
     }
 
     /// A word or phrase, matching nothing when it has no token. With no field named, it is
     /// looked for in the text and in the title; a match in the title alone scores nothing (the
     /// title clause, [`Lowering::title_clause`], decides what titles count). `forms` says
     /// whether a single word also matches its other forms.
-    fn words(&mut self, field: FieldName, text: &str, slop: u32, forms: Forms) -> Lowered {
+    fn words(
+        &mut self,
+        field: FieldName,
+        text: &str,
+        slop: u32,
+        forms: Forms,
+    ) -> Result<Lowered, TantivyError> {
         let Some(matcher) = self.matcher(field, text, slop) else {
-            return Lowered::Nothing;
+            return Ok(Lowered::Nothing);
         };
-        match field {
+        Ok(match field {
             FieldName::Default => Lowered::Bool(vec![
                 (
                     Occur::Should,
-                    self.stemmed(Target::Contents, matcher.clone(), forms),
+                    self.stemmed(Target::Contents, matcher.clone(), forms)?,
                 ),
                 (
                     Occur::Should,
@@ -547,7 +616,7 @@ impl Lowering<'_> {
                 ),
             ]),
             FieldName::Contents | FieldName::Title => {
-                self.stemmed(words_target(field), matcher, forms)
+                self.stemmed(words_target(field), matcher, forms)?
             }
             // Paths, types and addresses are not stemmed.
             FieldName::Path | FieldName::Type | FieldName::From | FieldName::To => {
@@ -556,13 +625,18 @@ impl Lowering<'_> {
                     matcher,
                 })
             }
-        }
+        })
     }
 
     /// The leaf of `matcher` on the text or the title, and, when it is one word whose every
     /// form is wanted and the index stems, beside it the word's stem: every form of the word
     /// matches, and the form as typed matches both, so it ranks first.
-    fn stemmed(&self, target: Target, matcher: Matcher, forms: Forms) -> Lowered {
+    fn stemmed(
+        &self,
+        target: Target,
+        matcher: Matcher,
+        forms: Forms,
+    ) -> Result<Lowered, TantivyError> {
         let exact = Lowered::Leaf(Leaf {
             target,
             matcher: matcher.clone(),
@@ -575,25 +649,31 @@ impl Lowering<'_> {
             | Matcher::Range { .. }
             | Matcher::Stem { .. } => None,
         };
-        match stem {
-            Some(stem) => Lowered::Bool(vec![
-                (Occur::Should, exact),
-                (
-                    Occur::Should,
-                    Lowered::Boost {
-                        query: Box::new(Lowered::Leaf(Leaf {
-                            target,
-                            matcher: Matcher::Stem {
-                                stem,
-                                language: self.analyzers.language,
-                            },
-                        })),
-                        boost: STEM_BOOST,
-                    },
-                ),
-            ]),
-            None => exact,
-        }
+        let Some(stem) = stem else {
+            return Ok(exact);
+        };
+        let language = self.analyzers.language;
+        let forms = match (target, self.expansion) {
+            (Target::Contents, Some(expansion)) => Some(expansion.forms(&stem, language)?),
+            _ => None,
+        };
+        Ok(Lowered::Bool(vec![
+            (Occur::Should, exact),
+            (
+                Occur::Should,
+                Lowered::Boost {
+                    query: Box::new(Lowered::Leaf(Leaf {
+                        target,
+                        matcher: Matcher::Stem {
+                            stem,
+                            language,
+                            forms,
+                        },
+                    })),
+                    boost: STEM_BOOST,
+                },
+            ),
+        ]))
     }
 
     /// A pattern leaf, its regular expression checked and, on the text, expanded.
@@ -938,6 +1018,67 @@ mod tests {
     }
 
     #[test]
+    fn the_ranking_clauses_split_off_as_one_boosted_query_per_phrase() {
+        let query = lowered("page layout grid");
+        let (matching, ranking) = query.split_ranking();
+        let Lowered::Bool(clauses) = &query else {
+            panic!("a boolean query")
+        };
+        assert_eq!(
+            matching,
+            Lowered::Bool(clauses[..clauses.len() - 1].to_vec())
+        );
+        let phrase = |a: &str, b: &str| Lowered::Boost {
+            query: Box::new(leaf(
+                Target::Contents,
+                Matcher::Phrase {
+                    words: vec![a.into(), b.into()],
+                    slop: PROXIMITY_SLOP,
+                },
+            )),
+            boost: PROXIMITY_BOOST,
+        };
+        assert_eq!(
+            ranking,
+            [phrase("page", "layout"), phrase("layout", "grid")]
+        );
+        // Without ranking clauses, the query itself and nothing to add.
+        assert_eq!(
+            lowered("page").split_ranking(),
+            (lowered("page"), Vec::new())
+        );
+    }
+
+    #[test]
+    fn optional_clauses_of_optional_clauses_are_summands_with_their_boosts() {
+        let word = |word: &str| leaf(Target::Contents, Matcher::Term(word.into()));
+        let nested = Lowered::Bool(vec![
+            (Occur::Should, word("a")),
+            (
+                Occur::Should,
+                Lowered::Boost {
+                    query: Box::new(Lowered::Bool(vec![
+                        (Occur::Should, word("b")),
+                        (Occur::Should, word("c")),
+                    ])),
+                    boost: 2.0,
+                },
+            ),
+        ]);
+        let boosted = |query: Lowered| Lowered::Boost {
+            query: Box::new(query),
+            boost: 2.0,
+        };
+        assert_eq!(
+            nested.summands(),
+            [word("a"), boosted(word("b")), boosted(word("c"))]
+        );
+        // A required clause keeps its union: it is one summand.
+        let required = Lowered::Bool(vec![(Occur::Must, word("a")), (Occur::Should, word("b"))]);
+        assert_eq!(required.summands(), std::slice::from_ref(&required));
+    }
+
+    #[test]
     fn the_title_counts_when_more_than_half_of_the_words_are_in_it() {
         // Four words, in groups and boosted too: three of them in the title. The excluded word
         // and the word under a field take no part in the title clause.
@@ -1111,6 +1252,7 @@ mod tests {
                         query: Box::new(contents(Matcher::Stem {
                             stem: "thread".into(),
                             language: Language::default(),
+                            forms: None,
                         })),
                         boost: STEM_BOOST,
                     }

@@ -34,7 +34,15 @@ pub fn compile(
             let mut subqueries = Vec::with_capacity(clauses.len() + 1);
             for (occur, clause) in clauses {
                 let occur = match occur {
-                    Occur::Should => TantivyOccur::Should,
+                    // Optional clauses made of optional clauses are one union: each level of
+                    // unions would merge the documents of the one below again.
+                    Occur::Should => {
+                        for summand in clause.summands() {
+                            let query = compile(&summand, fields, deadline)?;
+                            subqueries.push((TantivyOccur::Should, query));
+                        }
+                        continue;
+                    }
                     Occur::Must => TantivyOccur::Must,
                     Occur::MustNot => TantivyOccur::MustNot,
                 };
@@ -104,9 +112,16 @@ fn compile_leaf(
     let term = |text: &str| Term::from_field_text(field, text);
     Ok(match &leaf.matcher {
         Matcher::Term(word) => Box::new(TermQuery::new(term(word), IndexRecordOption::WithFreqs)),
-        Matcher::Stem { stem, language } => {
-            Box::new(StemQuery::new(field, stem, *language, Arc::clone(deadline)))
-        }
+        Matcher::Stem {
+            stem,
+            language,
+            forms,
+        } => Box::new(StemQuery::new(
+            field,
+            (stem, *language),
+            forms.as_deref(),
+            Arc::clone(deadline),
+        )),
         // Longer phrases are matched by our own scorer, whose memory stays bounded whatever the
         // words and the slop (see `phrase`); two words cost tantivy's scorer a linear merge.
         Matcher::Phrase { words, slop } if words.len() > 2 => {

@@ -10,7 +10,7 @@
 use std::sync::Arc;
 
 use tantivy::query::{EmptyScorer, EnableScoring, Explanation, Query, Scorer, Weight};
-use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
+use tantivy::{DocId, DocSet, Score, SeekDangerResult, SegmentReader, Term, TERMINATED};
 
 pub use crate::deadline::Deadline;
 
@@ -133,6 +133,13 @@ impl DocSet for DeadlineScorer {
             return TERMINATED;
         }
         self.inner.seek(target)
+    }
+
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        if self.stop_if_late() {
+            return SeekDangerResult::SeekLowerBound(TERMINATED);
+        }
+        self.inner.seek_danger(target)
     }
 
     fn doc(&self) -> DocId {

@@ -1,4 +1,5 @@
-//! Expanding wildcard, regex and fuzzy terms into the index terms they match, once per search.
+//! Expanding wildcard, regex and fuzzy terms, and stems, into the index terms they match, once
+//! per search.
 //!
 //! Both the query and the highlighter need these terms: the query to find documents, the
 //! highlighter to skip to the neighbourhood of matches instead of testing every token of every
@@ -17,8 +18,10 @@ use tantivy::schema::Field;
 use tantivy::{Searcher, TantivyError, Term};
 use tantivy_fst::Automaton;
 
+use super::stem::stem_forms;
 use super::term_walk::{accepted_terms, term_fst};
 use crate::deadline::Deadline;
+use crate::index::language::Language;
 use crate::query::automaton::term_automaton;
 use crate::query::{MultiTerm, TermExpansion};
 
@@ -32,6 +35,8 @@ pub struct TermExpander<'s> {
     field: Field,
     deadline: &'s Deadline,
     cache: RefCell<HashMap<MultiTerm, Option<Vec<String>>>>,
+    /// The forms of each stem looked up.
+    forms: RefCell<HashMap<String, Vec<String>>>,
 }
 
 impl<'s> TermExpander<'s> {
@@ -43,6 +48,7 @@ impl<'s> TermExpander<'s> {
             field,
             deadline,
             cache: RefCell::new(HashMap::new()),
+            forms: RefCell::new(HashMap::new()),
         }
     }
 
@@ -120,5 +126,17 @@ impl TermExpansion for TermExpander<'_> {
             .borrow_mut()
             .insert(pattern.clone(), terms.clone());
         Ok(terms)
+    }
+
+    /// The words of the field with the stem, from [`stem_forms`], remembered.
+    fn forms(&self, stem: &str, language: Language) -> Result<Vec<String>, TantivyError> {
+        if let Some(forms) = self.forms.borrow().get(stem) {
+            return Ok(forms.clone());
+        }
+        let forms = stem_forms(self.searcher, self.field, (stem, language), self.deadline)?;
+        self.forms
+            .borrow_mut()
+            .insert(stem.to_string(), forms.clone());
+        Ok(forms)
     }
 }

@@ -16,6 +16,7 @@ mod freshness;
 mod local;
 mod pattern;
 mod phrase;
+mod rescore;
 mod sort;
 mod stem;
 mod stored;
@@ -48,6 +49,7 @@ use expand::TermExpander;
 use facets::FacetCollector;
 use folders::FolderScope;
 use freshness::CommitWatch;
+use rescore::{Best, Rescorer};
 use sort::top_sorted;
 use stored::StoredText;
 
@@ -219,10 +221,13 @@ impl IndexSearcher {
         deadline: &Arc<Deadline>,
     ) -> Result<Found, EngineError> {
         let (lowered, analyzers) = self.lower_query(tree, expander)?;
+        // The clauses that only rank are scored for the best matches alone (see `rescore`).
+        let (matching, ranking) = lowered.split_ranking();
         let query = DeadlineQuery::new(
-            compile(&lowered, &self.fields, deadline)?,
+            compile(&matching, &self.fields, deadline)?,
             Arc::clone(deadline),
         );
+        let rescorer = Rescorer::new(&ranking, &self.fields, deadline)?;
 
         // No more hits than documents: a huge `--limit` (or offset) must not reserve memory
         // for them. The collector keeps the best `offset + limit`; the first `offset` are skipped.
@@ -247,19 +252,31 @@ impl IndexSearcher {
         let facet_collector = || FacetCollector {
             folders: Arc::clone(&folders),
         };
+        // The best `pool` matches by relevance, and what else `collect` gathers: with ranking
+        // clauses, from the best matches without them (see `rescore`).
+        let best = |pool: usize, collect: &mut dyn FnMut(usize) -> tantivy::Result<Best<_>>| {
+            match &rescorer {
+                Some(rescorer) => rescorer.best(searcher, pool, collect),
+                None => collect(pool),
+            }
+        };
         // The best `pool` matches, their number, and the facets when asked for.
         let collect = |pool: usize| -> Result<Collected, EngineError> {
             match (&order, request.facets) {
-                (None, false) => Collection::for_query(&lowered)
-                    .run(searcher, &query, pool)
-                    .map(|(top, total)| (top, total, None)),
+                (None, false) => best(pool, &mut |window| {
+                    Collection::for_query(&matching)
+                        .run(searcher, &query, window)
+                        .map(|(top, total)| (top, (total, None)))
+                })
+                .map(|(top, (total, facets))| (top, total, facets)),
                 // Facets count every match: ranking cannot skip any, so one pass does both.
-                (None, true) => {
-                    let best = TopDocs::with_limit(pool.max(1)).order_by_score();
+                (None, true) => best(pool, &mut |window| {
+                    let best = TopDocs::with_limit(window.max(1)).order_by_score();
                     searcher
                         .search(&query, &(best, facet_collector()))
-                        .map(|(top, (facets, total))| (top, total, Some(facets)))
-                }
+                        .map(|(top, (facets, total))| (top, (total, Some(facets))))
+                })
+                .map(|(top, (total, facets))| (top, total, facets)),
                 (Some(order), false) => top_sorted(searcher, &query, *order, pool, Count)
                     .map(|(found, total)| (unscored(found), total, None)),
                 (Some(order), true) => {

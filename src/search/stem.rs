@@ -9,6 +9,7 @@
 //! frequency of all the forms together, so a rare spelling of a common word weighs no more than
 //! the word.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -16,10 +17,11 @@ use tantivy::query::{
     Bm25StatisticsProvider, BooleanQuery, EnableScoring, Occur, Query, TermQuery, Weight,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, TantivyError, Term};
+use tantivy::{Searcher, SegmentReader, TantivyError, Term};
 use tantivy_fst::Automaton;
 
 use super::deadline::Deadline;
+use super::term_walk::{accepted_terms, term_fst};
 use crate::index::language::{forms_are_letters, Language};
 
 /// The documents of `field` holding a word with the stem `stem`.
@@ -28,59 +30,109 @@ pub struct StemQuery {
     field: Field,
     stem: String,
     language: Language,
+    /// The forms, when they were looked up already ([`stem_forms`]).
+    forms: Option<Vec<String>>,
     deadline: Arc<Deadline>,
 }
 
 impl StemQuery {
-    /// The documents of `field` holding a word whose stem in `language` is `stem`; the forms are
-    /// gathered from the dictionary until `deadline`.
-    pub fn new(field: Field, stem: &str, language: Language, deadline: Arc<Deadline>) -> StemQuery {
+    /// The documents of `field` holding a word whose stem in `language` is `stem`: `forms`,
+    /// or, when they are not given, the forms gathered from the dictionary until `deadline`.
+    pub fn new(
+        field: Field,
+        (stem, language): (&str, Language),
+        forms: Option<&[String]>,
+        deadline: Arc<Deadline>,
+    ) -> StemQuery {
         StemQuery {
             field,
             stem: stem.to_string(),
             language,
+            forms: forms.map(<[String]>::to_vec),
             deadline,
         }
     }
 
-    /// The terms of `field` in `searcher` with the stem, in every segment; the stem alone when
-    /// no prefix narrows the dictionary (a stem under two letters).
+    /// The terms of `field` with the stem.
     fn forms(&self, searcher: &Searcher) -> tantivy::Result<Vec<Term>> {
-        let term = |word: &str| Term::from_field_text(self.field, word);
-        let Some(prefix) = self.language.stem_prefix(&self.stem) else {
-            return Ok(vec![term(&self.stem)]);
+        let words = match &self.forms {
+            Some(forms) => forms.clone(),
+            None => stem_forms(
+                searcher,
+                self.field,
+                (&self.stem, self.language),
+                &self.deadline,
+            )?,
         };
-        // The dictionary walk skips the identifiers and numbers that share the prefix
-        // (`rcu_read_lock` for `rcu`), which in a source tree are most of them.
-        let letters_only = forms_are_letters(&self.stem);
-        // Each word seen, and whether it has the stem: segments share most of their words.
-        let mut seen: HashMap<Vec<u8>, bool> = HashMap::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(self.field)?;
-            let automaton = PrefixAutomaton {
-                prefix: prefix.as_bytes(),
-                letters_only,
-            };
-            let mut stream = inverted.terms().search(automaton).into_stream()?;
-            while !self.deadline.passed() && stream.advance() {
-                let key = stream.key();
-                if !seen.contains_key(key) {
-                    let is_form = std::str::from_utf8(key)
-                        .is_ok_and(|word| self.language.stems_to(word, &self.stem));
-                    seen.insert(key.to_vec(), is_form);
-                }
+        Ok(words
+            .iter()
+            .map(|word| Term::from_field_text(self.field, word))
+            .collect())
+    }
+}
+
+/// The sorted words of `field` in `searcher` whose stem in `language` is `stem`, in every
+/// segment, gathered until `deadline`; the stem alone when no prefix narrows the dictionary (a
+/// stem under two letters).
+pub(super) fn stem_forms(
+    searcher: &Searcher,
+    field: Field,
+    (stem, language): (&str, Language),
+    deadline: &Deadline,
+) -> tantivy::Result<Vec<String>> {
+    let Some(prefix) = language.stem_prefix(stem) else {
+        return Ok(vec![stem.to_string()]);
+    };
+    // The dictionary walk skips the identifiers and numbers that share the prefix
+    // (`rcu_read_lock` for `rcu`), which in a source tree are most of them.
+    let letters_only = forms_are_letters(stem);
+    let automaton = PrefixAutomaton {
+        prefix: prefix.as_bytes(),
+        letters_only,
+    };
+    // Each word seen, and whether it has the stem: segments share most of their words.
+    let mut seen: HashMap<String, bool> = HashMap::new();
+    for segment in searcher.segment_readers() {
+        let words = match term_fst(segment, field)
+            .and_then(|fst| accepted_terms(&fst, &automaton, usize::MAX, deadline))
+        {
+            Some(words) => words,
+            None => streamed_terms(segment, field, &automaton, deadline)?,
+        };
+        for word in words {
+            if let Entry::Vacant(unseen) = seen.entry(word) {
+                let is_form = language.stems_to(unseen.key(), stem);
+                unseen.insert(is_form);
             }
         }
-        let mut forms: Vec<Term> = seen
-            .into_iter()
-            .filter(|(_, is_form)| *is_form)
-            .filter_map(|(key, _)| String::from_utf8(key).ok())
-            .map(|word| term(&word))
-            .collect();
-        forms.extend(self.language.irregular_forms(&self.stem).map(term));
-        forms.sort_unstable();
-        Ok(forms)
     }
+    let mut forms: Vec<String> = seen
+        .into_iter()
+        .filter_map(|(word, is_form)| is_form.then_some(word))
+        .chain(language.irregular_forms(stem).map(str::to_string))
+        .collect();
+    forms.sort_unstable();
+    forms.dedup();
+    Ok(forms)
+}
+
+/// The terms of `field` in `segment` that `automaton` accepts, as text, by tantivy's stream over
+/// the dictionary (for a dictionary [`term_fst`] cannot read), until `deadline`.
+fn streamed_terms(
+    segment: &SegmentReader,
+    field: Field,
+    automaton: &PrefixAutomaton,
+    deadline: &Deadline,
+) -> tantivy::Result<Vec<String>> {
+    let inverted = segment.inverted_index(field)?;
+    let mut stream = inverted.terms().search(automaton).into_stream()?;
+    let mut words = Vec::new();
+    while !deadline.passed() && stream.advance() {
+        if let Ok(word) = std::str::from_utf8(stream.key()) {
+            words.push(word.to_string());
+        }
+    }
+    Ok(words)
 }
 
 /// The terms that start with `prefix`, going on with lower-case ASCII letters alone when
