@@ -470,8 +470,8 @@ fn credentials_are_sent_but_never_shown() {
     assert!(!inline.stderr.contains("s3cret-pass"), "{inline}");
 }
 
-/// Each hit of `lantern search --format json ARGS` as (path, title, type, fragments, locations),
-/// sorted by path: the two engines score alike but not identically (per-shard statistics), so
+/// Each hit of `lantern search --format json ARGS` as (path, title, type, fragments, locations,
+/// copies), sorted by path: the two engines score alike but not identically (per-shard statistics), so
 /// hit sets are compared, each with everything a reader sees of it.
 fn hits_by_path(output: &str) -> (u64, Vec<Value>) {
     let json: Value = serde_json::from_str(output).expect("search JSON");
@@ -485,7 +485,8 @@ fn hits_by_path(output: &str) -> (u64, Vec<Value>) {
                 hit["marked_title"],
                 hit["type"],
                 hit["fragments"],
-                hit["locations"]
+                hit["locations"],
+                hit["also_at"]
             ])
         })
         .collect();
@@ -542,18 +543,9 @@ fn every_query_type_finds_the_same_hits_and_fragments_as_the_local_engine() {
         "error handling rust",
     ];
     for query in queries {
-        // The engine has no text hashes: copies are hits of their own there, so locally too.
         let local = dir
             .lantern()
-            .args([
-                "search",
-                "--format",
-                "json",
-                "--limit",
-                "100",
-                "--no-collapse",
-                query,
-            ])
+            .args(["search", "--format", "json", "--limit", "100", query])
             .run();
         let engine = remote
             .lantern(&dir)
@@ -944,11 +936,7 @@ fn sorted_hits_and_facets_are_the_same_on_both_engines() {
         let facets = |output: Output| {
             serde_json::from_str::<Value>(&output.stdout).expect("JSON")["facets"].clone()
         };
-        // Folders are counted from the local index's path column; the engine counts none.
-        let mut local = facets(dir.lantern().args(args).run());
-        if let Some(folders) = local.get_mut("folders") {
-            *folders = json!([]);
-        }
+        let local = facets(dir.lantern().args(args).run());
         assert!(local.is_object(), "{query}: {local}");
         assert_eq!(
             facets(remote.lantern(&dir).args(args).run()),
@@ -957,6 +945,136 @@ fn sorted_hits_and_facets_are_the_same_on_both_engines() {
         );
     }
 }
+#[test]
+fn copies_fold_and_folders_count_as_on_the_local_engine() {
+    let Some(remote) = Remote::new("copies_fold_and_folders_count_as_on_the_local_engine") else {
+        return;
+    };
+    let dir = Dir::new();
+    // One text at three paths (the shortest is kept), a text with a title twice (an HTML page
+    // and its copy), a file without text at two paths (never copies of each other), and files
+    // in folders two levels deep, including one next to the root's own files.
+    let copy = "the owl hunts at dusk";
+    dir.create("docs/birds/owl.txt", copy);
+    dir.create("docs/backup/2024/owl.txt", copy);
+    dir.create("docs/birds/night/owl.txt", copy);
+    let page = "<html><head><title>Owls</title></head><body><p>an owl page</p></body></html>";
+    dir.create("docs/birds/page.html", page);
+    dir.create("docs/mirror/page.html", page);
+    dir.create("docs/empty/a.txt", "");
+    dir.create("docs/empty/b.txt", "");
+    dir.create("docs/owl-notes.txt", "owl owl owl, seen twice");
+    dir.create("docs/birds/night/bats.txt", "not an owl but a bat");
+    dir.create("docs/trees/oak.txt", "an owl nests in the old oak tree");
+    dir.index(&["docs"]);
+    remote.index(&dir, &["docs"]);
+    let hits = |output: Output| {
+        let json: Value = serde_json::from_str(&output.stdout).expect("search JSON");
+        let hits: Vec<Value> = json["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|hit| json!([hit["rank"], hit["path"], hit["also_at"]]))
+            .collect();
+        json!({ "total": json["total"], "collapsed": json["collapsed"], "hits": hits })
+    };
+    // Every copy, when asked for (in some order among equal scores).
+    let args = ["search", "--format", "json", "--no-collapse", "owl"];
+    let paths = |output: Output| {
+        let json: Value = serde_json::from_str(&output.stdout).expect("search JSON");
+        let mut paths = dir.json_hit_paths(&json);
+        paths.sort();
+        (json["total"].clone(), json["collapsed"].clone(), paths)
+    };
+    let local = paths(dir.lantern().args(args).assert_success());
+    assert_eq!(local.2.len(), 8, "{local:?}");
+    assert_eq!(
+        paths(remote.lantern(&dir).args(args).assert_success()),
+        local
+    );
+    for args in [
+        &["owl"][..],
+        &["--limit", "2", "owl"],
+        &["--sort", "path", "owl"],
+    ] {
+        let args = [&["search", "--format", "json"][..], args].concat();
+        let local = hits(dir.lantern().args(&args).assert_success());
+        assert_eq!(
+            hits(remote.lantern(&dir).args(&args).assert_success()),
+            local,
+            "{args:?}"
+        );
+        if args == ["search", "--format", "json", "owl"] {
+            // What the test is about: the copies were folded, the shortest path kept.
+            let hit = local["hits"]
+                .as_array()
+                .expect("hits")
+                .iter()
+                .find(|hit| hit[1] == json!(dir.display("docs/birds/owl.txt")))
+                .expect("the owl hit")
+                .clone();
+            assert_eq!(
+                hit[2],
+                json!([
+                    dir.display("docs/backup/2024/owl.txt"),
+                    dir.display("docs/birds/night/owl.txt")
+                ]),
+                "{local}"
+            );
+        }
+    }
+    // Every document scores alike: the same groups, in some order.
+    let args = ["search", "--format", "json", "*:*"];
+    let groups = |output: Output| {
+        let mut found = hits(output);
+        let hits = found["hits"].as_array_mut().expect("hits");
+        for hit in hits.iter_mut() {
+            hit[0] = json!(null);
+        }
+        hits.sort_by_key(|hit| hit[1].as_str().unwrap_or_default().to_string());
+        found
+    };
+    let local = groups(dir.lantern().args(args).assert_success());
+    assert_eq!(local["collapsed"], 3, "{local}");
+    assert_eq!(
+        groups(remote.lantern(&dir).args(args).assert_success()),
+        local
+    );
+    // The text output says the same.
+    let args = ["search", "--no-pager", "owl"];
+    let local = dir.lantern().args(args).assert_success();
+    let engine = remote.lantern(&dir).args(args).assert_success();
+    assert!(local.stdout.contains("also at: "), "{local}");
+    assert_eq!(engine.stdout, local.stdout);
+    // Folders one level below the root, with counts of every match (copies included).
+    let facets = |output: Output| {
+        serde_json::from_str::<Value>(&output.stdout).expect("JSON")["facets"]["folders"].clone()
+    };
+    for query in ["owl", "*:*", "bat", "nothing-matches-this"] {
+        let args = ["search", "--format", "json", "--facets", query];
+        let local = facets(dir.lantern().args(args).run());
+        assert_eq!(
+            facets(remote.lantern(&dir).args(args).run()),
+            local,
+            "{query}"
+        );
+    }
+    let local = facets(
+        dir.lantern()
+            .args(["search", "--format", "json", "--facets", "owl"])
+            .run(),
+    );
+    assert_eq!(
+        local,
+        json!([
+            { "value": "birds", "count": 4 },
+            { "value": "backup", "count": 1 },
+            { "value": "mirror", "count": 1 },
+            { "value": "trees", "count": 1 },
+        ])
+    );
+}
+
 /// A 2-node cluster of a test's own (tools/opensearch-cluster/start), for a test that stops a
 /// node: the shared cluster stays healthy for the others. Stopped when dropped.
 struct OwnCluster {

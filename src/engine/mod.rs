@@ -10,6 +10,7 @@
 
 mod error;
 pub mod facets;
+pub mod folders;
 mod marking;
 pub mod opensearch;
 mod request;

@@ -30,6 +30,7 @@ use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, IndexReader, Score, Searcher, TantivyError};
 
+use crate::engine::folders::FolderScope;
 use crate::index::path_key::display_key;
 use crate::index::schema::text_analyzer;
 use crate::index::{guard_engine, open_index, open_reader, Catalog, IndexError, LanternSchema};
@@ -46,7 +47,6 @@ use deadline::{Deadline, DeadlineQuery};
 use duplicates::{first_pool, fold_copies, matching_copies, next_pool, Kept};
 use expand::TermExpander;
 use facets::FacetCollector;
-use folders::FolderScope;
 use freshness::CommitWatch;
 use sort::top_sorted;
 use stored::StoredText;
@@ -440,18 +440,9 @@ impl IndexSearcher {
 /// below the folder of the one path filter there is (several are no one folder to drill into).
 fn folder_scope(searcher: &Searcher, filters: &Filters) -> Result<FolderScope, EngineError> {
     let catalog = Catalog::load(searcher.index())?;
-    let mut paths = filters
-        .paths
-        .iter()
-        .map(|path| path.trim())
-        .filter(|path| !path.is_empty());
-    let base = match (paths.next(), paths.next()) {
-        (Some(path), None) => path,
-        _ => "",
-    };
     Ok(FolderScope::new(
         catalog.roots.keys().map(String::as_str),
-        base,
+        FolderScope::base_of(&filters.paths),
     ))
 }
 

@@ -4,7 +4,9 @@
 //! the same documents in both engines.
 //!
 //! When the local schema gains a field (dates, containers), it is one row of [`FIELDS`] here, and
-//! [`MAPPING_VERSION`] goes up.
+//! [`MAPPING_VERSION`] goes up. Three fields have no local twin: the local engine reads copies
+//! and folders from its columns (`text_hash`, `path`), the engine needs them as values of their
+//! own ([`copy_key`], `path_length`, [`folder_prefixes`]).
 //!
 //! Folding is Lantern's own, sent to the engine as a table: `analysis-common` has no NFKD
 //! (`icu_folding` is a plugin), and its `asciifolding` folds only to ASCII, so it would keep the
@@ -18,15 +20,20 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::extract::Document;
 use crate::index::fold::fold;
 use crate::index::language::Language;
+use crate::index::text_hash;
 use crate::index::tokenizer::is_token_char;
+
+pub use crate::engine::folders::folder_prefixes;
 
 /// The version of the mapping this Lantern writes, recorded in the index's `_meta`. An index
 /// with another version is refused with a clear message rather than half-understood.
 /// 1: words lower-cased; 2: Lantern's folding, the stemmed sub-fields and the index's language;
-/// 3: e-mails' `from` and `to`, and documents' own `date`.
-pub const MAPPING_VERSION: u64 = 3;
+/// 3: e-mails' `from` and `to`, and documents' own `date`; 4: `copies`, `path_length` and
+/// `folders`, for folding copies and counting folders as the local engine does.
+pub const MAPPING_VERSION: u64 = 4;
 
 /// What a field is for, which decides its mapping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,7 +69,26 @@ pub const FIELDS: &[(&str, FieldKind)] = &[
     // An e-mail's sender and recipients (`schema::LanternSchema::from`, `to`).
     ("from", FieldKind::Words),
     ("to", FieldKind::Words),
+    // The document's group of copies ([`copy_key`]): what a search collapses on.
+    ("copies", FieldKind::Keyword),
+    // The path key's length in bytes: among copies scoring alike the shortest path is kept, as
+    // locally.
+    ("path_length", FieldKind::Long),
+    // Every folder prefix of the path key ([`folder_prefixes`]): what folder facets count.
+    ("folders", FieldKind::Keyword),
 ];
+
+/// The value of `copies` for the document at path key `key` with the extracted text `file`: the
+/// hash of its title and text as the local engine computes it (`text_hash`), in hexadecimal; for a
+/// document without text, which is a copy of nothing, `path:` and its path key (never a hash).
+/// Every document has one: the engine's `collapse` would fold all the documents lacking the
+/// field into one hit.
+pub fn copy_key(key: &str, file: &Document) -> String {
+    match text_hash(file) {
+        Some(hash) => format!("{hash:016x}"),
+        None => format!("path:{key}"),
+    }
+}
 
 /// The analyzer every [`FieldKind::Words`] and [`FieldKind::Body`] field uses: Lantern's words,
 /// folded.

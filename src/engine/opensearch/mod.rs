@@ -8,6 +8,7 @@
 
 mod bulk;
 mod client;
+mod copies;
 mod engine;
 mod error;
 mod facets;

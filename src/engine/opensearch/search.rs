@@ -10,13 +10,17 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use super::client::Client;
+use super::copies::{collapse, copies_of};
 use super::query::{translate, Untranslatable};
-use super::sync::document_id;
+use super::sync::{document_id, engine_roots};
 use crate::deadline::Deadline;
+use crate::engine::folders::FolderScope;
 use crate::engine::{
-    EngineError, FoundDocument, HitMarkers, SearchRequest, SearchResults, SortKey, StoredDocument,
+    EngineError, FoundDocument, Hit, HitMarkers, SearchRequest, SearchResults, SortKey,
+    StoredDocument,
 };
 use crate::index::language::Language;
+use crate::index::path_key::path_key;
 use crate::query::{
     check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError,
 };
@@ -35,6 +39,7 @@ pub(super) fn remote_search(
     request: &SearchRequest,
 ) -> Result<SearchResults, EngineError> {
     let started = Instant::now();
+    let mut scope = None;
     // The analyzers of the index's own language, which its stemmed sub-fields hold.
     let mut analyzers = Analyzers::new(language);
     let (searched, syntax_error) = request.searched_query(&mut analyzers.contents)?;
@@ -42,21 +47,41 @@ pub(super) fn remote_search(
     let offset = request.offset.min(MAX_WINDOW);
     let limit = request.limit.min(MAX_WINDOW - offset);
     let wants_text = request.fragments.count > 0;
+    let query = translate(&lowered)?;
+    let collapsed = request.collapse && limit > 0;
     let mut body = json!({
-        "query": translate(&lowered)?,
+        "query": query,
         "from": offset,
         "size": limit,
         "track_total_hits": true,
         "_source": if wants_text { json!(["path", "title", "type", "from", "date", "body"]) } else { json!(["path", "title", "type", "from", "date"]) },
         "sort": sort_clauses(request),
     });
+    if collapsed {
+        body["collapse"] = collapse();
+    }
     if request.facets {
-        body["aggs"] = super::facets::aggregations();
+        let roots = engine_roots(client)?;
+        let roots: Vec<String> = roots.iter().map(|root| path_key(root)).collect();
+        let folders = FolderScope::new(
+            roots.iter().map(String::as_str),
+            FolderScope::base_of(&request.filters.paths),
+        );
+        body["aggs"] = super::facets::aggregations(&folders);
+        scope = Some(folders);
     }
     if let Some(timeout) = request.timeout {
         body["timeout"] = json!(format!("{}ms", timeout.as_millis().max(1)));
     }
-    let answer = client.json("POST", "/_search", &body)?;
+    // Ranked by relevance, every shard scores with the statistics of the whole index (one more
+    // short round to the shards): copies then score alike wherever they are, so that the copy
+    // kept is the local engine's, and hits rank as in one local index.
+    let path = if request.sort.key == SortKey::Relevance {
+        "/_search?search_type=dfs_query_then_fetch"
+    } else {
+        "/_search"
+    };
+    let answer = client.json("POST", path, &body)?;
     let total = answer
         .pointer("/hits/total/value")
         .and_then(Value::as_u64)
@@ -73,14 +98,20 @@ pub(super) fn remote_search(
         .enumerate()
         .map(|(rank, hit)| {
             let source = &hit["_source"];
-            markers.hit(FoundDocument {
+            let key = source["path"].as_str().unwrap_or_default();
+            let also_at = if collapsed {
+                copies_of(client, &query, hit, key)?
+            } else {
+                Vec::new()
+            };
+            let found = markers.hit(FoundDocument {
                 rank: offset + rank + 1,
                 score: if scored {
                     hit["_score"].as_f64().unwrap_or(0.0) as f32
                 } else {
                     0.0
                 },
-                key: source["path"].as_str().unwrap_or_default().to_string(),
+                key: key.to_string(),
                 title: source["title"].as_str().unwrap_or_default(),
                 doc_type: source["type"].as_str().unwrap_or_default().to_string(),
                 from: source["from"]
@@ -89,27 +120,28 @@ pub(super) fn remote_search(
                     .map(str::to_string),
                 date: source["date"].as_u64(),
                 text: wants_text.then(|| source["body"].as_str().unwrap_or_default()),
-            })
+            });
+            Ok(Hit { also_at, ..found })
         })
-        .collect();
+        .collect::<Result<Vec<Hit>, EngineError>>()?;
     Ok(SearchResults {
         query: request.query_run(),
         searched,
         total: usize::try_from(total).unwrap_or(usize::MAX),
         elapsed: started.elapsed(),
         timed_out: answer["timed_out"].as_bool().unwrap_or(false),
-        hits,
         correction: None,
         syntax_error,
-        facets: request.facets.then(|| super::facets::read(&answer)),
-        // The engine has no text hashes: copies are hits of their own.
-        collapsed: 0,
+        facets: scope.map(|folders| super::facets::read(&answer, &folders)),
+        collapsed: hits.iter().map(|hit| hit.also_at.len()).sum(),
+        hits,
     })
 }
 
 /// The engine's `sort` for `request`: relevance, or the field of the key (numbers largest
 /// first, paths A to Z, as locally), ties broken by path so that the order is the same
-/// whatever the shards.
+/// whatever the shards; by relevance, the shortest path first among equal scores, so that of
+/// copies scoring alike the copy kept is the one the local engine keeps.
 fn sort_clauses(request: &SearchRequest) -> Value {
     let (field, natural) = match request.sort.key {
         SortKey::Relevance => ("_score", "desc"),
@@ -127,7 +159,11 @@ fn sort_clauses(request: &SearchRequest) -> Value {
         "_score" => json!({ field: order }),
         _ => json!({ field: { "order": order, "missing": "_last" } }),
     };
-    json!([first, { "path": "asc" }])
+    if request.sort.key == SortKey::Relevance {
+        json!([first, { "path_length": "asc" }, { "path": "asc" }])
+    } else {
+        json!([first, { "path": "asc" }])
+    }
 }
 
 /// Parses, checks and lowers `query` for an index stemming in `language`, with no expansion:
