@@ -15,6 +15,7 @@ mod marking;
 pub mod opensearch;
 mod request;
 mod results;
+pub mod spelling;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
