@@ -15,6 +15,7 @@ mod facets;
 mod mapping;
 mod query;
 mod search;
+mod spelling;
 mod status;
 mod sync;
 mod target;

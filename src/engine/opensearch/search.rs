@@ -1,6 +1,7 @@
 //! Searching an OpenSearch index: the query is parsed and lowered by Lantern, translated to the
 //! engine's JSON ([`super::query`]), and the engine finds, scores, sorts and counts the hits
-//! (and with `--facets`, all matches by type and month, [`super::facets`]).
+//! (and with `--facets`, all matches by type, month and folder, [`super::facets`]), folding
+//! copies ([`super::copies`]); misspelled words are corrected first ([`super::spelling`]).
 //! Each hit's text comes back from the engine's `_source`, and Lantern's own highlighter cuts the
 //! fragments from it, so the output is the same whichever engine answered.
 
@@ -12,26 +13,29 @@ use serde_json::{json, Value};
 use super::client::Client;
 use super::copies::{collapse, copies_of};
 use super::query::{translate, Untranslatable};
+use super::spelling::EngineWords;
 use super::sync::{document_id, engine_roots};
 use crate::deadline::Deadline;
 use crate::engine::folders::FolderScope;
+use crate::engine::spelling::{correctable_tokens, rewrite, search_correcting, Corrected};
 use crate::engine::{
-    EngineError, FoundDocument, Hit, HitMarkers, SearchRequest, SearchResults, SortKey,
+    EngineError, Facets, FoundDocument, Hit, HitMarkers, SearchRequest, SearchResults, SortKey,
     StoredDocument,
 };
 use crate::index::language::Language;
 use crate::index::path_key::path_key;
+use crate::index::schema::text_analyzer;
 use crate::query::{
-    check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError,
+    check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, LowerError, Lowered,
+    QueryError,
 };
 
 /// The most hits the engine returns with `from` + `size` (its `index.max_result_window`).
 const MAX_WINDOW: usize = 10_000;
 
-/// Runs `request` on the index `client` names, which stems in `language`. Spelling correction
-/// is the local engine's alone (it reads the term dictionary): here a misspelled word finds
-/// what it finds, with no correction or suggestion, whatever `request.correct` asks (see
-/// README, "Lantern on OpenSearch"). A lenient search of a query that is not valid syntax
+/// Runs `request` on the index `client` names, which stems in `language`. Misspelled words
+/// are corrected (or a correction suggested) by Lantern's rules from the engine's own words
+/// ([`super::spelling`]), as locally. A lenient search of a query that is not valid syntax
 /// searches its words, as locally.
 pub(super) fn remote_search(
     client: &Client,
@@ -39,13 +43,75 @@ pub(super) fn remote_search(
     request: &SearchRequest,
 ) -> Result<SearchResults, EngineError> {
     let started = Instant::now();
-    let mut scope = None;
     // The analyzers of the index's own language, which its stemmed sub-fields hold.
     let mut analyzers = Analyzers::new(language);
-    let (searched, syntax_error) = request.searched_query(&mut analyzers.contents)?;
-    let (lowered, analyzers) = lower_query(language, &searched, request.default_operator)?;
+    let (query, syntax_error) = request.searched_query(&mut analyzers.contents)?;
+    let (_, words) =
+        parse_with_words(&query, request.default_operator).map_err(QueryError::from)?;
+    let tokens = if request.correct {
+        correctable_tokens(&query, &words, &mut text_analyzer())
+    } else {
+        Vec::new()
+    };
+    // One request about the query's words, only when it has words to correct.
+    let engine_words = if tokens.is_empty() {
+        EngineWords::default()
+    } else {
+        EngineWords::fetch(client, &tokens)?
+    };
+    let spell = |misspelled| rewrite(&engine_words, &query, &tokens, misspelled);
+    let run = |searched: &str, count_only: bool| {
+        let page = search_page(client, language, request, searched, count_only)?;
+        let total = page.total;
+        Ok((page, total))
+    };
+    let Corrected {
+        searched,
+        found,
+        correction,
+    } = search_correcting(&query, request.correct, spell, run)?;
+    Ok(SearchResults {
+        query: request.query_run(),
+        searched,
+        total: found.total,
+        elapsed: started.elapsed(),
+        timed_out: found.timed_out,
+        collapsed: found.hits.iter().map(|hit| hit.also_at.len()).sum(),
+        hits: found.hits,
+        correction,
+        syntax_error,
+        facets: found.facets,
+    })
+}
+
+/// What the engine found for one query.
+struct Page {
+    /// How many documents match.
+    total: usize,
+    /// The hits asked for, highlighted.
+    hits: Vec<Hit>,
+    /// The facets, when asked for.
+    facets: Option<Facets>,
+    /// Whether the engine ran out of time.
+    timed_out: bool,
+}
+
+/// Runs the query `searched` as `request` asks (or, `count_only`, only counts its matches).
+fn search_page(
+    client: &Client,
+    language: Language,
+    request: &SearchRequest,
+    searched: &str,
+    count_only: bool,
+) -> Result<Page, EngineError> {
+    let mut scope = None;
+    let (lowered, analyzers) = lower_query(language, searched, request.default_operator)?;
     let offset = request.offset.min(MAX_WINDOW);
-    let limit = request.limit.min(MAX_WINDOW - offset);
+    let limit = if count_only {
+        0
+    } else {
+        request.limit.min(MAX_WINDOW - offset)
+    };
     let wants_text = request.fragments.count > 0;
     let query = translate(&lowered)?;
     let collapsed = request.collapse && limit > 0;
@@ -60,7 +126,7 @@ pub(super) fn remote_search(
     if collapsed {
         body["collapse"] = collapse();
     }
-    if request.facets {
+    if request.facets && !count_only {
         let roots = engine_roots(client)?;
         let roots: Vec<String> = roots.iter().map(|root| path_key(root)).collect();
         let folders = FolderScope::new(
@@ -124,17 +190,11 @@ pub(super) fn remote_search(
             Ok(Hit { also_at, ..found })
         })
         .collect::<Result<Vec<Hit>, EngineError>>()?;
-    Ok(SearchResults {
-        query: request.query_run(),
-        searched,
+    Ok(Page {
         total: usize::try_from(total).unwrap_or(usize::MAX),
-        elapsed: started.elapsed(),
-        timed_out: answer["timed_out"].as_bool().unwrap_or(false),
-        correction: None,
-        syntax_error,
-        facets: scope.map(|folders| super::facets::read(&answer, &folders)),
-        collapsed: hits.iter().map(|hit| hit.also_at.len()).sum(),
         hits,
+        facets: scope.map(|folders| super::facets::read(&answer, &folders)),
+        timed_out: answer["timed_out"].as_bool().unwrap_or(false),
     })
 }
 
