@@ -541,6 +541,14 @@ fn every_query_type_finds_the_same_hits_and_fragments_as_the_local_engine() {
         "max_results",
         // The ranking-only proximity clause.
         "error handling rust",
+        // Path components: a word, consecutive components, patterns (a leading wildcard too),
+        // a fuzzy component, beside a word of the text.
+        "path:notes",
+        "path:2024/projects/lantern.md",
+        "path:*.rs",
+        "path:rust*",
+        "path:notez~1",
+        "path:src AND error",
     ];
     for query in queries {
         let local = dir
@@ -1056,6 +1064,25 @@ fn copies_fold_and_folders_count_as_on_the_local_engine() {
             "{query}"
         );
     }
+    // Drilled into with a path filter: the folders one level below it.
+    for path in ["birds", "backup", "birds/night", "empty"] {
+        let args = [
+            "search", "--format", "json", "--facets", "--path", path, "*:*",
+        ];
+        let local = facets(dir.lantern().args(args).run());
+        assert_eq!(
+            facets(remote.lantern(&dir).args(args).run()),
+            local,
+            "{path}"
+        );
+    }
+    let args = [
+        "search", "--format", "json", "--facets", "--path", "birds", "owl",
+    ];
+    assert_eq!(
+        facets(dir.lantern().args(args).run()),
+        json!([{ "value": "birds/night", "count": 2 }])
+    );
     let local = facets(
         dir.lantern()
             .args(["search", "--format", "json", "--facets", "owl"])

@@ -18,7 +18,7 @@ use sha2::Digest;
 use super::bulk::send_pipelined;
 use super::client::{error_type, Client};
 use super::mapping::{
-    copy_key, folder_prefixes, index_definition, recorded_language, recorded_version,
+    copy_key, folder_prefixes, index_definition, path_parts, recorded_language, recorded_version,
     MAPPING_VERSION,
 };
 use super::OpenSearchError;
@@ -527,6 +527,7 @@ fn prepare(
                 "copies": copy_key(key, &file),
                 "path_length": key.len(),
                 "folders": folder_prefixes(key),
+                "path_parts": path_parts(key),
             });
             let outcome = Outcome::Indexed {
                 replaced: previous.is_some(),
