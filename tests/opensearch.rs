@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use util::needs::{self, Need};
-use util::{encode, Dir, IndexSummary, Output, ServerGuard, TestCommand, Watcher};
+use util::{encode, Dir, IndexSummary, McpSession, Output, ServerGuard, TestCommand, Watcher};
 
 /// An index of the test cluster of its own, deleted when the test ends.
 struct Remote {
@@ -1174,6 +1174,87 @@ fn misspelled_words_are_corrected_and_suggested_as_on_the_local_engine() {
             "{query}"
         );
     }
+    // The HTTP API, the web page and MCP say it too, from the engine as locally.
+    let local_server = ServerGuard::start(&dir, &[]);
+    let engine_server = ServerGuard::start_command(remote.lantern(&dir), &[]);
+    let api = |server: &ServerGuard, query: &str| {
+        let (status, found) = server.get_json(&format!("/api/search?q={}", encode(query)));
+        assert_eq!(status, 200, "{found}");
+        json!([
+            found["total"],
+            found["corrected_query"],
+            found["original_query"],
+            found["suggested_query"]
+        ])
+    };
+    for query in ["lighthosue keepr", "lighthuose"] {
+        assert_eq!(
+            api(&engine_server, query),
+            api(&local_server, query),
+            "{query}"
+        );
+    }
+    let (status, page) = engine_server.get("/?q=lighthosue+keepr");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("lighthouse keeper"), "{page}");
+    assert!(page.contains("lighthosue keepr"), "{page}");
+    let (_, local_page) = local_server.get("/?q=lighthosue+keepr");
+    let correction = |page: &str| {
+        page.split("lighthouse keeper")
+            .nth(1)
+            .and_then(|after| after.split("</p>").next())
+            .map(str::to_string)
+    };
+    assert!(
+        correction(&page).is_some_and(|after| after.contains("original-query")),
+        "{page}"
+    );
+    assert_eq!(correction(&page), correction(&local_page), "{page}");
+    let mut local_mcp = McpSession::start(&dir);
+    let mut engine_mcp = McpSession::start_command(remote.lantern(&dir));
+    for query in ["lighthosue keepr", "lighthuose"] {
+        let arguments = json!({ "query": query });
+        let (error, local) = local_mcp.call("search", arguments.clone());
+        assert!(!error, "{local}");
+        let (error, engine) = engine_mcp.call("search", arguments);
+        assert!(!error, "{engine}");
+        for field in ["total", "corrected_query", "suggested_query", "note"] {
+            assert_eq!(engine[field], local[field], "{query}: {field}");
+        }
+    }
+}
+
+#[test]
+fn a_text_with_more_copies_than_one_inner_page_lists_them_all() {
+    let Some(remote) = Remote::new("a_text_with_more_copies_than_one_inner_page_lists_them_all")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    // The engine lists 100 copies with a hit; the rest take one more request.
+    for n in 0..105 {
+        dir.create(&format!("docs/c{n:03}/p.txt"), "the same penguin text");
+    }
+    dir.create("docs/solo.txt", "a penguin alone");
+    dir.index(&["docs"]);
+    remote.index(&dir, &["docs"]);
+    let args = ["search", "--format", "json", "penguin"];
+    let hits = |output: Output| {
+        let json: Value = serde_json::from_str(&output.stdout).expect("search JSON");
+        let hits: Vec<Value> = json["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|hit| json!([hit["path"], hit["also_at"]]))
+            .collect();
+        json!([json["total"], json["collapsed"], hits])
+    };
+    let local = hits(dir.lantern().args(args).assert_success());
+    assert_eq!(local[1], 104, "{local}");
+    assert_eq!(
+        hits(remote.lantern(&dir).args(args).assert_success()),
+        local
+    );
 }
 
 /// A 2-node cluster of a test's own (tools/opensearch-cluster/start), for a test that stops a
