@@ -155,21 +155,23 @@ fn search_page(
     let mut markers = HitMarkers::new(&lowered, analyzers, request.fragments);
     // Hits in another order than relevance are not scored, as locally: their score is 0.
     let scored = request.sort.key == SortKey::Relevance;
-    let hits = answer
+    let found = answer
         .pointer("/hits/hits")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let copies = if collapsed {
+        copies_of(client, &query, found)?
+    } else {
+        vec![Vec::new(); found.len()]
+    };
+    let hits = found
         .iter()
+        .zip(copies)
         .enumerate()
-        .map(|(rank, hit)| {
+        .map(|(rank, (hit, also_at))| {
             let source = &hit["_source"];
             let key = source["path"].as_str().unwrap_or_default();
-            let also_at = if collapsed {
-                copies_of(client, &query, hit, key)?
-            } else {
-                Vec::new()
-            };
             let found = markers.hit(FoundDocument {
                 rank: offset + rank + 1,
                 score: if scored {
@@ -187,9 +189,9 @@ fn search_page(
                 date: source["date"].as_u64(),
                 text: wants_text.then(|| source["body"].as_str().unwrap_or_default()),
             });
-            Ok(Hit { also_at, ..found })
+            Hit { also_at, ..found }
         })
-        .collect::<Result<Vec<Hit>, EngineError>>()?;
+        .collect();
     Ok(Page {
         total: usize::try_from(total).unwrap_or(usize::MAX),
         hits,
