@@ -21,7 +21,9 @@ keep-alive connection, this script times:
   - now, in all: spelling, the search and the copies request, one after the other, as Lantern
     sends them;
   - OpenSearch's own highlighted `_search` (size 50, unified highlighter, fragment_size 64,
-    3 fragments), the reference of the issue's search target.
+    3 fragments), the reference of the issue's search target;
+  - with `--facets`: the search as before (types and months counted) and now (a request for the
+    roots, then the search counting folders too).
 Only the engine's time is measured (Lantern's own work is the same before and after).
 Prints p50/p95 in milliseconds, and the ratio of "now, in all" to "before".
 """
@@ -41,8 +43,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LANTERN = os.environ.get("LANTERN", os.path.join(HERE, "..", "target", "release", "lantern"))
 
 
-def record(cluster, index, word):
-    """The (path, body) of each `_search` Lantern sends for `word`, through a proxy."""
+def record(cluster, index, word, extra=()):
+    """The (path, body) of each `_search` Lantern sends for `word` (with the options `extra`),
+    through a proxy."""
     seen = []
     target = urllib.parse.urlparse(cluster)
 
@@ -73,7 +76,8 @@ def record(cluster, index, word):
     thread.start()
     engine = f"http://127.0.0.1:{server.server_address[1]}/{index}"
     subprocess.run([LANTERN, "--engine", engine, "search", "--limit", "50", "--format", "json",
-                    word], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+                    *extra, word], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)
     server.shutdown()
     return seen
 
@@ -107,7 +111,18 @@ def main():
             "highlight": {"fields": {"body": {"type": "unified", "fragment_size": 64,
                                                "number_of_fragments": 3}}},
         }
+        # With --facets: the roots (a terms aggregation of `root`), then the search counting
+        # folders too; before, the same search counted types and months only.
+        faceted = record(cluster, index, word, ["--facets"])
+        roots = [(p, b) for p, b in faceted if b.get("aggs", {}).get("roots")]
+        facets = [(p, b) for p, b in faceted if b.get("aggs", {}).get("types")]
+        if len(roots) != 1 or len(facets) != 1:
+            raise SystemExit(f"{word}: expected a roots request and a facet search, got {faceted}")
+        no_folders = copy.deepcopy(facets[0][1])
+        no_folders["aggs"].pop("folders", None)
         plans[word] = {
+            "facets_before": [(facets[0][0], no_folders)],
+            "facets_now": [(roots[0][0], roots[0][1]), facets[0]],
             "before": [(plain, before)],
             "dfs": [(path, before)],
             "collapse": [(path, search)],
@@ -144,6 +159,8 @@ def main():
         ("spelling", "the spelling request alone"),
         ("now", "now, in all: spelling request, search, copies request"),
         ("native", "OpenSearch `_search` + unified highlighter (reference)"),
+        ("facets_before", "--facets: the search counting types and months"),
+        ("facets_now", "--facets now: the roots, then the search counting folders too"),
     ]:
         values = sorted(latency[key])
         p95 = values[min(len(values) - 1, int(0.95 * len(values)))]
