@@ -364,6 +364,32 @@ fn a_missing_index_and_a_foreign_index_are_clear_errors() {
 }
 
 #[test]
+fn an_index_of_an_older_mapping_is_refused_saying_to_rebuild_it() {
+    let Some(remote) = Remote::new("an_index_of_an_older_mapping_is_refused_saying_to_rebuild_it")
+    else {
+        return;
+    };
+    // What the Lantern before copies, folders and path words on the engine made (version 3): its
+    // documents have none of the fields a search now folds, counts and filters on.
+    remote.put(
+        &format!("/{}", remote.index),
+        &json!({ "mappings": { "_meta": { "lantern_mapping": 3, "lantern_language": "english" } } }),
+    );
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "alpha");
+    for command in [&["index", "docs"][..], &["search", "alpha"]] {
+        let refused = remote.lantern(&dir).args(command).assert_exit(1);
+        assert!(
+            refused
+                .stderr
+                .contains("has mapping version 3, this Lantern needs 4; rebuild it"),
+            "{command:?}: {refused}"
+        );
+    }
+    assert_eq!(remote.count(), 0);
+}
+
+#[test]
 fn an_unreachable_engine_and_a_bad_url_are_clear_errors() {
     let dir = Dir::new();
     // A port nothing listens on: bind one, then free it.
