@@ -1109,6 +1109,28 @@ fn copies_fold_and_folders_count_as_on_the_local_engine() {
         facets(dir.lantern().args(args).run()),
         json!([{ "value": "birds/night", "count": 2 }])
     );
+    // The web page's folder panel, and the folder a click on it drills into, from the engine as
+    // locally.
+    let local_server = ServerGuard::start(&dir, &[]);
+    let engine_server = ServerGuard::start_command(remote.lantern(&dir), &[]);
+    let folder_panel = |server: &ServerGuard, target: &str| {
+        let (status, page) = server.get(target);
+        assert_eq!(status, 200, "{page}");
+        page.split("<section class=\"facet\" data-param=\"path\">")
+            .nth(1)
+            .and_then(|panel| panel.split("</section>").next())
+            .map(str::to_string)
+    };
+    for target in ["/?q=owl", "/search?q=owl&path=birds"] {
+        let local = folder_panel(&local_server, target);
+        assert!(
+            local.as_deref().is_some_and(
+                |panel| panel.contains("birds/") || panel.contains("data-value=\"birds")
+            ),
+            "{target}: {local:?}"
+        );
+        assert_eq!(folder_panel(&engine_server, target), local, "{target}");
+    }
     let local = facets(
         dir.lantern()
             .args(["search", "--format", "json", "--facets", "owl"])
