@@ -222,7 +222,7 @@ pub struct Corrected<T> {
 /// found and its total), correcting it when `correct` from what `spell` (the rewrite of the
 /// query's words misspelled so) says: the correction of its missing words is searched instead
 /// when it finds anything; else, when the query finds few hits, the correction of its rare
-/// words is suggested if it finds many more (at least [`FEW_HITS`], twice as many).
+/// words is suggested if it finds many more (at least `FEW_HITS`, twice as many).
 pub fn search_correcting<T>(
     query: &str,
     correct: bool,
