@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use util::needs::{self, Need};
-use util::{encode, Dir, IndexSummary, Output, ServerGuard, TestCommand, Watcher};
+use util::{encode, Dir, IndexSummary, McpSession, Output, ServerGuard, TestCommand, Watcher};
 
 /// An index of the test cluster of its own, deleted when the test ends.
 struct Remote {
@@ -364,6 +364,32 @@ fn a_missing_index_and_a_foreign_index_are_clear_errors() {
 }
 
 #[test]
+fn an_index_of_an_older_mapping_is_refused_saying_to_rebuild_it() {
+    let Some(remote) = Remote::new("an_index_of_an_older_mapping_is_refused_saying_to_rebuild_it")
+    else {
+        return;
+    };
+    // What the Lantern before copies, folders and path words on the engine made (version 3): its
+    // documents have none of the fields a search now folds, counts and filters on.
+    remote.put(
+        &format!("/{}", remote.index),
+        &json!({ "mappings": { "_meta": { "lantern_mapping": 3, "lantern_language": "english" } } }),
+    );
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "alpha");
+    for command in [&["index", "docs"][..], &["search", "alpha"]] {
+        let refused = remote.lantern(&dir).args(command).assert_exit(1);
+        assert!(
+            refused
+                .stderr
+                .contains("has mapping version 3, this Lantern needs 4; rebuild it"),
+            "{command:?}: {refused}"
+        );
+    }
+    assert_eq!(remote.count(), 0);
+}
+
+#[test]
 fn an_unreachable_engine_and_a_bad_url_are_clear_errors() {
     let dir = Dir::new();
     // A port nothing listens on: bind one, then free it.
@@ -470,8 +496,8 @@ fn credentials_are_sent_but_never_shown() {
     assert!(!inline.stderr.contains("s3cret-pass"), "{inline}");
 }
 
-/// Each hit of `lantern search --format json ARGS` as (path, title, type, fragments, locations),
-/// sorted by path: the two engines score alike but not identically (per-shard statistics), so
+/// Each hit of `lantern search --format json ARGS` as (path, title, type, fragments, locations,
+/// copies), sorted by path: the two engines score alike but not identically (per-shard statistics), so
 /// hit sets are compared, each with everything a reader sees of it.
 fn hits_by_path(output: &str) -> (u64, Vec<Value>) {
     let json: Value = serde_json::from_str(output).expect("search JSON");
@@ -485,7 +511,8 @@ fn hits_by_path(output: &str) -> (u64, Vec<Value>) {
                 hit["marked_title"],
                 hit["type"],
                 hit["fragments"],
-                hit["locations"]
+                hit["locations"],
+                hit["also_at"]
             ])
         })
         .collect();
@@ -540,20 +567,19 @@ fn every_query_type_finds_the_same_hits_and_fragments_as_the_local_engine() {
         "max_results",
         // The ranking-only proximity clause.
         "error handling rust",
+        // Path components: a word, consecutive components, patterns (a leading wildcard too),
+        // a fuzzy component, beside a word of the text.
+        "path:notes",
+        "path:2024/projects/lantern.md",
+        "path:*.rs",
+        "path:rust*",
+        "path:notez~1",
+        "path:src AND error",
     ];
     for query in queries {
-        // The engine has no text hashes: copies are hits of their own there, so locally too.
         let local = dir
             .lantern()
-            .args([
-                "search",
-                "--format",
-                "json",
-                "--limit",
-                "100",
-                "--no-collapse",
-                query,
-            ])
+            .args(["search", "--format", "json", "--limit", "100", query])
             .run();
         let engine = remote
             .lantern(&dir)
@@ -566,8 +592,7 @@ fn every_query_type_finds_the_same_hits_and_fragments_as_the_local_engine() {
             "{query}"
         );
     }
-    // Spelling correction is the local engine's alone: without it, a typo finds the same on
-    // both; with it, the local engine corrects and says so, the engine searches as typed.
+    // A typo is corrected on both, and says so alike; without correction it finds the same.
     let typo = "lighthose";
     let uncorrected = ["search", "--format", "json", "--no-correct", typo];
     let local = dir.lantern().args(uncorrected).run();
@@ -579,9 +604,8 @@ fn every_query_type_finds_the_same_hits_and_fragments_as_the_local_engine() {
         corrected.stderr.contains("showing results for lighthouse"),
         "{corrected}"
     );
-    let engine = remote.lantern(&dir).args(["search", typo]).run();
-    assert_eq!(engine.code, local.code, "{engine}");
-    assert!(!engine.stderr.contains("showing results"), "{engine}");
+    let engine = remote.lantern(&dir).args(["search", typo]).assert_success();
+    assert_eq!(engine.stderr, corrected.stderr);
     // What the engine cannot mean as Lantern does is refused, saying why; a malformed query is
     // the same error as locally.
     let refused = remote
@@ -722,8 +746,7 @@ fn serve_on_the_engine_answers_with_the_hits_and_pages_of_the_local_engine() {
         "handle -rust",
     ] {
         let target = format!("/api/search?q={}&limit=100", encode(query));
-        // The engine has no text hashes: copies are hits of their own there, so locally too.
-        let (local_status, local_page) = local.get(&format!("{target}&collapse=0"));
+        let (local_status, local_page) = local.get(&target);
         let (engine_status, engine_page) = engine.get(&target);
         assert_eq!(
             (engine_status, hits_by_path(&engine_page)),
@@ -944,11 +967,7 @@ fn sorted_hits_and_facets_are_the_same_on_both_engines() {
         let facets = |output: Output| {
             serde_json::from_str::<Value>(&output.stdout).expect("JSON")["facets"].clone()
         };
-        // Folders are counted from the local index's path column; the engine counts none.
-        let mut local = facets(dir.lantern().args(args).run());
-        if let Some(folders) = local.get_mut("folders") {
-            *folders = json!([]);
-        }
+        let local = facets(dir.lantern().args(args).run());
         assert!(local.is_object(), "{query}: {local}");
         assert_eq!(
             facets(remote.lantern(&dir).args(args).run()),
@@ -957,6 +976,334 @@ fn sorted_hits_and_facets_are_the_same_on_both_engines() {
         );
     }
 }
+#[test]
+fn copies_fold_and_folders_count_as_on_the_local_engine() {
+    let Some(remote) = Remote::new("copies_fold_and_folders_count_as_on_the_local_engine") else {
+        return;
+    };
+    let dir = Dir::new();
+    // One text at three paths (the shortest is kept), a text with a title twice (an HTML page
+    // and its copy), a file without text at two paths (never copies of each other), and files
+    // in folders two levels deep, including one next to the root's own files.
+    let copy = "the owl hunts at dusk";
+    dir.create("docs/birds/owl.txt", copy);
+    dir.create("docs/backup/2024/owl.txt", copy);
+    dir.create("docs/birds/night/owl.txt", copy);
+    let page = "<html><head><title>Owls</title></head><body><p>an owl page</p></body></html>";
+    dir.create("docs/birds/page.html", page);
+    dir.create("docs/mirror/page.html", page);
+    dir.create("docs/empty/a.txt", "");
+    dir.create("docs/empty/b.txt", "");
+    dir.create("docs/owl-notes.txt", "owl owl owl, seen twice");
+    dir.create("docs/birds/night/bats.txt", "not an owl but a bat");
+    dir.create("docs/trees/oak.txt", "an owl nests in the old oak tree");
+    dir.index(&["docs"]);
+    remote.index(&dir, &["docs"]);
+    let hits = |output: Output| {
+        let json: Value = serde_json::from_str(&output.stdout).expect("search JSON");
+        let hits: Vec<Value> = json["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|hit| json!([hit["rank"], hit["path"], hit["also_at"]]))
+            .collect();
+        json!({ "total": json["total"], "collapsed": json["collapsed"], "hits": hits })
+    };
+    // Every copy, when asked for (in some order among equal scores).
+    let args = ["search", "--format", "json", "--no-collapse", "owl"];
+    let paths = |output: Output| {
+        let json: Value = serde_json::from_str(&output.stdout).expect("search JSON");
+        let mut paths = dir.json_hit_paths(&json);
+        paths.sort();
+        (json["total"].clone(), json["collapsed"].clone(), paths)
+    };
+    let local = paths(dir.lantern().args(args).assert_success());
+    assert_eq!(local.2.len(), 8, "{local:?}");
+    assert_eq!(
+        paths(remote.lantern(&dir).args(args).assert_success()),
+        local
+    );
+    for args in [
+        &["owl"][..],
+        &["--limit", "2", "owl"],
+        &["--sort", "path", "owl"],
+    ] {
+        let args = [&["search", "--format", "json"][..], args].concat();
+        let local = hits(dir.lantern().args(&args).assert_success());
+        assert_eq!(
+            hits(remote.lantern(&dir).args(&args).assert_success()),
+            local,
+            "{args:?}"
+        );
+        if args == ["search", "--format", "json", "owl"] {
+            // What the test is about: the copies were folded, the shortest path kept.
+            let hit = local["hits"]
+                .as_array()
+                .expect("hits")
+                .iter()
+                .find(|hit| hit[1] == json!(dir.display("docs/birds/owl.txt")))
+                .expect("the owl hit")
+                .clone();
+            assert_eq!(
+                hit[2],
+                json!([
+                    dir.display("docs/backup/2024/owl.txt"),
+                    dir.display("docs/birds/night/owl.txt")
+                ]),
+                "{local}"
+            );
+        }
+    }
+    // Every document scores alike: the same groups, in some order.
+    let args = ["search", "--format", "json", "*:*"];
+    let groups = |output: Output| {
+        let mut found = hits(output);
+        let hits = found["hits"].as_array_mut().expect("hits");
+        for hit in hits.iter_mut() {
+            hit[0] = json!(null);
+        }
+        hits.sort_by_key(|hit| hit[1].as_str().unwrap_or_default().to_string());
+        found
+    };
+    let local = groups(dir.lantern().args(args).assert_success());
+    assert_eq!(local["collapsed"], 3, "{local}");
+    assert_eq!(
+        groups(remote.lantern(&dir).args(args).assert_success()),
+        local
+    );
+    // The text output says the same.
+    let args = ["search", "--no-pager", "owl"];
+    let local = dir.lantern().args(args).assert_success();
+    let engine = remote.lantern(&dir).args(args).assert_success();
+    assert!(local.stdout.contains("also at: "), "{local}");
+    assert_eq!(engine.stdout, local.stdout);
+    // Folders one level below the root, with counts of every match (copies included).
+    let facets = |output: Output| {
+        serde_json::from_str::<Value>(&output.stdout).expect("JSON")["facets"]["folders"].clone()
+    };
+    for query in ["owl", "*:*", "bat", "nothing-matches-this"] {
+        let args = ["search", "--format", "json", "--facets", query];
+        let local = facets(dir.lantern().args(args).run());
+        assert_eq!(
+            facets(remote.lantern(&dir).args(args).run()),
+            local,
+            "{query}"
+        );
+    }
+    // Drilled into with a path filter: the folders one level below it.
+    for path in ["birds", "backup", "birds/night", "empty"] {
+        let args = [
+            "search", "--format", "json", "--facets", "--path", path, "*:*",
+        ];
+        let local = facets(dir.lantern().args(args).run());
+        assert_eq!(
+            facets(remote.lantern(&dir).args(args).run()),
+            local,
+            "{path}"
+        );
+    }
+    let args = [
+        "search", "--format", "json", "--facets", "--path", "birds", "owl",
+    ];
+    assert_eq!(
+        facets(dir.lantern().args(args).run()),
+        json!([{ "value": "birds/night", "count": 2 }])
+    );
+    // The web page's folder panel, and the folder a click on it drills into, from the engine as
+    // locally.
+    let local_server = ServerGuard::start(&dir, &[]);
+    let engine_server = ServerGuard::start_command(remote.lantern(&dir), &[]);
+    let folder_panel = |server: &ServerGuard, target: &str| {
+        let (status, page) = server.get(target);
+        assert_eq!(status, 200, "{page}");
+        page.split("<section class=\"facet\" data-param=\"path\">")
+            .nth(1)
+            .and_then(|panel| panel.split("</section>").next())
+            .map(str::to_string)
+    };
+    for target in ["/?q=owl", "/search?q=owl&path=birds"] {
+        let local = folder_panel(&local_server, target);
+        assert!(
+            local.as_deref().is_some_and(
+                |panel| panel.contains("birds/") || panel.contains("data-value=\"birds")
+            ),
+            "{target}: {local:?}"
+        );
+        assert_eq!(folder_panel(&engine_server, target), local, "{target}");
+    }
+    let local = facets(
+        dir.lantern()
+            .args(["search", "--format", "json", "--facets", "owl"])
+            .run(),
+    );
+    assert_eq!(
+        local,
+        json!([
+            { "value": "birds", "count": 4 },
+            { "value": "backup", "count": 1 },
+            { "value": "mirror", "count": 1 },
+            { "value": "trees", "count": 1 },
+        ])
+    );
+}
+
+#[test]
+fn misspelled_words_are_corrected_and_suggested_as_on_the_local_engine() {
+    let Some(remote) =
+        Remote::new("misspelled_words_are_corrected_and_suggested_as_on_the_local_engine")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    // `lighthouse` in twelve documents and misspelled (a transposition) in one: the typo is in
+    // the index, far rarer than its neighbour. `keeper` and `kepler` are each one edit from
+    // `keepr`, `keeper` the more frequent; `lantern` is in a title only.
+    for n in 0..12 {
+        let keeper = if n < 3 { " keeper" } else { "" };
+        dir.create(
+            &format!("docs/light{n:02}.txt"),
+            format!("the lighthouse{keeper} n{n}"),
+        );
+    }
+    dir.create("docs/typo.txt", "a lighthuose by the sea");
+    dir.create("docs/kepler.txt", "kepler watched the sky");
+    dir.create(
+        "docs/page.html",
+        "<html><head><title>Lantern</title></head><body><p>a lamp by the door</p></body></html>",
+    );
+    dir.index(&["docs"]);
+    remote.index(&dir, &["docs"]);
+    let fields = |output: Output| {
+        let json: Value = serde_json::from_str(&output.stdout).expect("search JSON");
+        let mut paths = dir.json_hit_paths(&json);
+        paths.sort();
+        json!({
+            "total": json["total"],
+            "corrected_query": json["corrected_query"],
+            "original_query": json["original_query"],
+            "suggested_query": json["suggested_query"],
+            "paths": paths,
+        })
+    };
+    let expected = [
+        // Missing words: corrected, every word of the query at once, two edits away for a long
+        // one that nothing is one edit from, to the word nearest, if rare.
+        ("lighthosue keepr", json!("lighthouse keeper"), json!(null)),
+        ("lighthoxze", json!("lighthouse"), json!(null)),
+        ("lihgthuose", json!("lighthuose"), json!(null)),
+        // A word the index holds, far more rarely than its neighbour: only suggested.
+        ("lighthuose", json!(null), json!("lighthouse")),
+        // Known words, a word of a title, short words and words with digits: left alone.
+        ("lighthouse", json!(null), json!(null)),
+        ("lantern", json!(null), json!(null)),
+        ("lihg", json!(null), json!(null)),
+        ("keepr2", json!(null), json!(null)),
+        // Quoted words ask for exactly what is written.
+        ("\"keepr\"", json!(null), json!(null)),
+    ];
+    for (query, corrected, suggested) in expected {
+        let args = ["search", "--format", "json", query];
+        let local = fields(dir.lantern().args(args).run());
+        assert_eq!(local["corrected_query"], corrected, "{query}: {local}");
+        assert_eq!(local["suggested_query"], suggested, "{query}: {local}");
+        assert_eq!(
+            fields(remote.lantern(&dir).args(args).run()),
+            local,
+            "{query}"
+        );
+        // The text output says the same, on standard error (hits scoring alike may come in
+        // another order).
+        let args = ["search", "--no-pager", query];
+        let local = dir.lantern().args(args).run();
+        let engine = remote.lantern(&dir).args(args).run();
+        assert_eq!(
+            (engine.code, &engine.stderr),
+            (local.code, &local.stderr),
+            "{query}"
+        );
+    }
+    // The HTTP API, the web page and MCP say it too, from the engine as locally.
+    let local_server = ServerGuard::start(&dir, &[]);
+    let engine_server = ServerGuard::start_command(remote.lantern(&dir), &[]);
+    let api = |server: &ServerGuard, query: &str| {
+        let (status, found) = server.get_json(&format!("/api/search?q={}", encode(query)));
+        assert_eq!(status, 200, "{found}");
+        json!([
+            found["total"],
+            found["corrected_query"],
+            found["original_query"],
+            found["suggested_query"]
+        ])
+    };
+    for query in ["lighthosue keepr", "lighthuose"] {
+        assert_eq!(
+            api(&engine_server, query),
+            api(&local_server, query),
+            "{query}"
+        );
+    }
+    let (status, page) = engine_server.get("/?q=lighthosue+keepr");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("lighthouse keeper"), "{page}");
+    assert!(page.contains("lighthosue keepr"), "{page}");
+    let (_, local_page) = local_server.get("/?q=lighthosue+keepr");
+    let correction = |page: &str| {
+        page.split("lighthouse keeper")
+            .nth(1)
+            .and_then(|after| after.split("</p>").next())
+            .map(str::to_string)
+    };
+    assert!(
+        correction(&page).is_some_and(|after| after.contains("original-query")),
+        "{page}"
+    );
+    assert_eq!(correction(&page), correction(&local_page), "{page}");
+    let mut local_mcp = McpSession::start(&dir);
+    let mut engine_mcp = McpSession::start_command(remote.lantern(&dir));
+    for query in ["lighthosue keepr", "lighthuose"] {
+        let arguments = json!({ "query": query });
+        let (error, local) = local_mcp.call("search", arguments.clone());
+        assert!(!error, "{local}");
+        let (error, engine) = engine_mcp.call("search", arguments);
+        assert!(!error, "{engine}");
+        for field in ["total", "corrected_query", "suggested_query", "note"] {
+            assert_eq!(engine[field], local[field], "{query}: {field}");
+        }
+    }
+}
+
+#[test]
+fn a_text_with_a_hundred_copies_lists_them_all() {
+    let Some(remote) = Remote::new("a_text_with_a_hundred_copies_lists_them_all") else {
+        return;
+    };
+    let dir = Dir::new();
+    // More copies than the engine's inner hits would list (100): all come with the hit.
+    for n in 0..105 {
+        dir.create(&format!("docs/c{n:03}/p.txt"), "the same penguin text");
+    }
+    dir.create("docs/solo.txt", "a penguin alone");
+    dir.index(&["docs"]);
+    remote.index(&dir, &["docs"]);
+    let args = ["search", "--format", "json", "penguin"];
+    let hits = |output: Output| {
+        let json: Value = serde_json::from_str(&output.stdout).expect("search JSON");
+        let hits: Vec<Value> = json["hits"]
+            .as_array()
+            .expect("hits")
+            .iter()
+            .map(|hit| json!([hit["path"], hit["also_at"]]))
+            .collect();
+        json!([json["total"], json["collapsed"], hits])
+    };
+    let local = hits(dir.lantern().args(args).assert_success());
+    assert_eq!(local[1], 104, "{local}");
+    assert_eq!(
+        hits(remote.lantern(&dir).args(args).assert_success()),
+        local
+    );
+}
+
 /// A 2-node cluster of a test's own (tools/opensearch-cluster/start), for a test that stops a
 /// node: the shared cluster stays healthy for the others. Stopped when dropped.
 struct OwnCluster {

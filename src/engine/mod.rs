@@ -10,10 +10,12 @@
 
 mod error;
 pub mod facets;
+pub mod folders;
 mod marking;
 pub mod opensearch;
 mod request;
 mod results;
+pub mod spelling;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

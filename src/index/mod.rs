@@ -33,6 +33,7 @@ pub use error::{guard_engine, IndexError};
 pub use forget::forget_roots;
 pub use open::{default_index_dir, open_index, open_or_create_index, open_reader};
 pub use pipeline::index_roots;
+pub use reading::text_hash;
 pub use roots::{known_roots, Root};
 pub use run::{IndexObserver, IndexOptions, IndexStats, IndexWarning, Rebuild};
 pub use schema::LanternSchema;

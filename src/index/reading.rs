@@ -280,7 +280,7 @@ fn add_document(
 /// The hash that finds the copies of `file`: of its title and text, so that pages with one body
 /// and different titles stay apart. `None` for a document without text (an image, a scanned
 /// page): such documents are not copies of each other.
-fn text_hash(file: &Document) -> Option<u64> {
+pub fn text_hash(file: &Document) -> Option<u64> {
     if file.text.trim().is_empty() {
         return None;
     }

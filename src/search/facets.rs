@@ -9,8 +9,9 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use super::folders::FolderScope;
+use super::folders::count_folders;
 use crate::engine::facets::{month_key, NANOS_PER_DAY};
+use crate::engine::folders::FolderScope;
 use crate::engine::Facets;
 
 /// A collector of [`Facets`] and of the number of matching documents, counting folders in
@@ -80,8 +81,7 @@ impl Collector for FacetCollector {
         let mut total = 0;
         for mut fruit in fruits {
             if let Some(paths) = &fruit.paths {
-                self.folders
-                    .count(paths, &mut fruit.path_ords, &mut folders)?;
+                count_folders(&self.folders, paths, &mut fruit.path_ords, &mut folders)?;
             }
             for (name, count) in fruit.types {
                 *types.entry(name).or_default() += count;

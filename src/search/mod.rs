@@ -31,6 +31,8 @@ use rayon::prelude::*;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, IndexReader, Score, Searcher, TantivyError};
 
+use crate::engine::folders::FolderScope;
+use crate::engine::spelling::{correctable_tokens, rewrite, search_correcting, Corrected};
 use crate::index::path_key::display_key;
 use crate::index::schema::text_analyzer;
 use crate::index::{guard_engine, open_index, open_reader, Catalog, IndexError, LanternSchema};
@@ -42,12 +44,11 @@ use crate::query::{
 use collect::Collection;
 use columns::{ColumnCache, HitColumns};
 use compile::compile;
-use correct::{Misspelled, Speller};
+use correct::Speller;
 use deadline::{Deadline, DeadlineQuery};
 use duplicates::{first_pool, fold_copies, matching_copies, next_pool, Kept};
 use expand::TermExpander;
 use facets::FacetCollector;
-use folders::FolderScope;
 use freshness::CommitWatch;
 use rescore::{Best, Rescorer};
 use sort::top_sorted;
@@ -60,10 +61,6 @@ pub use crate::engine::{
     SortKey, StoredDocument, PAGE_BREAK,
 };
 use crate::engine::{FoundDocument, HitMarkers};
-
-/// Fewer hits than this are few: a likely correction of the query is then suggested, when it
-/// finds at least this many and twice as many.
-const FEW_HITS: usize = 5;
 
 /// An open index, ready to answer queries.
 pub struct IndexSearcher {
@@ -156,45 +153,33 @@ impl IndexSearcher {
             self.fields.contents,
             self.fields.title,
             &expander,
+            &self.dir,
         );
-        let rewrite = |misspelled| {
-            speller
-                .rewrite(&query, &words, &mut text_analyzer(), misspelled)
-                .map_err(|err| self.engine_error(err))
+        let tokens = if request.correct {
+            correctable_tokens(&query, &words, &mut text_analyzer())
+        } else {
+            Vec::new()
         };
-        let run = |tree: &QueryNode, limit: usize| {
-            self.find(&searcher, &expander, tree, request, limit, &deadline)
+        let spell = |misspelled| rewrite(&speller, &query, &tokens, misspelled);
+        let run = |searched: &str, count_only: bool| {
+            // The query itself is parsed already.
+            let parsed;
+            let tree = if searched == query {
+                &tree
+            } else {
+                parsed = parse(searched, request.default_operator).map_err(QueryError::from)?;
+                &parsed
+            };
+            let limit = if count_only { 0 } else { request.limit };
+            let found = self.find(&searcher, &expander, tree, request, limit, &deadline)?;
+            let total = found.total;
+            Ok((found, total))
         };
-        let mut correction = None;
-        let mut found = None;
-        if request.correct {
-            if let Some(corrected) = rewrite(Misspelled::Missing)? {
-                let corrected_tree =
-                    parse(&corrected, request.default_operator).map_err(QueryError::from)?;
-                let hits = run(&corrected_tree, request.limit)?;
-                // Never a correction that finds nothing (its word's documents all deleted).
-                if hits.total > 0 {
-                    correction = Some(Correction::Applied {
-                        corrected: corrected.clone(),
-                    });
-                    found = Some((corrected, hits));
-                }
-            }
-        }
-        let (searched, found) = match found {
-            Some(found) => found,
-            None => (query.clone(), run(&tree, request.limit)?),
-        };
-        if request.correct && correction.is_none() && found.total < FEW_HITS {
-            if let Some(suggested) = rewrite(Misspelled::Rare)? {
-                let suggested_tree =
-                    parse(&suggested, request.default_operator).map_err(QueryError::from)?;
-                let total = run(&suggested_tree, 0)?.total;
-                if total >= FEW_HITS && total >= 2 * found.total {
-                    correction = Some(Correction::Suggested { suggested });
-                }
-            }
-        }
+        let Corrected {
+            searched,
+            found,
+            correction,
+        } = search_correcting(&query, request.correct, spell, run)?;
         Ok(SearchResults {
             query: request.query_run(),
             searched,
@@ -457,18 +442,9 @@ impl IndexSearcher {
 /// below the folder of the one path filter there is (several are no one folder to drill into).
 fn folder_scope(searcher: &Searcher, filters: &Filters) -> Result<FolderScope, EngineError> {
     let catalog = Catalog::load(searcher.index())?;
-    let mut paths = filters
-        .paths
-        .iter()
-        .map(|path| path.trim())
-        .filter(|path| !path.is_empty());
-    let base = match (paths.next(), paths.next()) {
-        (Some(path), None) => path,
-        _ => "",
-    };
     Ok(FolderScope::new(
         catalog.roots.keys().map(String::as_str),
-        base,
+        FolderScope::base_of(&filters.paths),
     ))
 }
 

@@ -4,12 +4,14 @@
 //! Each test file includes this module with `mod util;`; not every file uses every helper. The
 //! concerns live in submodules, re-exported here: [`command`] runs the binary, [`summary`] reads
 //! the `index` summary line, [`json`] the JSON output, [`html`] marked text and HTML pages,
-//! [`server`] runs `lantern serve`, [`watcher`] runs `lantern watch`.
+//! [`server`] runs `lantern serve`, [`mcp`] talks to `lantern mcp`, [`watcher`] runs
+//! `lantern watch`.
 #![allow(dead_code)]
 
 mod command;
 mod html;
 mod json;
+mod mcp;
 pub mod needs;
 mod server;
 mod summary;
@@ -26,6 +28,8 @@ pub use command::{Output, TestCommand, HANG_LIMIT};
 pub use html::{assert_well_formed_html, element, marked, visible_text};
 #[allow(unused_imports)]
 pub use json::{assert_keys, JsonHit, SearchJson};
+#[allow(unused_imports)]
+pub use mcp::McpSession;
 #[allow(unused_imports)]
 pub use needs::{available, Need};
 #[allow(unused_imports)]

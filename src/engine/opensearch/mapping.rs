@@ -4,7 +4,9 @@
 //! the same documents in both engines.
 //!
 //! When the local schema gains a field (dates, containers), it is one row of [`FIELDS`] here, and
-//! [`MAPPING_VERSION`] goes up.
+//! [`MAPPING_VERSION`] goes up. Three fields have no local twin: the local engine reads copies
+//! and folders from its columns (`text_hash`, `path`), the engine needs them as values of their
+//! own ([`copy_key`], `path_length`, [`folder_prefixes`]).
 //!
 //! Folding is Lantern's own, sent to the engine as a table: `analysis-common` has no NFKD
 //! (`icu_folding` is a plugin), and its `asciifolding` folds only to ASCII, so it would keep the
@@ -17,16 +19,25 @@
 //! what Lantern highlights) and the query sends terms Lantern already folded.
 
 use serde_json::{json, Map, Value};
+use tantivy::tokenizer::TokenStream;
 
+use crate::extract::Document;
 use crate::index::fold::fold;
 use crate::index::language::Language;
+use crate::index::path_key::display_key;
+use crate::index::schema::path_analyzer;
+use crate::index::text_hash;
 use crate::index::tokenizer::is_token_char;
+
+pub use crate::engine::folders::folder_prefixes;
 
 /// The version of the mapping this Lantern writes, recorded in the index's `_meta`. An index
 /// with another version is refused with a clear message rather than half-understood.
 /// 1: words lower-cased; 2: Lantern's folding, the stemmed sub-fields and the index's language;
-/// 3: e-mails' `from` and `to`, and documents' own `date`.
-pub const MAPPING_VERSION: u64 = 3;
+/// 3: e-mails' `from` and `to`, and documents' own `date`; 4: `copies`, `path_length` and
+/// `folders`, for folding copies and counting folders as the local engine does, and
+/// `path_parts` for `path:` words.
+pub const MAPPING_VERSION: u64 = 4;
 
 /// What a field is for, which decides its mapping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +52,9 @@ pub enum FieldKind {
     /// Like [`FieldKind::Words`], stored with offsets so the unified highlighter can give
     /// candidate windows of any length of text without re-analysing it.
     Body,
+    /// A path's components, as Lantern's path analyzer gives them ([`path_parts`]), with
+    /// positions for `path:a/b` (consecutive components).
+    PathParts,
 }
 
 /// Every field of a Lantern document in OpenSearch.
@@ -62,7 +76,50 @@ pub const FIELDS: &[(&str, FieldKind)] = &[
     // An e-mail's sender and recipients (`schema::LanternSchema::from`, `to`).
     ("from", FieldKind::Words),
     ("to", FieldKind::Words),
+    // The document's group of copies ([`copy_key`]): what a search collapses on.
+    ("copies", FieldKind::Keyword),
+    // The path key's length in bytes: among copies scoring alike the shortest path is kept, as
+    // locally.
+    ("path_length", FieldKind::Long),
+    // Every folder prefix of the path key ([`folder_prefixes`]): what folder facets count.
+    ("folders", FieldKind::Keyword),
+    // The path's components, for `path:` words ([`path_parts`]).
+    ("path_parts", FieldKind::PathParts),
 ];
+
+/// The analyzer of [`FieldKind::PathParts`]: the components Lantern sends, split at the `/`
+/// that joins them.
+pub const PATH_ANALYZER: &str = "lantern_path";
+
+/// The value of `path_parts` for the document at path key `key`: the components of its path as
+/// shown, as the local index's path analyzer gives them (split at slashes and at `::`, folded,
+/// none of 255 bytes or more), joined by `/`, which no component holds. Lantern analyses and the
+/// engine only splits, so that `path:` finds the same components on both engines.
+pub fn path_parts(key: &str) -> String {
+    let shown = display_key(key);
+    let mut analyzer = path_analyzer();
+    let mut tokens = analyzer.token_stream(&shown);
+    let mut parts = String::with_capacity(shown.len());
+    while let Some(token) = tokens.next() {
+        if !parts.is_empty() {
+            parts.push('/');
+        }
+        parts.push_str(&token.text);
+    }
+    parts
+}
+
+/// The value of `copies` for the document at path key `key` with the extracted text `file`: the
+/// hash of its title and text as the local engine computes it (`text_hash`), in hexadecimal; for a
+/// document without text, which is a copy of nothing, `path:` and its path key (never a hash).
+/// Every document has one: the engine's `collapse` would fold all the documents lacking the
+/// field into one hit.
+pub fn copy_key(key: &str, file: &Document) -> String {
+    match text_hash(file) {
+        Some(hash) => format!("{hash:016x}"),
+        None => format!("path:{key}"),
+    }
+}
 
 /// The analyzer every [`FieldKind::Words`] and [`FieldKind::Body`] field uses: Lantern's words,
 /// folded.
@@ -87,6 +144,8 @@ fn field_mapping(kind: FieldKind) -> Value {
         FieldKind::Keyword => json!({ "type": "keyword" }),
         FieldKind::Long => json!({ "type": "long" }),
         FieldKind::Words => json!({ "type": "text", "analyzer": ANALYZER, "fields": stemmed }),
+        // Positions (the default) for phrases of components.
+        FieldKind::PathParts => json!({ "type": "text", "analyzer": PATH_ANALYZER }),
         FieldKind::Body => json!({
             "type": "text",
             "analyzer": ANALYZER,
@@ -208,6 +267,8 @@ pub fn index_definition(shards: u32, replicas: u32, language: Language) -> Resul
                     },
                 },
                 "tokenizer": {
+                    // The components of [`path_parts`], between the slashes that join them.
+                    "lantern_path_components": { "type": "pattern", "pattern": "/" },
                     // Lantern's word: a run of letters and digits (with the marks that follow
                     // them), except that each CJK ideograph or kana is a word of its own.
                     "lantern_words": {
@@ -218,6 +279,10 @@ pub fn index_definition(shards: u32, replicas: u32, language: Language) -> Resul
                 },
                 "filter": filters,
                 "analyzer": {
+                    PATH_ANALYZER: {
+                        "type": "custom",
+                        "tokenizer": "lantern_path_components",
+                    },
                     ANALYZER: {
                         "type": "custom",
                         "char_filter": ["lantern_fold", "lantern_marks"],
@@ -324,5 +389,13 @@ mod tests {
         let answer = json!({ "docs": { "mappings": { "_meta": { "lantern_mapping": 1 } } } });
         assert_eq!(recorded_version(&answer), 1);
         assert_eq!(recorded_version(&json!({ "docs": { "mappings": {} } })), 0);
+    }
+
+    #[test]
+    fn path_parts_are_the_local_components_joined_by_slashes() {
+        assert_eq!(
+            path_parts("/Docs/Café Notes/a.zip::inner/B.txt"),
+            "docs/cafe notes/a.zip/inner/b.txt"
+        );
     }
 }

@@ -8,12 +8,14 @@
 
 mod bulk;
 mod client;
+mod copies;
 mod engine;
 mod error;
 mod facets;
 mod mapping;
 mod query;
 mod search;
+mod spelling;
 mod status;
 mod sync;
 mod target;

@@ -78,11 +78,7 @@ fn field(target: Target) -> Result<&'static str, Untranslatable> {
         Target::WholePath => Ok("path"),
         Target::From => Ok("from"),
         Target::To => Ok("to"),
-        Target::PathParts => Err(Untranslatable(
-            "words of paths (path:word) are not indexed in OpenSearch yet; use a range \
-             (path:[a TO b]) or search the local index"
-                .to_string(),
-        )),
+        Target::PathParts => Ok("path_parts"),
     }
 }
 
@@ -97,9 +93,15 @@ fn translate_leaf(leaf: &Leaf) -> Result<Value, Untranslatable> {
             let stemmed = format!("{field}.{STEMMED}");
             json!({ "term": { stemmed: { "value": stem } } })
         }
-        // The words are tokens already: joined by spaces, the field's analyzer gives them back.
+        // The words are tokens already: joined by spaces (path components, which may hold
+        // spaces, by slashes), the field's analyzer gives them back.
         Matcher::Phrase { words, slop } => {
-            json!({ "match_phrase": { field: { "query": words.join(" "), "slop": slop } } })
+            let separator = if leaf.target == Target::PathParts {
+                "/"
+            } else {
+                " "
+            };
+            json!({ "match_phrase": { field: { "query": words.join(separator), "slop": slop } } })
         }
         Matcher::Pattern {
             pattern: MultiTerm::Regex(regex),
@@ -241,12 +243,15 @@ mod tests {
     }
 
     #[test]
-    fn path_words_are_refused_with_a_reason() {
-        let query = leaf(Target::PathParts, Matcher::Term("src".into()));
-        assert!(translate(&query)
-            .unwrap_err()
-            .to_string()
-            .contains("path:word"));
+    fn path_components_are_searched_as_they_were_sent() {
+        let phrase = Matcher::Phrase {
+            words: vec!["my docs".into(), "a.txt".into()],
+            slop: 0,
+        };
+        assert_eq!(
+            translate(&leaf(Target::PathParts, phrase)).unwrap(),
+            json!({ "match_phrase": { "path_parts": { "query": "my docs/a.txt", "slop": 0 } } })
+        );
     }
 
     #[test]

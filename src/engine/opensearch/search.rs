@@ -1,6 +1,7 @@
 //! Searching an OpenSearch index: the query is parsed and lowered by Lantern, translated to the
 //! engine's JSON ([`super::query`]), and the engine finds, scores, sorts and counts the hits
-//! (and with `--facets`, all matches by type and month, [`super::facets`]).
+//! (and with `--facets`, all matches by type, month and folder, [`super::facets`]), folding
+//! copies ([`super::copies`]); misspelled words are corrected first ([`super::spelling`]).
 //! Each hit's text comes back from the engine's `_source`, and Lantern's own highlighter cuts the
 //! fragments from it, so the output is the same whichever engine answered.
 
@@ -10,24 +11,31 @@ use std::time::Instant;
 use serde_json::{json, Value};
 
 use super::client::Client;
+use super::copies::{collapse, copies_of};
 use super::query::{translate, Untranslatable};
-use super::sync::document_id;
+use super::spelling::EngineWords;
+use super::sync::{document_id, engine_roots};
 use crate::deadline::Deadline;
+use crate::engine::folders::FolderScope;
+use crate::engine::spelling::{correctable_tokens, rewrite, search_correcting, Corrected};
 use crate::engine::{
-    EngineError, FoundDocument, HitMarkers, SearchRequest, SearchResults, SortKey, StoredDocument,
+    EngineError, Facets, FoundDocument, Hit, HitMarkers, SearchRequest, SearchResults, SortKey,
+    StoredDocument,
 };
 use crate::index::language::Language;
+use crate::index::path_key::path_key;
+use crate::index::schema::text_analyzer;
 use crate::query::{
-    check_size, lower, parse, Analyzers, DefaultOperator, LowerError, Lowered, QueryError,
+    check_size, lower, parse, parse_with_words, Analyzers, DefaultOperator, LowerError, Lowered,
+    QueryError,
 };
 
 /// The most hits the engine returns with `from` + `size` (its `index.max_result_window`).
 const MAX_WINDOW: usize = 10_000;
 
-/// Runs `request` on the index `client` names, which stems in `language`. Spelling correction
-/// is the local engine's alone (it reads the term dictionary): here a misspelled word finds
-/// what it finds, with no correction or suggestion, whatever `request.correct` asks (see
-/// README, "Lantern on OpenSearch"). A lenient search of a query that is not valid syntax
+/// Runs `request` on the index `client` names, which stems in `language`. Misspelled words
+/// are corrected (or a correction suggested) by Lantern's rules from the engine's own words
+/// ([`super::spelling`]), as locally. A lenient search of a query that is not valid syntax
 /// searches its words, as locally.
 pub(super) fn remote_search(
     client: &Client,
@@ -37,26 +45,109 @@ pub(super) fn remote_search(
     let started = Instant::now();
     // The analyzers of the index's own language, which its stemmed sub-fields hold.
     let mut analyzers = Analyzers::new(language);
-    let (searched, syntax_error) = request.searched_query(&mut analyzers.contents)?;
-    let (lowered, analyzers) = lower_query(language, &searched, request.default_operator)?;
+    let (query, syntax_error) = request.searched_query(&mut analyzers.contents)?;
+    let (_, words) =
+        parse_with_words(&query, request.default_operator).map_err(QueryError::from)?;
+    let tokens = if request.correct {
+        correctable_tokens(&query, &words, &mut text_analyzer())
+    } else {
+        Vec::new()
+    };
+    // One request about the query's words, only when it has words to correct.
+    let engine_words = if tokens.is_empty() {
+        EngineWords::default()
+    } else {
+        EngineWords::fetch(client, &tokens)?
+    };
+    let spell = |misspelled| rewrite(&engine_words, &query, &tokens, misspelled);
+    let run = |searched: &str, count_only: bool| {
+        let page = search_page(client, language, request, searched, count_only)?;
+        let total = page.total;
+        Ok((page, total))
+    };
+    let Corrected {
+        searched,
+        found,
+        correction,
+    } = search_correcting(&query, request.correct, spell, run)?;
+    Ok(SearchResults {
+        query: request.query_run(),
+        searched,
+        total: found.total,
+        elapsed: started.elapsed(),
+        timed_out: found.timed_out,
+        collapsed: found.hits.iter().map(|hit| hit.also_at.len()).sum(),
+        hits: found.hits,
+        correction,
+        syntax_error,
+        facets: found.facets,
+    })
+}
+
+/// What the engine found for one query.
+struct Page {
+    /// How many documents match.
+    total: usize,
+    /// The hits asked for, highlighted.
+    hits: Vec<Hit>,
+    /// The facets, when asked for.
+    facets: Option<Facets>,
+    /// Whether the engine ran out of time.
+    timed_out: bool,
+}
+
+/// Runs the query `searched` as `request` asks (or, `count_only`, only counts its matches).
+fn search_page(
+    client: &Client,
+    language: Language,
+    request: &SearchRequest,
+    searched: &str,
+    count_only: bool,
+) -> Result<Page, EngineError> {
+    let mut scope = None;
+    let (lowered, analyzers) = lower_query(language, searched, request.default_operator)?;
     let offset = request.offset.min(MAX_WINDOW);
-    let limit = request.limit.min(MAX_WINDOW - offset);
+    let limit = if count_only {
+        0
+    } else {
+        request.limit.min(MAX_WINDOW - offset)
+    };
     let wants_text = request.fragments.count > 0;
+    let query = translate(&lowered)?;
+    let collapsed = request.collapse && limit > 0;
     let mut body = json!({
-        "query": translate(&lowered)?,
+        "query": query,
         "from": offset,
         "size": limit,
         "track_total_hits": true,
         "_source": if wants_text { json!(["path", "title", "type", "from", "date", "body"]) } else { json!(["path", "title", "type", "from", "date"]) },
         "sort": sort_clauses(request),
     });
-    if request.facets {
-        body["aggs"] = super::facets::aggregations();
+    if collapsed {
+        body["collapse"] = collapse();
+    }
+    if request.facets && !count_only {
+        let roots = engine_roots(client)?;
+        let roots: Vec<String> = roots.iter().map(|root| path_key(root)).collect();
+        let folders = FolderScope::new(
+            roots.iter().map(String::as_str),
+            FolderScope::base_of(&request.filters.paths),
+        );
+        body["aggs"] = super::facets::aggregations(&folders);
+        scope = Some(folders);
     }
     if let Some(timeout) = request.timeout {
         body["timeout"] = json!(format!("{}ms", timeout.as_millis().max(1)));
     }
-    let answer = client.json("POST", "/_search", &body)?;
+    // Ranked by relevance, every shard scores with the statistics of the whole index (one more
+    // short round to the shards): copies then score alike wherever they are, so that the copy
+    // kept is the local engine's, and hits rank as in one local index.
+    let path = if request.sort.key == SortKey::Relevance {
+        "/_search?search_type=dfs_query_then_fetch"
+    } else {
+        "/_search"
+    };
+    let answer = client.json("POST", path, &body)?;
     let total = answer
         .pointer("/hits/total/value")
         .and_then(Value::as_u64)
@@ -64,23 +155,31 @@ pub(super) fn remote_search(
     let mut markers = HitMarkers::new(&lowered, analyzers, request.fragments);
     // Hits in another order than relevance are not scored, as locally: their score is 0.
     let scored = request.sort.key == SortKey::Relevance;
-    let hits = answer
+    let found = answer
         .pointer("/hits/hits")
         .and_then(Value::as_array)
         .map(Vec::as_slice)
-        .unwrap_or_default()
+        .unwrap_or_default();
+    let copies = if collapsed {
+        copies_of(client, &query, found)?
+    } else {
+        vec![Vec::new(); found.len()]
+    };
+    let hits = found
         .iter()
+        .zip(copies)
         .enumerate()
-        .map(|(rank, hit)| {
+        .map(|(rank, (hit, also_at))| {
             let source = &hit["_source"];
-            markers.hit(FoundDocument {
+            let key = source["path"].as_str().unwrap_or_default();
+            let found = markers.hit(FoundDocument {
                 rank: offset + rank + 1,
                 score: if scored {
                     hit["_score"].as_f64().unwrap_or(0.0) as f32
                 } else {
                     0.0
                 },
-                key: source["path"].as_str().unwrap_or_default().to_string(),
+                key: key.to_string(),
                 title: source["title"].as_str().unwrap_or_default(),
                 doc_type: source["type"].as_str().unwrap_or_default().to_string(),
                 from: source["from"]
@@ -89,27 +188,22 @@ pub(super) fn remote_search(
                     .map(str::to_string),
                 date: source["date"].as_u64(),
                 text: wants_text.then(|| source["body"].as_str().unwrap_or_default()),
-            })
+            });
+            Hit { also_at, ..found }
         })
         .collect();
-    Ok(SearchResults {
-        query: request.query_run(),
-        searched,
+    Ok(Page {
         total: usize::try_from(total).unwrap_or(usize::MAX),
-        elapsed: started.elapsed(),
-        timed_out: answer["timed_out"].as_bool().unwrap_or(false),
         hits,
-        correction: None,
-        syntax_error,
-        facets: request.facets.then(|| super::facets::read(&answer)),
-        // The engine has no text hashes: copies are hits of their own.
-        collapsed: 0,
+        facets: scope.map(|folders| super::facets::read(&answer, &folders)),
+        timed_out: answer["timed_out"].as_bool().unwrap_or(false),
     })
 }
 
 /// The engine's `sort` for `request`: relevance, or the field of the key (numbers largest
 /// first, paths A to Z, as locally), ties broken by path so that the order is the same
-/// whatever the shards.
+/// whatever the shards; by relevance, the shortest path first among equal scores, so that of
+/// copies scoring alike the copy kept is the one the local engine keeps.
 fn sort_clauses(request: &SearchRequest) -> Value {
     let (field, natural) = match request.sort.key {
         SortKey::Relevance => ("_score", "desc"),
@@ -127,7 +221,11 @@ fn sort_clauses(request: &SearchRequest) -> Value {
         "_score" => json!({ field: order }),
         _ => json!({ field: { "order": order, "missing": "_last" } }),
     };
-    json!([first, { "path": "asc" }])
+    if request.sort.key == SortKey::Relevance {
+        json!([first, { "path_length": "asc" }, { "path": "asc" }])
+    } else {
+        json!([first, { "path": "asc" }])
+    }
 }
 
 /// Parses, checks and lowers `query` for an index stemming in `language`, with no expansion:

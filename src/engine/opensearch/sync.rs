@@ -17,7 +17,10 @@ use sha2::Digest;
 
 use super::bulk::send_pipelined;
 use super::client::{error_type, Client};
-use super::mapping::{index_definition, recorded_language, recorded_version, MAPPING_VERSION};
+use super::mapping::{
+    copy_key, folder_prefixes, index_definition, path_parts, recorded_language, recorded_version,
+    MAPPING_VERSION,
+};
 use super::OpenSearchError;
 use crate::extract::DocumentType;
 use crate::index::language::Language;
@@ -521,6 +524,10 @@ fn prepare(
                 "from": file.envelope.as_ref().map(|envelope| &envelope.from),
                 "to": file.envelope.as_ref().map(|envelope| &envelope.to),
                 "date": file.date,
+                "copies": copy_key(key, &file),
+                "path_length": key.len(),
+                "folders": folder_prefixes(key),
+                "path_parts": path_parts(key),
             });
             let outcome = Outcome::Indexed {
                 replaced: previous.is_some(),
