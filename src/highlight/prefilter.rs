@@ -364,7 +364,7 @@ fn folding_tokens(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut tokens = Vec::new();
     let mut at = 0;
-    while let Some(found) = bytes[at..].iter().position(|byte| !byte.is_ascii()) {
+    while let Some(found) = first_outside_ascii(&bytes[at..]) {
         let start = at + found;
         let Some(c) = text[start..].chars().next() else {
             break;
@@ -384,6 +384,24 @@ fn folding_tokens(text: &str) -> Vec<Range<usize>> {
         at = end;
     }
     tokens
+}
+
+/// Where the first byte outside ASCII is in `bytes`: a chunk at a time (the standard library
+/// checks a chunk a word at a time), then byte by byte in the chunk that has one. Source text is
+/// mostly ASCII, and this runs over the whole of every hit's text.
+fn first_outside_ascii(bytes: &[u8]) -> Option<usize> {
+    const CHUNK: usize = 64;
+    let mut at = 0;
+    for chunk in bytes.chunks(CHUNK) {
+        if !chunk.is_ascii() {
+            return chunk
+                .iter()
+                .position(|byte| !byte.is_ascii())
+                .map(|found| at + found);
+        }
+        at += chunk.len();
+    }
+    None
 }
 
 /// Orders the lower-case ASCII `word` against `token` lower-cased (ASCII letters only), byte by
