@@ -7,8 +7,7 @@
 //! and then counted; a common word (`return` in the Linux tree) costs a fraction of scoring its
 //! tens of thousands of documents. Other queries keep the single pass: a phrase would match its
 //! positions twice, a pattern's scorer lists its documents anew each time it opens, and a union
-//! of common words is counted by stepping through all of it again. A top N by a number column
-//! (`sort`) makes the same choice: it skips blocks and counts apart when relevance would.
+//! of common words is counted by stepping through all of it again.
 
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{EnableScoring, Query};

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use tantivy::collector::TopDocs;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::{DocAddress, IndexReader, Score, Searcher, TantivyError};
 
 use crate::index::path_key::display_key;
@@ -48,7 +48,7 @@ use expand::TermExpander;
 use facets::FacetCollector;
 use folders::FolderScope;
 use freshness::CommitWatch;
-use sort::{top_sorted, top_sorted_counted};
+use sort::top_sorted;
 use stored::StoredText;
 
 pub use local::LocalEngine;
@@ -260,11 +260,8 @@ impl IndexSearcher {
                         .search(&query, &(best, facet_collector()))
                         .map(|(top, (facets, total))| (top, total, Some(facets)))
                 }
-                (Some(order), false) => {
-                    let collection = Collection::for_query(&lowered);
-                    top_sorted_counted(searcher, &query, *order, pool, collection)
-                        .map(|(found, total)| (unscored(found), total, None))
-                }
+                (Some(order), false) => top_sorted(searcher, &query, *order, pool, Count)
+                    .map(|(found, total)| (unscored(found), total, None)),
                 (Some(order), true) => {
                     top_sorted(searcher, &query, *order, pool, facet_collector())
                         .map(|(found, (facets, total))| (unscored(found), total, Some(facets)))
