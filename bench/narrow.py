@@ -8,15 +8,24 @@ Indexes CORPUS_DIR into a fresh folder, then runs each query below as a whole
 the default) and once with each variant (`--facets`, `--sort modified`, `--sort date`, `--sort
 path`, a filter, `--no-collapse`), RUNS times (default 15). The variants take turns at every
 repetition, so that a busy moment of a shared machine hits them all. Each figure is the median
-[minimum] wall time of one command and the median CPU time (user + system), and the ratio of the
-medians to the relevance run's. Prints Markdown tables.
+[minimum] wall time of one command, the median CPU time (user + system), the median time of the
+search itself as the JSON reports it (`elapsed_ms`: without starting the process and opening the
+index), and the ratios of the medians to the relevance run's. Prints Markdown tables.
+
+Environment: NARROW_ARGS adds arguments to every search (`--fragments 0`: no highlighting);
+SORT_BASE names a Lantern built without the change measured, whose relevance and `--sort
+modified` runs then take turns with the others on the same index. A second table runs relevance
+and `--sort modified` on the same documents: the query restricted (`--path`, one per document)
+to the 50 documents `--sort modified` lists, so both highlight the same ones.
 
 With BASE_BINARY (a Lantern built without the change measured) and NAIVE_BINARY (tantivy-naive),
 first indexes CORPUS_DIR with each of the three in turn, INDEX_RUNS times (environment, default 3),
 into fresh folders: wall and CPU time and index size, medians, and the ratios to tantivy-naive.
 """
 
+import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -53,7 +62,7 @@ def compare_indexing(programs, corpus, runs):
     for _ in range(runs):
         for name, command in programs:
             with tempfile.TemporaryDirectory() as index:
-                wall, cpu = timed(command(index, corpus))
+                wall, cpu, _ = timed(command(index, corpus))
                 figures[name].append((wall, cpu, size_of(index)))
     print("| indexer | wall s, median [min] | CPU s, median | size MB, median | wall / naive | size / naive |")
     print("|---|---|---|---|---|---|")
@@ -73,18 +82,25 @@ def compare_indexing(programs, corpus, runs):
 
 
 def timed(command):
-    """Wall and CPU seconds of one command, which must exit 0 or 1."""
-    before = os.times()
+    """Wall and CPU seconds of one command, which must exit 0 or 1, and its output."""
+    # getrusage counts microseconds; os.times counts clock ticks (10 ms), a search's whole CPU.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     wall = time.perf_counter() - start
-    after = os.times()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
         sys.exit(f"{command} failed: {done.stderr.decode()}")
-    cpu = (after.children_user - before.children_user) + (
-        after.children_system - before.children_system
-    )
-    return wall, cpu
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, done.stdout
+
+
+def searched(command):
+    """Wall and CPU seconds of one `lantern search --format json` command, and the search's own
+    time as it reports it (`elapsed_ms`: from the query to the highlighted hits, without
+    starting the process and opening the index), in seconds."""
+    wall, cpu, output = timed(command)
+    return wall, cpu, json.loads(output)["elapsed_ms"] / 1e3
 
 
 def main():
@@ -104,25 +120,69 @@ def main():
             int(os.environ.get("INDEX_RUNS", "3")),
         )
     with tempfile.TemporaryDirectory() as index:
-        wall, cpu = timed([binary, "--index", index, "index", corpus])
+        wall, cpu, _ = timed([binary, "--index", index, "index", corpus])
         print(f"Indexed {corpus} in {wall:.1f} s ({cpu:.1f} CPU-s).\n")
-        print("| query | variant | wall ms, median [min] | CPU ms, median | wall ratio |")
-        print("|---|---|---|---|---|")
+        extra = os.environ.get("NARROW_ARGS", "").split()
+        variants = [(name, binary, args + extra) for name, args in VARIANTS]
+        sort_base = os.environ.get("SORT_BASE")
+        if sort_base:
+            variants += [
+                ("relevance, base", sort_base, extra),
+                ("--sort modified, base", sort_base, ["--sort", "modified"] + extra),
+            ]
+        compare(index, QUERIES, variants, runs)
+        print("\nThe same documents both ways: the query restricted to the 50 that `--sort modified` lists.\n")
+        same = []
         for query in QUERIES:
-            times = {name: [] for name, _ in VARIANTS}
-            for _ in range(runs):
-                for name, extra in VARIANTS:
-                    command = [binary, "--index", index, "search", query, "--format", "json"]
-                    times[name].append(timed(command + extra))
-            base = statistics.median(w for w, _ in times["relevance"])
-            for name, _ in VARIANTS:
-                walls = [w for w, _ in times[name]]
-                cpus = [c for _, c in times[name]]
-                median = statistics.median(walls)
-                print(
-                    f"| `{query}` | {name} | {median * 1e3:.1f} [{min(walls) * 1e3:.1f}] "
-                    f"| {statistics.median(cpus) * 1e3:.1f} | {median / base:.2f}x |"
-                )
+            listed = subprocess.run(
+                [binary, "--index", index, "search", query, "--format", "json", "--sort", "modified"],
+                capture_output=True,
+            )
+            paths = [hit["path"] for hit in json.loads(listed.stdout)["hits"]]
+            same.append((query, [arg for path in paths for arg in ("--path", path)]))
+        for n, (query, restriction) in enumerate(same):
+            compare(
+                index,
+                [query],
+                [
+                    ("relevance", binary, restriction + extra),
+                    ("--sort modified", binary, ["--sort", "modified"] + restriction + extra),
+                ],
+                runs,
+                header=n == 0,
+            )
+
+
+def compare(index, queries, variants, runs, header=True):
+    """Runs each of `queries` with each of `variants` (name, binary, arguments) in turn, `runs`
+    times, and prints a table row per query and variant: medians, and ratios to the first."""
+    if header:
+        print(
+            "| query | variant | wall ms, median [min] | CPU ms, median | search ms, median "
+            "| wall ratio | CPU ratio | search ratio |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
+    for query in queries:
+        times = {name: [] for name, _, _ in variants}
+        for _ in range(runs):
+            for name, program, args in variants:
+                command = [program, "--index", index, "search", query, "--format", "json"]
+                times[name].append(searched(command + args))
+        medians = {
+            name: [statistics.median(run[n] for run in times[name]) for n in range(3)]
+            for name in times
+        }
+        first = medians[variants[0][0]]
+        for name, _, _ in variants:
+            wall, cpu, search = medians[name]
+            fastest = min(run[0] for run in times[name])
+            ratios = " | ".join(
+                f"{value / base:.2f}x" if base else "-" for value, base in zip(medians[name], first)
+            )
+            print(
+                f"| `{query}` | {name} | {wall * 1e3:.1f} [{fastest * 1e3:.1f}] "
+                f"| {cpu * 1e3:.1f} | {search * 1e3:.2f} | {ratios} |"
+            )
 
 
 if __name__ == "__main__":

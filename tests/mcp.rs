@@ -369,3 +369,63 @@ fn the_search_tool_collapses_copies_and_counts_folders() {
     assert_eq!(dir.json_hit_paths(&every).len(), 4, "{every}");
     assert!(every.get("facets").is_none(), "{every}");
 }
+
+#[test]
+fn pages_of_folded_copies_neither_skip_nor_repeat_a_hit() {
+    let dir = Dir::new();
+    // Seven texts, some with copies (one at a path that is not UTF-8), more copies than
+    // distinct texts near the end of the list.
+    let mut files: Vec<String> = Vec::new();
+    for n in 0..7usize {
+        let text = format!("{} otter number {n}\n", "heron ".repeat(7 - n));
+        for copy in 0..(n % 4) {
+            let path = format!("docs/copies{copy}/{n}.txt");
+            dir.create(&path, &text);
+            files.push(dir.display(&path));
+        }
+        let path = format!("docs/{n}.txt");
+        dir.create(&path, &text);
+        files.push(dir.display(&path));
+        if n == 6 {
+            dir.create_named("docs/odd", b"caf\xe9.txt", &text);
+            files.push(dir.display("docs/odd/caf\u{FFFD}.txt"));
+        }
+    }
+    dir.index(&["docs"]);
+    let mut session = Session::start(&dir);
+    for sort in ["relevance", "path", "-path"] {
+        let mut offset = 0;
+        let mut shown: Vec<String> = Vec::new();
+        let mut ranks = Vec::new();
+        for page in 0.. {
+            assert!(page < 10, "paging never ends: {sort}");
+            let arguments = json!({"query": "heron", "limit": 2, "offset": offset, "sort": sort});
+            let (error, found) = session.call("search", arguments);
+            assert!(!error, "{found}");
+            assert_eq!(found["total"], files.len(), "{found}");
+            let hits = found["hits"].as_array().expect("hits");
+            assert!(!hits.is_empty(), "a page with no hit ({sort}): {found}");
+            for hit in hits {
+                ranks.push(hit["rank"].as_u64().expect("rank"));
+                shown.push(hit["path"].as_str().expect("path").to_string());
+                let also_at = hit["also_at"]
+                    .as_array()
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                shown.extend(
+                    also_at
+                        .iter()
+                        .map(|path| path.as_str().expect("a path").into()),
+                );
+            }
+            match found["next_offset"].as_u64() {
+                Some(next) => offset = next,
+                None => break,
+            }
+        }
+        // Each text once, in rank order, every copy named once (the odd one lossily, as the
+        // other paths are shown).
+        assert_eq!(ranks, (1..=7).collect::<Vec<u64>>(), "{sort}");
+        assert_eq!(sorted(shown), sorted(files.clone()), "{sort}");
+    }
+}

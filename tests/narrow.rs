@@ -402,6 +402,99 @@ fn sorted_by_date_size_or_path_in_either_direction() {
     assert_eq!(status, 400, "{error}");
 }
 
+/// A file of the many-files corpus: its path, whether it holds `beam`, its modification time
+/// and size.
+struct Many {
+    path: String,
+    beam: bool,
+    modified: u64,
+    size: u64,
+}
+
+#[test]
+fn a_sorted_top_n_is_the_top_of_every_match_sorted_by_brute_force() {
+    // More files than a block of the sorted walk (128 documents), in runs that share a
+    // modification time and sizes that repeat, as files unpacked together do: many ties.
+    let dir = Dir::new();
+    let mut files = Vec::new();
+    for n in 0..400u64 {
+        let folder = if n % 3 == 0 { "left" } else { "right" };
+        let path = format!("many/{folder}/{n:03}.txt");
+        let beam = n % 2 == 0;
+        let words = if beam { "beam lantern" } else { "lantern" };
+        let text = format!("{words} file {n}{}\n", " pad".repeat((n % 7) as usize * 40));
+        let modified = utc(2024, 1, 1, 0) + (n / 50 + n % 3) * 86_400;
+        dir.create(&path, &text);
+        File::options()
+            .write(true)
+            .open(dir.path(&path))
+            .and_then(|file| file.set_modified(UNIX_EPOCH + Duration::from_secs(modified)))
+            .expect("set the modification time");
+        files.push(Many {
+            path,
+            beam,
+            modified,
+            size: text.len() as u64,
+        });
+    }
+    dir.index(&["many"]);
+    type Key = fn(&Many) -> u64;
+    let by_date: Key = |file| file.modified;
+    let by_size: Key = |file| file.size;
+    type Passes = fn(&Many) -> bool;
+    let filters: [(&[&str], Passes); 3] = [
+        (&[], |_| true),
+        (&["--path", "many/left"], |file| {
+            file.path.contains("/left/")
+        }),
+        (&["--size", ">300"], |file| file.size > 300),
+    ];
+    for query in ["beam", "lantern"] {
+        for (filter, passes) in &filters {
+            // Every match, read from the files themselves.
+            let matches: Vec<&Many> = files
+                .iter()
+                .filter(|file| passes(file))
+                .filter(|file| query == "lantern" || file.beam)
+                .collect();
+            for (sort, key, descending) in [
+                ("modified", by_date, true),
+                ("-modified", by_date, false),
+                ("size", by_size, true),
+                ("-size", by_size, false),
+            ] {
+                for limit in [1, 10, 90] {
+                    let mut keys: Vec<u64> = matches.iter().map(|file| key(file)).collect();
+                    keys.sort_unstable();
+                    if descending {
+                        keys.reverse();
+                    }
+                    keys.truncate(limit);
+                    let limit = limit.to_string();
+                    let mut args = vec![query, "--sort", sort, "--limit", &limit];
+                    args.extend_from_slice(filter);
+                    let json = dir.search_json(&args);
+                    let what = format!("{args:?}");
+                    assert_eq!(json.total, matches.len() as u64, "{what}");
+                    // Ties may come in any order: the keys in order, each hit a distinct match.
+                    let paths = json.paths();
+                    let found: Vec<u64> = paths
+                        .iter()
+                        .map(|path| {
+                            let file = matches.iter().find(|file| &file.path == path);
+                            key(file.unwrap_or_else(|| panic!("{path} is no match: {what}")))
+                        })
+                        .collect();
+                    assert_eq!(found, keys, "{what}");
+                    let mut distinct = sorted(paths.clone());
+                    distinct.dedup();
+                    assert_eq!(distinct.len(), paths.len(), "{what}");
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn an_unknown_sort_is_an_argument_error() {
     let (dir, _) = corpus();

@@ -722,6 +722,113 @@ fn a_facet_click_narrows_the_list_and_the_filter_can_be_removed() {
     });
 }
 
+/// The type filter's value of `section`'s facet `value`, for a CSS selector.
+fn facet(param: &str, value: &str) -> String {
+    format!("#facets section[data-param='{param}'] a.facet-value[data-value='{value}']")
+}
+
+#[test]
+fn facet_clicks_combine_with_the_filters_in_force_and_each_comes_off_alone() {
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "an otter swims");
+    dir.create("docs/b.txt", "an otter sleeps");
+    dir.create(
+        "docs/c.html",
+        "<html><head><title>Otters</title></head><body>otter</body></html>",
+    );
+    dir.create(
+        "docs/sub/d.html",
+        "<html><head><title>Sub</title></head><body>an otter below</body></html>",
+    );
+    dir.create("docs/sub/e.txt", "an old otter");
+    // 2023-05-10 for b.txt and d.html; 2022-01-10 for e.txt, before the box's date.
+    set_modified(&dir, "docs/b.txt", 1_683_700_000);
+    set_modified(&dir, "docs/sub/d.html", 1_683_700_000);
+    set_modified(&dir, "docs/sub/e.txt", 1_641_800_000);
+    dir.index(&[dir.path("docs").to_str().expect("UTF-8 path")]);
+    let server = ServerGuard::start(&dir, &[]);
+    // A date typed in the form's box: a.txt, b.txt, c.html and sub/d.html pass it.
+    let page = server.url("/search?q=otter&modified=%3E2022-06");
+    let param = |name: &str| format!("new URLSearchParams(location.search).get('{name}')");
+    let query_run = "document.querySelector('.query-run code').textContent";
+    let chips = "[...document.querySelectorAll('#active-filters li.active-filter')]\
+                 .map(li => li.dataset.param + ':' + li.querySelector('.value').textContent)\
+                 .join(' ')";
+    in_browser("facet_clicks_combine", |client| async move {
+        open_at_width(&client, &page, 1200).await;
+        wait_until(&client, &format!("{HIT_COUNT} === 4")).await;
+        click(&client, &facet("type", "text")).await;
+        wait_until(&client, &format!("{} === 'text'", param("type"))).await;
+        wait_until(&client, &format!("{HIT_COUNT} === 2")).await;
+        // Types are alternatives: the other type is still offered, with its count among the
+        // matches of every type, and a click adds it.
+        wait_until(
+            &client,
+            &format!(
+                "document.querySelector(\"{}\").querySelector('.count').textContent === '2'",
+                facet("type", "html")
+            ),
+        )
+        .await;
+        click(&client, &facet("type", "html")).await;
+        wait_until(&client, &format!("{} === 'text,html'", param("type"))).await;
+        wait_until(&client, &format!("{HIT_COUNT} === 4")).await;
+        // A month narrows within the date of the box: both hold.
+        click(&client, &facet("modified", "2023-05")).await;
+        wait_until(
+            &client,
+            &format!("{} === '>2022-06,2023-05'", param("modified")),
+        )
+        .await;
+        wait_until(&client, &format!("{HIT_COUNT} === 2")).await;
+        // Every filter in force is a chip; the query stays in its box and the query run shows
+        // every clause.
+        wait_until(
+            &client,
+            &format!("{chips} === 'type:text type:html modified:>2022-06 modified:2023-05'"),
+        )
+        .await;
+        wait_until(&client, "document.getElementById('q').value === 'otter'").await;
+        wait_until(
+            &client,
+            &format!(
+                "{query_run} === '(otter) AND (type:\"text\" OR type:\"html\") \
+                 AND modified:>2022-06 AND modified:2023-05'"
+            ),
+        )
+        .await;
+        // A folder drills down: b.txt is directly in the root, d.html in sub/.
+        click(&client, &facet("path", "sub")).await;
+        wait_until(&client, &format!("{} === 'sub'", param("path"))).await;
+        wait_until(&client, &format!("{HIT_COUNT} === 1")).await;
+        // A chip takes off its own value only.
+        click(
+            &client,
+            "#active-filters li.active-filter[data-param='modified'] a.remove",
+        )
+        .await;
+        wait_until(&client, &format!("{} === '2023-05'", param("modified"))).await;
+        wait_until(
+            &client,
+            &format!("{chips} === 'path:sub type:text type:html modified:2023-05'"),
+        )
+        .await;
+        click(
+            &client,
+            "#active-filters li.active-filter[data-param='type'] a.remove",
+        )
+        .await;
+        wait_until(&client, &format!("{} === 'html'", param("type"))).await;
+        wait_until(&client, &format!("{HIT_COUNT} === 1")).await;
+        wait_until(
+            &client,
+            "document.querySelector('#results a.open').textContent.endsWith('d.html')",
+        )
+        .await;
+        client
+    });
+}
+
 #[test]
 fn paths_show_under_their_root_named_once() {
     let dir = Dir::new();

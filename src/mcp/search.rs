@@ -100,7 +100,8 @@ pub(super) fn run(engine: &dyn Engine, args: &SearchArgs) -> Result<AgentResults
         query: args.query.clone(),
         filters,
         default_operator: DefaultOperator::Or,
-        limit,
+        // One more than shown: whether another page exists (see `agent_results`).
+        limit: limit + 1,
         sort,
         facets: args.facets.unwrap_or(false),
         collapse: args.collapse.unwrap_or(true),
@@ -121,5 +122,5 @@ pub(super) fn run(engine: &dyn Engine, args: &SearchArgs) -> Result<AgentResults
     let results = engine
         .search(&request)
         .map_err(|err| ToolError::from_search(&request.query_run(), err))?;
-    Ok(agent_results(&results, offset, MAX_HITS_BYTES))
+    Ok(agent_results(&results, (offset, limit), MAX_HITS_BYTES))
 }

@@ -127,10 +127,17 @@ pub struct AgentFragment {
     pub page: Option<usize>,
 }
 
-/// The page of `results` that starts at `offset`: its hits converted while their JSON stays
-/// within `max_bytes` (the first one always), and the offset of the next page if more exist.
-pub fn agent_results(results: &SearchResults, offset: usize, max_bytes: usize) -> AgentResults {
-    let hits = page_of_hits(results.hits.iter(), max_bytes);
+/// The page of `results` that starts at `offset`: at most `limit` of its hits, converted while
+/// their JSON stays within `max_bytes` (the first one always), and the offset of the next page
+/// if more hits exist. The search asks for one hit more than `limit` to know that: `total`
+/// cannot tell, since it counts the copies folded into the hits.
+pub fn agent_results(
+    results: &SearchResults,
+    (offset, limit): (usize, usize),
+    max_bytes: usize,
+) -> AgentResults {
+    let hits = page_of_hits(results.hits.iter().take(limit), max_bytes);
+    let more = results.hits.len() > hits.len();
     let shown = offset + hits.len();
     let (corrected_query, suggested_query) = match &results.correction {
         Some(Correction::Applied { corrected }) => (Some(corrected.clone()), None),
@@ -143,7 +150,7 @@ pub fn agent_results(results: &SearchResults, offset: usize, max_bytes: usize) -
         collapsed: hits.iter().map(|hit| hit.also_at.len()).sum(),
         facets: results.facets.as_ref().map(AgentFacets::new),
         hits,
-        next_offset: (shown < results.total).then_some(shown),
+        next_offset: more.then_some(shown),
         corrected_query,
         suggested_query,
         note: note(results),

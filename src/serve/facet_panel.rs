@@ -1,15 +1,32 @@
 //! The search page's facets: how many of all the matching documents (not only the page's hits)
-//! are of each type and were modified in each month, each count a link that narrows the search
-//! to it, and the filters in force, each with a link that removes it. A facet is a filter like
-//! those of the form's boxes: clicked, it sets the box's URL parameter, so the filter shows in
-//! the address, in its box and in the query run.
+//! are of each type, were modified in each month and are in each folder, each count a link that
+//! narrows the search to it, and the filters in force, each with a link that removes it. A facet
+//! is a filter like those of the form's boxes: clicked, it adds its value to the box's URL
+//! parameter, so the filter shows in the address, in its box and in the query run.
+//!
+//! How a click combines with the filters in force, by kind ([`Click`]): a month is added to the
+//! dates asked (all must hold: the month within what the box asked); a type is added to the
+//! types asked, which are alternatives as on most faceted pages (one document has one type, so
+//! requiring two would find nothing), and the page counts the types without the type filter so
+//! the others stay clickable; a folder replaces the folder asked, since the folders counted are
+//! those one level below it (a drill-down).
 
 use crate::search::Facets;
 
+use super::filters::LIST_SEPARATOR;
 use super::links::PageParams;
 
 /// Values of a group shown at once; the others are behind a "more" toggle.
 const SHOWN_VALUES: usize = 12;
+
+/// What a click on a value not in force does to its parameter.
+#[derive(Clone, Copy)]
+enum Click {
+    /// Adds the value to those of the parameter.
+    Adds,
+    /// Replaces the parameter's value: a folder is below the folder asked, so it narrows.
+    DrillsDown,
+}
 
 /// A group of the panel: which counts of [`Facets`] it shows, and the filter a click sets.
 struct FacetKind {
@@ -17,6 +34,8 @@ struct FacetKind {
     title: &'static str,
     /// The URL parameter (and filter box) a click sets.
     param: &'static str,
+    /// How a click combines with the parameter's values.
+    click: Click,
     /// The counts shown.
     counts: fn(&Facets) -> &[(String, usize)],
 }
@@ -26,16 +45,19 @@ const KINDS: [FacetKind; 3] = [
     FacetKind {
         title: "Type",
         param: "type",
+        click: Click::Adds,
         counts: |facets: &Facets| facets.types.as_slice(),
     },
     FacetKind {
         title: "Modified",
         param: "modified",
+        click: Click::Adds,
         counts: |facets: &Facets| facets.months.as_slice(),
     },
     FacetKind {
         title: "Folder",
         param: "path",
+        click: Click::DrillsDown,
         counts: |facets: &Facets| facets.folders.as_slice(),
     },
 ];
@@ -43,9 +65,10 @@ const KINDS: [FacetKind; 3] = [
 /// The filter parameters, as the page names them.
 const FILTERS: [&str; 5] = ["path", "type", "modified", "size", "date"];
 
-/// The one filter parameter that lists values, comma-separated, as
-/// [`FilterParams::filters`](super::filters::FilterParams::filters) reads it.
-const LIST_PARAM: &str = "type";
+/// The one filter parameter that holds one value (a path may hold the list separator); the
+/// others list values as [`FilterParams::filters`](super::filters::FilterParams::filters) reads
+/// them.
+const SINGLE_PARAM: &str = "path";
 
 /// One group of counts.
 pub(super) struct FacetGroup {
@@ -76,14 +99,14 @@ pub(super) struct ActiveFilter {
     pub(super) remove_href: String,
 }
 
-/// The values of parameter `param` in `params`: the comma-separated list of `type`, the one
-/// value of the others; blanks dropped.
+/// The values of parameter `param` in `params`: the one value of `path`, the list of the
+/// others; blanks dropped.
 fn values_of<'a>(params: &'a PageParams, param: &str) -> Vec<&'a str> {
     let value = params.value(param);
-    let values: Vec<&str> = if param == LIST_PARAM {
-        value.split(',').collect()
-    } else {
+    let values: Vec<&str> = if param == SINGLE_PARAM {
         vec![value]
+    } else {
+        value.split(LIST_SEPARATOR).collect()
     };
     values
         .into_iter()
@@ -98,7 +121,19 @@ fn without(params: &PageParams, param: &'static str, value: &str) -> PageParams 
         .into_iter()
         .filter(|kept| *kept != value)
         .collect();
-    params.with(param, &rest.join(","))
+    params.with(param, &rest.join(LIST_SEPARATOR))
+}
+
+/// `params` narrowed by a click on `value` of `kind`, not in force (see [`Click`]).
+fn narrowed(params: &PageParams, kind: &FacetKind, value: &str) -> PageParams {
+    match kind.click {
+        Click::Adds => {
+            let mut values = values_of(params, kind.param);
+            values.push(value);
+            params.with(kind.param, &values.join(LIST_SEPARATOR))
+        }
+        Click::DrillsDown => params.with(kind.param, value),
+    }
 }
 
 /// The groups of counts of `facets` for the page asked with `params`; groups without counts
@@ -115,7 +150,7 @@ pub(super) fn facet_groups(facets: &Facets, params: &PageParams) -> Vec<FacetGro
                     let target = if on {
                         without(params, kind.param, value)
                     } else {
-                        params.with(kind.param, value)
+                        narrowed(params, kind, value)
                     };
                     FacetValue {
                         value: value.clone(),
@@ -182,6 +217,44 @@ mod tests {
         let groups = facet_groups(&facets(), &narrowed);
         assert!(groups[0].shown[0].active);
         assert_eq!(groups[0].shown[0].href, "/search?q=q&type=html");
+    }
+
+    #[test]
+    fn a_click_adds_a_type_or_a_month_and_drills_down_a_folder() {
+        let facets = Facets {
+            folders: vec![("docs/howto".to_string(), 2)],
+            ..facets()
+        };
+        let params = PageParams::new("q", "docs", &FilterParams::default(), "")
+            .with("type", "text")
+            .with("modified", ">2023");
+        let groups = facet_groups(&facets, &params);
+        let href = |group: usize| groups[group].shown[0].href.clone();
+        assert_eq!(
+            href(0),
+            "/search?q=q&path=docs&type=text%2Cpdf&modified=%3E2023"
+        );
+        assert_eq!(
+            href(1),
+            "/search?q=q&path=docs&type=text&modified=%3E2023%2C2024-03"
+        );
+        assert_eq!(
+            href(2),
+            "/search?q=q&path=docs%2Fhowto&type=text&modified=%3E2023"
+        );
+        let filters = FilterParams::default();
+        let both = PageParams::new("q", "", &filters, "").with("modified", ">2023,2024-03");
+        let removed: Vec<String> = active_filters(&both)
+            .into_iter()
+            .map(|filter| filter.remove_href)
+            .collect();
+        assert_eq!(
+            removed,
+            [
+                "/search?q=q&modified=2024-03",
+                "/search?q=q&modified=%3E2023"
+            ]
+        );
     }
 
     #[test]

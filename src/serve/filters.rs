@@ -8,18 +8,24 @@ use super::failure::Failure;
 use crate::query::Filters;
 use crate::search::{Sort, SortError};
 
-/// The filter parameters besides `path` (which the search page has as a box of its own). One
-/// value each; `type` may list several types separated by commas (`type=pdf,html`).
+/// What separates the values of a filter parameter but `path` (`type=pdf,html`,
+/// `modified=>2023,2023-05`): no type, date or size holds it, a path may.
+pub(super) const LIST_SEPARATOR: &str = ",";
+
+/// The filter parameters besides `path` (which the search page has as a box of its own). Each
+/// may list several values separated by [`LIST_SEPARATOR`], as the CLI's flags are repeated:
+/// types are alternatives (`type=pdf,html`: either), dates and sizes must all hold
+/// (`modified=>2023,2023-05`: a facet's month within what the box asked).
 #[derive(Clone, Debug, Default, Deserialize)]
 pub(super) struct FilterParams {
-    /// Document types, comma-separated: any of them.
+    /// Document types: any of them.
     #[serde(rename = "type")]
     doc_type: Option<String>,
-    /// A value of `modified:` (`2024-03`, `>now-7d`, `[2024-01-01 TO 2024-06-30]`).
+    /// Values of `modified:` (`2024-03`, `>now-7d`, `[2024-01-01 TO 2024-06-30]`): all of them.
     modified: Option<String>,
-    /// A value of `size:` (`>10M`).
+    /// Values of `size:` (`>10M`): all of them.
     size: Option<String>,
-    /// A value of `date:`, the document's own date (`2020`, `>=2021-06`).
+    /// Values of `date:`, the document's own date (`2020`, `>=2021-06`): all of them.
     date: Option<String>,
     /// The order of the hits (`modified`, `-size`...; see [`Sort`]); relevance when absent.
     sort: Option<String>,
@@ -77,18 +83,19 @@ impl FilterParams {
 
     /// The filters these parameters and the path filter `path` ask for.
     pub(super) fn filters(&self, path: &str) -> Filters {
-        let one = |value: &Option<String>| value.iter().cloned().collect::<Vec<_>>();
-        Filters {
-            types: self
-                .doc_type
+        let list = |value: &Option<String>| {
+            value
                 .iter()
-                .flat_map(|types| types.split(','))
+                .flat_map(|values| values.split(LIST_SEPARATOR))
                 .map(str::to_string)
-                .collect(),
+                .collect::<Vec<_>>()
+        };
+        Filters {
+            types: list(&self.doc_type),
             paths: vec![path.to_string()],
-            modified: one(&self.modified),
-            sizes: one(&self.size),
-            dates: one(&self.date),
+            modified: list(&self.modified),
+            sizes: list(&self.size),
+            dates: list(&self.date),
         }
     }
 }

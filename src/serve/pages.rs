@@ -215,20 +215,44 @@ pub(super) async fn search(
         correct,
         lenient: false,
     };
-    let as_prefix = form
-        .filters
-        .compose(&last_word_as_prefix(&form.searched_box));
-    let outcome = if typing && as_prefix != form.query {
+    let prefix_box = last_word_as_prefix(&form.searched_box);
+    let as_prefix = form.filters.compose(&prefix_box);
+    let as_typed = || state.search(request(form.query.clone()));
+    // The search box the hits were found for, and the outcome.
+    let (searched_box, outcome) = if typing && as_prefix != form.query {
         // The prefix reading; if it is refused (a malformed query, or one whose prefix expands
         // too far), the query as typed, which explains the problem where the user typed it; if
         // it finds nothing, the query as typed too, which spelling correction may rescue.
         match state.search(request(as_prefix)).await {
-            Err(Failure::Query(_)) => state.search(request(form.query.clone())).await,
-            Ok(results) if results.total == 0 => state.search(request(form.query.clone())).await,
-            other => other,
+            Err(Failure::Query(_)) => (&form.searched_box, as_typed().await),
+            Ok(results) if results.total == 0 => (&form.searched_box, as_typed().await),
+            other => (&prefix_box, other),
         }
     } else {
-        state.search(request(form.query.clone())).await
+        (&form.searched_box, as_typed().await)
+    };
+    // Types are alternatives: the Type group counts the matches as if no type were asked, so
+    // that a click can add another (see `facet_panel`).
+    let outcome = match outcome {
+        Ok(mut results) if !form.filters.types.is_empty() => {
+            let untyped = Filters {
+                types: Vec::new(),
+                ..form.filters.clone()
+            };
+            let counted = SearchRequest {
+                limit: 0,
+                offset: 0,
+                correct: false,
+                ..request(untyped.compose(searched_box))
+            };
+            state.search(counted).await.map(|all_types| {
+                if let (Some(facets), Some(all)) = (results.facets.as_mut(), all_types.facets) {
+                    facets.types = all.types;
+                }
+                results
+            })
+        }
+        other => other,
     };
     let (status, outcome) = match outcome {
         Ok(results) => {
