@@ -16,6 +16,7 @@ mod query;
 mod search;
 mod status;
 mod sync;
+mod sync_state;
 mod target;
 
 pub use engine::OpenSearchEngine;
