@@ -6,16 +6,19 @@
 With a cluster from `tools/opensearch-cluster/start` and `cargo build --release`, each run does,
 in this order and in the same warm page cache:
   - `lantern --engine CLUSTER/lantern-bench index CORPUS` into a fresh index (2 shards, 1 replica),
-    then the same command again (a no-op re-sync);
+    then the same command again (a no-op re-sync: the index is clean and the walk the one it
+    recorded, so the mapping request is the only one), then once more after erasing the index's
+    sync state from its `_meta` (as after a killed run: the no-op must wait for running `_bulk`
+    tasks, refresh, read the whole catalog, and records the clean state again);
   - `lantern --index TMP index CORPUS` into a fresh local index, then again (a no-op re-index);
   - bench/opensearch_bulk.py: opensearch-py's helpers.bulk of the texts Lantern extracted (read
     back from Lantern's index first, not timed) into a fresh index with the same settings and
     mapping (its own timer).
-  - the cluster's part of a no-op re-sync alone, from this script over one keep-alive
-    connection: the requests Lantern's no-op sends (the mapping, the running `_bulk` tasks, a
-    refresh, the catalog pages), without a process to start or a folder to walk: the floor a
-    no-op re-sync cannot go below on this cluster.
-Then, on the synced index, for each word of bench/words.txt, SEARCH_REPS times (default 5),
+  - the cluster's part of each no-op alone, from this script over one keep-alive connection,
+    without a process to start or a folder to walk: the floor each cannot go below on this
+    cluster. After a clean sync, the mapping request; without a state, the mapping, the running
+    `_bulk` tasks, a refresh and the catalog pages (path, size and mtime as sort values).
+Then (unless SEARCH_REPS=0), on the synced index, for each word of bench/words.txt, SEARCH_REPS times (default 5),
 interleaved: `lantern --engine ... search --limit 50 --format json WORD` (3 fragments a hit, the
 whole command: process start, query, Lantern's highlighting), the same command on the local
 index, and OpenSearch's own highlighted search (`_search`, size 50, unified highlighter,
@@ -67,8 +70,10 @@ def corpus_size(root):
     return files, size
 
 
-def noop_requests(cluster, index, corpus):
-    """Seconds the requests of a no-op re-sync take alone, as Lantern sends them (sync.rs)."""
+def noop_requests(cluster, index, corpus, clean):
+    """Seconds the requests of a no-op re-sync take alone, as Lantern sends them (sync.rs): the
+    mapping alone when the index is `clean`, else the mapping, the tasks, a refresh and the
+    catalog."""
     import http.client
     import json
     connection = http.client.HTTPConnection(cluster.split("://", 1)[1])
@@ -79,6 +84,10 @@ def noop_requests(cluster, index, corpus):
 
     started = time.perf_counter()
     request("GET", f"/{index}/_mapping")
+    if clean:
+        elapsed = time.perf_counter() - started
+        connection.close()
+        return elapsed
     request("GET", "/_tasks?actions=indices:data/write/bulk*")
     request("POST", f"/{index}/_refresh", "{}")
     prefix = os.path.realpath(corpus).rstrip("/") + "/"
@@ -87,20 +96,33 @@ def noop_requests(cluster, index, corpus):
         body = {
             "size": 10000,
             "query": {"bool": {"filter": {"prefix": {"path": prefix}}}},
-            "sort": [{"path": "asc"}],
+            "sort": [{"path": "asc"}, {"size": "asc"}, {"mtime": "asc"}],
             "stored_fields": "_none_",
-            "docvalue_fields": ["size", "mtime"],
             "track_total_hits": False,
         }
         if after is not None:
             body["search_after"] = after
-        hits = request("POST", f"/{index}/_search", json.dumps(body))["hits"]["hits"]
+        answer = request("POST", f"/{index}/_search?filter_path=hits.hits.sort,_shards",
+                         json.dumps(body))
+        hits = answer.get("hits", {}).get("hits", [])
         if len(hits) < 10000:
             break
         after = hits[-1]["sort"]
     elapsed = time.perf_counter() - started
     connection.close()
     return elapsed
+
+
+def erase_sync_state(cluster, index):
+    """Removes `lantern_sync` from the index's `_meta`, as if a run had been killed."""
+    import json
+    with urllib.request.urlopen(f"{cluster}/{index}/_mapping") as answer:
+        meta = json.load(answer)[index]["mappings"]["_meta"]
+    meta.pop("lantern_sync", None)
+    request = urllib.request.Request(
+        f"{cluster}/{index}/_mapping", json.dumps({"_meta": meta}).encode(), method="PUT",
+        headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request).read()
 
 
 def cell(values, unit=""):
@@ -113,13 +135,19 @@ def main():
     env = dict(os.environ)
     env.pop("LANTERN_ENGINE", None)
     results = {key: [] for key in
-               ["remote", "remote_noop", "noop_requests", "local", "local_noop", "loader"]}
+               ["remote", "remote_noop", "noop_requests", "remote_noop_full",
+                "noop_full_requests", "local", "local_noop", "loader"]}
     for _ in range(runs):
         delete_index(cluster, "lantern-bench")
         engine = f"{cluster}/lantern-bench"
         results["remote"].append(timed([LANTERN, "--engine", engine, "index", corpus], env))
         results["remote_noop"].append(timed([LANTERN, "--engine", engine, "index", corpus], env))
-        results["noop_requests"].append(noop_requests(cluster, "lantern-bench", corpus))
+        results["noop_requests"].append(noop_requests(cluster, "lantern-bench", corpus, True))
+        results["noop_full_requests"].append(
+            noop_requests(cluster, "lantern-bench", corpus, False))
+        erase_sync_state(cluster, "lantern-bench")
+        results["remote_noop_full"].append(
+            timed([LANTERN, "--engine", engine, "index", corpus], env))
         folder = tempfile.mkdtemp()
         try:
             index = os.path.join(folder, "index")
@@ -133,6 +161,38 @@ def main():
             check=True, capture_output=True, text=True).stdout
         results["loader"].append(float(re.search(r"in ([\d.]+) s", out).group(1)))
         delete_index(cluster, "lantern-bench-loader")
+    files, size = corpus_size(corpus)
+    mb = size / 1e6
+    print(f"Corpus {corpus}: {files} files, {mb:.1f} MB; {runs} runs; medians [min-max]\n")
+    print("| measure | seconds | documents/s | MB/s |")
+    print("|---|---|---|---|")
+    for key, label in [
+        ("remote", "Lantern sync into OpenSearch (walk + read + extract + _bulk + refresh)"),
+        ("loader", "opensearch-py helpers.bulk of the same texts, already extracted (+ refresh)"),
+        ("local", "Lantern local index (walk + read + extract + tantivy commit)"),
+        ("remote_noop", "no-op re-sync into OpenSearch (index clean, walk as recorded)"),
+        ("noop_requests", "its one request alone (the mapping; from Python)"),
+        ("remote_noop_full", "no-op re-sync without a sync state (as after a kill)"),
+        ("noop_full_requests", "its requests alone (mapping, tasks, refresh, catalog; from Python)"),
+        ("local_noop", "no-op local re-index"),
+    ]:
+        seconds = statistics.median(results[key])
+        print(f"| {label} | {cell(results[key])} | {files / seconds:.0f} | {mb / seconds:.1f} |")
+    ratio = statistics.median(results["loader"]) / statistics.median(results["remote"])
+    local_noop = statistics.median(results["local_noop"])
+    noop = statistics.median(results["remote_noop"]) / local_noop
+    noop_full = statistics.median(results["remote_noop_full"]) / local_noop
+    print(f"\nLantern sync throughput / loader throughput: {ratio:.2f}x; "
+          f"no-op re-sync / local no-op re-index: {noop:.2f}x "
+          f"(without a sync state: {noop_full:.2f}x)")
+    reps = int(os.environ.get("SEARCH_REPS", "5"))
+    if reps:
+        search_latency(cluster, corpus, env, reps)
+    delete_index(cluster, "lantern-bench")
+
+
+def search_latency(cluster, corpus, env, reps):
+    """Prints p50/p95 of the three searches of each word of bench/words.txt, `reps` times."""
     engine = f"{cluster}/lantern-bench"
     subprocess.run([LANTERN, "--engine", engine, "index", corpus], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -142,7 +202,6 @@ def main():
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     words = [line.strip() for line in open(os.path.join(HERE, "words.txt"))
              if line.strip() and not line.startswith("#")]
-    reps = int(os.environ.get("SEARCH_REPS", "5"))
     latency = {"remote": [], "local": [], "native": []}
     import http.client
     import json
@@ -169,25 +228,6 @@ def main():
             latency["native"].append(time.perf_counter() - started)
     shutil.rmtree(local_dir)
     delete_index(cluster, "lantern-bench")
-    files, size = corpus_size(corpus)
-    mb = size / 1e6
-    print(f"Corpus {corpus}: {files} files, {mb:.1f} MB; {runs} runs; medians [min-max]\n")
-    print("| measure | seconds | documents/s | MB/s |")
-    print("|---|---|---|---|")
-    for key, label in [
-        ("remote", "Lantern sync into OpenSearch (walk + read + extract + _bulk + refresh)"),
-        ("loader", "opensearch-py helpers.bulk of the same texts, already extracted (+ refresh)"),
-        ("local", "Lantern local index (walk + read + extract + tantivy commit)"),
-        ("remote_noop", "no-op re-sync into OpenSearch"),
-        ("noop_requests", "its requests alone (mapping, tasks, refresh, catalog; from Python)"),
-        ("local_noop", "no-op local re-index"),
-    ]:
-        seconds = statistics.median(results[key])
-        print(f"| {label} | {cell(results[key])} | {files / seconds:.0f} | {mb / seconds:.1f} |")
-    ratio = statistics.median(results["loader"]) / statistics.median(results["remote"])
-    noop = statistics.median(results["remote_noop"]) / statistics.median(results["local_noop"])
-    print(f"\nLantern sync throughput / loader throughput: {ratio:.2f}x; "
-          f"no-op re-sync / local no-op re-index: {noop:.2f}x")
     print(f"\nSearch, 50 hits with 3 fragments, {len(words)} words x {reps}: milliseconds\n")
     print("| search | p50 | p95 |")
     print("|---|---|---|")
