@@ -5,12 +5,14 @@
 
 With a cluster from `tools/opensearch-cluster/start` and `cargo build --release`, each run does,
 in this order and in the same warm page cache:
-  - `lantern --engine CLUSTER/lantern-bench index CORPUS` into a fresh index (2 shards, 1 replica),
-    then the same command again (a no-op re-sync: the index is clean and the walk the one it
-    recorded, so the mapping request is the only one), then once more after erasing the index's
-    sync state from its `_meta` (as after a killed run: the no-op must wait for running `_bulk`
-    tasks, refresh, read the whole catalog, and records the clean state again);
-  - `lantern --index TMP index CORPUS` into a fresh local index, then again (a no-op re-index);
+  - `lantern --engine CLUSTER/lantern-bench index CORPUS` into a fresh index (2 shards, 1 replica);
+    the same command again is a no-op re-sync (the index is clean and the walk the one it
+    recorded, so the mapping request is the only one); after erasing the index's sync state from
+    its `_meta` (as after a killed run), a no-op must wait for running `_bulk` tasks, refresh,
+    read the whole catalog, and records the clean state again;
+  - `lantern --index TMP index CORPUS` into a fresh local index; then NOOP_REPS times (default
+    5), taking turns: the remote no-op, the local no-op re-index, the requests alone (below),
+    and the remote no-op without a sync state;
   - bench/opensearch_bulk.py: opensearch-py's helpers.bulk of the texts Lantern extracted (read
     back from Lantern's index first, not timed) into a fresh index with the same settings and
     mapping (its own timer).
@@ -24,10 +26,13 @@ whole command: process start, query, Lantern's highlighting), the same command o
 index, and OpenSearch's own highlighted search (`_search`, size 50, unified highlighter,
 fragment_size 64, number_of_fragments 3) sent from this script over one keep-alive connection,
 which has no process to start. Prints p50/p95 of each.
-Prints Markdown tables of medians [min-max] over RUNS (default 3) runs.
+Prints Markdown tables of medians [min-max] over RUNS (default 3) runs, and the CPU seconds of
+each sync: the client's own and, when CLUSTER_PID names the cluster's JVM (its DIR/pid file), the
+cluster's meanwhile (on a shared machine, where wall times are noisy, the steadier measure).
 """
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,12 +47,33 @@ LANTERN = os.path.join(HERE, "..", "target", "release", "lantern")
 
 def timed(args, env=None, codes=(0,)):
     """Seconds `args` took; its exit code must be one of `codes`."""
+    return timed_cpu(args, env, codes)[0]
+
+
+def children_cpu():
+    """User + system CPU seconds of the ended child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cluster_cpu():
+    """User + system CPU seconds of the cluster's JVM so far (CLUSTER_PID), or NaN."""
+    pid = os.environ.get("CLUSTER_PID")
+    if not pid:
+        return float("nan")
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_cpu(args, env=None, codes=(0,)):
+    """Seconds `args` took, the CPU seconds it used, and those the cluster used meanwhile."""
+    cpu, cluster = children_cpu(), cluster_cpu()
     started = time.perf_counter()
     code = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                           env=env).returncode
     if code not in codes:
         raise SystemExit(f"{args} exited with {code}")
-    return time.perf_counter() - started
+    return (time.perf_counter() - started, children_cpu() - cpu, cluster_cpu() - cluster)
 
 
 def delete_index(cluster, index):
@@ -137,29 +163,41 @@ def main():
     results = {key: [] for key in
                ["remote", "remote_noop", "noop_requests", "remote_noop_full",
                 "noop_full_requests", "local", "local_noop", "loader"]}
+    cpus = {"remote": [], "loader": []}
+    noop_reps = int(os.environ.get("NOOP_REPS", "5"))
     for _ in range(runs):
         delete_index(cluster, "lantern-bench")
         engine = f"{cluster}/lantern-bench"
-        results["remote"].append(timed([LANTERN, "--engine", engine, "index", corpus], env))
-        results["remote_noop"].append(timed([LANTERN, "--engine", engine, "index", corpus], env))
-        results["noop_requests"].append(noop_requests(cluster, "lantern-bench", corpus, True))
-        results["noop_full_requests"].append(
-            noop_requests(cluster, "lantern-bench", corpus, False))
-        erase_sync_state(cluster, "lantern-bench")
-        results["remote_noop_full"].append(
-            timed([LANTERN, "--engine", engine, "index", corpus], env))
+        seconds, own_cpu, its_cluster_cpu = timed_cpu(
+            [LANTERN, "--engine", engine, "index", corpus], env)
+        results["remote"].append(seconds)
+        cpus["remote"].append((own_cpu, its_cluster_cpu))
         folder = tempfile.mkdtemp()
         try:
             index = os.path.join(folder, "index")
             results["local"].append(timed([LANTERN, "--index", index, "index", corpus], env))
-            results["local_noop"].append(timed([LANTERN, "--index", index, "index", corpus], env))
+            # The no-ops take turns, so the load of the moment weighs on both alike.
+            for _ in range(noop_reps):
+                results["remote_noop"].append(
+                    timed([LANTERN, "--engine", engine, "index", corpus], env))
+                results["local_noop"].append(
+                    timed([LANTERN, "--index", index, "index", corpus], env))
+                results["noop_requests"].append(
+                    noop_requests(cluster, "lantern-bench", corpus, True))
+                results["noop_full_requests"].append(
+                    noop_requests(cluster, "lantern-bench", corpus, False))
+                erase_sync_state(cluster, "lantern-bench")
+                results["remote_noop_full"].append(
+                    timed([LANTERN, "--engine", engine, "index", corpus], env))
         finally:
             shutil.rmtree(folder)
         out = subprocess.run(
             [sys.executable, os.path.join(HERE, "opensearch_bulk.py"), cluster, "lantern-bench",
              "lantern-bench-loader"],
             check=True, capture_output=True, text=True).stdout
-        results["loader"].append(float(re.search(r"in ([\d.]+) s", out).group(1)))
+        found = re.search(r"in ([\d.]+) s.*cpu ([\d.]+) s, cluster cpu ([\d.na]+) s", out)
+        results["loader"].append(float(found.group(1)))
+        cpus["loader"].append((float(found.group(2)), float(found.group(3))))
         delete_index(cluster, "lantern-bench-loader")
     files, size = corpus_size(corpus)
     mb = size / 1e6
@@ -185,6 +223,15 @@ def main():
     print(f"\nLantern sync throughput / loader throughput: {ratio:.2f}x; "
           f"no-op re-sync / local no-op re-index: {noop:.2f}x "
           f"(without a sync state: {noop_full:.2f}x)")
+    print("\nCPU seconds of a sync (medians): the client's own, and the cluster's JVM meanwhile "
+          "(CLUSTER_PID)\n")
+    print("| sync | client CPU s | cluster CPU s |")
+    print("|---|---|---|")
+    for key, label in [("remote", "Lantern (walk, read, extract, send)"),
+                       ("loader", "opensearch-py helpers.bulk (send only)")]:
+        own = statistics.median(own for own, _ in cpus[key])
+        its_cluster = statistics.median(its for _, its in cpus[key])
+        print(f"| {label} | {own:.2f} | {its_cluster:.2f} |")
     reps = int(os.environ.get("SEARCH_REPS", "5"))
     if reps:
         search_latency(cluster, corpus, env, reps)
