@@ -116,6 +116,23 @@ impl Remote {
         answer[&self.index]["mappings"]["_meta"]["lantern_sync"].clone()
     }
 
+    /// The index's translog durability as set on it (`None`: the default, `request`).
+    fn durability(&self) -> Option<String> {
+        let url = format!(
+            "{}/{}/_settings/index.translog.durability",
+            self.cluster, self.index
+        );
+        let text = ureq::get(&url)
+            .call()
+            .expect("GET _settings")
+            .into_string()
+            .expect("a body");
+        let answer: Value = serde_json::from_str(&text).expect("JSON");
+        answer[&self.index]["settings"]["index"]["translog"]["durability"]
+            .as_str()
+            .map(str::to_string)
+    }
+
     fn delete(&self) {
         let _ = ureq::delete(&format!("{}/{}", self.cluster, self.index)).call();
     }
@@ -298,12 +315,11 @@ fn killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk() {
     }
     dir.create(&names[100], "edited after the kill");
 
-    // The killed run had marked the index as being written: the rerun cannot trust it clean.
-    assert!(
-        remote.sync_state()["writing"].is_string(),
-        "{}",
-        remote.sync_state()
-    );
+    // The killed run had marked the index as being written, with its durability relaxed (a
+    // large sync): the rerun cannot trust it clean, and must restore the durability.
+    let state = remote.sync_state();
+    assert_eq!(state["writing"]["relaxed"], true, "{state}");
+    assert_eq!(remote.durability().as_deref(), Some("async"));
 
     remote.index(&dir, &["docs"]);
     let documents = remote.documents();
@@ -316,7 +332,9 @@ fn killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk() {
     let edited = keys(&dir, &[names[100].as_str()]);
     assert_eq!(documents[&edited[0]].0, "edited after the kill");
 
-    // The rerun ended well: the index is clean, and a no-op counts every file unchanged.
+    // The rerun ended well: the durability is the default again, the index is clean, and a
+    // no-op counts every file unchanged.
+    assert_eq!(remote.durability(), None);
     let root = std::fs::canonicalize(dir.path("docs")).expect("canonical root");
     let state = remote.sync_state();
     assert!(

@@ -8,6 +8,7 @@
 
 mod bulk;
 mod client;
+mod durability;
 mod engine;
 mod error;
 mod facets;

@@ -35,6 +35,10 @@ pub type SyncStats = IndexStats;
 /// Engine paths read per `_search` page of the catalog stream: the most one page may hold
 /// (`index.max_result_window`), so a root of up to 10,000 files is one request.
 const CATALOG_PAGE: usize = 10_000;
+/// Changes from which a root's sync relaxes the index's translog durability while it writes
+/// ([`super::durability`]): two full `_bulk` requests. A smaller sync (a `watch` pass) would
+/// spend more on the two settings updates and the final `_flush` than it saves.
+const RELAX_AT: usize = 1_000;
 /// Files read and extracted together, in parallel, before their documents are queued.
 const READ_CHUNK: usize = 64;
 /// Shards and replicas of an index Lantern creates: two shards so a node can be lost and one
@@ -311,6 +315,9 @@ fn sync_root(
                 if !lines.is_empty() && !sent {
                     // Before the first write: a run killed from now on leaves the index
                     // marked, and the next one diffs the whole catalog again.
+                    if changes.len() >= RELAX_AT {
+                        state.relax()?;
+                    }
                     state.writing(&root_key)?;
                     sent = true;
                 }

@@ -27,6 +27,7 @@ use serde_json::{json, Map, Value};
 use sha2::Digest;
 
 use super::client::Client;
+use super::durability;
 use super::mapping::MAPPING_VERSION;
 use super::OpenSearchError;
 use crate::index::walk::FileEntry;
@@ -53,13 +54,20 @@ pub enum SyncState {
     /// Every write acknowledged and refreshed; the roots whose walk the engine holds exactly, by
     /// path key.
     Clean(BTreeMap<String, RootRecord>),
-    /// A run with this token started writing and has not ended well (yet).
-    Writing(String),
+    /// A run with this token started writing and has not ended well (yet); `relaxed` when the
+    /// index's translog durability was relaxed meanwhile ([`super::durability`]) and must be
+    /// restored.
+    Writing { token: String, relaxed: bool },
     /// No state recorded (an index older than the state, or just created): as writing.
     Unknown,
 }
 
 impl SyncState {
+    /// True when a run marked the index writing with its durability relaxed.
+    fn relaxed(&self) -> bool {
+        matches!(self, SyncState::Writing { relaxed: true, .. })
+    }
+
     /// The state an index's `GET /INDEX/_mapping` answer records.
     pub fn from_mapping(mapping: &Value) -> SyncState {
         meta(mapping)
@@ -122,6 +130,9 @@ pub struct StateKeeper<'a> {
     token: String,
     /// Whether this run marked the index writing.
     marked: AtomicBool,
+    /// Whether the index's durability is relaxed by this run, or was by a run this one found or
+    /// marked over (and this run restores it).
+    relaxed: AtomicBool,
     /// Whether this run waited for the running `_bulk` requests and refreshed (so what a
     /// killed run left behind is in the catalog it read).
     settled: AtomicBool,
@@ -137,9 +148,11 @@ impl<'a> StateKeeper<'a> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |elapsed| elapsed.as_nanos());
+        let found = SyncState::from_mapping(mapping);
         StateKeeper {
             client,
-            found: SyncState::from_mapping(mapping),
+            relaxed: AtomicBool::new(found.relaxed()),
+            found,
             token: format!("{}-{nanos}", std::process::id()),
             marked: AtomicBool::new(false),
             settled: AtomicBool::new(false),
@@ -157,7 +170,7 @@ impl<'a> StateKeeper<'a> {
     pub fn recorded(&self, key: &str) -> Option<&RootRecord> {
         match &self.found {
             SyncState::Clean(roots) => roots.get(key),
-            SyncState::Writing(_) | SyncState::Unknown => None,
+            SyncState::Writing { .. } | SyncState::Unknown => None,
         }
     }
 
@@ -182,10 +195,39 @@ impl<'a> StateKeeper<'a> {
         if self.marked.load(Ordering::SeqCst) {
             return Ok(());
         }
+        self.mark()
+    }
+
+    /// Relaxes the index's durability for the rest of this run (a large one), unless it is
+    /// relaxed already or set to `async` by someone else; the writing mark says so first, so a
+    /// run killed from then on leaves it to the next run to restore.
+    pub fn relax(&self) -> Result<(), OpenSearchError> {
+        if self.relaxed.load(Ordering::SeqCst) || durability::already_async(self.client)? {
+            return Ok(());
+        }
+        self.relaxed.store(true, Ordering::SeqCst);
+        self.mark()?;
+        durability::relax(self.client)
+    }
+
+    /// Writes this run's writing mark, relaxed if this run relaxed the durability or the mark
+    /// it replaces said so.
+    fn mark(&self) -> Result<(), OpenSearchError> {
         let mapping = self.mapping()?;
-        self.write(&mapping, &SyncState::Writing(self.token.clone()))?;
+        if SyncState::from_mapping(&mapping).relaxed() {
+            self.relaxed.store(true, Ordering::SeqCst);
+        }
+        self.write(&mapping, &self.writing_mark())?;
         self.marked.store(true, Ordering::SeqCst);
         Ok(())
+    }
+
+    /// This run's writing mark.
+    fn writing_mark(&self) -> SyncState {
+        SyncState::Writing {
+            token: self.token.clone(),
+            relaxed: self.relaxed.load(Ordering::SeqCst),
+        }
     }
 
     /// Marks the index clean at the end of a run that ended well, recording the roots it synced
@@ -193,6 +235,10 @@ impl<'a> StateKeeper<'a> {
     /// could not have changed). Does nothing when the state is no longer the one this run
     /// found or wrote, or when the index was not clean and this run did not settle.
     pub fn finish(&self) -> Result<(), OpenSearchError> {
+        // Durability is restored whatever the state: a run that relaxed it puts it back.
+        if self.relaxed.load(Ordering::SeqCst) && !durability::restore_and_flush(self.client)? {
+            return Ok(());
+        }
         let marked = self.marked.load(Ordering::SeqCst);
         if !self.found_clean() && !self.settled.load(Ordering::SeqCst) {
             return Ok(());
@@ -200,7 +246,7 @@ impl<'a> StateKeeper<'a> {
         let touched = lock(&self.touched).clone();
         let mut roots = match &self.found {
             SyncState::Clean(roots) => roots.clone(),
-            SyncState::Writing(_) | SyncState::Unknown => BTreeMap::new(),
+            SyncState::Writing { .. } | SyncState::Unknown => BTreeMap::new(),
         };
         roots.retain(|key, _| !touched.iter().any(|written| overlap(key, written)));
         roots.extend(lock(&self.synced).iter().cloned());
@@ -210,7 +256,7 @@ impl<'a> StateKeeper<'a> {
         }
         let mapping = self.mapping()?;
         let expected = if marked {
-            SyncState::Writing(self.token.clone())
+            self.writing_mark()
         } else {
             self.found.clone()
         };
@@ -331,12 +377,18 @@ mod tests {
         let clean = SyncState::Clean(roots);
         let answer = json!({ "docs": { "mappings": { "_meta": { "lantern_mapping": 3, STATE_ENTRY: clean } } } });
         assert_eq!(SyncState::from_mapping(&answer), clean);
-        let writing =
-            json!({ "docs": { "mappings": { "_meta": { STATE_ENTRY: { "writing": "t" } } } } });
+        let writing = json!({ "docs": { "mappings": { "_meta": {
+            STATE_ENTRY: { "writing": { "token": "t", "relaxed": true } }
+        } } } });
+        let found = SyncState::from_mapping(&writing);
         assert_eq!(
-            SyncState::from_mapping(&writing),
-            SyncState::Writing("t".to_string())
+            found,
+            SyncState::Writing {
+                token: "t".to_string(),
+                relaxed: true
+            }
         );
+        assert!(found.relaxed());
         let none = json!({ "docs": { "mappings": {} } });
         assert_eq!(SyncState::from_mapping(&none), SyncState::Unknown);
     }
