@@ -5,26 +5,34 @@
 
 With a cluster from `tools/opensearch-cluster/start` and `cargo build --release`, each run does,
 in this order and in the same warm page cache:
-  - `lantern --engine CLUSTER/lantern-bench index CORPUS` into a fresh index (2 shards, 1 replica),
-    then the same command again (a no-op re-sync);
-  - `lantern --index TMP index CORPUS` into a fresh local index, then again (a no-op re-index);
+  - `lantern --engine CLUSTER/lantern-bench index CORPUS` into a fresh index (2 shards, 1 replica);
+    the same command again is a no-op re-sync (the index is clean and the walk the one it
+    recorded, so the mapping request is the only one); after erasing the index's sync state from
+    its `_meta` (as after a killed run), a no-op must wait for running `_bulk` tasks, refresh,
+    read the whole catalog, and records the clean state again;
+  - `lantern --index TMP index CORPUS` into a fresh local index; then NOOP_REPS times (default
+    5), taking turns: the remote no-op, the local no-op re-index, the requests alone (below),
+    and the remote no-op without a sync state;
   - bench/opensearch_bulk.py: opensearch-py's helpers.bulk of the texts Lantern extracted (read
     back from Lantern's index first, not timed) into a fresh index with the same settings and
     mapping (its own timer).
-  - the cluster's part of a no-op re-sync alone, from this script over one keep-alive
-    connection: the requests Lantern's no-op sends (the mapping, the running `_bulk` tasks, a
-    refresh, the catalog pages), without a process to start or a folder to walk: the floor a
-    no-op re-sync cannot go below on this cluster.
-Then, on the synced index, for each word of bench/words.txt, SEARCH_REPS times (default 5),
+  - the cluster's part of each no-op alone, from this script over one keep-alive connection,
+    without a process to start or a folder to walk: the floor each cannot go below on this
+    cluster. After a clean sync, the mapping request; without a state, the mapping, the running
+    `_bulk` tasks, a refresh and the catalog pages (path, size and mtime as sort values).
+Then (unless SEARCH_REPS=0), on the synced index, for each word of bench/words.txt, SEARCH_REPS times (default 5),
 interleaved: `lantern --engine ... search --limit 50 --format json WORD` (3 fragments a hit, the
 whole command: process start, query, Lantern's highlighting), the same command on the local
 index, and OpenSearch's own highlighted search (`_search`, size 50, unified highlighter,
 fragment_size 64, number_of_fragments 3) sent from this script over one keep-alive connection,
 which has no process to start. Prints p50/p95 of each.
-Prints Markdown tables of medians [min-max] over RUNS (default 3) runs.
+Prints Markdown tables of medians [min-max] over RUNS (default 3) runs, and the CPU seconds of
+each sync: the client's own and, when CLUSTER_PID names the cluster's JVM (its DIR/pid file), the
+cluster's meanwhile (on a shared machine, where wall times are noisy, the steadier measure).
 """
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,12 +47,33 @@ LANTERN = os.path.join(HERE, "..", "target", "release", "lantern")
 
 def timed(args, env=None, codes=(0,)):
     """Seconds `args` took; its exit code must be one of `codes`."""
+    return timed_cpu(args, env, codes)[0]
+
+
+def children_cpu():
+    """User + system CPU seconds of the ended child processes so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cluster_cpu():
+    """User + system CPU seconds of the cluster's JVM so far (CLUSTER_PID), or NaN."""
+    pid = os.environ.get("CLUSTER_PID")
+    if not pid:
+        return float("nan")
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_cpu(args, env=None, codes=(0,)):
+    """Seconds `args` took, the CPU seconds it used, and those the cluster used meanwhile."""
+    cpu, cluster = children_cpu(), cluster_cpu()
     started = time.perf_counter()
     code = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                           env=env).returncode
     if code not in codes:
         raise SystemExit(f"{args} exited with {code}")
-    return time.perf_counter() - started
+    return (time.perf_counter() - started, children_cpu() - cpu, cluster_cpu() - cluster)
 
 
 def delete_index(cluster, index):
@@ -67,8 +96,10 @@ def corpus_size(root):
     return files, size
 
 
-def noop_requests(cluster, index, corpus):
-    """Seconds the requests of a no-op re-sync take alone, as Lantern sends them (sync.rs)."""
+def noop_requests(cluster, index, corpus, clean):
+    """Seconds the requests of a no-op re-sync take alone, as Lantern sends them (sync.rs): the
+    mapping alone when the index is `clean`, else the mapping, the tasks, a refresh and the
+    catalog."""
     import http.client
     import json
     connection = http.client.HTTPConnection(cluster.split("://", 1)[1])
@@ -79,6 +110,10 @@ def noop_requests(cluster, index, corpus):
 
     started = time.perf_counter()
     request("GET", f"/{index}/_mapping")
+    if clean:
+        elapsed = time.perf_counter() - started
+        connection.close()
+        return elapsed
     request("GET", "/_tasks?actions=indices:data/write/bulk*")
     request("POST", f"/{index}/_refresh", "{}")
     prefix = os.path.realpath(corpus).rstrip("/") + "/"
@@ -87,20 +122,33 @@ def noop_requests(cluster, index, corpus):
         body = {
             "size": 10000,
             "query": {"bool": {"filter": {"prefix": {"path": prefix}}}},
-            "sort": [{"path": "asc"}],
+            "sort": [{"path": "asc"}, {"size": "asc"}, {"mtime": "asc"}],
             "stored_fields": "_none_",
-            "docvalue_fields": ["size", "mtime"],
             "track_total_hits": False,
         }
         if after is not None:
             body["search_after"] = after
-        hits = request("POST", f"/{index}/_search", json.dumps(body))["hits"]["hits"]
+        answer = request("POST", f"/{index}/_search?filter_path=hits.hits.sort,_shards",
+                         json.dumps(body))
+        hits = answer.get("hits", {}).get("hits", [])
         if len(hits) < 10000:
             break
         after = hits[-1]["sort"]
     elapsed = time.perf_counter() - started
     connection.close()
     return elapsed
+
+
+def erase_sync_state(cluster, index):
+    """Removes `lantern_sync` from the index's `_meta`, as if a run had been killed."""
+    import json
+    with urllib.request.urlopen(f"{cluster}/{index}/_mapping") as answer:
+        meta = json.load(answer)[index]["mappings"]["_meta"]
+    meta.pop("lantern_sync", None)
+    request = urllib.request.Request(
+        f"{cluster}/{index}/_mapping", json.dumps({"_meta": meta}).encode(), method="PUT",
+        headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request).read()
 
 
 def cell(values, unit=""):
@@ -113,26 +161,85 @@ def main():
     env = dict(os.environ)
     env.pop("LANTERN_ENGINE", None)
     results = {key: [] for key in
-               ["remote", "remote_noop", "noop_requests", "local", "local_noop", "loader"]}
+               ["remote", "remote_noop", "noop_requests", "remote_noop_full",
+                "noop_full_requests", "local", "local_noop", "loader"]}
+    cpus = {"remote": [], "loader": []}
+    noop_reps = int(os.environ.get("NOOP_REPS", "5"))
     for _ in range(runs):
         delete_index(cluster, "lantern-bench")
         engine = f"{cluster}/lantern-bench"
-        results["remote"].append(timed([LANTERN, "--engine", engine, "index", corpus], env))
-        results["remote_noop"].append(timed([LANTERN, "--engine", engine, "index", corpus], env))
-        results["noop_requests"].append(noop_requests(cluster, "lantern-bench", corpus))
+        seconds, own_cpu, its_cluster_cpu = timed_cpu(
+            [LANTERN, "--engine", engine, "index", corpus], env)
+        results["remote"].append(seconds)
+        cpus["remote"].append((own_cpu, its_cluster_cpu))
         folder = tempfile.mkdtemp()
         try:
             index = os.path.join(folder, "index")
             results["local"].append(timed([LANTERN, "--index", index, "index", corpus], env))
-            results["local_noop"].append(timed([LANTERN, "--index", index, "index", corpus], env))
+            # The no-ops take turns, so the load of the moment weighs on both alike.
+            for _ in range(noop_reps):
+                results["remote_noop"].append(
+                    timed([LANTERN, "--engine", engine, "index", corpus], env))
+                results["local_noop"].append(
+                    timed([LANTERN, "--index", index, "index", corpus], env))
+                results["noop_requests"].append(
+                    noop_requests(cluster, "lantern-bench", corpus, True))
+                results["noop_full_requests"].append(
+                    noop_requests(cluster, "lantern-bench", corpus, False))
+                erase_sync_state(cluster, "lantern-bench")
+                results["remote_noop_full"].append(
+                    timed([LANTERN, "--engine", engine, "index", corpus], env))
         finally:
             shutil.rmtree(folder)
         out = subprocess.run(
             [sys.executable, os.path.join(HERE, "opensearch_bulk.py"), cluster, "lantern-bench",
              "lantern-bench-loader"],
             check=True, capture_output=True, text=True).stdout
-        results["loader"].append(float(re.search(r"in ([\d.]+) s", out).group(1)))
+        found = re.search(r"in ([\d.]+) s.*cpu ([\d.]+) s, cluster cpu ([\d.na]+) s", out)
+        results["loader"].append(float(found.group(1)))
+        cpus["loader"].append((float(found.group(2)), float(found.group(3))))
         delete_index(cluster, "lantern-bench-loader")
+    files, size = corpus_size(corpus)
+    mb = size / 1e6
+    print(f"Corpus {corpus}: {files} files, {mb:.1f} MB; {runs} runs; medians [min-max]\n")
+    print("| measure | seconds | documents/s | MB/s |")
+    print("|---|---|---|---|")
+    for key, label in [
+        ("remote", "Lantern sync into OpenSearch (walk + read + extract + _bulk + refresh)"),
+        ("loader", "opensearch-py helpers.bulk of the same texts, already extracted (+ refresh)"),
+        ("local", "Lantern local index (walk + read + extract + tantivy commit)"),
+        ("remote_noop", "no-op re-sync into OpenSearch (index clean, walk as recorded)"),
+        ("noop_requests", "its one request alone (the mapping; from Python)"),
+        ("remote_noop_full", "no-op re-sync without a sync state (as after a kill)"),
+        ("noop_full_requests", "its requests alone (mapping, tasks, refresh, catalog; from Python)"),
+        ("local_noop", "no-op local re-index"),
+    ]:
+        seconds = statistics.median(results[key])
+        print(f"| {label} | {cell(results[key])} | {files / seconds:.0f} | {mb / seconds:.1f} |")
+    ratio = statistics.median(results["loader"]) / statistics.median(results["remote"])
+    local_noop = statistics.median(results["local_noop"])
+    noop = statistics.median(results["remote_noop"]) / local_noop
+    noop_full = statistics.median(results["remote_noop_full"]) / local_noop
+    print(f"\nLantern sync throughput / loader throughput: {ratio:.2f}x; "
+          f"no-op re-sync / local no-op re-index: {noop:.2f}x "
+          f"(without a sync state: {noop_full:.2f}x)")
+    print("\nCPU seconds of a sync (medians): the client's own, and the cluster's JVM meanwhile "
+          "(CLUSTER_PID)\n")
+    print("| sync | client CPU s | cluster CPU s |")
+    print("|---|---|---|")
+    for key, label in [("remote", "Lantern (walk, read, extract, send)"),
+                       ("loader", "opensearch-py helpers.bulk (send only)")]:
+        own = statistics.median(own for own, _ in cpus[key])
+        its_cluster = statistics.median(its for _, its in cpus[key])
+        print(f"| {label} | {own:.2f} | {its_cluster:.2f} |")
+    reps = int(os.environ.get("SEARCH_REPS", "5"))
+    if reps:
+        search_latency(cluster, corpus, env, reps)
+    delete_index(cluster, "lantern-bench")
+
+
+def search_latency(cluster, corpus, env, reps):
+    """Prints p50/p95 of the three searches of each word of bench/words.txt, `reps` times."""
     engine = f"{cluster}/lantern-bench"
     subprocess.run([LANTERN, "--engine", engine, "index", corpus], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
@@ -142,7 +249,6 @@ def main():
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     words = [line.strip() for line in open(os.path.join(HERE, "words.txt"))
              if line.strip() and not line.startswith("#")]
-    reps = int(os.environ.get("SEARCH_REPS", "5"))
     latency = {"remote": [], "local": [], "native": []}
     import http.client
     import json
@@ -169,25 +275,6 @@ def main():
             latency["native"].append(time.perf_counter() - started)
     shutil.rmtree(local_dir)
     delete_index(cluster, "lantern-bench")
-    files, size = corpus_size(corpus)
-    mb = size / 1e6
-    print(f"Corpus {corpus}: {files} files, {mb:.1f} MB; {runs} runs; medians [min-max]\n")
-    print("| measure | seconds | documents/s | MB/s |")
-    print("|---|---|---|---|")
-    for key, label in [
-        ("remote", "Lantern sync into OpenSearch (walk + read + extract + _bulk + refresh)"),
-        ("loader", "opensearch-py helpers.bulk of the same texts, already extracted (+ refresh)"),
-        ("local", "Lantern local index (walk + read + extract + tantivy commit)"),
-        ("remote_noop", "no-op re-sync into OpenSearch"),
-        ("noop_requests", "its requests alone (mapping, tasks, refresh, catalog; from Python)"),
-        ("local_noop", "no-op local re-index"),
-    ]:
-        seconds = statistics.median(results[key])
-        print(f"| {label} | {cell(results[key])} | {files / seconds:.0f} | {mb / seconds:.1f} |")
-    ratio = statistics.median(results["loader"]) / statistics.median(results["remote"])
-    noop = statistics.median(results["remote_noop"]) / statistics.median(results["local_noop"])
-    print(f"\nLantern sync throughput / loader throughput: {ratio:.2f}x; "
-          f"no-op re-sync / local no-op re-index: {noop:.2f}x")
     print(f"\nSearch, 50 hits with 3 fragments, {len(words)} words x {reps}: milliseconds\n")
     print("| search | p50 | p95 |")
     print("|---|---|---|")

@@ -104,6 +104,35 @@ impl Remote {
             .expect("PUT");
     }
 
+    /// The sync state the index records in its mapping's `_meta` (`lantern_sync`).
+    fn sync_state(&self) -> Value {
+        let url = format!("{}/{}/_mapping", self.cluster, self.index);
+        let text = ureq::get(&url)
+            .call()
+            .expect("GET _mapping")
+            .into_string()
+            .expect("a body");
+        let answer: Value = serde_json::from_str(&text).expect("JSON");
+        answer[&self.index]["mappings"]["_meta"]["lantern_sync"].clone()
+    }
+
+    /// The index's translog durability as set on it (`None`: the default, `request`).
+    fn durability(&self) -> Option<String> {
+        let url = format!(
+            "{}/{}/_settings/index.translog.durability",
+            self.cluster, self.index
+        );
+        let text = ureq::get(&url)
+            .call()
+            .expect("GET _settings")
+            .into_string()
+            .expect("a body");
+        let answer: Value = serde_json::from_str(&text).expect("JSON");
+        answer[&self.index]["settings"]["index"]["translog"]["durability"]
+            .as_str()
+            .map(str::to_string)
+    }
+
     fn delete(&self) {
         let _ = ureq::delete(&format!("{}/{}", self.cluster, self.index)).call();
     }
@@ -286,6 +315,12 @@ fn killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk() {
     }
     dir.create(&names[100], "edited after the kill");
 
+    // The killed run had marked the index as being written, with its durability relaxed (a
+    // large sync): the rerun cannot trust it clean, and must restore the durability.
+    let state = remote.sync_state();
+    assert_eq!(state["writing"]["relaxed"], true, "{state}");
+    assert_eq!(remote.durability().as_deref(), Some("async"));
+
     remote.index(&dir, &["docs"]);
     let documents = remote.documents();
     let on_disk: Vec<&str> = names.iter().skip(50).map(String::as_str).collect();
@@ -296,6 +331,69 @@ fn killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk() {
     assert!(documents.values().all(|(_, copies)| *copies == 1));
     let edited = keys(&dir, &[names[100].as_str()]);
     assert_eq!(documents[&edited[0]].0, "edited after the kill");
+
+    // The rerun ended well: the durability is the default again, the index is clean, and a
+    // no-op counts every file unchanged.
+    assert_eq!(remote.durability(), None);
+    let root = std::fs::canonicalize(dir.path("docs")).expect("canonical root");
+    let state = remote.sync_state();
+    assert!(
+        state["clean"][root.to_string_lossy().as_ref()]["digest"].is_string(),
+        "{state}"
+    );
+    let again = remote.index(&dir, &["docs"]);
+    assert_eq!((again.indexed, again.unchanged), (0, on_disk.len() as u64));
+}
+
+#[test]
+fn after_a_clean_sync_a_no_op_still_sees_a_move_a_forget_and_skipped_files() {
+    let Some(remote) =
+        Remote::new("after_a_clean_sync_a_no_op_still_sees_a_move_a_forget_and_skipped_files")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    dir.create("docs/a.txt", "apple");
+    dir.create("docs/b.txt", "banana");
+    dir.create("docs/sub/c.txt", "cherry");
+    dir.create("docs/blob.bin", b"\0\x01binary\0");
+    let first = remote.index(&dir, &["docs"]);
+    assert_eq!((first.added, first.binary), (3, 1), "{first:?}");
+    let root = std::fs::canonicalize(dir.path("docs")).expect("canonical root");
+    let root_key = root.to_string_lossy().into_owned();
+    let state = remote.sync_state();
+    assert!(state["clean"][&root_key]["digest"].is_string(), "{state}");
+
+    // Nothing changed: the same counts as a sync that reads the whole catalog.
+    let noop = remote.index(&dir, &["docs"]);
+    assert_eq!(
+        (noop.indexed, noop.unchanged, noop.binary, noop.skipped),
+        (0, 3, 1, 1),
+        "{noop:?}"
+    );
+
+    // A move keeps the size and the mtime: the path alone tells it.
+    std::fs::rename(dir.path("docs/b.txt"), dir.path("docs/sub/b.txt")).expect("move");
+    let moved = remote.index(&dir, &["docs"]);
+    assert_eq!(
+        (moved.added, moved.removed, moved.unchanged),
+        (1, 1, 2),
+        "{moved:?}"
+    );
+    assert_eq!(
+        remote.documents().keys().cloned().collect::<Vec<_>>(),
+        keys(&dir, &["docs/a.txt", "docs/sub/b.txt", "docs/sub/c.txt"])
+    );
+
+    // Another command emptied the root on the engine: the next sync sends it all again.
+    remote
+        .lantern(&dir)
+        .args(["forget", "docs"])
+        .assert_success();
+    assert_eq!(remote.count(), 0);
+    let again = remote.index(&dir, &["docs"]);
+    assert_eq!((again.added, again.unchanged), (3, 0), "{again:?}");
+    assert_eq!(remote.count(), 3);
 }
 
 #[test]

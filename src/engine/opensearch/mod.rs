@@ -9,6 +9,7 @@
 mod bulk;
 mod client;
 mod copies;
+mod durability;
 mod engine;
 mod error;
 mod facets;
@@ -18,6 +19,7 @@ mod search;
 mod spelling;
 mod status;
 mod sync;
+mod sync_state;
 mod target;
 
 pub use engine::OpenSearchEngine;

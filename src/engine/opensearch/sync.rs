@@ -6,7 +6,9 @@
 //! and sent with `_bulk` in bounded batches; vanished ones (deleted, or moved away: a move is a
 //! delete plus an add) are deleted by `_id`. Each document's external version is its mtime, so a
 //! slower crawler holding older text cannot overwrite newer text. Nothing is remembered on the
-//! machine: killed at any moment and run again, the next diff finds what is still to do.
+//! machine: killed at any moment and run again, the next diff finds what is still to do. The
+//! index itself remembers whether its last sync ended well and what each root's walk was then
+//! ([`super::sync_state`]), so a re-sync of unchanged folders reads no catalog at all.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -21,6 +23,7 @@ use super::mapping::{
     copy_key, folder_prefixes, index_definition, path_parts, recorded_language, recorded_version,
     MAPPING_VERSION,
 };
+use super::sync_state::{walk_digest, RootRecord, StateKeeper};
 use super::OpenSearchError;
 use crate::extract::DocumentType;
 use crate::index::language::Language;
@@ -35,6 +38,10 @@ pub type SyncStats = IndexStats;
 /// Engine paths read per `_search` page of the catalog stream: the most one page may hold
 /// (`index.max_result_window`), so a root of up to 10,000 files is one request.
 const CATALOG_PAGE: usize = 10_000;
+/// Changes from which a root's sync relaxes the index's translog durability while it writes
+/// ([`super::durability`]): two full `_bulk` requests. A smaller sync (a `watch` pass) would
+/// spend more on the two settings updates and the final `_flush` than it saves.
+const RELAX_AT: usize = 1_000;
 /// Files read and extracted together, in parallel, before their documents are queued.
 const READ_CHUNK: usize = 64;
 /// Shards and replicas of an index Lantern creates: two shards so a node can be lost and one
@@ -73,27 +80,30 @@ pub(super) fn document_id(key: &str) -> String {
 
 /// Creates the index if it does not exist, stemming in `language` (English when not given), and
 /// refuses one made by another mapping version or stemming in another language than the one
-/// asked for (its stems cannot be changed in place). Returns the index's language.
+/// asked for (its stems cannot be changed in place). Returns the index's language and its
+/// `GET /INDEX/_mapping` answer (which also holds its sync state).
 pub fn ensure_index(
     client: &Client,
     language: Option<Language>,
-) -> Result<Language, OpenSearchError> {
+) -> Result<(Language, Value), OpenSearchError> {
     let (status, mapping) = client.send("GET", "/_mapping", None, "application/json")?;
     if status == 404 {
         let language = language.unwrap_or_default();
-        let definition = index_definition(SHARDS, REPLICAS, language)
-            .map_err(|reason| OpenSearchError::Language {
+        let definition = index_definition(SHARDS, REPLICAS, language).map_err(|reason| {
+            OpenSearchError::Language {
                 index: client.index().to_string(),
                 reason,
-            })?
-            .to_string();
-        let (status, answer) = client.send("PUT", "", Some(&definition), "application/json")?;
+            }
+        })?;
+        let (status, answer) =
+            client.send("PUT", "", Some(&definition.to_string()), "application/json")?;
         // Another crawler may have created it meanwhile: that is fine.
         if status == 404 && error_type(&answer) != "resource_already_exists_exception" {
             return Err(client.not_found(answer));
         }
         wait_for_index(client)?;
-        return Ok(language);
+        let mapping = json!({ client.index(): { "mappings": definition["mappings"] } });
+        return Ok((language, mapping));
     }
     let found = check_mapping(client, &mapping)?;
     match language {
@@ -104,7 +114,7 @@ pub fn ensure_index(
                  change in place: index into a new index, or drop --language"
             ),
         }),
-        Some(_) | None => Ok(found),
+        Some(_) | None => Ok((found, mapping)),
     }
 }
 
@@ -172,7 +182,8 @@ pub fn sync_roots(
     observer: &dyn IndexObserver,
 ) -> Result<SyncStats, OpenSearchError> {
     let started = Instant::now();
-    ensure_index(client, options.language)?;
+    let (_, mapping) = ensure_index(client, options.language)?;
+    let state = StateKeeper::new(client, &mapping);
     let roots = if dirs.is_empty() {
         engine_roots(client)?
     } else {
@@ -184,13 +195,14 @@ pub fn sync_roots(
     let mut sent = false;
     for root in &roots {
         if options.rebuild {
-            forget_remote_roots(client, std::slice::from_ref(root))?;
+            delete_roots(client, std::slice::from_ref(root), &state)?;
         }
-        sent |= sync_root(client, root, options, observer, &mut stats)?;
+        sent |= sync_root(client, root, options, observer, &mut stats, &state)?;
     }
     if sent {
         refresh(client)?;
     }
+    state.finish()?;
     stats.elapsed = started.elapsed();
     Ok(stats)
 }
@@ -253,22 +265,46 @@ fn sync_root(
     options: &IndexOptions,
     observer: &dyn IndexObserver,
     stats: &mut SyncStats,
+    state: &StateKeeper,
 ) -> Result<bool, OpenSearchError> {
-    // The walk waits on the disk and the catalog stream on the cluster: run them side by side,
-    // so a no-op sync costs the longer of the two, not their sum.
-    let (walked, engine) = std::thread::scope(|scope| {
-        let walk = scope.spawn(|| walk_root(root, options, observer));
-        let engine = settle(client).and_then(|()| engine_catalog(client, root));
-        match walk.join() {
-            Ok(walked) => (walked, engine),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
-    let (walked, unreadable) = walked?;
-    stats.unreadable += unreadable;
-    let engine = engine?;
-    let changes = diff(walked, engine, stats);
     let root_key = path_key(root);
+    let before = Skipped::of(stats);
+    let recorded = state.recorded(&root_key).filter(|_| !options.rebuild);
+    let (walked, engine) = match recorded {
+        Some(record) => {
+            // The index was clean when it recorded this root's walk: the same walk means the
+            // engine holds exactly these files, and no request is needed at all.
+            let (walked, unreadable) = walk_root(root, options, observer)?;
+            stats.unreadable += unreadable;
+            if unreadable == 0 && walk_digest(&walked, options) == record.digest {
+                let skipped = record.binary + record.too_large;
+                stats.unchanged += (walked.len() as u64).saturating_sub(skipped);
+                stats.binary += record.binary;
+                stats.too_large += record.too_large;
+                return Ok(false);
+            }
+            // Clean: no write of a killed run can still land, nothing to wait for.
+            (walked, engine_catalog(client, root)?)
+        }
+        None => {
+            // The walk waits on the disk and the catalog stream on the cluster: run them side
+            // by side, so a sync costs the longer of the two, not their sum.
+            let (walked, engine) = std::thread::scope(|scope| {
+                let walk = scope.spawn(|| walk_root(root, options, observer));
+                let engine =
+                    settle_unless_clean(client, state).and_then(|()| engine_catalog(client, root));
+                match walk.join() {
+                    Ok(walked) => (walked, engine),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            });
+            let (walked, unreadable) = walked?;
+            stats.unreadable += unreadable;
+            (walked, engine?)
+        }
+    };
+    let digest = walk_digest(&walked, options);
+    let changes = diff(walked, engine, stats);
     // Files are read and extracted while the previous batches are being sent.
     let mut sent = false;
     send_pipelined(client, |queue| {
@@ -279,13 +315,62 @@ fn sync_root(
                 .collect();
             for (lines, outcome) in prepared {
                 outcome.count(stats);
-                sent |= !lines.is_empty();
+                if !lines.is_empty() && !sent {
+                    // Before the first write: a run killed from now on leaves the index
+                    // marked, and the next one diffs the whole catalog again.
+                    if changes.len() >= RELAX_AT {
+                        state.relax()?;
+                    }
+                    state.writing(&root_key)?;
+                    sent = true;
+                }
                 queue.push(lines)?;
             }
         }
         Ok(())
     })?;
+    let after = Skipped::of(stats);
+    // A file that could not be read may be readable next time with the same mtime (its
+    // permissions changed): such a root is not recorded, so the next run reads it again.
+    if after.unreadable == before.unreadable && after.failed == before.failed {
+        let record = RootRecord {
+            digest,
+            binary: after.binary - before.binary,
+            too_large: after.too_large - before.too_large,
+        };
+        state.synced(root_key, record);
+    }
     Ok(sent)
+}
+
+/// The skip counters of a run's statistics, to tell what one root added to them.
+struct Skipped {
+    binary: u64,
+    too_large: u64,
+    unreadable: u64,
+    failed: u64,
+}
+
+impl Skipped {
+    fn of(stats: &SyncStats) -> Skipped {
+        Skipped {
+            binary: stats.binary,
+            too_large: stats.too_large,
+            unreadable: stats.unreadable,
+            failed: stats.failed.values().sum(),
+        }
+    }
+}
+
+/// [`settle`]s unless the index was clean when this run started (no run was writing, so no
+/// write of a killed one can still land), and notes it in `state`.
+fn settle_unless_clean(client: &Client, state: &StateKeeper) -> Result<(), OpenSearchError> {
+    if state.found_clean() {
+        return Ok(());
+    }
+    settle(client)?;
+    state.settled();
+    Ok(())
 }
 
 /// The files under `root`, sorted by path key, and how many could not be read (each reported).
@@ -325,29 +410,31 @@ fn engine_catalog(client: &Client, root: &Path) -> Result<Vec<EngineFile>, OpenS
             "size": CATALOG_PAGE,
             // A filter: no scores to compute.
             "query": { "bool": { "filter": { "prefix": { "path": prefix } } } },
-            // The path comes back as the sort value, size and mtime from doc values; no stored
-            // field is read at all (not even `_id`), which halves the time of a page.
-            "sort": [{ "path": "asc" }],
+            // Path, size and mtime all come back as sort values, from doc values (the path is
+            // unique, so the other two never reorder): no stored field is read at all (not
+            // even `_id`) and there is no fetch of fields.
+            "sort": [{ "path": "asc" }, { "size": "asc" }, { "mtime": "asc" }],
             "stored_fields": "_none_",
-            "docvalue_fields": ["size", "mtime"],
             "track_total_hits": false,
         });
         if let Some(after) = &after {
             body["search_after"] = after.clone();
         }
-        let answer = client.json("POST", "/_search", &body)?;
+        // Only the sort values and the shard counts (checked by `json`) come back: a fifth of
+        // the bytes of whole hits.
+        let answer = client.json("POST", "/_search?filter_path=hits.hits.sort,_shards", &body)?;
         let hits = answer
             .pointer("/hits/hits")
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
         for hit in &hits {
-            let field = |name: &str| hit.pointer(&format!("/fields/{name}/0")).cloned();
+            let value = |at: usize| hit.pointer(&format!("/sort/{at}")).and_then(Value::as_u64);
             if let Some(Value::String(key)) = hit.pointer("/sort/0").cloned() {
                 files.push(EngineFile {
                     key,
-                    size: field("size").and_then(|size| size.as_u64()).unwrap_or(0),
-                    mtime: field("mtime").and_then(|mtime| mtime.as_u64()).unwrap_or(0),
+                    size: value(1).unwrap_or(0),
+                    mtime: value(2).unwrap_or(0),
                 });
             }
         }
@@ -582,15 +669,35 @@ fn delete_line(key: &str, version: u64) -> String {
     .to_string()
 }
 
-/// Removes every document under `roots` from the engine; returns how many went. The documents
-/// are found as the sync finds them and deleted with `_bulk` (`_delete_by_query` is a plugin
-/// that a cluster may not have).
+/// Removes every document under `roots` from the engine; returns how many went.
 pub fn forget_remote_roots(client: &Client, roots: &[PathBuf]) -> Result<u64, OpenSearchError> {
+    let (status, mapping) = client.send("GET", "/_mapping", None, "application/json")?;
+    if status == 404 {
+        return Err(client.not_found(mapping));
+    }
+    let state = StateKeeper::new(client, &mapping);
+    let removed = delete_roots(client, roots, &state)?;
+    state.finish()?;
+    Ok(removed)
+}
+
+/// Deletes every document under `roots`, marking the index writing in `state` first; returns
+/// how many went. The documents are found as the sync finds them and deleted with `_bulk`
+/// (`_delete_by_query` is a plugin that a cluster may not have).
+fn delete_roots(
+    client: &Client,
+    roots: &[PathBuf],
+    state: &StateKeeper,
+) -> Result<u64, OpenSearchError> {
     let mut removed = 0;
     send_pipelined(client, |queue| {
         for root in roots {
             let root = std::path::absolute(root).unwrap_or_else(|_| root.clone());
-            for file in engine_catalog(client, &root)? {
+            let files = engine_catalog(client, &root)?;
+            if !files.is_empty() {
+                state.writing(&path_key(&root))?;
+            }
+            for file in files {
                 queue.push(vec![delete_line(&file.key, file.mtime)])?;
                 removed += 1;
             }
