@@ -160,19 +160,46 @@ fn search_page(
         .and_then(Value::as_array)
         .map(Vec::as_slice)
         .unwrap_or_default();
-    let copies = if collapsed {
-        copies_of(client, &query, found)?
-    } else {
-        vec![Vec::new(); found.len()]
-    };
-    let hits = found
+    // The other copies of the hits are asked for while the hits are highlighted.
+    let (hits, copies) = std::thread::scope(|scope| {
+        let copies = collapsed.then(|| scope.spawn(|| copies_of(client, &query, found)));
+        let hits = highlighted(&mut markers, found, (offset, scored, wants_text));
+        let copies = match copies {
+            Some(asked) => asked
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => Ok(vec![Vec::new(); found.len()]),
+        };
+        (hits, copies)
+    });
+    let hits = hits
+        .into_iter()
+        .zip(copies?)
+        .map(|(hit, also_at)| Hit { also_at, ..hit })
+        .collect();
+    Ok(Page {
+        total: usize::try_from(total).unwrap_or(usize::MAX),
+        hits,
+        facets: scope.map(|folders| super::facets::read(&answer, &folders)),
+        timed_out: answer["timed_out"].as_bool().unwrap_or(false),
+    })
+}
+
+/// The hits of `found` (the engine's, in order) with their fragments and marks:
+/// `(offset, scored, wants_text)` say the rank of the first, whether the hits are ranked by
+/// score, and whether their text came back to be cut into fragments.
+fn highlighted(
+    markers: &mut HitMarkers,
+    found: &[Value],
+    (offset, scored, wants_text): (usize, bool, bool),
+) -> Vec<Hit> {
+    found
         .iter()
-        .zip(copies)
         .enumerate()
-        .map(|(rank, (hit, also_at))| {
+        .map(|(rank, hit)| {
             let source = &hit["_source"];
             let key = source["path"].as_str().unwrap_or_default();
-            let found = markers.hit(FoundDocument {
+            markers.hit(FoundDocument {
                 rank: offset + rank + 1,
                 score: if scored {
                     hit["_score"].as_f64().unwrap_or(0.0) as f32
@@ -188,16 +215,9 @@ fn search_page(
                     .map(str::to_string),
                 date: source["date"].as_u64(),
                 text: wants_text.then(|| source["body"].as_str().unwrap_or_default()),
-            });
-            Hit { also_at, ..found }
+            })
         })
-        .collect();
-    Ok(Page {
-        total: usize::try_from(total).unwrap_or(usize::MAX),
-        hits,
-        facets: scope.map(|folders| super::facets::read(&answer, &folders)),
-        timed_out: answer["timed_out"].as_bool().unwrap_or(false),
-    })
+        .collect()
 }
 
 /// The engine's `sort` for `request`: relevance, or the field of the key (numbers largest
