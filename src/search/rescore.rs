@@ -86,13 +86,24 @@ impl Rescorer {
                 let mut scorer = weight.scorer(reader, 1.0)?;
                 // Only the documents asked about are looked at (a phrase's `seek` would go on
                 // to the next document where it matches). Until the first miss the scorer
-                // stands on a document of its own, which may lie past those asked about.
+                // stands on a document of its own, which may lie past those asked about; after
+                // a miss, no document before the bound the scorer gave can match, and it must
+                // not be asked about one.
                 let mut positioned = true;
+                let mut bound = 0;
                 for (score, address) in segment {
-                    let found = if positioned && scorer.doc() >= address.doc_id {
-                        scorer.doc() == address.doc_id
+                    let target = address.doc_id;
+                    let found = if positioned && scorer.doc() >= target {
+                        scorer.doc() == target
+                    } else if !positioned && target < bound {
+                        false
                     } else {
-                        positioned = scorer.seek_danger(address.doc_id) == SeekDangerResult::Found;
+                        match scorer.seek_danger(target) {
+                            SeekDangerResult::Found => positioned = true,
+                            SeekDangerResult::SeekLowerBound(lower) => {
+                                (positioned, bound) = (false, lower)
+                            }
+                        }
                         positioned
                     };
                     if found {
@@ -127,14 +138,16 @@ mod tests {
         let text = schema.add_text_field("text", TEXT);
         let index = Index::create_in_ram(schema.build());
         let mut writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
-        // Some documents hold the words side by side, some apart, some one of them; two
+        // Some documents hold the words side by side, some apart, some one of them (two in a
+        // row, so that a miss can leave the scorer past the next document asked about); two
         // segments, so that the scorer of each is asked about its own documents.
         for segment in 0..2 {
             for n in 0..40 {
-                let body = match (n + segment) % 4 {
+                let body = match (n + segment) % 6 {
                     0 => "red apple and a red apple".to_string(),
                     1 => format!("apple {} red", "filler ".repeat(n)),
                     2 => "a red apple".to_string(),
+                    3 | 4 => format!("apple {}", "filler ".repeat(n)),
                     _ => format!("red {}", "filler ".repeat(n)),
                 };
                 writer.add_document(doc!(text => body)).unwrap();
