@@ -32,12 +32,17 @@ impl StoredText {
     }
 }
 
+/// Room reserved for a document's stored fields before reading them; more grow the list.
+const FEW_FIELDS: usize = 8;
+
 impl DocumentDeserialize for StoredText {
     fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
     where
         D: DocumentDeserializer<'de>,
     {
-        let mut values = Vec::with_capacity(deserializer.size_hint());
+        // The number of fields is read from the document: a damaged one may claim trillions,
+        // and reserving room for them aborts the process. Documents store a few fields.
+        let mut values = Vec::with_capacity(deserializer.size_hint().min(FEW_FIELDS));
         while let Some((field, value)) = deserializer.next_field::<OwnedValue>()? {
             if let OwnedValue::Str(text) = value {
                 values.push((field, text));
