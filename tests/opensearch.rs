@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use util::needs::{self, Need};
-use util::{encode, Dir, IndexSummary, McpSession, Output, ServerGuard, TestCommand, Watcher};
+use util::{
+    encode, gzip, mbox, message, tar, zip, Dir, IndexSummary, McpSession, Output, ServerGuard,
+    TestCommand, Watcher,
+};
 
 /// An index of the test cluster of its own, deleted when the test ends.
 struct Remote {
@@ -274,6 +277,138 @@ fn the_engine_holds_what_the_local_index_holds_for_the_sample_documents() {
         "a 2-node cluster holds every replica"
     );
     assert_eq!(status["nodes"], 2);
+}
+
+/// The paths of every document the engine `command` reads (`*`, up to 1,000), sorted.
+fn all_paths(command: TestCommand) -> Vec<String> {
+    let output = command
+        .args(["search", "--format", "json", "--limit", "1000", "*"])
+        .assert_success();
+    let json: Value = serde_json::from_str(&output.stdout).expect("search JSON");
+    let mut paths: Vec<String> = json["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| hit["path"].as_str().expect("a path").to_string())
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// `lantern search --format json --limit 100 QUERY` on the local index and on the engine: the
+/// same exit code, and the hits by path (after the root's folder).
+fn same_hits(remote: &Remote, dir: &Dir, query: &str) -> Vec<String> {
+    let args = ["search", "--format", "json", "--limit", "100", query];
+    let local = dir.lantern().args(args).run();
+    let engine = remote.lantern(dir).args(args).run();
+    assert_eq!(engine.code, local.code, "{query}:\n{engine}\n{local}");
+    let hits = hits_by_path(&engine.stdout);
+    assert_eq!(hits, hits_by_path(&local.stdout), "{query}");
+    hits.1
+        .iter()
+        .map(|hit| {
+            let path = hit[0].as_str().expect("a path");
+            path.rsplit_once("/docs/")
+                .map_or(path, |(_, tail)| tail)
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn members_of_archives_and_mailboxes_are_the_same_documents_on_both_engines() {
+    let Some(remote) =
+        Remote::new("members_of_archives_and_mailboxes_are_the_same_documents_on_both_engines")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    dir.create(
+        "docs/bundle.zip",
+        &zip(&[
+            ("notes/alpha.txt", b"quokka alpha"),
+            ("beta.txt", b"quokka beta"),
+        ]),
+    );
+    dir.create(
+        "docs/logs.tar.gz",
+        &gzip(&tar(&[("day1.log", b"quokka wombat day")])),
+    );
+    let plain = message(
+        "ann@example.com",
+        "bob@example.com",
+        "Lunch",
+        "quokka lunch",
+        &[],
+    );
+    let attached = message(
+        "bob@example.com",
+        "ann@example.com",
+        "Figures",
+        "see the attachment",
+        &[("report.txt", "text/plain", b"quokka wombat report")],
+    );
+    dir.create("docs/inbox.mbox", &mbox(&[plain, attached]));
+    dir.create("docs/plain.txt", "nothing about marsupials");
+
+    let local = dir.lantern().arg("index").arg("docs").assert_success();
+    let first = remote.index(&dir, &["docs"]);
+    // The same members counted, of the same archives.
+    assert_eq!(first, IndexSummary::parse(&local.stdout));
+    assert_eq!(
+        (first.indexed, first.members, first.archives),
+        (4, 6, 3),
+        "{first:?}"
+    );
+
+    // Words only members hold find the same members on both engines.
+    assert_eq!(
+        same_hits(&remote, &dir, "quokka -wombat"),
+        [
+            "bundle.zip::beta.txt",
+            "bundle.zip::notes/alpha.txt",
+            "inbox.mbox::1"
+        ]
+    );
+    assert_eq!(
+        same_hits(&remote, &dir, "wombat"),
+        ["inbox.mbox::2::report.txt", "logs.tar.gz::day1.log"]
+    );
+    same_hits(&remote, &dir, "path:report.txt");
+    same_hits(&remote, &dir, "type:mbox OR type:zip");
+    assert_eq!(
+        all_paths(remote.lantern(&dir)),
+        all_paths(dir.lantern()),
+        "every document, members included"
+    );
+
+    // A zip replaced by one with other members, a mailbox deleted: after one run the engine
+    // holds exactly the local engine's documents, no member left behind.
+    std::thread::sleep(Duration::from_millis(20));
+    dir.create("docs/bundle.zip", &zip(&[("gamma.txt", b"quokka gamma")]));
+    dir.remove("docs/inbox.mbox");
+    let local = dir.lantern().arg("index").arg("docs").assert_success();
+    let second = remote.index(&dir, &["docs"]);
+    assert_eq!(second, IndexSummary::parse(&local.stdout));
+    assert_eq!((second.updated, second.removed), (1, 1), "{second:?}");
+    let on_engine = all_paths(remote.lantern(&dir));
+    assert_eq!(on_engine, all_paths(dir.lantern()));
+    assert!(on_engine
+        .iter()
+        .any(|path| path.ends_with("bundle.zip::gamma.txt")));
+    assert!(!on_engine
+        .iter()
+        .any(|path| path.contains("inbox.mbox") || path.contains("alpha.txt")));
+    assert_eq!(remote.count(), on_engine.len() as u64);
+    assert_eq!(
+        same_hits(&remote, &dir, "quokka -wombat"),
+        ["bundle.zip::gamma.txt"]
+    );
+
+    // Nothing changed: nothing sent, and every member stays.
+    let third = remote.index(&dir, &["docs"]);
+    assert_eq!((third.indexed, third.removed, third.unchanged), (0, 0, 3));
+    assert_eq!(remote.count(), on_engine.len() as u64);
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! shards, replicates and scores.
 
 mod bulk;
+mod catalog;
 mod client;
 mod copies;
 mod durability;

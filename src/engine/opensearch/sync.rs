@@ -10,6 +10,7 @@
 //! index itself remembers whether its last sync ended well and what each root's walk was then
 //! ([`super::sync_state`]), so a re-sync of unchanged folders reads no catalog at all.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -18,6 +19,7 @@ use serde_json::{json, Value};
 use sha2::Digest;
 
 use super::bulk::send_pipelined;
+use super::catalog::{by_file, diff, engine_catalog, is_member, Change};
 use super::client::{error_type, Client};
 use super::mapping::{
     copy_key, folder_prefixes, index_definition, path_parts, recorded_language, recorded_version,
@@ -25,19 +27,16 @@ use super::mapping::{
 };
 use super::sync_state::{walk_digest, RootRecord, StateKeeper};
 use super::OpenSearchError;
-use crate::extract::DocumentType;
+use crate::extract::{Document, DocumentType};
 use crate::index::language::Language;
-use crate::index::path_key::{key_path, path_key};
+use crate::index::path_key::{display_key, key_path, member_key, path_key};
 use crate::index::text::{read_file, SkipReason};
 use crate::index::walk::{walk_files, FileEntry};
-use crate::index::{IndexObserver, IndexOptions, IndexStats, IndexWarning};
+use crate::index::{IndexObserver, IndexOptions, IndexStats, IndexWarning, MemberRules};
 
 /// What a sync did: the local engine's statistics, so the summary line is the same.
 pub type SyncStats = IndexStats;
 
-/// Engine paths read per `_search` page of the catalog stream: the most one page may hold
-/// (`index.max_result_window`), so a root of up to 10,000 files is one request.
-const CATALOG_PAGE: usize = 10_000;
 /// Changes from which a root's sync relaxes the index's translog durability while it writes
 /// ([`super::durability`]): two full `_bulk` requests. A smaller sync (a `watch` pass) would
 /// spend more on the two settings updates and the final `_flush` than it saves.
@@ -49,26 +48,6 @@ const READ_CHUNK: usize = 64;
 const SHARDS: u32 = 2;
 /// See [`SHARDS`].
 const REPLICAS: u32 = 1;
-
-/// One file as the engine knows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct EngineFile {
-    key: String,
-    size: u64,
-    mtime: u64,
-}
-
-/// What the diff decided for one path.
-enum Change {
-    /// Read the file and (re)index it; `previous` is the engine's version when it had one.
-    Put {
-        entry: FileEntry,
-        key: String,
-        previous: Option<u64>,
-    },
-    /// Delete the engine's document (its version, so a newer one is not deleted).
-    Delete { key: String, version: u64 },
-}
 
 /// The document id of a path key: a hash, since `_id` is at most 512 bytes and paths are not.
 pub(super) fn document_id(key: &str) -> String {
@@ -304,18 +283,29 @@ fn sync_root(
         }
     };
     let digest = walk_digest(&walked, options);
-    let changes = diff(walked, engine, stats);
+    let changes = diff(walked, by_file(engine), stats);
+    let member_rules = MemberRules::new(root, &options.walk);
+    let context = PrepareContext {
+        root_key: &root_key,
+        member_rules: &member_rules,
+        options,
+        observer,
+    };
+    let mut member_skips = MemberSkips::default();
+    let mut containers = Vec::new();
     // Files are read and extracted while the previous batches are being sent.
     let mut sent = false;
     send_pipelined(client, |queue| {
         for chunk in changes.chunks(READ_CHUNK) {
-            let prepared: Vec<(Vec<String>, Outcome)> = chunk
+            let prepared: Vec<Prepared> = chunk
                 .par_iter()
-                .map(|change| prepare(change, &root_key, options, observer))
+                .map(|change| prepare(change, &context))
                 .collect();
-            for (lines, outcome) in prepared {
-                outcome.count(stats);
-                if !lines.is_empty() && !sent {
+            for prepared in prepared {
+                for outcome in &prepared.outcomes {
+                    outcome.count(stats, &mut member_skips);
+                }
+                if !sent && (!prepared.operations.is_empty() || prepared.last.is_some()) {
                     // Before the first write: a run killed from now on leaves the index
                     // marked, and the next one diffs the whole catalog again.
                     if changes.len() >= RELAX_AT {
@@ -324,19 +314,32 @@ fn sync_root(
                     state.writing(&root_key)?;
                     sent = true;
                 }
-                queue.push(lines)?;
+                for operation in prepared.operations {
+                    queue.push(operation)?;
+                }
+                containers.extend(prepared.last);
             }
         }
         Ok(())
     })?;
+    if !containers.is_empty() {
+        // The containers' own documents, now that every member sent before them is in the
+        // index.
+        send_pipelined(client, |queue| {
+            for operation in containers {
+                queue.push(operation)?;
+            }
+            Ok(())
+        })?;
+    }
     let after = Skipped::of(stats);
     // A file that could not be read may be readable next time with the same mtime (its
     // permissions changed): such a root is not recorded, so the next run reads it again.
     if after.unreadable == before.unreadable && after.failed == before.failed {
         let record = RootRecord {
             digest,
-            binary: after.binary - before.binary,
-            too_large: after.too_large - before.too_large,
+            binary: after.binary - before.binary - member_skips.binary,
+            too_large: after.too_large - before.too_large - member_skips.too_large,
         };
         state.synced(root_key, record);
     }
@@ -400,104 +403,30 @@ fn walk_root(
     Ok((walked, unreadable))
 }
 
-/// Every file the engine holds under `root`, sorted by path key.
-fn engine_catalog(client: &Client, root: &Path) -> Result<Vec<EngineFile>, OpenSearchError> {
-    let prefix = format!("{}/", path_key(root).trim_end_matches('/'));
-    let mut files = Vec::new();
-    let mut after: Option<Value> = None;
-    loop {
-        let mut body = json!({
-            "size": CATALOG_PAGE,
-            // A filter: no scores to compute.
-            "query": { "bool": { "filter": { "prefix": { "path": prefix } } } },
-            // Path, size and mtime all come back as sort values, from doc values (the path is
-            // unique, so the other two never reorder): no stored field is read at all (not
-            // even `_id`) and there is no fetch of fields.
-            "sort": [{ "path": "asc" }, { "size": "asc" }, { "mtime": "asc" }],
-            "stored_fields": "_none_",
-            "track_total_hits": false,
-        });
-        if let Some(after) = &after {
-            body["search_after"] = after.clone();
-        }
-        // Only the sort values and the shard counts (checked by `json`) come back: a fifth of
-        // the bytes of whole hits.
-        let answer = client.json("POST", "/_search?filter_path=hits.hits.sort,_shards", &body)?;
-        let hits = answer
-            .pointer("/hits/hits")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for hit in &hits {
-            let value = |at: usize| hit.pointer(&format!("/sort/{at}")).and_then(Value::as_u64);
-            if let Some(Value::String(key)) = hit.pointer("/sort/0").cloned() {
-                files.push(EngineFile {
-                    key,
-                    size: value(1).unwrap_or(0),
-                    mtime: value(2).unwrap_or(0),
-                });
-            }
-        }
-        match hits.last() {
-            Some(last) if hits.len() == CATALOG_PAGE => after = Some(last["sort"].clone()),
-            _ => return Ok(files),
-        }
-    }
-}
-
-/// Merges the sorted walk and the sorted engine catalog into the changes to make, counting the
-/// unchanged files.
-fn diff(
-    walked: Vec<(String, FileEntry)>,
-    engine: Vec<EngineFile>,
-    stats: &mut SyncStats,
-) -> Vec<Change> {
-    let mut changes = Vec::new();
-    let mut engine = engine.into_iter().peekable();
-    for (key, entry) in walked {
-        while let Some(gone) = engine.next_if(|file| file.key < key) {
-            changes.push(Change::Delete {
-                key: gone.key,
-                version: gone.mtime,
-            });
-        }
-        match engine.next_if(|file| file.key == key) {
-            Some(known) if known.size == entry.size && known.mtime == entry.mtime => {
-                stats.unchanged += 1;
-            }
-            Some(known) => changes.push(Change::Put {
-                entry,
-                key,
-                previous: Some(known.mtime),
-            }),
-            None => changes.push(Change::Put {
-                entry,
-                key,
-                previous: None,
-            }),
-        }
-    }
-    changes.extend(engine.map(|gone| Change::Delete {
-        key: gone.key,
-        version: gone.mtime,
-    }));
-    changes
-}
-
-/// What became of one change, to count once the parallel part is over.
+/// What became of one file or member, to count once the parallel part is over.
 enum Outcome {
-    /// The file's text was sent.
+    /// The file's text was sent; `stopped` names why its members were not all read.
     Indexed {
         replaced: bool,
         bytes: u64,
-        kind: DocumentType,
-        lossy: bool,
-        truncated: bool,
+        text: TextNotes,
+        stopped: Option<&'static str>,
     },
-    /// The engine's document was deleted.
+    /// A member's text was sent (its bytes are its container's, counted once).
+    Member(TextNotes),
+    /// The engine's document of a file gone from disk was deleted.
     Removed,
     /// The file was not indexed, for this reason.
     Skipped(Skip),
+    /// A member was not indexed, for this reason.
+    MemberSkipped(Skip),
+}
+
+/// What the summary counts of one text sent.
+struct TextNotes {
+    kind: DocumentType,
+    lossy: bool,
+    truncated: bool,
 }
 
 /// Why a file was skipped, as the summary counts it.
@@ -508,15 +437,52 @@ enum Skip {
     Failed(&'static str),
 }
 
-impl Outcome {
+/// The members skipped as binary or too large: the record of a root counts only its files.
+#[derive(Default)]
+struct MemberSkips {
+    binary: u64,
+    too_large: u64,
+}
+
+impl TextNotes {
+    fn of(file: &Document) -> TextNotes {
+        TextNotes {
+            kind: file.kind,
+            lossy: file.lossy,
+            truncated: file.truncated,
+        }
+    }
+
     fn count(&self, stats: &mut SyncStats) {
+        if self.kind != DocumentType::Text {
+            *stats.extracted.entry(self.kind).or_default() += 1;
+        }
+        stats.lossy += u64::from(self.lossy);
+        stats.truncated += u64::from(self.truncated);
+    }
+}
+
+impl Skip {
+    fn count(&self, stats: &mut SyncStats) {
+        match self {
+            Skip::Binary => stats.binary += 1,
+            Skip::TooLarge => stats.too_large += 1,
+            Skip::Unreadable => stats.unreadable += 1,
+            Skip::Failed(reason) => *stats.failed.entry(reason).or_default() += 1,
+        }
+    }
+}
+
+impl Outcome {
+    /// Adds this outcome to `stats` as the local engine counts it: members apart from files,
+    /// an archive or a mailbox once among the containers.
+    fn count(&self, stats: &mut SyncStats, member_skips: &mut MemberSkips) {
         match self {
             Outcome::Indexed {
                 replaced,
                 bytes,
-                kind,
-                lossy,
-                truncated,
+                text,
+                stopped,
             } => {
                 if *replaced {
                     stats.updated += 1;
@@ -524,111 +490,221 @@ impl Outcome {
                     stats.added += 1;
                 }
                 stats.bytes += bytes;
-                if *kind != DocumentType::Text {
-                    *stats.extracted.entry(*kind).or_default() += 1;
+                text.count(stats);
+                if text.kind.is_archive() {
+                    stats.containers += 1;
                 }
-                stats.lossy += u64::from(*lossy);
-                stats.truncated += u64::from(*truncated);
+                if let Some(reason) = stopped {
+                    *stats.failed.entry(reason).or_default() += 1;
+                }
+            }
+            Outcome::Member(text) => {
+                stats.members += 1;
+                text.count(stats);
             }
             Outcome::Removed => stats.removed += 1,
-            Outcome::Skipped(Skip::Binary) => stats.binary += 1,
-            Outcome::Skipped(Skip::TooLarge) => stats.too_large += 1,
-            Outcome::Skipped(Skip::Unreadable) => stats.unreadable += 1,
-            Outcome::Skipped(Skip::Failed(reason)) => {
-                *stats.failed.entry(reason).or_default() += 1;
+            Outcome::Skipped(skip) => skip.count(stats),
+            Outcome::MemberSkipped(skip) => {
+                skip.count(stats);
+                match skip {
+                    Skip::Binary => member_skips.binary += 1,
+                    Skip::TooLarge => member_skips.too_large += 1,
+                    Skip::Unreadable | Skip::Failed(_) => {}
+                }
             }
         }
     }
 }
 
-/// The `_bulk` lines of one change (reading and extracting the file for a put).
-fn prepare(
-    change: &Change,
-    root_key: &str,
-    options: &IndexOptions,
-    observer: &dyn IndexObserver,
-) -> (Vec<String>, Outcome) {
-    match change {
-        Change::Delete { key, version } => (vec![delete_line(key, *version)], Outcome::Removed),
+/// The `_bulk` operations of one change and what became of its file and members.
+#[derive(Default)]
+struct Prepared {
+    /// Operations that may reach the engine in any order with other changes' operations.
+    operations: Vec<Vec<String>>,
+    /// A container's own document, sent only once its members' operations are acknowledged:
+    /// it is the mark that the container is complete on the engine, so a run killed before it
+    /// leaves the container at its old version and the next run sends everything again.
+    last: Option<Vec<String>>,
+    outcomes: Vec<Outcome>,
+}
+
+/// What one change of the sync needs besides the change itself.
+struct PrepareContext<'a> {
+    root_key: &'a str,
+    member_rules: &'a MemberRules,
+    options: &'a IndexOptions,
+    observer: &'a dyn IndexObserver,
+}
+
+/// The `_bulk` operations of one change (reading and extracting the file, and its members, for
+/// a put): for a container, the deletes of its old members that the new version lacks, a put of
+/// each member (at the container's version), then the container's own put.
+fn prepare(change: &Change, context: &PrepareContext<'_>) -> Prepared {
+    let (entry, key, previous, old_members) = match change {
+        Change::Delete { own, members } => {
+            let operations = own
+                .iter()
+                .chain(members)
+                .map(|document| vec![delete_line(&document.key, document.mtime)])
+                .collect();
+            // A file is removed once, whatever its members.
+            let outcomes = own.iter().map(|_| Outcome::Removed).collect();
+            return Prepared {
+                operations,
+                last: None,
+                outcomes,
+            };
+        }
         Change::Put {
             entry,
             key,
             previous,
-        } => {
-            // Members of archives are not documents on the engine yet (their keys would need
-            // their own place in the catalog diff): an archive is its own document, the list
-            // of its members, and none is read (see README, "Lantern on OpenSearch").
-            let read = read_file(
-                &entry.path,
-                options.max_file_size,
-                options.max_text_bytes(),
-                &options.extract,
-                &|_| false,
-                &mut |_| {},
-            );
-            observer.file_done(entry.size);
-            let file = match read {
-                Ok(opened) => {
-                    if let Some(error) = opened.stopped {
-                        observer.warning(IndexWarning::Unextractable {
-                            path: entry.path.clone(),
-                            kind: opened.document.kind,
-                            message: error.to_string(),
-                        });
-                    }
-                    opened.document
+            old_members,
+        } => (entry, key, previous, old_members),
+    };
+    let PrepareContext {
+        options, observer, ..
+    } = context;
+    // A file whose mtime went back (restored from a backup) still replaces the text.
+    let version = previous.map_or(entry.mtime, |old| entry.mtime.max(old + 1));
+    // The ignore files that decide on members are read only for a file that is a container.
+    let archive_rules = std::cell::OnceCell::new();
+    let admit = |path: &[String]| {
+        archive_rules
+            .get_or_init(|| context.member_rules.for_archive(&entry.path))
+            .admits(path)
+    };
+    let mut members = Prepared::default();
+    let mut member_keys = HashSet::new();
+    let read = read_file(
+        &entry.path,
+        options.max_file_size,
+        options.max_text_bytes(),
+        &options.extract,
+        &admit,
+        &mut |member| {
+            let member_key = member_key(key, &member.path);
+            let shown = shown_path(&member_key);
+            match member.outcome {
+                Ok(document) => {
+                    warn_truncated(&shown, &document, context);
+                    members
+                        .outcomes
+                        .push(Outcome::Member(TextNotes::of(&document)));
+                    let put = put_operation(&member_key, entry, version, &document, context);
+                    members.operations.push(put);
+                    member_keys.insert(member_key);
                 }
-                Err(reason) => {
-                    let skip = warn_skip(&entry.path, reason, observer);
-                    // A file that can no longer be read loses its old text.
-                    let lines = previous
-                        .map(|version| vec![delete_line(key, version)])
-                        .unwrap_or_default();
-                    return (lines, Outcome::Skipped(skip));
+                Err(unread) => {
+                    let skip = warn_skip(&shown, unread, *observer);
+                    members.outcomes.push(Outcome::MemberSkipped(skip));
                 }
-            };
-            if file.truncated {
-                observer.warning(IndexWarning::Truncated {
-                    path: entry.path.clone(),
-                    limit: options.max_text_bytes(),
-                });
             }
-            // A file whose mtime went back (restored from a backup) still replaces the text.
-            let version = previous.map_or(entry.mtime, |old| entry.mtime.max(old + 1));
-            let action = json!({ "index": {
-                "_id": document_id(key),
-                "version": version,
-                "version_type": "external_gte",
-            }});
-            let source = json!({
-                "path": key,
-                "root": root_key,
-                "size": entry.size,
-                "mtime": entry.mtime,
-                "type": file.kind.name(),
-                "title": file.title,
-                "body": file.text,
-                "from": file.envelope.as_ref().map(|envelope| &envelope.from),
-                "to": file.envelope.as_ref().map(|envelope| &envelope.to),
-                "date": file.date,
-                "copies": copy_key(key, &file),
-                "path_length": key.len(),
-                "folders": folder_prefixes(key),
-                "path_parts": path_parts(key),
-            });
-            let outcome = Outcome::Indexed {
-                replaced: previous.is_some(),
-                bytes: entry.size,
-                kind: file.kind,
-                lossy: file.lossy,
-                truncated: file.truncated,
+        },
+    );
+    observer.file_done(entry.size);
+    // The old members the new version lacks (all of them when it cannot be read any more: a
+    // file that can no longer be read loses its old text) go first.
+    let mut operations: Vec<Vec<String>> = old_members
+        .iter()
+        .filter(|old| !member_keys.contains(&old.key))
+        .map(|old| vec![delete_line(&old.key, version)])
+        .collect();
+    operations.append(&mut members.operations);
+    let mut outcomes = members.outcomes;
+    let opened = match read {
+        Ok(opened) => opened,
+        Err(reason) => {
+            outcomes.push(Outcome::Skipped(warn_skip(&entry.path, reason, *observer)));
+            if let Some(old) = previous {
+                operations.push(vec![delete_line(key, *old)]);
+            }
+            return Prepared {
+                operations,
+                last: None,
+                outcomes,
             };
-            (vec![action.to_string(), source.to_string()], outcome)
         }
+    };
+    let file = opened.document;
+    if let Some(error) = &opened.stopped {
+        observer.warning(IndexWarning::Unextractable {
+            path: entry.path.clone(),
+            kind: file.kind,
+            message: format!("{error}; its members read so far are indexed"),
+        });
+    }
+    warn_truncated(&entry.path, &file, context);
+    outcomes.push(Outcome::Indexed {
+        replaced: previous.is_some(),
+        bytes: entry.size,
+        text: TextNotes::of(&file),
+        stopped: opened.stopped.as_ref().map(|error| error.reason()),
+    });
+    let own = put_operation(key, entry, version, &file, context);
+    // A file without members is complete in one operation: nothing to wait for.
+    let (operations, last) = if operations.is_empty() {
+        (vec![own], None)
+    } else {
+        (operations, Some(own))
+    };
+    Prepared {
+        operations,
+        last,
+        outcomes,
     }
 }
 
-/// Reports a file that was not indexed, as the local engine does, and says how to count it.
+/// The path people see for the document keyed `key` (a file, or a member of one).
+fn shown_path(key: &str) -> PathBuf {
+    PathBuf::from(display_key(key).into_owned())
+}
+
+/// Reports the document of `path` if its text was cut at the limit.
+fn warn_truncated(path: &Path, file: &Document, context: &PrepareContext<'_>) {
+    if file.truncated {
+        context.observer.warning(IndexWarning::Truncated {
+            path: path.to_path_buf(),
+            limit: context.options.max_text_bytes(),
+        });
+    }
+}
+
+/// The `_bulk` operation putting the document keyed `key` (the file `entry`, or a member of it,
+/// which carries its container's size and mtime as the local engine's members do) at `version`.
+fn put_operation(
+    key: &str,
+    entry: &FileEntry,
+    version: u64,
+    file: &Document,
+    context: &PrepareContext<'_>,
+) -> Vec<String> {
+    let action = json!({ "index": {
+        "_id": document_id(key),
+        "version": version,
+        "version_type": "external_gte",
+    }});
+    let source = json!({
+        "path": key,
+        "root": context.root_key,
+        "size": entry.size,
+        "mtime": entry.mtime,
+        "type": file.kind.name(),
+        "title": file.title,
+        "body": file.text,
+        "from": file.envelope.as_ref().map(|envelope| &envelope.from),
+        "to": file.envelope.as_ref().map(|envelope| &envelope.to),
+        "date": file.date,
+        "copies": copy_key(key, file),
+        "path_length": key.len(),
+        "folders": folder_prefixes(key),
+        "path_parts": path_parts(key),
+    });
+    vec![action.to_string(), source.to_string()]
+}
+
+/// Reports a file or member that was not indexed, as the local engine does, and says how to
+/// count it.
 fn warn_skip(path: &Path, reason: SkipReason, observer: &dyn IndexObserver) -> Skip {
     match reason {
         SkipReason::Binary => Skip::Binary,
@@ -699,7 +775,8 @@ fn delete_roots(
             }
             for file in files {
                 queue.push(vec![delete_line(&file.key, file.mtime)])?;
-                removed += 1;
+                // Files are counted, not the members of archives.
+                removed += u64::from(!is_member(&file.key));
             }
         }
         Ok(())
@@ -711,60 +788,6 @@ fn delete_roots(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn entry(key: &str, size: u64, mtime: u64) -> (String, FileEntry) {
-        let entry = FileEntry {
-            path: PathBuf::from(key),
-            mtime,
-            size,
-        };
-        (key.to_string(), entry)
-    }
-
-    fn known(key: &str, size: u64, mtime: u64) -> EngineFile {
-        EngineFile {
-            key: key.to_string(),
-            size,
-            mtime,
-        }
-    }
-
-    fn describe(changes: &[Change]) -> Vec<String> {
-        changes
-            .iter()
-            .map(|change| match change {
-                Change::Put { key, previous, .. } => format!("put {key} {previous:?}"),
-                Change::Delete { key, version } => format!("delete {key} {version}"),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn the_merge_finds_added_changed_gone_and_unchanged_files() {
-        let walked = vec![
-            entry("/r/a", 1, 1),
-            entry("/r/c", 2, 9),
-            entry("/r/d", 3, 3),
-        ];
-        let engine = vec![
-            known("/r/a", 1, 1),
-            known("/r/b", 5, 5),
-            known("/r/c", 2, 2),
-            known("/r/e", 1, 7),
-        ];
-        let mut stats = SyncStats::default();
-        let changes = diff(walked, engine, &mut stats);
-        assert_eq!(
-            describe(&changes),
-            [
-                "delete /r/b 5",
-                "put /r/c Some(2)",
-                "put /r/d None",
-                "delete /r/e 7"
-            ]
-        );
-        assert_eq!(stats.unchanged, 1);
-    }
 
     #[test]
     fn ids_are_short_and_distinct() {
