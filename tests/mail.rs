@@ -9,8 +9,7 @@ mod util;
 
 use std::path::Path;
 
-use base64::Engine;
-use util::{mbox, message, Dir};
+use util::{base64_lines, mbox, message, Dir};
 
 /// The bytes of `sample-docs/NAME`.
 fn sample(name: &str) -> Vec<u8> {

@@ -325,14 +325,14 @@ fn members_of_archives_and_mailboxes_are_the_same_documents_on_both_engines() {
     let dir = Dir::new();
     dir.create(
         "docs/bundle.zip",
-        &zip(&[
+        zip(&[
             ("notes/alpha.txt", b"quokka alpha"),
             ("beta.txt", b"quokka beta"),
         ]),
     );
     dir.create(
         "docs/logs.tar.gz",
-        &gzip(&tar(&[("day1.log", b"quokka wombat day")])),
+        gzip(&tar(&[("day1.log", b"quokka wombat day")])),
     );
     let plain = message(
         "ann@example.com",
@@ -348,7 +348,7 @@ fn members_of_archives_and_mailboxes_are_the_same_documents_on_both_engines() {
         "see the attachment",
         &[("report.txt", "text/plain", b"quokka wombat report")],
     );
-    dir.create("docs/inbox.mbox", &mbox(&[plain, attached]));
+    dir.create("docs/inbox.mbox", mbox(&[plain, attached]));
     dir.create("docs/plain.txt", "nothing about marsupials");
 
     let local = dir.lantern().arg("index").arg("docs").assert_success();
@@ -385,7 +385,7 @@ fn members_of_archives_and_mailboxes_are_the_same_documents_on_both_engines() {
     // A zip replaced by one with other members, a mailbox deleted: after one run the engine
     // holds exactly the local engine's documents, no member left behind.
     std::thread::sleep(Duration::from_millis(20));
-    dir.create("docs/bundle.zip", &zip(&[("gamma.txt", b"quokka gamma")]));
+    dir.create("docs/bundle.zip", zip(&[("gamma.txt", b"quokka gamma")]));
     dir.remove("docs/inbox.mbox");
     let local = dir.lantern().arg("index").arg("docs").assert_success();
     let second = remote.index(&dir, &["docs"]);

@@ -42,7 +42,7 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 /// `bytes` in base64, in lines of 76 characters as MIME writes it.
-fn base64_lines(bytes: &[u8]) -> String {
+pub fn base64_lines(bytes: &[u8]) -> String {
     let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
     let mut lines = String::new();
     for chunk in encoded.as_bytes().chunks(76) {

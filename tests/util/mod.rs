@@ -26,7 +26,7 @@ use std::process::Command;
 #[allow(unused_imports)]
 pub use command::{Output, TestCommand, HANG_LIMIT};
 #[allow(unused_imports)]
-pub use containers::{gzip, mbox, message, tar, zip};
+pub use containers::{base64_lines, gzip, mbox, message, tar, zip};
 #[allow(unused_imports)]
 pub use html::{assert_well_formed_html, element, marked, visible_text};
 #[allow(unused_imports)]
