@@ -602,11 +602,11 @@ fn an_index_of_an_older_mapping_is_refused_saying_to_rebuild_it() {
     else {
         return;
     };
-    // What the Lantern before copies, folders and path words on the engine made (version 3): its
-    // documents have none of the fields a search now folds, counts and filters on.
+    // What the Lantern before members on the engine made (version 4): its archives are single
+    // documents, and an unchanged archive would never get its members.
     remote.put(
         &format!("/{}", remote.index),
-        &json!({ "mappings": { "_meta": { "lantern_mapping": 3, "lantern_language": "english" } } }),
+        &json!({ "mappings": { "_meta": { "lantern_mapping": 4, "lantern_language": "english" } } }),
     );
     let dir = Dir::new();
     dir.create("docs/a.txt", "alpha");
@@ -615,7 +615,7 @@ fn an_index_of_an_older_mapping_is_refused_saying_to_rebuild_it() {
         assert!(
             refused
                 .stderr
-                .contains("has mapping version 3, this Lantern needs 4; rebuild it"),
+                .contains("has mapping version 4, this Lantern needs 5; rebuild it"),
             "{command:?}: {refused}"
         );
     }

@@ -787,7 +787,114 @@ fn delete_roots(
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
+    use crate::engine::opensearch::catalog::EngineFile;
+    use crate::index::Rebuild;
+
+    /// An observer that lets everything pass.
+    struct Quiet;
+
+    impl IndexObserver for Quiet {
+        fn warning(&self, _: IndexWarning) {}
+        fn rebuilding(&self, _: Rebuild) {}
+    }
+
+    /// A tar archive of `members` (name, text).
+    fn tar_of(members: &[(&str, &str)]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (name, text) in members {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(text.len() as u64);
+            header.set_mode(0o644);
+            builder
+                .append_data(&mut header, name, text.as_bytes())
+                .expect("a member");
+        }
+        builder.into_inner().expect("a tar")
+    }
+
+    /// Each operation as (action, name of the document by its id, version).
+    fn describe(
+        operations: &[Vec<String>],
+        names: &[(String, &str)],
+    ) -> Vec<(String, String, u64)> {
+        operations
+            .iter()
+            .map(|operation| {
+                let action: Value = serde_json::from_str(&operation[0]).expect("an action");
+                let (verb, target) = action
+                    .as_object()
+                    .and_then(|action| action.iter().next())
+                    .expect("one verb");
+                let id = target["_id"].as_str().expect("an id");
+                let name = names
+                    .iter()
+                    .find(|(key, _)| document_id(key) == id)
+                    .map_or("?", |(_, name)| name);
+                let version = target["version"].as_u64().expect("a version");
+                (verb.clone(), name.to_string(), version)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_changed_container_drops_stale_members_then_puts_the_others_and_itself_last() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("a.tar");
+        let bytes = tar_of(&[("kept.txt", "kept words"), ("new.txt", "new words")]);
+        std::fs::write(&path, &bytes).expect("the archive");
+        let key = path_key(&path);
+        let member = |name: &str| member_key(&key, &[name.to_string()]);
+        let old = |name: &str| EngineFile {
+            key: member(name),
+            size: 1,
+            mtime: 5,
+        };
+        let change = Change::Put {
+            entry: FileEntry {
+                path: path.clone(),
+                mtime: 9,
+                size: bytes.len() as u64,
+            },
+            key: key.clone(),
+            previous: Some(5),
+            old_members: vec![old("gone.txt"), old("kept.txt")],
+        };
+        let options = super::super::sync_state::tests::options(1 << 20);
+        let rules = MemberRules::new(dir.path(), &options.walk);
+        let context = PrepareContext {
+            root_key: &path_key(dir.path()),
+            member_rules: &rules,
+            options: &options,
+            observer: &Quiet,
+        };
+        let prepared = prepare(&change, &context);
+        let names = [
+            (key.clone(), "a.tar"),
+            (member("gone.txt"), "gone.txt"),
+            (member("kept.txt"), "kept.txt"),
+            (member("new.txt"), "new.txt"),
+        ];
+        let step = |verb: &str, name: &str| (verb.to_string(), name.to_string(), 9);
+        assert_eq!(
+            describe(&prepared.operations, &names),
+            [
+                step("delete", "gone.txt"),
+                step("index", "kept.txt"),
+                step("index", "new.txt")
+            ]
+        );
+        let last = prepared.last.expect("the container's own document, last");
+        assert_eq!(describe(&[last], &names), [step("index", "a.tar")]);
+        let mut stats = SyncStats::default();
+        let mut member_skips = MemberSkips::default();
+        for outcome in &prepared.outcomes {
+            outcome.count(&mut stats, &mut member_skips);
+        }
+        assert_eq!((stats.updated, stats.members, stats.containers), (1, 2, 1));
+    }
 
     #[test]
     fn ids_are_short_and_distinct() {
