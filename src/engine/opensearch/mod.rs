@@ -15,6 +15,7 @@ mod engine;
 mod error;
 mod facets;
 mod mapping;
+mod operations;
 mod query;
 mod search;
 mod spelling;
