@@ -412,6 +412,34 @@ fn members_of_archives_and_mailboxes_are_the_same_documents_on_both_engines() {
 }
 
 #[test]
+fn an_archive_of_more_members_than_one_bulk_request_holds_them_all_on_the_engine() {
+    let Some(remote) = Remote::new(
+        "an_archive_of_more_members_than_one_bulk_request_holds_them_all_on_the_engine",
+    ) else {
+        return;
+    };
+    let dir = Dir::new();
+    // 1,200 members: their puts span three `_bulk` requests, sent while the archive is read.
+    let texts: Vec<(String, String)> = (0..1200)
+        .map(|n| (format!("part/{n:04}.txt"), format!("member number{n:04}")))
+        .collect();
+    let members: Vec<(&str, &[u8])> = texts
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_bytes()))
+        .collect();
+    dir.create("docs/many.zip", zip(&members));
+    let local = dir.lantern().arg("index").arg("docs").assert_success();
+    let synced = remote.index(&dir, &["docs"]);
+    assert_eq!(synced, IndexSummary::parse(&local.stdout));
+    assert_eq!((synced.members, synced.archives), (1200, 1), "{synced:?}");
+    assert_eq!(remote.count(), 1201);
+    assert_eq!(
+        same_hits(&remote, &dir, "number0777"),
+        ["many.zip::part/0777.txt"]
+    );
+}
+
+#[test]
 fn killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk() {
     let Some(remote) = Remote::new("killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk")
     else {

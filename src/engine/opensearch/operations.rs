@@ -3,10 +3,11 @@
 //! A put reads the file as the local engine does: a plain document is one `index` operation. A
 //! container (an archive, a compressed file, a mailbox) also gives one document per member, keyed
 //! as locally (`a.zip` NUL `::x.txt`), carrying the container's size, mtime and external version.
-//! Its operations come in an order that survives a kill: the deletes of its old members that its
-//! new version lacks, a put of each member, and its own put apart ([`Prepared::last`]), which the
-//! sync sends only once everything before it is acknowledged: the container's document is the mark
-//! that the container is complete on the engine.
+//! Its operations come in an order that survives a kill: a put of each member as it is read (a
+//! large archive never waits whole in memory), the deletes of its old members that its new version
+//! lacks, and its own put apart ([`Prepared::last`]), which the sync sends only once everything
+//! before it is acknowledged: the container's document is the mark that the container is complete
+//! on the engine.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use sha2::Digest;
 
 use super::catalog::Change;
 use super::mapping::{copy_key, folder_prefixes, path_parts};
+use super::OpenSearchError;
 use crate::extract::{Document, DocumentType};
 use crate::index::path_key::{display_key, member_key};
 use crate::index::text::{read_file, SkipReason};
@@ -144,7 +146,6 @@ impl Outcome {
 }
 
 /// The `_bulk` operations of one change and what became of its file and members.
-#[derive(Default)]
 pub(super) struct Prepared {
     /// Operations that may reach the engine in any order with other changes' operations.
     pub(super) operations: Vec<Vec<String>>,
@@ -164,10 +165,20 @@ pub(super) struct PrepareContext<'a> {
     pub(super) observer: &'a dyn IndexObserver,
 }
 
+/// Where the put of each member goes as soon as it is read: a large archive never waits whole in
+/// memory.
+pub(super) type MemberSink<'s> = dyn Fn(Vec<String>) -> Result<(), OpenSearchError> + Sync + 's;
+
 /// The `_bulk` operations of one change (reading and extracting the file, and its members, for
-/// a put): for a container, the deletes of its old members that the new version lacks, a put of
-/// each member (at the container's version), then the container's own put.
-pub(super) fn prepare(change: &Change, context: &PrepareContext<'_>) -> Prepared {
+/// a put): for a container, a put of each member (at the container's version) handed to `send`
+/// as it is read, then in the answer the deletes of its old members that the new version lacks
+/// (known once every member is read; they and the puts name distinct documents, so their order
+/// does not matter) and, apart, the container's own put. Fails only when `send` does.
+pub(super) fn prepare(
+    change: &Change,
+    context: &PrepareContext<'_>,
+    send: &MemberSink<'_>,
+) -> Result<Prepared, OpenSearchError> {
     let (entry, key, previous, old_members) = match change {
         Change::Delete { own, members } => {
             let operations = own
@@ -177,11 +188,11 @@ pub(super) fn prepare(change: &Change, context: &PrepareContext<'_>) -> Prepared
                 .collect();
             // A file is removed once, whatever its members.
             let outcomes = own.iter().map(|_| Outcome::Removed).collect();
-            return Prepared {
+            return Ok(Prepared {
                 operations,
                 last: None,
                 outcomes,
-            };
+            });
         }
         Change::Put {
             entry,
@@ -202,8 +213,9 @@ pub(super) fn prepare(change: &Change, context: &PrepareContext<'_>) -> Prepared
             .get_or_init(|| context.member_rules.for_archive(&entry.path))
             .admits(path)
     };
-    let mut members = Prepared::default();
+    let mut outcomes = Vec::new();
     let mut member_keys = HashSet::new();
+    let mut failure = None;
     let read = read_file(
         &entry.path,
         options.max_file_size,
@@ -211,35 +223,41 @@ pub(super) fn prepare(change: &Change, context: &PrepareContext<'_>) -> Prepared
         &options.extract,
         &admit,
         &mut |member| {
+            if failure.is_some() {
+                return;
+            }
             let member_key = member_key(key, &member.path);
             let shown = shown_path(&member_key);
             match member.outcome {
                 Ok(document) => {
                     warn_truncated(&shown, &document, context);
-                    members
-                        .outcomes
-                        .push(Outcome::Member(TextNotes::of(&document)));
+                    outcomes.push(Outcome::Member(TextNotes::of(&document)));
                     let put = put_operation(&member_key, entry, version, &document, context);
-                    members.operations.push(put);
-                    member_keys.insert(member_key);
+                    match send(put) {
+                        Ok(()) => {
+                            member_keys.insert(member_key);
+                        }
+                        Err(err) => failure = Some(err),
+                    }
                 }
                 Err(unread) => {
                     let skip = warn_skip(&shown, unread, *observer);
-                    members.outcomes.push(Outcome::MemberSkipped(skip));
+                    outcomes.push(Outcome::MemberSkipped(skip));
                 }
             }
         },
     );
     observer.file_done(entry.size);
+    if let Some(err) = failure {
+        return Err(err);
+    }
     // The old members the new version lacks (all of them when it cannot be read any more: a
-    // file that can no longer be read loses its old text) go first.
+    // file that can no longer be read loses its old text).
     let mut operations: Vec<Vec<String>> = old_members
         .iter()
         .filter(|old| !member_keys.contains(&old.key))
         .map(|old| vec![delete_line(&old.key, version)])
         .collect();
-    operations.append(&mut members.operations);
-    let mut outcomes = members.outcomes;
     let opened = match read {
         Ok(opened) => opened,
         Err(reason) => {
@@ -247,11 +265,11 @@ pub(super) fn prepare(change: &Change, context: &PrepareContext<'_>) -> Prepared
             if let Some(old) = previous {
                 operations.push(vec![delete_line(key, *old)]);
             }
-            return Prepared {
+            return Ok(Prepared {
                 operations,
                 last: None,
                 outcomes,
-            };
+            });
         }
     };
     let file = opened.document;
@@ -271,16 +289,16 @@ pub(super) fn prepare(change: &Change, context: &PrepareContext<'_>) -> Prepared
     });
     let own = put_operation(key, entry, version, &file, context);
     // A file without members is complete in one operation: nothing to wait for.
-    let (operations, last) = if operations.is_empty() {
+    let (operations, last) = if operations.is_empty() && member_keys.is_empty() {
         (vec![own], None)
     } else {
         (operations, Some(own))
     };
-    Prepared {
+    Ok(Prepared {
         operations,
         last,
         outcomes,
-    }
+    })
 }
 
 /// The path people see for the document keyed `key` (a file, or a member of one).
@@ -429,7 +447,7 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_container_drops_stale_members_then_puts_the_others_and_itself_last() {
+    fn a_changed_container_sends_its_members_drops_stale_ones_and_puts_itself_last() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let path = dir.path().join("a.tar");
         let bytes = tar_of(&[("kept.txt", "kept words"), ("new.txt", "new words")]);
@@ -459,7 +477,12 @@ mod tests {
             options: &options,
             observer: &Quiet,
         };
-        let prepared = prepare(&change, &context);
+        let sent = std::sync::Mutex::new(Vec::new());
+        let send = |operation| {
+            sent.lock().expect("not poisoned").push(operation);
+            Ok(())
+        };
+        let prepared = prepare(&change, &context, &send).expect("prepared");
         let names = [
             (key.clone(), "a.tar"),
             (member("gone.txt"), "gone.txt"),
@@ -467,13 +490,15 @@ mod tests {
             (member("new.txt"), "new.txt"),
         ];
         let step = |verb: &str, name: &str| (verb.to_string(), name.to_string(), 9);
+        // The members as they were read, then the member the new version lacks.
+        let sent = sent.into_inner().expect("not poisoned");
+        assert_eq!(
+            describe(&sent, &names),
+            [step("index", "kept.txt"), step("index", "new.txt")]
+        );
         assert_eq!(
             describe(&prepared.operations, &names),
-            [
-                step("delete", "gone.txt"),
-                step("index", "kept.txt"),
-                step("index", "new.txt")
-            ]
+            [step("delete", "gone.txt")]
         );
         let last = prepared.last.expect("the container's own document, last");
         assert_eq!(describe(&[last], &names), [step("index", "a.tar")]);

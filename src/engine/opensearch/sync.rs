@@ -13,12 +13,13 @@
 //! ([`super::sync_state`]), so a re-sync of unchanged folders reads no catalog at all.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
-use super::bulk::send_pipelined;
+use super::bulk::{send_pipelined, BulkQueue};
 use super::catalog::{by_file, diff, engine_catalog, is_member};
 use super::client::{error_type, Client};
 use super::mapping::{index_definition, recorded_language, recorded_version, MAPPING_VERSION};
@@ -282,33 +283,31 @@ fn sync_root(
     let mut member_skips = MemberSkips::default();
     let mut containers = Vec::new();
     // Files are read and extracted while the previous batches are being sent.
-    let mut sent = false;
-    send_pipelined(client, |queue| {
+    let sent = send_pipelined(client, |queue| {
+        let shared = SharedQueue {
+            queue: Mutex::new((queue, false)),
+            state,
+            root_key: &root_key,
+            relax: changes.len() >= RELAX_AT,
+        };
+        let send = |operation| shared.push(operation);
         for chunk in changes.chunks(READ_CHUNK) {
-            let prepared: Vec<Prepared> = chunk
+            let prepared: Vec<Result<Prepared, OpenSearchError>> = chunk
                 .par_iter()
-                .map(|change| prepare(change, &context))
+                .map(|change| prepare(change, &context, &send))
                 .collect();
             for prepared in prepared {
+                let prepared = prepared?;
                 for outcome in &prepared.outcomes {
                     outcome.count(stats, &mut member_skips);
                 }
-                if !sent && (!prepared.operations.is_empty() || prepared.last.is_some()) {
-                    // Before the first write: a run killed from now on leaves the index
-                    // marked, and the next one diffs the whole catalog again.
-                    if changes.len() >= RELAX_AT {
-                        state.relax()?;
-                    }
-                    state.writing(&root_key)?;
-                    sent = true;
-                }
                 for operation in prepared.operations {
-                    queue.push(operation)?;
+                    shared.push(operation)?;
                 }
                 containers.extend(prepared.last);
             }
         }
-        Ok(())
+        Ok(shared.sent())
     })?;
     if !containers.is_empty() {
         // The containers' own documents, now that every member sent before them is in the
@@ -332,6 +331,40 @@ fn sync_root(
         state.synced(root_key, record);
     }
     Ok(sent)
+}
+
+/// The `_bulk` queue of one root's sync, shared by the threads reading files (which send the
+/// members of containers as they read them) and the thread gathering their other operations.
+struct SharedQueue<'q, 'r> {
+    /// The queue, and whether anything was pushed into it yet.
+    queue: Mutex<(&'q mut BulkQueue, bool)>,
+    state: &'r StateKeeper<'r>,
+    root_key: &'r str,
+    /// Whether the index's durability is relaxed before the first write.
+    relax: bool,
+}
+
+impl SharedQueue<'_, '_> {
+    /// Queues one operation; before the first, marks the index writing, so that a run killed
+    /// from then on leaves it marked and the next one diffs the whole catalog again.
+    fn push(&self, operation: Vec<String>) -> Result<(), OpenSearchError> {
+        let mut guard = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let (queue, sent) = &mut *guard;
+        if !*sent {
+            if self.relax {
+                self.state.relax()?;
+            }
+            self.state.writing(self.root_key)?;
+            *sent = true;
+        }
+        queue.push(operation)?;
+        Ok(())
+    }
+
+    /// Whether anything was queued.
+    fn sent(&self) -> bool {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner).1
+    }
 }
 
 /// The skip counters of a run's statistics, to tell what one root added to them.
