@@ -279,18 +279,20 @@ fn the_engine_holds_what_the_local_index_holds_for_the_sample_documents() {
     assert_eq!(status["nodes"], 2);
 }
 
-/// The paths of every document the engine `command` reads (`*`, up to 1,000), sorted.
+/// The paths of every document the engine `command` reads (`*`, at most 10,000), sorted.
 fn all_paths(command: TestCommand) -> Vec<String> {
     let output = command
-        .args(["search", "--format", "json", "--limit", "1000", "*"])
+        .args(["search", "--format", "json", "--limit", "10000", "*"])
         .assert_success();
     let json: Value = serde_json::from_str(&output.stdout).expect("search JSON");
+    let total = json["total"].as_u64().expect("a total");
     let mut paths: Vec<String> = json["hits"]
         .as_array()
         .expect("hits")
         .iter()
         .map(|hit| hit["path"].as_str().expect("a path").to_string())
         .collect();
+    assert_eq!(paths.len() as u64, total, "every document is listed");
     paths.sort();
     paths
 }
@@ -506,6 +508,74 @@ fn killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk() {
     );
     let again = remote.index(&dir, &["docs"]);
     assert_eq!((again.indexed, again.unchanged), (0, on_disk.len() as u64));
+}
+
+#[test]
+fn killed_while_sending_archives_a_rerun_leaves_exactly_the_local_documents() {
+    let Some(remote) =
+        Remote::new("killed_while_sending_archives_a_rerun_leaves_exactly_the_local_documents")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    let archive = |prefix: &str, count: usize| {
+        let texts: Vec<(String, String)> = (0..count)
+            .map(|n| (format!("{prefix}-{n}.txt"), format!("{prefix} member {n}")))
+            .collect();
+        let members: Vec<(&str, &[u8])> = texts
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_bytes()))
+            .collect();
+        zip(&members)
+    };
+    for i in 0..40 {
+        dir.create(
+            &format!("docs/a{i:02}.zip"),
+            archive(&format!("old{i}"), 100),
+        );
+    }
+    let mut child = remote
+        .lantern(&dir)
+        .args(["index", "docs", "--threads", "1"])
+        .spawn();
+    // Kill it once some members reached the engine, while it is still sending.
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            panic!("the sync ended ({status}) before it could be killed");
+        }
+        if remote.count() > 0 || started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        remote.post(&format!("/{}/_refresh", remote.index), &json!({}));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    // A container's own document is its commit mark: any that reached the engine came after
+    // all its members.
+    remote.post(&format!("/{}/_refresh", remote.index), &json!({}));
+    let documents = remote.documents();
+    for container in documents.keys().filter(|key| !key.contains("::")) {
+        let members = documents
+            .keys()
+            .filter(|key| key.starts_with(&format!("{container}\0::")))
+            .count();
+        assert_eq!(members, 100, "{container}");
+    }
+
+    // Meanwhile an archive goes and another is replaced by one with other members.
+    dir.remove("docs/a00.zip");
+    dir.create("docs/a01.zip", archive("new", 3));
+
+    dir.lantern().arg("index").arg("docs").assert_success();
+    remote.index(&dir, &["docs"]);
+    let on_engine = all_paths(remote.lantern(&dir));
+    assert_eq!(on_engine, all_paths(dir.lantern()));
+    assert_eq!(on_engine.len(), 39 + 38 * 100 + 3);
+    let documents = remote.documents();
+    assert_eq!(documents.len(), on_engine.len());
+    assert!(documents.values().all(|(_, copies)| *copies == 1));
 }
 
 #[test]
