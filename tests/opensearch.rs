@@ -378,6 +378,26 @@ fn members_of_archives_and_mailboxes_are_the_same_documents_on_both_engines() {
     );
     same_hits(&remote, &dir, "path:report.txt");
     same_hits(&remote, &dir, "type:mbox OR type:zip");
+    // Members are counted by type, month and folder (an archive is a folder of its members)
+    // alike.
+    let args = [
+        "search",
+        "--format",
+        "json",
+        "--facets",
+        "--limit",
+        "1",
+        "quokka OR wombat",
+    ];
+    let facets = |output: Output| {
+        serde_json::from_str::<Value>(&output.stdout).expect("JSON")["facets"].clone()
+    };
+    let local_facets = facets(dir.lantern().args(args).run());
+    assert!(
+        local_facets.to_string().contains("bundle.zip"),
+        "{local_facets}"
+    );
+    assert_eq!(facets(remote.lantern(&dir).args(args).run()), local_facets);
     assert_eq!(
         all_paths(remote.lantern(&dir)),
         all_paths(dir.lantern()),
