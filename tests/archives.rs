@@ -9,43 +9,7 @@ mod util;
 use std::io::Write;
 use std::path::Path;
 
-use util::Dir;
-
-/// A zip archive of `members` (name, bytes), deflated.
-fn zip(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in members {
-        writer.start_file(*name, options).expect("start a member");
-        writer.write_all(bytes).expect("write a member");
-    }
-    writer.finish().expect("finish the zip").into_inner()
-}
-
-/// A tar archive of `members` (name, bytes). Names are written as they are, `..` and leading
-/// slashes included (as a hostile tool would; the tar crate's own setter refuses them).
-fn tar(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut builder = tar::Builder::new(Vec::new());
-    for (name, bytes) in members {
-        let mut header = tar::Header::new_gnu();
-        let field = &mut header.as_gnu_mut().expect("a GNU header").name;
-        field[..name.len()].copy_from_slice(name.as_bytes());
-        header.set_size(bytes.len() as u64);
-        header.set_mode(0o644);
-        header.set_entry_type(tar::EntryType::Regular);
-        header.set_cksum();
-        builder.append(&header, *bytes).expect("append a member");
-    }
-    builder.into_inner().expect("finish the tar")
-}
-
-/// `bytes` gzipped.
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    encoder.write_all(bytes).expect("gzip");
-    encoder.finish().expect("gzip")
-}
+use util::{gzip, tar, zip, Dir};
 
 /// `bytes` bzip2-compressed.
 fn bzip2(bytes: &[u8]) -> Vec<u8> {

@@ -9,8 +9,7 @@ mod util;
 
 use std::path::Path;
 
-use base64::Engine;
-use util::Dir;
+use util::{base64_lines, mbox, message, Dir};
 
 /// The bytes of `sample-docs/NAME`.
 fn sample(name: &str) -> Vec<u8> {
@@ -18,71 +17,6 @@ fn sample(name: &str) -> Vec<u8> {
         .join("sample-docs")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
-}
-
-/// `bytes` in base64, in lines of 76 characters as MIME writes it.
-fn base64_lines(bytes: &[u8]) -> String {
-    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
-    let mut lines = String::new();
-    for chunk in encoded.as_bytes().chunks(76) {
-        lines.push_str(std::str::from_utf8(chunk).expect("base64 is ASCII"));
-        lines.push_str("\r\n");
-    }
-    lines
-}
-
-/// A message from `from` to `to` about `subject`, with a plain-text `body` and `attachments`
-/// (file name, MIME type, bytes) in base64.
-fn message(
-    from: &str,
-    to: &str,
-    subject: &str,
-    body: &str,
-    attachments: &[(&str, &str, &[u8])],
-) -> String {
-    let mut text = format!(
-        "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\n\
-         Date: Tue, 14 May 2024 09:30:00 +0000\r\nMessage-ID: <{}@example.com>\r\n\
-         MIME-Version: 1.0\r\n",
-        subject.len()
-    );
-    if attachments.is_empty() {
-        text.push_str(&format!(
-            "Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
-        ));
-        return text;
-    }
-    text.push_str("Content-Type: multipart/mixed; boundary=\"=-sep\"\r\n\r\n");
-    text.push_str(&format!(
-        "--=-sep\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
-    ));
-    for (name, mime, bytes) in attachments {
-        text.push_str(&format!(
-            "--=-sep\r\nContent-Type: {mime}; name=\"{name}\"\r\n\
-             Content-Disposition: attachment; filename=\"{name}\"\r\n\
-             Content-Transfer-Encoding: base64\r\n\r\n{}",
-            base64_lines(bytes)
-        ));
-    }
-    text.push_str("--=-sep--\r\n");
-    text
-}
-
-/// A mailbox of `messages`, each behind its `From ` line, `From ` lines of bodies escaped.
-fn mbox(messages: &[String]) -> String {
-    let mut mailbox = String::new();
-    for message in messages {
-        mailbox.push_str("From sender@example.com Tue May 14 09:30:00 2024\n");
-        for line in message.replace("\r\n", "\n").lines() {
-            if line.trim_start_matches('>').starts_with("From ") {
-                mailbox.push('>');
-            }
-            mailbox.push_str(line);
-            mailbox.push('\n');
-        }
-        mailbox.push('\n');
-    }
-    mailbox
 }
 
 #[test]

@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use util::needs::{self, Need};
-use util::{encode, Dir, IndexSummary, McpSession, Output, ServerGuard, TestCommand, Watcher};
+use util::{
+    encode, gzip, mbox, message, tar, zip, Dir, IndexSummary, McpSession, Output, ServerGuard,
+    TestCommand, Watcher,
+};
 
 /// An index of the test cluster of its own, deleted when the test ends.
 struct Remote {
@@ -276,6 +279,188 @@ fn the_engine_holds_what_the_local_index_holds_for_the_sample_documents() {
     assert_eq!(status["nodes"], 2);
 }
 
+/// The paths of every document the engine `command` reads (`*`, at most 10,000), sorted.
+fn all_paths(command: TestCommand) -> Vec<String> {
+    let output = command
+        .args(["search", "--format", "json", "--limit", "10000", "*"])
+        .assert_success();
+    let json: Value = serde_json::from_str(&output.stdout).expect("search JSON");
+    let total = json["total"].as_u64().expect("a total");
+    let mut paths: Vec<String> = json["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|hit| hit["path"].as_str().expect("a path").to_string())
+        .collect();
+    assert_eq!(paths.len() as u64, total, "every document is listed");
+    paths.sort();
+    paths
+}
+
+/// `lantern search --format json --limit 100 QUERY` on the local index and on the engine: the
+/// same exit code, and the hits by path (after the root's folder).
+fn same_hits(remote: &Remote, dir: &Dir, query: &str) -> Vec<String> {
+    let args = ["search", "--format", "json", "--limit", "100", query];
+    let local = dir.lantern().args(args).run();
+    let engine = remote.lantern(dir).args(args).run();
+    assert_eq!(engine.code, local.code, "{query}:\n{engine}\n{local}");
+    let hits = hits_by_path(&engine.stdout);
+    assert_eq!(hits, hits_by_path(&local.stdout), "{query}");
+    hits.1
+        .iter()
+        .map(|hit| {
+            let path = hit[0].as_str().expect("a path");
+            path.rsplit_once("/docs/")
+                .map_or(path, |(_, tail)| tail)
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn members_of_archives_and_mailboxes_are_the_same_documents_on_both_engines() {
+    let Some(remote) =
+        Remote::new("members_of_archives_and_mailboxes_are_the_same_documents_on_both_engines")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    dir.create(
+        "docs/bundle.zip",
+        zip(&[
+            ("notes/alpha.txt", b"quokka alpha"),
+            ("beta.txt", b"quokka beta"),
+        ]),
+    );
+    dir.create(
+        "docs/logs.tar.gz",
+        gzip(&tar(&[("day1.log", b"quokka wombat day")])),
+    );
+    let plain = message(
+        "ann@example.com",
+        "bob@example.com",
+        "Lunch",
+        "quokka lunch",
+        &[],
+    );
+    let attached = message(
+        "bob@example.com",
+        "ann@example.com",
+        "Figures",
+        "see the attachment",
+        &[("report.txt", "text/plain", b"quokka wombat report")],
+    );
+    dir.create("docs/inbox.mbox", mbox(&[plain, attached]));
+    dir.create("docs/plain.txt", "nothing about marsupials");
+
+    let local = dir.lantern().arg("index").arg("docs").assert_success();
+    let first = remote.index(&dir, &["docs"]);
+    // The same members counted, of the same archives.
+    assert_eq!(first, IndexSummary::parse(&local.stdout));
+    assert_eq!(
+        (first.indexed, first.members, first.archives),
+        (4, 6, 3),
+        "{first:?}"
+    );
+
+    // Words only members hold find the same members on both engines.
+    assert_eq!(
+        same_hits(&remote, &dir, "quokka -wombat"),
+        [
+            "bundle.zip::beta.txt",
+            "bundle.zip::notes/alpha.txt",
+            "inbox.mbox::1"
+        ]
+    );
+    assert_eq!(
+        same_hits(&remote, &dir, "wombat"),
+        ["inbox.mbox::2::report.txt", "logs.tar.gz::day1.log"]
+    );
+    same_hits(&remote, &dir, "path:report.txt");
+    same_hits(&remote, &dir, "type:mbox OR type:zip");
+    // Members are counted by type, month and folder (an archive is a folder of its members)
+    // alike.
+    let args = [
+        "search",
+        "--format",
+        "json",
+        "--facets",
+        "--limit",
+        "1",
+        "quokka OR wombat",
+    ];
+    let facets = |output: Output| {
+        serde_json::from_str::<Value>(&output.stdout).expect("JSON")["facets"].clone()
+    };
+    let local_facets = facets(dir.lantern().args(args).run());
+    assert!(
+        local_facets.to_string().contains("bundle.zip"),
+        "{local_facets}"
+    );
+    assert_eq!(facets(remote.lantern(&dir).args(args).run()), local_facets);
+    assert_eq!(
+        all_paths(remote.lantern(&dir)),
+        all_paths(dir.lantern()),
+        "every document, members included"
+    );
+
+    // A zip replaced by one with other members, a mailbox deleted: after one run the engine
+    // holds exactly the local engine's documents, no member left behind.
+    std::thread::sleep(Duration::from_millis(20));
+    dir.create("docs/bundle.zip", zip(&[("gamma.txt", b"quokka gamma")]));
+    dir.remove("docs/inbox.mbox");
+    let local = dir.lantern().arg("index").arg("docs").assert_success();
+    let second = remote.index(&dir, &["docs"]);
+    assert_eq!(second, IndexSummary::parse(&local.stdout));
+    assert_eq!((second.updated, second.removed), (1, 1), "{second:?}");
+    let on_engine = all_paths(remote.lantern(&dir));
+    assert_eq!(on_engine, all_paths(dir.lantern()));
+    assert!(on_engine
+        .iter()
+        .any(|path| path.ends_with("bundle.zip::gamma.txt")));
+    assert!(!on_engine
+        .iter()
+        .any(|path| path.contains("inbox.mbox") || path.contains("alpha.txt")));
+    assert_eq!(remote.count(), on_engine.len() as u64);
+    assert_eq!(
+        same_hits(&remote, &dir, "quokka -wombat"),
+        ["bundle.zip::gamma.txt"]
+    );
+
+    // Nothing changed: nothing sent, and every member stays.
+    let third = remote.index(&dir, &["docs"]);
+    assert_eq!((third.indexed, third.removed, third.unchanged), (0, 0, 3));
+    assert_eq!(remote.count(), on_engine.len() as u64);
+}
+
+#[test]
+fn an_archive_of_more_members_than_one_bulk_request_holds_them_all_on_the_engine() {
+    let Some(remote) = Remote::new(
+        "an_archive_of_more_members_than_one_bulk_request_holds_them_all_on_the_engine",
+    ) else {
+        return;
+    };
+    let dir = Dir::new();
+    // 1,200 members: their puts span three `_bulk` requests, sent while the archive is read.
+    let texts: Vec<(String, String)> = (0..1200)
+        .map(|n| (format!("part/{n:04}.txt"), format!("member number{n:04}")))
+        .collect();
+    let members: Vec<(&str, &[u8])> = texts
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_bytes()))
+        .collect();
+    dir.create("docs/many.zip", zip(&members));
+    let local = dir.lantern().arg("index").arg("docs").assert_success();
+    let synced = remote.index(&dir, &["docs"]);
+    assert_eq!(synced, IndexSummary::parse(&local.stdout));
+    assert_eq!((synced.members, synced.archives), (1200, 1), "{synced:?}");
+    assert_eq!(remote.count(), 1201);
+    assert_eq!(
+        same_hits(&remote, &dir, "number0777"),
+        ["many.zip::part/0777.txt"]
+    );
+}
+
 #[test]
 fn killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk() {
     let Some(remote) = Remote::new("killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk")
@@ -343,6 +528,74 @@ fn killed_during_a_sync_a_rerun_leaves_exactly_the_files_on_disk() {
     );
     let again = remote.index(&dir, &["docs"]);
     assert_eq!((again.indexed, again.unchanged), (0, on_disk.len() as u64));
+}
+
+#[test]
+fn killed_while_sending_archives_a_rerun_leaves_exactly_the_local_documents() {
+    let Some(remote) =
+        Remote::new("killed_while_sending_archives_a_rerun_leaves_exactly_the_local_documents")
+    else {
+        return;
+    };
+    let dir = Dir::new();
+    let archive = |prefix: &str, count: usize| {
+        let texts: Vec<(String, String)> = (0..count)
+            .map(|n| (format!("{prefix}-{n}.txt"), format!("{prefix} member {n}")))
+            .collect();
+        let members: Vec<(&str, &[u8])> = texts
+            .iter()
+            .map(|(name, text)| (name.as_str(), text.as_bytes()))
+            .collect();
+        zip(&members)
+    };
+    for i in 0..40 {
+        dir.create(
+            &format!("docs/a{i:02}.zip"),
+            archive(&format!("old{i}"), 100),
+        );
+    }
+    let mut child = remote
+        .lantern(&dir)
+        .args(["index", "docs", "--threads", "1"])
+        .spawn();
+    // Kill it once some members reached the engine, while it is still sending.
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            panic!("the sync ended ({status}) before it could be killed");
+        }
+        if remote.count() > 0 || started.elapsed() > Duration::from_secs(60) {
+            break;
+        }
+        remote.post(&format!("/{}/_refresh", remote.index), &json!({}));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9");
+    child.wait().expect("reap");
+    // A container's own document is its commit mark: any that reached the engine came after
+    // all its members.
+    remote.post(&format!("/{}/_refresh", remote.index), &json!({}));
+    let documents = remote.documents();
+    for container in documents.keys().filter(|key| !key.contains("::")) {
+        let members = documents
+            .keys()
+            .filter(|key| key.starts_with(&format!("{container}\0::")))
+            .count();
+        assert_eq!(members, 100, "{container}");
+    }
+
+    // Meanwhile an archive goes and another is replaced by one with other members.
+    dir.remove("docs/a00.zip");
+    dir.create("docs/a01.zip", archive("new", 3));
+
+    dir.lantern().arg("index").arg("docs").assert_success();
+    remote.index(&dir, &["docs"]);
+    let on_engine = all_paths(remote.lantern(&dir));
+    assert_eq!(on_engine, all_paths(dir.lantern()));
+    assert_eq!(on_engine.len(), 39 + 38 * 100 + 3);
+    let documents = remote.documents();
+    assert_eq!(documents.len(), on_engine.len());
+    assert!(documents.values().all(|(_, copies)| *copies == 1));
 }
 
 #[test]
@@ -467,11 +720,11 @@ fn an_index_of_an_older_mapping_is_refused_saying_to_rebuild_it() {
     else {
         return;
     };
-    // What the Lantern before copies, folders and path words on the engine made (version 3): its
-    // documents have none of the fields a search now folds, counts and filters on.
+    // What the Lantern before members on the engine made (version 4): its archives are single
+    // documents, and an unchanged archive would never get its members.
     remote.put(
         &format!("/{}", remote.index),
-        &json!({ "mappings": { "_meta": { "lantern_mapping": 3, "lantern_language": "english" } } }),
+        &json!({ "mappings": { "_meta": { "lantern_mapping": 4, "lantern_language": "english" } } }),
     );
     let dir = Dir::new();
     dir.create("docs/a.txt", "alpha");
@@ -480,7 +733,7 @@ fn an_index_of_an_older_mapping_is_refused_saying_to_rebuild_it() {
         assert!(
             refused
                 .stderr
-                .contains("has mapping version 3, this Lantern needs 4; rebuild it"),
+                .contains("has mapping version 4, this Lantern needs 5; rebuild it"),
             "{command:?}: {refused}"
         );
     }

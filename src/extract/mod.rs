@@ -94,6 +94,15 @@ impl DocumentType {
         DocumentType::Mbox,
     ];
 
+    /// True for an archive or a mailbox, whose members are documents of their own: the index
+    /// summary counts such files as archives.
+    pub fn is_archive(self) -> bool {
+        matches!(
+            self,
+            DocumentType::Zip | DocumentType::Tar | DocumentType::SevenZ | DocumentType::Mbox
+        )
+    }
+
     /// The type's name, as indexed and as `type:NAME` matches it.
     pub fn name(self) -> &'static str {
         match self {

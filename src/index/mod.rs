@@ -31,6 +31,7 @@ use open::{remove_index_files, remove_orphan_segments};
 pub use catalog::{Catalog, FileStamp, RootRecord};
 pub use error::{guard_engine, IndexError};
 pub use forget::forget_roots;
+pub use members::MemberRules;
 pub use open::{default_index_dir, open_index, open_or_create_index, open_reader};
 pub use pipeline::index_roots;
 pub use reading::text_hash;

@@ -154,10 +154,7 @@ pub(super) fn index_file(job: &Job, context: &JobContext<'_>) -> Result<(), Inde
             message: format!("{error}; its members read so far are indexed"),
         });
     }
-    if matches!(
-        opened.document.kind,
-        DocumentType::Zip | DocumentType::Tar | DocumentType::SevenZ | DocumentType::Mbox
-    ) {
+    if opened.document.kind.is_archive() {
         counts.containers.fetch_add(1, Ordering::Relaxed);
     }
     add_document(job, &job.path, opened.document, context)?;

@@ -5,10 +5,11 @@
 //! concerns live in submodules, re-exported here: [`command`] runs the binary, [`summary`] reads
 //! the `index` summary line, [`json`] the JSON output, [`html`] marked text and HTML pages,
 //! [`server`] runs `lantern serve`, [`mcp`] talks to `lantern mcp`, [`watcher`] runs
-//! `lantern watch`.
+//! `lantern watch`, [`containers`] writes archives and mailboxes.
 #![allow(dead_code)]
 
 mod command;
+mod containers;
 mod html;
 mod json;
 mod mcp;
@@ -24,6 +25,8 @@ use std::process::Command;
 // Each test file uses some of these, none all of them.
 #[allow(unused_imports)]
 pub use command::{Output, TestCommand, HANG_LIMIT};
+#[allow(unused_imports)]
+pub use containers::{base64_lines, gzip, mbox, message, tar, zip};
 #[allow(unused_imports)]
 pub use html::{assert_well_formed_html, element, marked, visible_text};
 #[allow(unused_imports)]

@@ -36,8 +36,10 @@ pub use crate::engine::folders::folder_prefixes;
 /// 1: words lower-cased; 2: Lantern's folding, the stemmed sub-fields and the index's language;
 /// 3: e-mails' `from` and `to`, and documents' own `date`; 4: `copies`, `path_length` and
 /// `folders`, for folding copies and counting folders as the local engine does, and
-/// `path_parts` for `path:` words.
-pub const MAPPING_VERSION: u64 = 4;
+/// `path_parts` for `path:` words; 5: the members of archives, compressed files and mailboxes
+/// are documents of their own (an index synced before holds none, and would never get them for
+/// unchanged containers).
+pub const MAPPING_VERSION: u64 = 5;
 
 /// What a field is for, which decides its mapping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 //! shards, replicates and scores.
 
 mod bulk;
+mod catalog;
 mod client;
 mod copies;
 mod durability;
@@ -14,6 +15,7 @@ mod engine;
 mod error;
 mod facets;
 mod mapping;
+mod operations;
 mod query;
 mod search;
 mod spelling;

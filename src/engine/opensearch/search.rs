@@ -12,9 +12,10 @@ use serde_json::{json, Value};
 
 use super::client::Client;
 use super::copies::{collapse, copies_of};
+use super::operations::document_id;
 use super::query::{translate, Untranslatable};
 use super::spelling::EngineWords;
-use super::sync::{document_id, engine_roots};
+use super::sync::engine_roots;
 use crate::deadline::Deadline;
 use crate::engine::folders::FolderScope;
 use crate::engine::spelling::{correctable_tokens, rewrite, search_correcting, Corrected};

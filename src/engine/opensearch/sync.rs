@@ -2,42 +2,38 @@
 //!
 //! The engine is the catalog: for each root, the engine's paths under it are streamed in sorted
 //! order (`search_after` on the `path` keyword) beside Lantern's own sorted walk, and the two
-//! lists are merged. New and changed files are extracted (the same reading as the local engine)
-//! and sent with `_bulk` in bounded batches; vanished ones (deleted, or moved away: a move is a
-//! delete plus an add) are deleted by `_id`. Each document's external version is its mtime, so a
+//! lists are merged ([`super::catalog`]). New and changed files are extracted (the same reading as
+//! the local engine, members of containers included: [`super::operations`]) and sent with `_bulk`
+//! in bounded batches; vanished ones (deleted, or moved away: a move is a delete plus an add) are
+//! deleted by `_id`, with their members. The containers' own documents go once the rest of the
+//! root's operations are acknowledged, so each is sent only after its members. Each document's external version is its mtime, so a
 //! slower crawler holding older text cannot overwrite newer text. Nothing is remembered on the
 //! machine: killed at any moment and run again, the next diff finds what is still to do. The
 //! index itself remembers whether its last sync ended well and what each root's walk was then
 //! ([`super::sync_state`]), so a re-sync of unchanged folders reads no catalog at all.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use sha2::Digest;
 
-use super::bulk::send_pipelined;
+use super::bulk::{send_pipelined, BulkQueue};
+use super::catalog::{by_file, diff, engine_catalog, is_member};
 use super::client::{error_type, Client};
-use super::mapping::{
-    copy_key, folder_prefixes, index_definition, path_parts, recorded_language, recorded_version,
-    MAPPING_VERSION,
-};
+use super::mapping::{index_definition, recorded_language, recorded_version, MAPPING_VERSION};
+use super::operations::{delete_line, prepare, MemberSkips, PrepareContext, Prepared};
 use super::sync_state::{walk_digest, RootRecord, StateKeeper};
 use super::OpenSearchError;
-use crate::extract::DocumentType;
 use crate::index::language::Language;
 use crate::index::path_key::{key_path, path_key};
-use crate::index::text::{read_file, SkipReason};
 use crate::index::walk::{walk_files, FileEntry};
-use crate::index::{IndexObserver, IndexOptions, IndexStats, IndexWarning};
+use crate::index::{IndexObserver, IndexOptions, IndexStats, IndexWarning, MemberRules};
 
 /// What a sync did: the local engine's statistics, so the summary line is the same.
 pub type SyncStats = IndexStats;
 
-/// Engine paths read per `_search` page of the catalog stream: the most one page may hold
-/// (`index.max_result_window`), so a root of up to 10,000 files is one request.
-const CATALOG_PAGE: usize = 10_000;
 /// Changes from which a root's sync relaxes the index's translog durability while it writes
 /// ([`super::durability`]): two full `_bulk` requests. A smaller sync (a `watch` pass) would
 /// spend more on the two settings updates and the final `_flush` than it saves.
@@ -49,34 +45,6 @@ const READ_CHUNK: usize = 64;
 const SHARDS: u32 = 2;
 /// See [`SHARDS`].
 const REPLICAS: u32 = 1;
-
-/// One file as the engine knows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct EngineFile {
-    key: String,
-    size: u64,
-    mtime: u64,
-}
-
-/// What the diff decided for one path.
-enum Change {
-    /// Read the file and (re)index it; `previous` is the engine's version when it had one.
-    Put {
-        entry: FileEntry,
-        key: String,
-        previous: Option<u64>,
-    },
-    /// Delete the engine's document (its version, so a newer one is not deleted).
-    Delete { key: String, version: u64 },
-}
-
-/// The document id of a path key: a hash, since `_id` is at most 512 bytes and paths are not.
-pub(super) fn document_id(key: &str) -> String {
-    sha2::Sha256::digest(key.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
 
 /// Creates the index if it does not exist, stemming in `language` (English when not given), and
 /// refuses one made by another mapping version or stemming in another language than the one
@@ -304,43 +272,99 @@ fn sync_root(
         }
     };
     let digest = walk_digest(&walked, options);
-    let changes = diff(walked, engine, stats);
+    let changes = diff(walked, by_file(engine), stats);
+    let member_rules = MemberRules::new(root, &options.walk);
+    let context = PrepareContext {
+        root_key: &root_key,
+        member_rules: &member_rules,
+        options,
+        observer,
+    };
+    let mut member_skips = MemberSkips::default();
+    let mut containers = Vec::new();
     // Files are read and extracted while the previous batches are being sent.
-    let mut sent = false;
-    send_pipelined(client, |queue| {
+    let sent = send_pipelined(client, |queue| {
+        let shared = SharedQueue {
+            queue: Mutex::new((queue, false)),
+            state,
+            root_key: &root_key,
+            relax: changes.len() >= RELAX_AT,
+        };
+        let send = |operation| shared.push(operation);
         for chunk in changes.chunks(READ_CHUNK) {
-            let prepared: Vec<(Vec<String>, Outcome)> = chunk
+            let prepared: Vec<Result<Prepared, OpenSearchError>> = chunk
                 .par_iter()
-                .map(|change| prepare(change, &root_key, options, observer))
+                .map(|change| prepare(change, &context, &send))
                 .collect();
-            for (lines, outcome) in prepared {
-                outcome.count(stats);
-                if !lines.is_empty() && !sent {
-                    // Before the first write: a run killed from now on leaves the index
-                    // marked, and the next one diffs the whole catalog again.
-                    if changes.len() >= RELAX_AT {
-                        state.relax()?;
-                    }
-                    state.writing(&root_key)?;
-                    sent = true;
+            for prepared in prepared {
+                let prepared = prepared?;
+                for outcome in &prepared.outcomes {
+                    outcome.count(stats, &mut member_skips);
                 }
-                queue.push(lines)?;
+                for operation in prepared.operations {
+                    shared.push(operation)?;
+                }
+                containers.extend(prepared.last);
             }
         }
-        Ok(())
+        Ok(shared.sent())
     })?;
+    if !containers.is_empty() {
+        // The containers' own documents, now that every member sent before them is in the
+        // index.
+        send_pipelined(client, |queue| {
+            for operation in containers {
+                queue.push(operation)?;
+            }
+            Ok(())
+        })?;
+    }
     let after = Skipped::of(stats);
     // A file that could not be read may be readable next time with the same mtime (its
     // permissions changed): such a root is not recorded, so the next run reads it again.
     if after.unreadable == before.unreadable && after.failed == before.failed {
         let record = RootRecord {
             digest,
-            binary: after.binary - before.binary,
-            too_large: after.too_large - before.too_large,
+            binary: after.binary - before.binary - member_skips.binary,
+            too_large: after.too_large - before.too_large - member_skips.too_large,
         };
         state.synced(root_key, record);
     }
     Ok(sent)
+}
+
+/// The `_bulk` queue of one root's sync, shared by the threads reading files (which send the
+/// members of containers as they read them) and the thread gathering their other operations.
+struct SharedQueue<'q, 'r> {
+    /// The queue, and whether anything was pushed into it yet.
+    queue: Mutex<(&'q mut BulkQueue, bool)>,
+    state: &'r StateKeeper<'r>,
+    root_key: &'r str,
+    /// Whether the index's durability is relaxed before the first write.
+    relax: bool,
+}
+
+impl SharedQueue<'_, '_> {
+    /// Queues one operation; before the first, marks the index writing, so that a run killed
+    /// from then on leaves it marked and the next one diffs the whole catalog again.
+    fn push(&self, operation: Vec<String>) -> Result<(), OpenSearchError> {
+        let mut guard = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
+        let (queue, sent) = &mut *guard;
+        if !*sent {
+            if self.relax {
+                self.state.relax()?;
+            }
+            self.state.writing(self.root_key)?;
+            *sent = true;
+        }
+        queue.push(operation)?;
+        Ok(())
+    }
+
+    /// Whether anything was queued.
+    fn sent(&self) -> bool {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner).1
+    }
 }
 
 /// The skip counters of a run's statistics, to tell what one root added to them.
@@ -400,275 +424,6 @@ fn walk_root(
     Ok((walked, unreadable))
 }
 
-/// Every file the engine holds under `root`, sorted by path key.
-fn engine_catalog(client: &Client, root: &Path) -> Result<Vec<EngineFile>, OpenSearchError> {
-    let prefix = format!("{}/", path_key(root).trim_end_matches('/'));
-    let mut files = Vec::new();
-    let mut after: Option<Value> = None;
-    loop {
-        let mut body = json!({
-            "size": CATALOG_PAGE,
-            // A filter: no scores to compute.
-            "query": { "bool": { "filter": { "prefix": { "path": prefix } } } },
-            // Path, size and mtime all come back as sort values, from doc values (the path is
-            // unique, so the other two never reorder): no stored field is read at all (not
-            // even `_id`) and there is no fetch of fields.
-            "sort": [{ "path": "asc" }, { "size": "asc" }, { "mtime": "asc" }],
-            "stored_fields": "_none_",
-            "track_total_hits": false,
-        });
-        if let Some(after) = &after {
-            body["search_after"] = after.clone();
-        }
-        // Only the sort values and the shard counts (checked by `json`) come back: a fifth of
-        // the bytes of whole hits.
-        let answer = client.json("POST", "/_search?filter_path=hits.hits.sort,_shards", &body)?;
-        let hits = answer
-            .pointer("/hits/hits")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for hit in &hits {
-            let value = |at: usize| hit.pointer(&format!("/sort/{at}")).and_then(Value::as_u64);
-            if let Some(Value::String(key)) = hit.pointer("/sort/0").cloned() {
-                files.push(EngineFile {
-                    key,
-                    size: value(1).unwrap_or(0),
-                    mtime: value(2).unwrap_or(0),
-                });
-            }
-        }
-        match hits.last() {
-            Some(last) if hits.len() == CATALOG_PAGE => after = Some(last["sort"].clone()),
-            _ => return Ok(files),
-        }
-    }
-}
-
-/// Merges the sorted walk and the sorted engine catalog into the changes to make, counting the
-/// unchanged files.
-fn diff(
-    walked: Vec<(String, FileEntry)>,
-    engine: Vec<EngineFile>,
-    stats: &mut SyncStats,
-) -> Vec<Change> {
-    let mut changes = Vec::new();
-    let mut engine = engine.into_iter().peekable();
-    for (key, entry) in walked {
-        while let Some(gone) = engine.next_if(|file| file.key < key) {
-            changes.push(Change::Delete {
-                key: gone.key,
-                version: gone.mtime,
-            });
-        }
-        match engine.next_if(|file| file.key == key) {
-            Some(known) if known.size == entry.size && known.mtime == entry.mtime => {
-                stats.unchanged += 1;
-            }
-            Some(known) => changes.push(Change::Put {
-                entry,
-                key,
-                previous: Some(known.mtime),
-            }),
-            None => changes.push(Change::Put {
-                entry,
-                key,
-                previous: None,
-            }),
-        }
-    }
-    changes.extend(engine.map(|gone| Change::Delete {
-        key: gone.key,
-        version: gone.mtime,
-    }));
-    changes
-}
-
-/// What became of one change, to count once the parallel part is over.
-enum Outcome {
-    /// The file's text was sent.
-    Indexed {
-        replaced: bool,
-        bytes: u64,
-        kind: DocumentType,
-        lossy: bool,
-        truncated: bool,
-    },
-    /// The engine's document was deleted.
-    Removed,
-    /// The file was not indexed, for this reason.
-    Skipped(Skip),
-}
-
-/// Why a file was skipped, as the summary counts it.
-enum Skip {
-    Binary,
-    TooLarge,
-    Unreadable,
-    Failed(&'static str),
-}
-
-impl Outcome {
-    fn count(&self, stats: &mut SyncStats) {
-        match self {
-            Outcome::Indexed {
-                replaced,
-                bytes,
-                kind,
-                lossy,
-                truncated,
-            } => {
-                if *replaced {
-                    stats.updated += 1;
-                } else {
-                    stats.added += 1;
-                }
-                stats.bytes += bytes;
-                if *kind != DocumentType::Text {
-                    *stats.extracted.entry(*kind).or_default() += 1;
-                }
-                stats.lossy += u64::from(*lossy);
-                stats.truncated += u64::from(*truncated);
-            }
-            Outcome::Removed => stats.removed += 1,
-            Outcome::Skipped(Skip::Binary) => stats.binary += 1,
-            Outcome::Skipped(Skip::TooLarge) => stats.too_large += 1,
-            Outcome::Skipped(Skip::Unreadable) => stats.unreadable += 1,
-            Outcome::Skipped(Skip::Failed(reason)) => {
-                *stats.failed.entry(reason).or_default() += 1;
-            }
-        }
-    }
-}
-
-/// The `_bulk` lines of one change (reading and extracting the file for a put).
-fn prepare(
-    change: &Change,
-    root_key: &str,
-    options: &IndexOptions,
-    observer: &dyn IndexObserver,
-) -> (Vec<String>, Outcome) {
-    match change {
-        Change::Delete { key, version } => (vec![delete_line(key, *version)], Outcome::Removed),
-        Change::Put {
-            entry,
-            key,
-            previous,
-        } => {
-            // Members of archives are not documents on the engine yet (their keys would need
-            // their own place in the catalog diff): an archive is its own document, the list
-            // of its members, and none is read (see README, "Lantern on OpenSearch").
-            let read = read_file(
-                &entry.path,
-                options.max_file_size,
-                options.max_text_bytes(),
-                &options.extract,
-                &|_| false,
-                &mut |_| {},
-            );
-            observer.file_done(entry.size);
-            let file = match read {
-                Ok(opened) => {
-                    if let Some(error) = opened.stopped {
-                        observer.warning(IndexWarning::Unextractable {
-                            path: entry.path.clone(),
-                            kind: opened.document.kind,
-                            message: error.to_string(),
-                        });
-                    }
-                    opened.document
-                }
-                Err(reason) => {
-                    let skip = warn_skip(&entry.path, reason, observer);
-                    // A file that can no longer be read loses its old text.
-                    let lines = previous
-                        .map(|version| vec![delete_line(key, version)])
-                        .unwrap_or_default();
-                    return (lines, Outcome::Skipped(skip));
-                }
-            };
-            if file.truncated {
-                observer.warning(IndexWarning::Truncated {
-                    path: entry.path.clone(),
-                    limit: options.max_text_bytes(),
-                });
-            }
-            // A file whose mtime went back (restored from a backup) still replaces the text.
-            let version = previous.map_or(entry.mtime, |old| entry.mtime.max(old + 1));
-            let action = json!({ "index": {
-                "_id": document_id(key),
-                "version": version,
-                "version_type": "external_gte",
-            }});
-            let source = json!({
-                "path": key,
-                "root": root_key,
-                "size": entry.size,
-                "mtime": entry.mtime,
-                "type": file.kind.name(),
-                "title": file.title,
-                "body": file.text,
-                "from": file.envelope.as_ref().map(|envelope| &envelope.from),
-                "to": file.envelope.as_ref().map(|envelope| &envelope.to),
-                "date": file.date,
-                "copies": copy_key(key, &file),
-                "path_length": key.len(),
-                "folders": folder_prefixes(key),
-                "path_parts": path_parts(key),
-            });
-            let outcome = Outcome::Indexed {
-                replaced: previous.is_some(),
-                bytes: entry.size,
-                kind: file.kind,
-                lossy: file.lossy,
-                truncated: file.truncated,
-            };
-            (vec![action.to_string(), source.to_string()], outcome)
-        }
-    }
-}
-
-/// Reports a file that was not indexed, as the local engine does, and says how to count it.
-fn warn_skip(path: &Path, reason: SkipReason, observer: &dyn IndexObserver) -> Skip {
-    match reason {
-        SkipReason::Binary => Skip::Binary,
-        SkipReason::TooLarge { size, limit } => {
-            observer.warning(IndexWarning::TooLarge {
-                path: path.to_path_buf(),
-                size,
-                limit,
-            });
-            Skip::TooLarge
-        }
-        SkipReason::Unreadable(err) => {
-            observer.warning(IndexWarning::Unreadable {
-                path: Some(path.to_path_buf()),
-                message: err.to_string(),
-            });
-            Skip::Unreadable
-        }
-        SkipReason::Unextractable { kind, error } => {
-            let reason = error.reason();
-            observer.warning(IndexWarning::Unextractable {
-                path: path.to_path_buf(),
-                kind,
-                message: error.to_string(),
-            });
-            Skip::Failed(reason)
-        }
-    }
-}
-
-/// The `_bulk` line deleting the document of `key` unless the engine holds a newer version.
-fn delete_line(key: &str, version: u64) -> String {
-    json!({ "delete": {
-        "_id": document_id(key),
-        "version": version,
-        "version_type": "external_gte",
-    }})
-    .to_string()
-}
-
 /// Removes every document under `roots` from the engine; returns how many went.
 pub fn forget_remote_roots(client: &Client, roots: &[PathBuf]) -> Result<u64, OpenSearchError> {
     let (status, mapping) = client.send("GET", "/_mapping", None, "application/json")?;
@@ -699,77 +454,12 @@ fn delete_roots(
             }
             for file in files {
                 queue.push(vec![delete_line(&file.key, file.mtime)])?;
-                removed += 1;
+                // Files are counted, not the members of archives.
+                removed += u64::from(!is_member(&file.key));
             }
         }
         Ok(())
     })?;
     refresh(client)?;
     Ok(removed)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(key: &str, size: u64, mtime: u64) -> (String, FileEntry) {
-        let entry = FileEntry {
-            path: PathBuf::from(key),
-            mtime,
-            size,
-        };
-        (key.to_string(), entry)
-    }
-
-    fn known(key: &str, size: u64, mtime: u64) -> EngineFile {
-        EngineFile {
-            key: key.to_string(),
-            size,
-            mtime,
-        }
-    }
-
-    fn describe(changes: &[Change]) -> Vec<String> {
-        changes
-            .iter()
-            .map(|change| match change {
-                Change::Put { key, previous, .. } => format!("put {key} {previous:?}"),
-                Change::Delete { key, version } => format!("delete {key} {version}"),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn the_merge_finds_added_changed_gone_and_unchanged_files() {
-        let walked = vec![
-            entry("/r/a", 1, 1),
-            entry("/r/c", 2, 9),
-            entry("/r/d", 3, 3),
-        ];
-        let engine = vec![
-            known("/r/a", 1, 1),
-            known("/r/b", 5, 5),
-            known("/r/c", 2, 2),
-            known("/r/e", 1, 7),
-        ];
-        let mut stats = SyncStats::default();
-        let changes = diff(walked, engine, &mut stats);
-        assert_eq!(
-            describe(&changes),
-            [
-                "delete /r/b 5",
-                "put /r/c Some(2)",
-                "put /r/d None",
-                "delete /r/e 7"
-            ]
-        );
-        assert_eq!(stats.unchanged, 1);
-    }
-
-    #[test]
-    fn ids_are_short_and_distinct() {
-        let long = "/x".repeat(1000);
-        assert_eq!(document_id(&long).len(), 64);
-        assert_ne!(document_id("/a"), document_id("/b"));
-    }
 }

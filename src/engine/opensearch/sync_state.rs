@@ -296,7 +296,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use std::path::PathBuf;
 
@@ -314,7 +314,8 @@ mod tests {
             .collect()
     }
 
-    fn options(max_file_size: u64) -> IndexOptions {
+    /// Options of a one-thread run reading files of up to `max_file_size` bytes.
+    pub(in crate::engine::opensearch) fn options(max_file_size: u64) -> IndexOptions {
         IndexOptions {
             threads: 1,
             heap_bytes: 64 << 20,
