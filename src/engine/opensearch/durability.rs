@@ -7,7 +7,7 @@
 //! them. A write acknowledged but not yet fsynced is lost only if every copy of its shard
 //! crashes within those seconds; Lantern's sync then finds it missing from the catalog and sends
 //! it again, as long as the index is not called clean first: so the clean mark
-//! ([`super::sync_state`]) comes only after the `_flush` that fsyncs everything, and a run
+//! (written by the `sync_state` module) comes only after the `_flush` that fsyncs everything, and a run
 //! killed while durability was relaxed leaves a mark saying so, for the next run to restore.
 
 use serde_json::{json, Value};
