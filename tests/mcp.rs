@@ -7,28 +7,12 @@ mod util;
 use std::fs;
 
 use serde_json::{json, Value};
-use util::{available, sorted, Dir, McpSession as Session, Need};
+use util::{available, create_mcp_notes, sorted, Dir, McpSession as Session, Need};
 
-/// A folder with three documents, indexed; `notes/locks.md` holds "mutex" twice on line 12, far
-/// from the words of the lines before, and ranks first for it; `notes/queues.md` holds it once.
+/// A folder with three documents ([`create_mcp_notes`]), indexed.
 fn indexed() -> Dir {
     let dir = Dir::new();
-    let filler = "Background that says nothing about synchronisation at all, really.\n";
-    dir.create(
-        "docs/notes/locks.md",
-        format!(
-            "# Locks\n{}\nA mutex guards shared state, and code must take the mutex before touching it.\nThen release it.\n",
-            filler.repeat(9)
-        ),
-    );
-    dir.create(
-        "docs/notes/queues.md",
-        format!(
-            "A queue hands work between threads.\n{}A mutex is one way.\n",
-            filler.repeat(20)
-        ),
-    );
-    dir.create("docs/other.txt", "Nothing to see here.\n");
+    create_mcp_notes(&dir);
     dir.index(&["docs"]);
     dir
 }

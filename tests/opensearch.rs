@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use util::needs::{self, Need};
 use util::{
-    encode, gzip, mbox, message, tar, zip, Dir, IndexSummary, McpSession, Output, ServerGuard,
-    TestCommand, Watcher,
+    create_mcp_notes, encode, gzip, mbox, message, tar, zip, Dir, IndexSummary, McpSession, Output,
+    ServerGuard, TestCommand, Watcher,
 };
 
 /// An index of the test cluster of its own, deleted when the test ends.
@@ -1194,25 +1194,10 @@ fn mcp_on_the_engine_searches_reads_and_gives_the_status() {
         return;
     }
     let dir = Dir::new();
-    let filler = "Background that says nothing about synchronisation at all, really.\n";
-    dir.create(
-        "docs/notes/locks.md",
-        format!(
-            "# Locks\n{}\nA mutex guards shared state, and code must take the mutex before \
-             touching it.\nThen release it.\n",
-            filler.repeat(9)
-        ),
-    );
-    dir.create(
-        "docs/notes/queues.md",
-        format!(
-            "A queue hands work between threads.\n{}A mutex is one way.\n",
-            filler.repeat(20)
-        ),
-    );
-    dir.create("docs/other.txt", "Nothing to see here.\n");
+    create_mcp_notes(&dir);
     // Documents without the word, so that each of the index's two shards holds enough for its
     // word statistics to rank as the whole index does.
+    let filler = "Background that says nothing about synchronisation at all, really.\n";
     for n in 0..20 {
         dir.create(&format!("docs/filler/{n:02}.txt"), filler);
     }

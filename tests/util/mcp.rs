@@ -135,3 +135,26 @@ impl Drop for McpSession {
         let _ = self.child.wait();
     }
 }
+
+/// Writes the three documents the MCP scenarios search under `docs/`: `notes/locks.md` holds
+/// "mutex" twice on line 12, far from the words of the lines before, and ranks first for it;
+/// `notes/queues.md` holds it once; `other.txt` not at all.
+pub fn create_mcp_notes(dir: &Dir) {
+    let filler = "Background that says nothing about synchronisation at all, really.\n";
+    dir.create(
+        "docs/notes/locks.md",
+        format!(
+            "# Locks\n{}\nA mutex guards shared state, and code must take the mutex before \
+             touching it.\nThen release it.\n",
+            filler.repeat(9)
+        ),
+    );
+    dir.create(
+        "docs/notes/queues.md",
+        format!(
+            "A queue hands work between threads.\n{}A mutex is one way.\n",
+            filler.repeat(20)
+        ),
+    );
+    dir.create("docs/other.txt", "Nothing to see here.\n");
+}

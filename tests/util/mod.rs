@@ -32,7 +32,7 @@ pub use html::{assert_well_formed_html, element, marked, visible_text};
 #[allow(unused_imports)]
 pub use json::{assert_keys, JsonHit, SearchJson};
 #[allow(unused_imports)]
-pub use mcp::McpSession;
+pub use mcp::{create_mcp_notes, McpSession};
 #[allow(unused_imports)]
 pub use needs::{available, Need};
 #[allow(unused_imports)]
